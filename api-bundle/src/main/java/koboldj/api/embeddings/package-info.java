@@ -1,0 +1,7 @@
+/** Text embedding service. */
+@Export
+@Version("1.0.0")
+package koboldj.api.embeddings;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

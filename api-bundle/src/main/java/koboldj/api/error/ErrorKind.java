@@ -1,0 +1,34 @@
+package koboldj.api.error;
+
+/**
+ * The kinds of failure a client can see. Each has one HTTP status and one stable machine-readable
+ * type name, so that every bundle reports the same failure the same way.
+ */
+public enum ErrorKind {
+    BAD_REQUEST(400, "invalid_request_error"),
+    UNAUTHORIZED(401, "unauthorized"),
+    FORBIDDEN(403, "forbidden"),
+    NOT_FOUND(404, "not_found"),
+    METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+    TOO_LARGE(413, "request_too_large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+    BUSY(503, "service_unavailable"),
+    CAPABILITY_MISSING(503, "capability_unavailable"),
+    INTERNAL(500, "server_error");
+
+    private final int status;
+    private final String type;
+
+    ErrorKind(int status, String type) {
+        this.status = status;
+        this.type = type;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+}

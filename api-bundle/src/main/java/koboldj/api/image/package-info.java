@@ -1,0 +1,7 @@
+/** Image generation service (txt2img, img2img, upscaling, captions). */
+@Export
+@Version("1.0.0")
+package koboldj.api.image;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,25 @@
+package koboldj.api.text;
+
+/**
+ * Figures for KoboldCpp's /api/extra/perf, about the most recent finished generation and the queue.
+ *
+ * @param lastProcessSeconds time spent on the prompt
+ * @param lastEvalSeconds    time spent generating
+ * @param lastTokenCount     tokens generated
+ * @param lastInputCount     prompt tokens processed (after reuse of cached ones)
+ * @param lastSeed           seed used
+ * @param lastReason         why it ended, or null before the first generation
+ * @param totalGenerations   generations finished since start
+ * @param queued             requests waiting for a slot
+ * @param running            generations in a slot now
+ * @param cachedPromptTokens prompt tokens reused from the prompt cache, in total since start
+ * @param uptimeSeconds      seconds since the engine started
+ */
+public record EngineStats(double lastProcessSeconds, double lastEvalSeconds, int lastTokenCount,
+        int lastInputCount, long lastSeed, FinishReason lastReason, long totalGenerations, int queued,
+        int running, long cachedPromptTokens, double uptimeSeconds) {
+
+    public boolean idle() {
+        return queued == 0 && running == 0;
+    }
+}

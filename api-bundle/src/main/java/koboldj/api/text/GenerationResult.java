@@ -1,0 +1,21 @@
+package koboldj.api.text;
+
+import java.util.List;
+
+/**
+ * The outcome of a generation.
+ *
+ * @param text             the generated text
+ * @param reason           why it ended
+ * @param promptTokens     tokens in the prompt as processed (after trimming)
+ * @param completionTokens tokens generated
+ * @param seed             the seed that was used (useful when a random one was picked)
+ * @param logprobs         per-token logprobs, empty unless requested
+ */
+public record GenerationResult(String text, FinishReason reason, int promptTokens, int completionTokens,
+        long seed, List<TokenLogprob> logprobs) {
+
+    public GenerationResult {
+        logprobs = List.copyOf(logprobs);
+    }
+}

@@ -1,0 +1,7 @@
+/** Text generation and tokenization services. */
+@Export
+@Version("1.0.0")
+package koboldj.api.text;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,90 @@
+package koboldj.config;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One command-line flag.
+ *
+ * @param name         the flag without dashes, which is also its .kcpps key and its configuration key
+ * @param type         how its value is read
+ * @param defaultValue the value when it is not given
+ * @param help         one line for {@code --help}
+ * @param pids         the configurations it is published to (none for flags only the launcher uses)
+ * @param aliases      other spellings, with their dashes (e.g. {@code -c}, {@code --ctx-size})
+ * @param min          smallest allowed value of a number, or null
+ * @param max          largest allowed value of a number, or null
+ * @param choices      the only allowed values of a number, or empty
+ */
+public record Flag(String name, FlagType type, Object defaultValue, String help, List<String> pids,
+        List<String> aliases, Integer min, Integer max, Set<Integer> choices) {
+
+    public Flag {
+        pids = List.copyOf(pids);
+        aliases = List.copyOf(aliases);
+        choices = Set.copyOf(choices);
+    }
+
+    /** Whether the flag takes a value after it on the command line. */
+    public boolean takesValue() {
+        return type != FlagType.SWITCH;
+    }
+
+    /** Checks and converts a value given as text on the command line. */
+    public Object parse(String text) throws FlagException {
+        return switch (type) {
+            case TEXT, PATH, FILE -> text;
+            case SWITCH -> switch (text.toLowerCase()) {
+                case "true", "1", "yes", "on" -> Boolean.TRUE;
+                case "false", "0", "no", "off", "" -> Boolean.FALSE;
+                default -> throw new FlagException("--" + name + " is a switch: give it without a value");
+            };
+            case INTEGER, OPTIONAL_INTEGER -> checkRange(parseInteger(text));
+        };
+    }
+
+    /** Checks and converts a value read from a .kcpps file (JSON types). */
+    public Object fromJson(Object value) throws FlagException {
+        if (value == null) {
+            return defaultValue;
+        }
+        return switch (type) {
+            case TEXT, PATH, FILE -> value instanceof List<?> list
+                    ? (list.isEmpty() ? defaultValue : String.valueOf(list.getFirst()))
+                    : String.valueOf(value);
+            case SWITCH -> {
+                if (value instanceof Boolean bool) {
+                    yield bool;
+                }
+                throw new FlagException("'" + name + "' must be true or false, not " + value);
+            }
+            case INTEGER, OPTIONAL_INTEGER -> {
+                if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
+                    yield checkRange(number.intValue());
+                }
+                if (value instanceof String text) {
+                    yield checkRange(parseInteger(text));
+                }
+                throw new FlagException("'" + name + "' must be a whole number, not " + value);
+            }
+        };
+    }
+
+    private int parseInteger(String text) throws FlagException {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new FlagException("--" + name + " needs a whole number, not '" + text + "'");
+        }
+    }
+
+    private int checkRange(int value) throws FlagException {
+        if (!choices.isEmpty() && !choices.contains(value)) {
+            throw new FlagException("--" + name + " must be one of " + choices.stream().sorted().toList() + ", not " + value);
+        }
+        if ((min != null && value < min) || (max != null && value > max)) {
+            throw new FlagException("--" + name + " must be between " + min + " and " + max + ", not " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,17 @@
+package koboldj.config;
+
+/** How a flag reads its value, following KoboldCpp's argparse declarations. */
+public enum FlagType {
+    /** A string value. */
+    TEXT,
+    /** A file or folder that need not exist yet; made absolute. */
+    PATH,
+    /** A file or folder that must exist; made absolute. */
+    FILE,
+    /** A whole number. */
+    INTEGER,
+    /** On when present, takes no value (argparse store_true). */
+    SWITCH,
+    /** A whole number that may be left out: {@code --multiuser} means {@code --multiuser 1}. */
+    OPTIONAL_INTEGER
+}

@@ -1,0 +1,123 @@
+package koboldj.config;
+
+import static koboldj.config.FlagType.FILE;
+import static koboldj.config.FlagType.INTEGER;
+import static koboldj.config.FlagType.OPTIONAL_INTEGER;
+import static koboldj.config.FlagType.PATH;
+import static koboldj.config.FlagType.SWITCH;
+import static koboldj.config.FlagType.TEXT;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every flag koboldj accepts: KoboldCpp's, with the same names and meanings, and koboldj's own.
+ * The order is the order of {@code --help}.
+ */
+public final class Flags {
+    private static final Map<String, Flag> BY_SPELLING = new LinkedHashMap<>();
+    private static final List<Flag> ALL = new ArrayList<>();
+
+    static {
+        flag("model", FILE, "", "text model to load (GGUF)", List.of(Pids.TEXT), "-m");
+        flag("port", INTEGER, 5001, "port to listen on", List.of(Pids.SERVER), 1, 65535);
+        flag("host", TEXT, "127.0.0.1", "address to listen on; 0.0.0.0 for every interface", List.of(Pids.SERVER));
+        flag("contextsize", INTEGER, 8192, "context size in tokens", List.of(Pids.TEXT), 256, 262144, "--ctx-size", "-c");
+        flag("threads", INTEGER, -1, "CPU threads for generation; -1 picks the best for this machine", List.of(Pids.TEXT), "-t");
+        flag("blasthreads", INTEGER, 0, "CPU threads for prompt processing; 0 uses --threads", List.of(Pids.TEXT),
+                "--batchthreads", "--threadsbatch", "--threads-batch");
+        numberChoice("batchsize", 512, "tokens per prompt-processing batch", List.of(Pids.TEXT),
+                Set.of(-1, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096), "--blasbatchsize", "--batch-size", "-b");
+        flag("password", TEXT, "", "API key: every API route then needs 'Authorization: Bearer KEY'", List.of(Pids.SERVER));
+        flag("admin", SWITCH, false, "enable the admin API (needs --admindir)", List.of(Pids.SERVER, Pids.ADMIN));
+        flag("adminpassword", TEXT, "", "key for the admin API", List.of(Pids.SERVER, Pids.ADMIN));
+        flag("admindir", FILE, "", "folder of .kcpps configurations the admin API may switch to", List.of(Pids.ADMIN));
+        flag("config", FILE, "", "load flags from a .kcpps file (JSON); flags given here win", List.of());
+        flag("preloadstory", TEXT, "", "story JSON file served at /api/extra/preloadstory", List.of(Pids.STORAGE));
+        flag("multiuser", OPTIONAL_INTEGER, 1, "queue requests from many users; N>1 allows N-1 waiting", List.of(Pids.TEXT), 0, 1000);
+        flag("multiplayer", SWITCH, false, "enable the shared multiplayer story", List.of(Pids.STORAGE));
+        flag("quiet", SWITCH, false, "do not log prompts and outputs", List.of(Pids.SERVER, Pids.TEXT));
+        flag("savedatafile", PATH, "", "database file for save slots", List.of(Pids.STORAGE));
+        flag("sdmodel", FILE, "", "image model to load", List.of(Pids.IMAGE));
+        flag("whispermodel", FILE, "", "Whisper model for speech to text", List.of(Pids.TRANSCRIBE));
+        flag("ttsmodel", FILE, "", "text-to-speech model", List.of(Pids.TTS));
+        flag("embeddingsmodel", FILE, "", "embedding model (GGUF)", List.of(Pids.EMBEDDINGS));
+        flag("websearch", SWITCH, false, "enable /api/extra/websearch", List.of(Pids.WEBSEARCH));
+        flag("maxrequestsize", INTEGER, 32, "largest request body in MB", List.of(Pids.SERVER), 1, 4096);
+        flag("onready", TEXT, "", "shell command to run once the server is serving", List.of());
+        flag("chatcompletionsadapter", TEXT, "AutoGuess", "chat template: a name, a JSON file, or AutoGuess", List.of(Pids.TEXT));
+        flag("mmproj", FILE, "", "vision projector for the text model", List.of(Pids.TEXT));
+        flag("skiplauncher", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj has no GUI launcher", List.of());
+        flag("gpulayers", INTEGER, -1, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of(),
+                "--gpu-layers", "--n-gpu-layers", "-ngl");
+        flag("usecpu", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of());
+        flag("parallel", INTEGER, 4, "koboldj: generations decoded side by side (continuous batching)", List.of(Pids.TEXT), 1, 64, "-np");
+        flag("bundles", PATH, "", "koboldj: extra folder watched for plugin bundles (jars) to hot-deploy", List.of());
+        flag("shell", SWITCH, false, "koboldj: start the Gogo shell on this terminal for operators", List.of());
+    }
+
+    private Flags() {
+    }
+
+    public static List<Flag> all() {
+        return List.copyOf(ALL);
+    }
+
+    /** The flag for a spelling such as {@code --contextsize}, {@code -c} or {@code contextsize}. */
+    public static Optional<Flag> find(String spelling) {
+        Flag flag = BY_SPELLING.get(spelling);
+        if (flag == null && !spelling.startsWith("-")) {
+            flag = BY_SPELLING.get("--" + spelling);
+        }
+        return Optional.ofNullable(flag);
+    }
+
+    public static Flag get(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException("no flag " + name));
+    }
+
+    /** The text of {@code --help}. */
+    public static String help() {
+        StringBuilder text = new StringBuilder("usage: bin/koboldj [model.gguf [port]] [flags]\n\nflags:\n");
+        for (Flag flag : ALL) {
+            StringBuilder spelling = new StringBuilder("--" + flag.name());
+            flag.aliases().forEach(alias -> spelling.append(", ").append(alias));
+            switch (flag.type()) {
+                case INTEGER -> spelling.append(" N");
+                case OPTIONAL_INTEGER -> spelling.append(" [N]");
+                case TEXT -> spelling.append(" TEXT");
+                case PATH, FILE -> spelling.append(" PATH");
+                case SWITCH -> { }
+            }
+            String defaultText = flag.type() == SWITCH || "".equals(flag.defaultValue()) ? "" : " (default " + flag.defaultValue() + ")";
+            text.append(String.format("  %-44s %s%s%n", spelling, flag.help(), defaultText));
+        }
+        text.append(String.format("  %-44s %s%n", "--help, -h", "show this help"));
+        text.append(String.format("  %-44s %s%n", "--version", "print the version"));
+        return text.toString();
+    }
+
+    private static void flag(String name, FlagType type, Object defaultValue, String help, List<String> pids, String... aliases) {
+        add(new Flag(name, type, defaultValue, help, pids, List.of(aliases), null, null, Set.of()));
+    }
+
+    private static void flag(String name, FlagType type, Object defaultValue, String help, List<String> pids, int min, int max,
+            String... aliases) {
+        add(new Flag(name, type, defaultValue, help, pids, List.of(aliases), min, max, Set.of()));
+    }
+
+    private static void numberChoice(String name, int defaultValue, String help, List<String> pids, Set<Integer> choices,
+            String... aliases) {
+        add(new Flag(name, INTEGER, defaultValue, help, pids, List.of(aliases), null, null, choices));
+    }
+
+    private static void add(Flag flag) {
+        ALL.add(flag);
+        BY_SPELLING.put("--" + flag.name(), flag);
+        flag.aliases().forEach(alias -> BY_SPELLING.put(alias, flag));
+    }
+}

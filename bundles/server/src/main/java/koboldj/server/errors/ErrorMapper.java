@@ -1,0 +1,154 @@
+package koboldj.server.errors;
+
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtension;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+
+import koboldj.api.capability.Capability;
+import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
+import koboldj.server.capabilities.CapabilityRegistry;
+
+/**
+ * Every failure leaves the server through here as the one JSON error shape: never a stack trace,
+ * never HTML. A route of a capability that is not loaded answers 503 saying what loads it.
+ */
+@Component(service = ExceptionMapper.class)
+@JakartarsExtension
+@JakartarsName("koboldj.errors")
+@JSONRequired
+public class ErrorMapper implements ExceptionMapper<Throwable> {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private final CapabilityRegistry capabilities;
+
+    @Context
+    private UriInfo uriInfo;
+
+    @Context
+    private Request request;
+
+    @Activate
+    public ErrorMapper(@Reference CapabilityRegistry capabilities) {
+        this.capabilities = capabilities;
+    }
+
+    @Override
+    public Response toResponse(Throwable thrown) {
+        Optional<ApiException> api = causeOf(thrown, ApiException.class);
+        if (api.isPresent()) {
+            return ErrorResponses.of(api.get());
+        }
+        Optional<JsonProcessingException> json = causeOf(thrown, JsonProcessingException.class);
+        if (json.isPresent()) {
+            return badJson(json.get());
+        }
+        if (thrown instanceof NotFoundException) {
+            return notFound();
+        }
+        if (thrown instanceof NotAllowedException e) {
+            return ErrorResponses.of(ErrorKind.METHOD_NOT_ALLOWED, request.getMethod() + " is not allowed on "
+                    + path() + "; allowed: " + String.join(", ", e.getResponse().getAllowedMethods()) + ".");
+        }
+        if (thrown instanceof NotSupportedException) {
+            return ErrorResponses.of(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.");
+        }
+        if (thrown instanceof WebApplicationException e && e.getResponse().getStatus() < 500) {
+            return clientError(e.getResponse().getStatus(), e.getMessage());
+        }
+        LOG.error("Request {} {} failed", request.getMethod(), path(), thrown);
+        return ErrorResponses.of(ErrorKind.INTERNAL, "The server failed to handle this request; its log has the details.");
+    }
+
+    private Response notFound() {
+        String path = path();
+        Optional<Capability> owner = Capability.owning(path);
+        if (owner.isPresent() && !capabilities.isPresent(owner.get())) {
+            Capability capability = owner.get();
+            return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING,
+                    path + " is not available: it needs " + capability.enableHint() + ".");
+        }
+        return ErrorResponses.of(ErrorKind.NOT_FOUND,
+                "No such endpoint: " + request.getMethod() + " " + path + ". GET /api lists what this server offers.");
+    }
+
+    private static Response badJson(JsonProcessingException e) {
+        if (e instanceof InvalidFormatException || (e instanceof MismatchedInputException m && !m.getPath().isEmpty())) {
+            MismatchedInputException m = (MismatchedInputException) e;
+            String field = fieldPath(m);
+            return ErrorResponses.of(ErrorKind.BAD_REQUEST,
+                    "'" + field + "' has the wrong type: " + firstLine(m.getOriginalMessage()), field);
+        }
+        return ErrorResponses.of(ErrorKind.BAD_REQUEST, "The body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+    }
+
+    private static Response clientError(int status, String message) {
+        ErrorKind kind = switch (status) {
+            case 401 -> ErrorKind.UNAUTHORIZED;
+            case 403 -> ErrorKind.FORBIDDEN;
+            case 404 -> ErrorKind.NOT_FOUND;
+            case 405 -> ErrorKind.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorKind.TOO_LARGE;
+            case 415 -> ErrorKind.UNSUPPORTED_MEDIA_TYPE;
+            default -> ErrorKind.BAD_REQUEST;
+        };
+        return ErrorResponses.of(kind, message);
+    }
+
+    private static String fieldPath(MismatchedInputException e) {
+        StringBuilder path = new StringBuilder();
+        for (var reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable input";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private String path() {
+        return "/" + uriInfo.getPath(false).replaceFirst("^/", "");
+    }
+
+    private static <T extends Throwable> Optional<T> causeOf(Throwable thrown, Class<T> type) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+}

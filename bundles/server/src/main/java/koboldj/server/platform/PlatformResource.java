@@ -1,0 +1,110 @@
+package koboldj.server.platform;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import koboldj.api.capability.Capability;
+import koboldj.config.Pids;
+import koboldj.server.capabilities.CapabilityRegistry;
+import koboldj.server.security.ServerConfiguration;
+
+/**
+ * The platform's own endpoints: who this server is and what it can do right now. Capability
+ * flags are read from the services registered at the moment of the request.
+ */
+@Component(service = PlatformResource.class, configurationPid = Pids.SERVER)
+@JakartarsResource
+@JSONRequired
+@Path("")
+@Produces(MediaType.APPLICATION_JSON)
+public class PlatformResource {
+    /** The KoboldCpp release whose API koboldj follows; clients gate features on it. */
+    static final String KOBOLDCPP_API_VERSION = "1.102";
+    /** KoboldAI United's API level, which KoboldCpp reports at /api/v1/info/version. */
+    static final String KOBOLDAI_API_LEVEL = "1.2.5";
+
+    private final CapabilityRegistry capabilities;
+    private final String koboldjVersion;
+    private volatile ServerConfiguration configuration;
+
+    @Activate
+    public PlatformResource(@Reference CapabilityRegistry capabilities, BundleContext context,
+            ServerConfiguration configuration) {
+        this.capabilities = capabilities;
+        Version version = context.getBundle().getVersion();
+        this.koboldjVersion = version.getMajor() + "." + version.getMinor() + "." + version.getMicro();
+        this.configuration = configuration;
+    }
+
+    @Modified
+    void modified(ServerConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    @GET
+    @Path("api/extra/version")
+    public Map<String, Object> version() {
+        Map<Capability, Boolean> present = capabilities.snapshot();
+        ServerConfiguration config = configuration;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("result", "KoboldCpp");
+        body.put("version", KOBOLDCPP_API_VERSION);
+        body.put("protected", !config.password().isBlank());
+        for (Capability capability : Capability.values()) {
+            if (capability != Capability.ADMIN) {
+                body.put(capability.key(), present.get(capability));
+            }
+        }
+        body.put("audio", false);
+        body.put("admin", present.get(Capability.ADMIN) ? (config.adminpassword().isBlank() ? 1 : 2) : 0);
+        body.put("guidance", false);
+        body.put("jinja", false);
+        body.put("koboldj", koboldjVersion);
+        return body;
+    }
+
+    @GET
+    @Path("api/v1/info/version")
+    public Map<String, String> infoVersion() {
+        return Map.of("result", KOBOLDAI_API_LEVEL);
+    }
+
+    @GET
+    @Path(".well-known/serviceinfo")
+    public ServiceInfo serviceInfo() {
+        Map<String, ServiceInfo.Api> apis = new LinkedHashMap<>();
+        apis.put("koboldai", new ServiceInfo.Api("KoboldAI API", "/api", KOBOLDCPP_API_VERSION));
+        apis.put("openai", new ServiceInfo.Api("OpenAI API", "/v1", KOBOLDCPP_API_VERSION));
+        if (capabilities.isPresent(Capability.IMAGE)) {
+            apis.put("a1111", new ServiceInfo.Api("Automatic1111 API", "/sdapi/v1", KOBOLDCPP_API_VERSION));
+        }
+        return new ServiceInfo("0.2", new ServiceInfo.Software("koboldj", koboldjVersion), apis);
+    }
+
+    @GET
+    @Path("api")
+    public ApiIndex index() {
+        Map<Capability, Boolean> present = capabilities.snapshot();
+        Map<String, ApiIndex.CapabilityEntry> entries = new LinkedHashMap<>();
+        for (Capability capability : Capability.values()) {
+            entries.put(capability.key(), new ApiIndex.CapabilityEntry(present.get(capability),
+                    present.get(capability) ? null : "needs " + capability.enableHint(), capability.routes()));
+        }
+        return new ApiIndex("koboldj", koboldjVersion, Map.of(
+                "platform", ApiIndex.PLATFORM_ROUTES), entries);
+    }
+}

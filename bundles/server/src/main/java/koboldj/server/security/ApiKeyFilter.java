@@ -1,0 +1,78 @@
+package koboldj.server.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtension;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
+import org.osgi.service.metatype.annotations.Designate;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import koboldj.api.error.ErrorKind;
+import koboldj.config.Pids;
+import koboldj.server.errors.ErrorResponses;
+
+/**
+ * With --password, every API route needs {@code Authorization: Bearer <password>}; /api/admin
+ * routes need the admin password when one is set. Left open, as in KoboldCpp, are the CORS
+ * preflight and the few discovery routes a client reads to learn that it needs a key at all.
+ */
+@Component(service = ContainerRequestFilter.class, configurationPid = Pids.SERVER)
+@Designate(ocd = ServerConfiguration.class)
+@JakartarsExtension
+@JakartarsName("koboldj.apikey")
+@JSONRequired
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+public class ApiKeyFilter implements ContainerRequestFilter {
+    private static final String BEARER = "Bearer ";
+    /** Routes that say what the server is and whether it is protected; they reveal no model or data. */
+    private static final Set<String> DISCOVERY = Set.of("/api/extra/version", "/api/v1/info/version",
+            "/.well-known/serviceinfo", "/api");
+
+    private volatile byte[] password;
+    private volatile byte[] adminPassword;
+
+    @Activate
+    @Modified
+    void configure(ServerConfiguration configuration) {
+        password = bytes(configuration.password().strip());
+        adminPassword = bytes(configuration.adminpassword().strip());
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (HttpMethod.OPTIONS.equals(request.getMethod())) {
+            return;
+        }
+        String path = "/" + request.getUriInfo().getPath(false).replaceFirst("^/", "").replaceFirst("/$", "");
+        boolean admin = path.startsWith("/api/admin/");
+        byte[] needed = admin && adminPassword.length > 0 ? adminPassword : password;
+        if (needed.length == 0 || (!admin && HttpMethod.GET.equals(request.getMethod()) && DISCOVERY.contains(path))) {
+            return;
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String key = header != null && header.startsWith(BEARER) ? header.substring(BEARER.length()).strip() : null;
+        if (key == null || !MessageDigest.isEqual(bytes(key), needed)) {
+            request.abortWith(ErrorResponses.of(ErrorKind.UNAUTHORIZED, admin
+                    ? "Admin key is missing or invalid: send 'Authorization: Bearer <admin password>'."
+                    : "Authentication key is missing or invalid: send 'Authorization: Bearer <password>'."));
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

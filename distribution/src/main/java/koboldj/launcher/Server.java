@@ -1,0 +1,143 @@
+package koboldj.launcher;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+import koboldj.config.Settings;
+
+/** One run of the server: the Felix container, its bundles, and the wait until it stops. */
+final class Server {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Installation installation;
+    private final Settings settings;
+    private final long startedNanos;
+
+    Server(Installation installation, Settings settings, long startedNanos) {
+        this.installation = installation;
+        this.settings = settings;
+        this.startedNanos = startedNanos;
+    }
+
+    /** Runs until the container stops; returns the process exit code. */
+    int run() {
+        String host = settings.text("host").isBlank() ? "0.0.0.0" : settings.text("host");
+        int port = settings.integer("port");
+        String portProblem = checkPortFree(host, port);
+        if (portProblem != null) {
+            System.err.println("koboldj: " + portProblem);
+            return 1;
+        }
+        configureLogging(settings.enabled("quiet"));
+        Path cache = installation.cacheFor(host, port);
+        Map<String, String> properties = FrameworkProperties.of(installation, settings, cache);
+        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
+                .newFramework(properties);
+        try {
+            Files.createDirectories(cache);
+            framework.init();
+            installBundles(framework.getBundleContext());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "koboldj-shutdown"));
+            framework.start();
+        } catch (BundleException | IOException | RuntimeException e) {
+            System.err.println("koboldj: could not start the container: " + e.getMessage());
+            stop(framework);
+            return 1;
+        }
+
+        String probeHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        if (!new ReadinessProbe(probeHost, port).await(READY_TIMEOUT)) {
+            System.err.println("koboldj: the server did not answer HTTP within " + READY_TIMEOUT.toSeconds()
+                    + " s; the log above says why");
+            stop(framework);
+            return 1;
+        }
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        String shownHost = probeHost.contains(":") ? "[" + probeHost + "]" : probeHost;
+        System.out.printf("koboldj is serving at http://%s:%d/ (KoboldAI API /api, OpenAI API /v1) - ready in %.2f s%n",
+                shownHost, port, seconds);
+        OnReadyCommand.run(settings.text("onready"));
+
+        try {
+            framework.waitForStop(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private void installBundles(BundleContext context) throws BundleException {
+        List<Path> jars = new ArrayList<>(Installation.jarsIn(installation.systemBundles()));
+        if (settings.enabled("shell")) {
+            jars.addAll(Installation.jarsIn(installation.shellBundles()));
+        }
+        for (Path jar : jars) {
+            // reference: installs leave the jar where it is instead of copying it into the cache
+            Bundle bundle = context.installBundle("reference:" + jar.toUri());
+            bundle.adapt(BundleStartLevel.class).setStartLevel(StartLevels.of(bundle.getSymbolicName()));
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                bundle.start();
+            }
+        }
+    }
+
+    private static void stop(Framework framework) {
+        try {
+            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
+                framework.stop();
+                framework.waitForStop(30_000);
+            }
+        } catch (BundleException | InterruptedException e) {
+            System.err.println("koboldj: stopping the container failed: " + e.getMessage());
+        }
+    }
+
+    private static String checkPortFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+            return null;
+        } catch (IOException e) {
+            return "cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "); is another server running there? Choose another with --port";
+        }
+    }
+
+    private static void configureLogging(boolean quiet) {
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", quiet ? "warn" : "info");
+        setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+        setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+        setDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
+        setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        setDefault("org.slf4j.simpleLogger.log.org.eclipse.osgitech", "warn");
+        // Jersey and HK2 log through java.util.logging; only their warnings are worth a line
+        Logger.getLogger("").setLevel(Level.WARNING);
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}
