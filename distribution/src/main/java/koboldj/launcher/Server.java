@@ -55,9 +55,20 @@ final class Server {
         try {
             Files.createDirectories(cache);
             framework.init();
+            trace("init");
             installBundles(framework.getBundleContext());
+            trace("installed");
+            if (System.getenv("KOBOLDJ_TRACE") != null) {
+                framework.getBundleContext().addBundleListener(e -> {
+                    if (e.getType() == org.osgi.framework.BundleEvent.STARTED) trace("  " + e.getBundle().getSymbolicName());
+                });
+                framework.getBundleContext().addServiceListener(e -> {
+                    if (e.getType() == org.osgi.framework.ServiceEvent.REGISTERED) trace("    svc " + java.util.Arrays.toString((String[]) e.getServiceReference().getProperty("objectClass")));
+                });
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "koboldj-shutdown"));
             framework.start();
+            trace("started");
         } catch (BundleException | IOException | RuntimeException e) {
             System.err.println("koboldj: could not start the container: " + e.getMessage());
             stop(framework);
@@ -97,6 +108,12 @@ final class Server {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 bundle.start();
             }
+        }
+    }
+
+    private void trace(String what) {
+        if (System.getenv("KOBOLDJ_TRACE") != null) {
+            System.err.printf("trace %s %.3f%n", what, (System.nanoTime() - startedNanos) / 1e9);
         }
     }
 

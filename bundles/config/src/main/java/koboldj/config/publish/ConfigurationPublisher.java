@@ -19,13 +19,11 @@ import koboldj.config.Settings;
 /**
  * Turns the launcher's flags (framework properties) into ConfigAdmin configurations, one per
  * concern, so each bundle reads only its own PID and only the components a change concerns are
- * re-activated. Also configures the REST whiteboard and the user's plugin folder. ConfigAdmin keeps
+ * re-activated. Also configures FileInstall for the user's plugin folder. ConfigAdmin keeps
  * configurations in memory only ({@code felix.cm.pm=memory}): the flags of this start are the truth.
  */
 @Component(immediate = true)
 public class ConfigurationPublisher {
-    /** The Jakarta REST whiteboard's runtime serves nothing until it has a context path. */
-    static final String REST_WHITEBOARD_PID = "JakartarsServletWhiteboardRuntimeComponent";
     static final String FILEINSTALL_FACTORY_PID = "org.apache.felix.fileinstall";
 
     private final ConfigurationAdmin configurationAdmin;
@@ -37,9 +35,6 @@ public class ConfigurationPublisher {
         Settings settings = Settings.fromProperties(context::getProperty);
         publish(settings);
         watchPluginFolder(settings.text("bundles"));
-        // Last: HTTP starts serving once the whiteboard has this, and by then the API key filter
-        // has its configuration (ConfigAdmin delivers updates in order), so nothing is served open.
-        update(REST_WHITEBOARD_PID, Map.of("jersey.context.path", "/"));
     }
 
     /** Publishes every flag to the PIDs it belongs to; unchanged configurations are left alone. */

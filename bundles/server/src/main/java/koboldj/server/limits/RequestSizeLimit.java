@@ -6,6 +6,7 @@ import java.io.InputStream;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtension;
@@ -27,7 +28,8 @@ import koboldj.server.security.ServerConfiguration;
  * --maxrequestsize: a body larger than the limit gets 413, whether it announces its length or
  * is sent in chunks (then it is cut off as soon as it passes the limit).
  */
-@Component(service = ContainerRequestFilter.class, configurationPid = Pids.SERVER)
+@Component(service = ContainerRequestFilter.class, configurationPid = Pids.SERVER,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @JakartarsExtension
 @JakartarsName("koboldj.requestsize")
 @JSONRequired

@@ -7,6 +7,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
@@ -26,7 +27,8 @@ import koboldj.server.security.ServerConfiguration;
  * The platform's own endpoints: who this server is and what it can do right now. Capability
  * flags are read from the services registered at the moment of the request.
  */
-@Component(service = PlatformResource.class, configurationPid = Pids.SERVER)
+@Component(service = PlatformResource.class, configurationPid = Pids.SERVER,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @JakartarsResource
 @JSONRequired
 @Path("")

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtension;
@@ -29,7 +30,8 @@ import koboldj.server.errors.ErrorResponses;
  * routes need the admin password when one is set. Left open, as in KoboldCpp, are the CORS
  * preflight and the few discovery routes a client reads to learn that it needs a key at all.
  */
-@Component(service = ContainerRequestFilter.class, configurationPid = Pids.SERVER)
+@Component(service = ContainerRequestFilter.class, configurationPid = Pids.SERVER,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ServerConfiguration.class)
 @JakartarsExtension
 @JakartarsName("koboldj.apikey")

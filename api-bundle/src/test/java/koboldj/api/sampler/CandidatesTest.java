@@ -1,0 +1,59 @@
+package koboldj.api.sampler;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class CandidatesTest {
+
+    private static Candidates of(float... logits) {
+        Candidates candidates = new Candidates(logits.length);
+        candidates.reset(logits, logits.length);
+        return candidates;
+    }
+
+    private static int[] ids(Candidates candidates) {
+        int[] ids = new int[candidates.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = candidates.id(i);
+        }
+        return ids;
+    }
+
+    @Test
+    void softmaxMatchesHandComputedValues() {
+        Candidates candidates = of(0f, (float) Math.log(3));
+        assertEquals(0.25f, candidates.probability(0), 1e-6);
+        assertEquals(0.75f, candidates.probability(1), 1e-6);
+    }
+
+    @Test
+    void sortIsDescendingAndStableForTies() {
+        Candidates candidates = of(1f, 3f, -2f, 3f, Float.NEGATIVE_INFINITY, 0f);
+        candidates.sortDescending();
+        assertArrayEquals(new int[] {1, 3, 0, 5, 2, 4}, ids(candidates));
+        assertEquals(3f, candidates.logit(0));
+    }
+
+    @Test
+    void truncateKeepsAtLeastOne() {
+        Candidates candidates = of(1f, 2f, 3f);
+        candidates.sortDescending();
+        candidates.truncate(0);
+        assertEquals(1, candidates.size());
+        assertEquals(2, candidates.id(0));
+        assertEquals(1f, candidates.probability(0));
+    }
+
+    @Test
+    void retainKeepsTheChosenInOrderAndRenormalises() {
+        Candidates candidates = of(0f, 5f, 0f, 0f);
+        candidates.retain(new int[] {0, 2}, 2);
+        assertArrayEquals(new int[] {0, 2}, ids(candidates));
+        assertEquals(0.5f, candidates.probability(1), 1e-6);
+        assertThrows(IllegalArgumentException.class, () -> candidates.retain(new int[] {1, 0}, 2));
+        assertThrows(IllegalArgumentException.class, () -> candidates.retain(new int[0], 0));
+    }
+}

@@ -1,0 +1,136 @@
+package koboldj.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    private CommandLine parse(String... args) throws FlagException {
+        return CommandLine.parse(List.of(args), dir);
+    }
+
+    private String error(String... args) {
+        return assertThrows(FlagException.class, () -> parse(args)).getMessage();
+    }
+
+    @Test
+    void defaultsMatchKoboldCpp() throws FlagException {
+        Settings settings = parse().settings();
+        assertEquals(5001, settings.integer("port"));
+        assertEquals("127.0.0.1", settings.text("host"));
+        assertEquals(8192, settings.integer("contextsize"));
+        assertEquals(512, settings.integer("batchsize"));
+        assertEquals(32, settings.integer("maxrequestsize"));
+        assertEquals(4, settings.integer("parallel"));
+        assertEquals("", settings.text("model"));
+    }
+
+    @Test
+    void readsValuesInBothSpellingsAndAliases() throws FlagException {
+        Settings settings = parse("--port", "6000", "--contextsize=4096", "-t", "2", "--blasbatchsize", "256",
+                "--password", "secret", "--quiet").settings();
+        assertEquals(6000, settings.integer("port"));
+        assertEquals(4096, settings.integer("contextsize"));
+        assertEquals(2, settings.integer("threads"));
+        assertEquals(256, settings.integer("batchsize"));
+        assertEquals("secret", settings.text("password"));
+        assertTrue(settings.enabled("quiet"));
+    }
+
+    @Test
+    void positionalModelAndPortAsKoboldCpp() throws Exception {
+        Path model = Files.writeString(dir.resolve("tiny.gguf"), "x");
+        Settings settings = parse("tiny.gguf", "5055").settings();
+        assertEquals(model.toString(), settings.text("model"));
+        assertEquals(5055, settings.integer("port"));
+    }
+
+    @Test
+    void multiuserTakesAnOptionalNumber() throws FlagException {
+        assertEquals(1, parse("--multiuser").settings().integer("multiuser"));
+        assertEquals(5, parse("--multiuser", "5").settings().integer("multiuser"));
+        assertEquals(1, parse("--multiuser", "--quiet").settings().integer("multiuser"));
+    }
+
+    @Test
+    void compatibilityFlagsAreAccepted() throws FlagException {
+        assertEquals(CommandLine.Action.RUN, parse("--skiplauncher", "--gpulayers", "99", "--usecpu").action());
+    }
+
+    @Test
+    void helpAndVersion() throws FlagException {
+        assertEquals(CommandLine.Action.HELP, parse("--port", "1", "--help").action());
+        assertEquals(CommandLine.Action.VERSION, parse("--version").action());
+        for (Flag flag : Flags.all()) {
+            assertTrue(Flags.help().contains("--" + flag.name()), flag.name());
+        }
+    }
+
+    @Test
+    void mistakesAreOneClearLine() {
+        assertEquals("unknown flag --bogus (see --help)", error("--bogus"));
+        assertEquals("--port needs a whole number, not 'abc'", error("--port", "abc"));
+        assertEquals("--port must be between 1 and 65535, not 70000", error("--port", "70000"));
+        assertEquals("--contextsize must be between 256 and 262144, not 10", error("--contextsize", "10"));
+        assertTrue(error("--batchsize", "100").startsWith("--batchsize must be one of"));
+        assertEquals("--model needs a value (see --help)", error("--model"));
+        assertEquals("--model: no such file or folder: missing.gguf", error("--model", "missing.gguf"));
+        assertEquals("--quiet is a switch: give it without a value", error("--quiet=maybe"));
+        assertEquals("unexpected argument 'c' (see --help)", error("a.gguf", "5003", "c"));
+    }
+
+    @Test
+    void configFileValuesYieldToTheCommandLine() throws IOException, FlagException {
+        Files.writeString(dir.resolve("m.gguf"), "x");
+        Path kcpps = Files.writeString(dir.resolve("my.kcpps"), """
+                {"model": [], "model_param": "m.gguf", "port": 5005, "port_param": 5001,
+                 "contextsize": 2048, "threads": 3, "blasbatchsize": 128, "password": null,
+                 "quiet": true, "multiuser": 1, "onready": "rm -rf /", "usecuda": null,
+                 "somethingnew": {"a": 1}}
+                """);
+        Settings settings = parse("--config", kcpps.toString(), "--contextsize", "4096").settings();
+        assertEquals(dir.resolve("m.gguf").toString(), settings.text("model"));
+        assertEquals(5005, settings.integer("port"));
+        assertEquals(4096, settings.integer("contextsize"));
+        assertEquals(3, settings.integer("threads"));
+        assertEquals(128, settings.integer("batchsize"));
+        assertEquals("", settings.text("password"));
+        assertEquals("", settings.text("onready"), "a shell command is never taken from a file");
+        assertTrue(settings.enabled("quiet"));
+    }
+
+    @Test
+    void configFileMistakesNameTheFile() throws IOException {
+        Path broken = Files.writeString(dir.resolve("broken.kcpps"), "{not json");
+        assertTrue(error("--config", broken.toString()).startsWith("broken.kcpps is not a JSON object"));
+        Path wrong = Files.writeString(dir.resolve("wrong.kcpps"), "{\"contextsize\": \"big\"}");
+        assertEquals("wrong.kcpps: --contextsize needs a whole number, not 'big'", error("--config", wrong.toString()));
+        Path flag = Files.writeString(dir.resolve("flag.kcpps"), "{\"quiet\": 3}");
+        assertEquals("flag.kcpps: 'quiet' must be true or false, not 3", error("--config", flag.toString()));
+    }
+
+    @Test
+    void settingsSurviveTheTripThroughFrameworkProperties() throws FlagException {
+        Settings settings = parse("--port", "6001", "--password", "p w", "--websearch").settings();
+        assertEquals(settings, Settings.fromProperties(settings.toProperties()::get));
+    }
+
+    @Test
+    void eachPidGetsOnlyItsFlags() throws FlagException {
+        Settings settings = parse("--password", "k").settings();
+        assertEquals("k", settings.forPid(Pids.SERVER).get("password"));
+        assertTrue(!settings.forPid(Pids.TEXT).containsKey("password"));
+        assertTrue(settings.forPid(Pids.TEXT).containsKey("contextsize"));
+    }
+}
