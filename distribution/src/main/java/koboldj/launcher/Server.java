@@ -26,6 +26,10 @@ import koboldj.config.Settings;
 /** One run of the server: the Felix container, its bundles, and the wait until it stops. */
 final class Server {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** Held here: java.util.logging keeps loggers only weakly, and would forget their level. */
+    private static final List<Logger> QUIETED = List.of(
+            Logger.getLogger("org.glassfish.jersey.internal.inject.Providers"),
+            Logger.getLogger("org.glassfish.jersey.server.wadl"));
 
     private final Installation installation;
     private final Settings settings;
@@ -69,6 +73,10 @@ final class Server {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "koboldj-shutdown"));
             framework.start();
             trace("started");
+            String failed = bundlesNotActive(framework.getBundleContext());
+            if (!failed.isEmpty()) {
+                throw new BundleException("these bundles did not start (the log above says why): " + failed);
+            }
         } catch (BundleException | IOException | RuntimeException e) {
             System.err.println("koboldj: could not start the container: " + e.getMessage());
             stop(framework);
@@ -117,6 +125,18 @@ final class Server {
         }
     }
 
+    /** Platform bundles that should be active but are not; the server cannot work without them. */
+    private static String bundlesNotActive(BundleContext context) {
+        List<String> names = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            boolean fragment = bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+            if (!fragment && bundle.getState() != Bundle.ACTIVE && bundle.getLocation().startsWith("reference:")) {
+                names.add(bundle.getSymbolicName());
+            }
+        }
+        return String.join(", ", names);
+    }
+
     private static void stop(Framework framework) {
         try {
             if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
@@ -148,8 +168,10 @@ final class Server {
         setDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
         setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         setDefault("org.slf4j.simpleLogger.log.org.eclipse.osgitech", "warn");
-        // Jersey and HK2 log through java.util.logging; only their warnings are worth a line
+        // Jersey and HK2 log through java.util.logging; only their warnings are worth a line, and
+        // its notes on how the whiteboard registers resources are not even that
         Logger.getLogger("").setLevel(Level.WARNING);
+        QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
     }
 
     private static void setDefault(String key, String value) {

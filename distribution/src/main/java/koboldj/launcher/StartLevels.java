@@ -6,7 +6,7 @@ import java.util.List;
  * Start order. Logging and SPI Fly's weaving start first so that the bundles after them find an
  * SLF4J provider (else Jetty and Jersey log to the no-op logger); koboldj's own bundles last.
  */
-final class StartLevels {
+public final class StartLevels {
     static final int FOUNDATION = 1;
     static final int PLATFORM = 2;
     static final int LAST = 3;
@@ -17,7 +17,7 @@ final class StartLevels {
     private StartLevels() {
     }
 
-    static int of(String symbolicName) {
+    public static int of(String symbolicName) {
         if (FOUNDATION_BUNDLES.stream().anyMatch(symbolicName::startsWith)) {
             return FOUNDATION;
         }
