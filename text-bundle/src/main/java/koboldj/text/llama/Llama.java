@@ -1,0 +1,592 @@
+package koboldj.text.llama;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+
+import koboldj.nativelib.llama.LlamaLibrary;
+
+/**
+ * The llama.h C API of llama.cpp tag b4916, bound with java.lang.foreign: the only class that
+ * calls native llama code. Struct layouts were compiled and checked against the shipped library
+ * (x86_64 Linux); a wrong offset would corrupt memory silently, so every layout names each field.
+ *
+ * <p>Callers pass only validated arguments: llama.cpp aborts the process on a batch larger than
+ * n_batch and throws an uncatchable C++ exception for a token id outside the vocabulary.
+ * Model-level calls are thread-safe; context-level calls belong to the context's one thread.
+ */
+public final class Llama {
+    /** {@code struct llama_model_params}, 64 bytes. */
+    static final StructLayout MODEL_PARAMS = MemoryLayout.structLayout(
+            ADDRESS.withName("devices"),
+            JAVA_INT.withName("n_gpu_layers"),
+            JAVA_INT.withName("split_mode"),
+            JAVA_INT.withName("main_gpu"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("tensor_split"),
+            ADDRESS.withName("progress_callback"),
+            ADDRESS.withName("progress_callback_user_data"),
+            ADDRESS.withName("kv_overrides"),
+            JAVA_BOOLEAN.withName("vocab_only"),
+            JAVA_BOOLEAN.withName("use_mmap"),
+            JAVA_BOOLEAN.withName("use_mlock"),
+            JAVA_BOOLEAN.withName("check_tensors"),
+            MemoryLayout.paddingLayout(4));
+
+    /** {@code struct llama_context_params}, 120 bytes. */
+    static final StructLayout CONTEXT_PARAMS = MemoryLayout.structLayout(
+            JAVA_INT.withName("n_ctx"),
+            JAVA_INT.withName("n_batch"),
+            JAVA_INT.withName("n_ubatch"),
+            JAVA_INT.withName("n_seq_max"),
+            JAVA_INT.withName("n_threads"),
+            JAVA_INT.withName("n_threads_batch"),
+            JAVA_INT.withName("rope_scaling_type"),
+            JAVA_INT.withName("pooling_type"),
+            JAVA_INT.withName("attention_type"),
+            JAVA_FLOAT.withName("rope_freq_base"),
+            JAVA_FLOAT.withName("rope_freq_scale"),
+            JAVA_FLOAT.withName("yarn_ext_factor"),
+            JAVA_FLOAT.withName("yarn_attn_factor"),
+            JAVA_FLOAT.withName("yarn_beta_fast"),
+            JAVA_FLOAT.withName("yarn_beta_slow"),
+            JAVA_INT.withName("yarn_orig_ctx"),
+            JAVA_FLOAT.withName("defrag_thold"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("cb_eval"),
+            ADDRESS.withName("cb_eval_user_data"),
+            JAVA_INT.withName("type_k"),
+            JAVA_INT.withName("type_v"),
+            JAVA_BOOLEAN.withName("logits_all"),
+            JAVA_BOOLEAN.withName("embeddings"),
+            JAVA_BOOLEAN.withName("offload_kqv"),
+            JAVA_BOOLEAN.withName("flash_attn"),
+            JAVA_BOOLEAN.withName("no_perf"),
+            MemoryLayout.paddingLayout(3),
+            ADDRESS.withName("abort_callback"),
+            ADDRESS.withName("abort_callback_data"));
+
+    /** {@code struct llama_batch}, 56 bytes. */
+    static final StructLayout BATCH = MemoryLayout.structLayout(
+            JAVA_INT.withName("n_tokens"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("token"),
+            ADDRESS.withName("embd"),
+            ADDRESS.withName("pos"),
+            ADDRESS.withName("n_seq_id"),
+            ADDRESS.withName("seq_id"),
+            ADDRESS.withName("logits"));
+
+    static final long MODEL_PARAMS_USE_MMAP = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("use_mmap"));
+    static final long MODEL_PARAMS_PROGRESS = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("progress_callback"));
+    static final long CTX_N_CTX = offset(CONTEXT_PARAMS, "n_ctx");
+    static final long CTX_N_BATCH = offset(CONTEXT_PARAMS, "n_batch");
+    static final long CTX_N_UBATCH = offset(CONTEXT_PARAMS, "n_ubatch");
+    static final long CTX_N_SEQ_MAX = offset(CONTEXT_PARAMS, "n_seq_max");
+    static final long CTX_N_THREADS = offset(CONTEXT_PARAMS, "n_threads");
+    static final long CTX_N_THREADS_BATCH = offset(CONTEXT_PARAMS, "n_threads_batch");
+    static final long CTX_EMBEDDINGS = offset(CONTEXT_PARAMS, "embeddings");
+    static final long CTX_POOLING = offset(CONTEXT_PARAMS, "pooling_type");
+    static final long CTX_NO_PERF = offset(CONTEXT_PARAMS, "no_perf");
+
+    /** ggml_log_level values. */
+    static final int LOG_DEBUG = 1;
+    static final int LOG_INFO = 2;
+    static final int LOG_WARN = 3;
+    static final int LOG_ERROR = 4;
+    static final int LOG_CONTINUE = 5;
+
+    private static Llama instance;
+
+    private final MethodHandle backendInit;
+    private final MethodHandle logSet;
+    private final MethodHandle modelDefaultParams;
+    private final MethodHandle modelLoadFromFile;
+    private final MethodHandle modelFree;
+    private final MethodHandle modelGetVocab;
+    private final MethodHandle modelNCtxTrain;
+    private final MethodHandle modelNEmbd;
+    private final MethodHandle modelSize;
+    private final MethodHandle modelNParams;
+    private final MethodHandle modelDesc;
+    private final MethodHandle modelMetaValStr;
+    private final MethodHandle modelChatTemplate;
+    private final MethodHandle modelHasEncoder;
+    private final MethodHandle contextDefaultParams;
+    private final MethodHandle initFromModel;
+    private final MethodHandle free;
+    private final MethodHandle nCtx;
+    private final MethodHandle nBatch;
+    private final MethodHandle decode;
+    private final MethodHandle getLogitsIth;
+    private final MethodHandle getEmbeddingsSeq;
+    private final MethodHandle getEmbeddingsIth;
+    private final MethodHandle tokenize;
+    private final MethodHandle tokenToPiece;
+    private final MethodHandle vocabNTokens;
+    private final MethodHandle vocabBos;
+    private final MethodHandle vocabEos;
+    private final MethodHandle vocabEot;
+    private final MethodHandle vocabIsEog;
+    private final MethodHandle vocabIsControl;
+    private final MethodHandle vocabGetAddBos;
+    private final MethodHandle kvSeqRm;
+    private final MethodHandle kvSeqCp;
+    private final MethodHandle kvSeqAdd;
+    private final MethodHandle kvClear;
+    private final MethodHandle kvCanShift;
+    private final MethodHandle stateSeqGetSize;
+    private final MethodHandle stateSeqGetData;
+    private final MethodHandle stateSeqSetData;
+    private final MethodHandle setNThreads;
+
+    private volatile BiConsumer<Integer, String> logSink = (level, text) -> { };
+
+    private Llama(SymbolLookup library) {
+        Linker linker = Linker.nativeLinker();
+        Binder b = new Binder(linker, library);
+        // for short calls that never log (a log line is an upcall, which a critical call must not make)
+        Linker.Option critical = Linker.Option.critical(false);
+        backendInit = b.bind("llama_backend_init", FunctionDescriptor.ofVoid());
+        logSet = b.bind("llama_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+        modelDefaultParams = b.bind("llama_model_default_params", FunctionDescriptor.of(MODEL_PARAMS));
+        modelLoadFromFile = b.bind("llama_model_load_from_file", FunctionDescriptor.of(ADDRESS, ADDRESS, MODEL_PARAMS));
+        modelFree = b.bind("llama_model_free", FunctionDescriptor.ofVoid(ADDRESS));
+        modelGetVocab = b.bind("llama_model_get_vocab", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        modelNCtxTrain = b.bind("llama_model_n_ctx_train", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        modelNEmbd = b.bind("llama_model_n_embd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        modelSize = b.bind("llama_model_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        modelNParams = b.bind("llama_model_n_params", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        modelDesc = b.bind("llama_model_desc", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        modelMetaValStr = b.bind("llama_model_meta_val_str", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+        modelChatTemplate = b.bind("llama_model_chat_template", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        modelHasEncoder = b.bind("llama_model_has_encoder", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
+        contextDefaultParams = b.bind("llama_context_default_params", FunctionDescriptor.of(CONTEXT_PARAMS));
+        initFromModel = b.bind("llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, CONTEXT_PARAMS));
+        free = b.bind("llama_free", FunctionDescriptor.ofVoid(ADDRESS));
+        nCtx = b.bind("llama_n_ctx", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
+        nBatch = b.bind("llama_n_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
+        decode = b.bind("llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH));
+        getLogitsIth = b.bind("llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        getEmbeddingsSeq = b.bind("llama_get_embeddings_seq", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        getEmbeddingsIth = b.bind("llama_get_embeddings_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        tokenize = b.bind("llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
+                JAVA_BOOLEAN, JAVA_BOOLEAN));
+        tokenToPiece = b.bind("llama_token_to_piece", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
+                JAVA_INT, JAVA_BOOLEAN), critical);
+        vocabNTokens = b.bind("llama_vocab_n_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
+        vocabBos = b.bind("llama_vocab_bos", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
+        vocabEos = b.bind("llama_vocab_eos", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
+        vocabEot = b.bind("llama_vocab_eot", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
+        vocabIsEog = b.bind("llama_vocab_is_eog", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT), critical);
+        vocabIsControl = b.bind("llama_vocab_is_control", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT), critical);
+        vocabGetAddBos = b.bind("llama_vocab_get_add_bos", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), critical);
+        kvSeqRm = b.bind("llama_kv_self_seq_rm", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+        kvSeqCp = b.bind("llama_kv_self_seq_cp", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        kvSeqAdd = b.bind("llama_kv_self_seq_add", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        kvClear = b.bind("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
+        kvCanShift = b.bind("llama_kv_self_can_shift", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
+        stateSeqGetSize = b.bind("llama_state_seq_get_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
+        stateSeqGetData = b.bind("llama_state_seq_get_data", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+        stateSeqSetData = b.bind("llama_state_seq_set_data", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+        setNThreads = b.bind("llama_set_n_threads", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    /** The binding, made on first use; the library's log goes to {@link #logTo}'s sink from then on. */
+    public static synchronized Llama get() {
+        if (instance == null) {
+            Llama llama = new Llama(LlamaLibrary.lookup());
+            llama.installLogCallback();
+            invoke(() -> { llama.backendInit.invokeExact(); });
+            instance = llama;
+        }
+        return instance;
+    }
+
+    /** Where llama.cpp's log lines go: (ggml log level, text without trailing newline). */
+    public void logTo(BiConsumer<Integer, String> sink) {
+        logSink = sink;
+    }
+
+    // ---- model --------------------------------------------------------------------------------
+
+    /**
+     * Loads a GGUF model (memory-mapped). {@code progress} receives 0..1 while tensors load.
+     *
+     * @throws LlamaException when llama.cpp cannot load it (its log says why)
+     */
+    public MemorySegment loadModel(Path file, java.util.function.DoubleConsumer progress) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment params = (MemorySegment) modelDefaultParams.invokeExact((java.lang.foreign.SegmentAllocator) arena);
+            params.set(JAVA_BOOLEAN, MODEL_PARAMS_USE_MMAP, true);
+            MethodHandle onProgress = MethodHandles.lookup().findStatic(Llama.class, "progressUpcall",
+                    MethodType.methodType(boolean.class, java.util.function.DoubleConsumer.class, float.class, MemorySegment.class))
+                    .bindTo(progress);
+            MemorySegment stub = Linker.nativeLinker().upcallStub(onProgress,
+                    FunctionDescriptor.of(JAVA_BOOLEAN, JAVA_FLOAT, ADDRESS), arena);
+            params.set(ADDRESS, MODEL_PARAMS_PROGRESS, stub);
+            MemorySegment model = (MemorySegment) modelLoadFromFile.invokeExact(arena.allocateFrom(file.toString()), params);
+            if (model.equals(MemorySegment.NULL)) {
+                throw new LlamaException("llama.cpp could not load " + file.getFileName() + " (see the log above)");
+            }
+            return model;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @SuppressWarnings("unused") // called from native code during model loading
+    private static boolean progressUpcall(java.util.function.DoubleConsumer progress, float value, MemorySegment userData) {
+        try {
+            progress.accept(value);
+        } catch (RuntimeException e) {
+            // an upcall must never throw into native code
+        }
+        return true;
+    }
+
+    public void freeModel(MemorySegment model) {
+        invoke(() -> { modelFree.invokeExact(model); });
+    }
+
+    public MemorySegment vocabulary(MemorySegment model) {
+        return (MemorySegment) call(() -> (MemorySegment) modelGetVocab.invokeExact(model));
+    }
+
+    public int trainedContextLength(MemorySegment model) {
+        return (int) call(() -> (int) modelNCtxTrain.invokeExact(model));
+    }
+
+    public int embeddingSize(MemorySegment model) {
+        return (int) call(() -> (int) modelNEmbd.invokeExact(model));
+    }
+
+    public long modelBytes(MemorySegment model) {
+        return (long) call(() -> (long) modelSize.invokeExact(model));
+    }
+
+    public long parameterCount(MemorySegment model) {
+        return (long) call(() -> (long) modelNParams.invokeExact(model));
+    }
+
+    public boolean hasEncoder(MemorySegment model) {
+        return (boolean) call(() -> (boolean) modelHasEncoder.invokeExact(model));
+    }
+
+    /** A short description such as "llama ?B all F32". */
+    public String description(MemorySegment model) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(256);
+            int length = (int) call(() -> (int) modelDesc.invokeExact(model, buffer, 256L));
+            return length < 0 ? "" : buffer.getString(0);
+        }
+    }
+
+    /** A GGUF metadata value as text, or null if the model has no such key. */
+    public String metadata(MemorySegment model, String key) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocateFrom(key);
+            long size = 256;
+            while (true) {
+                MemorySegment buffer = arena.allocate(size);
+                long capacity = size;
+                int length = (int) call(() -> (int) modelMetaValStr.invokeExact(model, name, buffer, capacity));
+                if (length < 0) {
+                    return null;
+                }
+                if (length < size) {
+                    return buffer.getString(0, StandardCharsets.UTF_8);
+                }
+                size = length + 1L;
+            }
+        }
+    }
+
+    /** The model's default chat template, or null. */
+    public String chatTemplate(MemorySegment model) {
+        MemorySegment text = (MemorySegment) call(() -> (MemorySegment) modelChatTemplate.invokeExact(model, MemorySegment.NULL));
+        return text.equals(MemorySegment.NULL) ? null : text.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
+    }
+
+    // ---- vocabulary ---------------------------------------------------------------------------
+
+    public int vocabularySize(MemorySegment vocab) {
+        return (int) call(() -> (int) vocabNTokens.invokeExact(vocab));
+    }
+
+    public int bos(MemorySegment vocab) {
+        return (int) call(() -> (int) vocabBos.invokeExact(vocab));
+    }
+
+    public int eos(MemorySegment vocab) {
+        return (int) call(() -> (int) vocabEos.invokeExact(vocab));
+    }
+
+    public int eot(MemorySegment vocab) {
+        return (int) call(() -> (int) vocabEot.invokeExact(vocab));
+    }
+
+    public boolean isEndOfGeneration(MemorySegment vocab, int token) {
+        return (boolean) call(() -> (boolean) vocabIsEog.invokeExact(vocab, token));
+    }
+
+    public boolean isControl(MemorySegment vocab, int token) {
+        return (boolean) call(() -> (boolean) vocabIsControl.invokeExact(vocab, token));
+    }
+
+    public boolean addsBos(MemorySegment vocab) {
+        return (boolean) call(() -> (boolean) vocabGetAddBos.invokeExact(vocab));
+    }
+
+    /** Tokenizes UTF-8 text. Thread-safe. */
+    public int[] tokenize(MemorySegment vocab, String text, boolean addSpecial, boolean parseSpecial) {
+        try (Arena arena = Arena.ofConfined()) {
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            MemorySegment input = arena.allocate(utf8.length + 1L);
+            MemorySegment.copy(utf8, 0, input, JAVA_BYTE, 0, utf8.length);
+            int capacity = utf8.length + 8;
+            while (true) {
+                MemorySegment tokens = arena.allocate(JAVA_INT, capacity);
+                int max = capacity;
+                int n = (int) call(() -> (int) tokenize.invokeExact(vocab, input, utf8.length, tokens, max, addSpecial, parseSpecial));
+                if (n >= 0) {
+                    return tokens.asSlice(0, (long) n * Integer.BYTES).toArray(JAVA_INT);
+                }
+                capacity = -n;
+            }
+        }
+    }
+
+    /** The bytes of one token (not NUL-terminated; may be part of a UTF-8 character). */
+    public byte[] piece(MemorySegment vocab, int token, boolean special, MemorySegment scratch) {
+        int length = (int) call(() -> (int) tokenToPiece.invokeExact(vocab, token, scratch, (int) scratch.byteSize(), 0, special));
+        if (length < 0) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment bigger = arena.allocate(-length);
+                return piece(vocab, token, special, bigger);
+            }
+        }
+        return scratch.asSlice(0, length).toArray(JAVA_BYTE);
+    }
+
+    // ---- context ------------------------------------------------------------------------------
+
+    /** What a context is created with. */
+    public record ContextOptions(int contextLength, int batchSize, int sequences, int threads, int batchThreads,
+            boolean embeddings, int pooling) {
+    }
+
+    /** @throws LlamaException when llama.cpp cannot create it (e.g. out of memory) */
+    public MemorySegment newContext(MemorySegment model, ContextOptions options) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment params = (MemorySegment) contextDefaultParams.invokeExact((java.lang.foreign.SegmentAllocator) arena);
+            params.set(JAVA_INT, CTX_N_CTX, options.contextLength());
+            params.set(JAVA_INT, CTX_N_BATCH, options.batchSize());
+            params.set(JAVA_INT, CTX_N_UBATCH, options.batchSize());
+            params.set(JAVA_INT, CTX_N_SEQ_MAX, options.sequences());
+            params.set(JAVA_INT, CTX_N_THREADS, options.threads());
+            params.set(JAVA_INT, CTX_N_THREADS_BATCH, options.batchThreads());
+            params.set(JAVA_BOOLEAN, CTX_EMBEDDINGS, options.embeddings());
+            params.set(JAVA_INT, CTX_POOLING, options.pooling());
+            params.set(JAVA_BOOLEAN, CTX_NO_PERF, true);
+            MemorySegment context = (MemorySegment) initFromModel.invokeExact(model, params);
+            if (context.equals(MemorySegment.NULL)) {
+                throw new LlamaException("llama.cpp could not create a context of " + options.contextLength() + " tokens");
+            }
+            return context;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public void freeContext(MemorySegment context) {
+        invoke(() -> { free.invokeExact(context); });
+    }
+
+    public int contextLength(MemorySegment context) {
+        return (int) call(() -> (int) nCtx.invokeExact(context));
+    }
+
+    public int batchLength(MemorySegment context) {
+        return (int) call(() -> (int) nBatch.invokeExact(context));
+    }
+
+    public void setThreads(MemorySegment context, int threads, int batchThreads) {
+        invoke(() -> { setNThreads.invokeExact(context, threads, batchThreads); });
+    }
+
+    /**
+     * Runs the model on a batch. Returns 0 on success; 1 or -3 when the KV cache has no room;
+     * other values are errors (the KV state is then as before the call).
+     */
+    public int decode(MemorySegment context, MemorySegment batch) {
+        return (int) call(() -> (int) decode.invokeExact(context, batch));
+    }
+
+    /** The logits row of output {@code index} of the last batch: {@code vocabularySize} floats. */
+    public MemorySegment logits(MemorySegment context, int index, int vocabularySize) {
+        MemorySegment row = (MemorySegment) call(() -> (MemorySegment) getLogitsIth.invokeExact(context, index));
+        if (row.equals(MemorySegment.NULL)) {
+            throw new LlamaException("no logits for output " + index);
+        }
+        return row.reinterpret((long) vocabularySize * Float.BYTES);
+    }
+
+    /** Pooled embedding of a sequence, or of output {@code index} when pooling is off; null if none. */
+    public MemorySegment embeddings(MemorySegment context, int sequence, int index, boolean pooled, int size) {
+        MemorySegment row = pooled
+                ? (MemorySegment) call(() -> (MemorySegment) getEmbeddingsSeq.invokeExact(context, sequence))
+                : (MemorySegment) call(() -> (MemorySegment) getEmbeddingsIth.invokeExact(context, index));
+        return row.equals(MemorySegment.NULL) ? null : row.reinterpret((long) size * Float.BYTES);
+    }
+
+    // ---- KV cache -----------------------------------------------------------------------------
+
+    /** Removes positions [from, to) of a sequence (to < 0: to the end). */
+    public boolean removeTokens(MemorySegment context, int sequence, int from, int to) {
+        return (boolean) call(() -> (boolean) kvSeqRm.invokeExact(context, sequence, from, to));
+    }
+
+    /** Makes positions [from, to) of {@code source} also belong to {@code target}, sharing the cells. */
+    public void copySequence(MemorySegment context, int source, int target, int from, int to) {
+        invoke(() -> { kvSeqCp.invokeExact(context, source, target, from, to); });
+    }
+
+    /** Adds {@code delta} to positions [from, to) of a sequence (context shift). */
+    public void shiftPositions(MemorySegment context, int sequence, int from, int to, int delta) {
+        invoke(() -> { kvSeqAdd.invokeExact(context, sequence, from, to, delta); });
+    }
+
+    public void clearCache(MemorySegment context) {
+        invoke(() -> { kvClear.invokeExact(context); });
+    }
+
+    public boolean canShift(MemorySegment context) {
+        return (boolean) call(() -> (boolean) kvCanShift.invokeExact(context));
+    }
+
+    // ---- per-sequence state -------------------------------------------------------------------
+
+    public byte[] saveSequence(MemorySegment context, int sequence) {
+        long size = (long) call(() -> (long) stateSeqGetSize.invokeExact(context, sequence));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(Math.max(1, size));
+            long written = (long) call(() -> (long) stateSeqGetData.invokeExact(context, buffer, size, sequence));
+            return buffer.asSlice(0, written).toArray(JAVA_BYTE);
+        }
+    }
+
+    public boolean restoreSequence(MemorySegment context, int sequence, byte[] state) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(Math.max(1, state.length));
+            MemorySegment.copy(state, 0, buffer, JAVA_BYTE, 0, state.length);
+            long read = (long) call(() -> (long) stateSeqSetData.invokeExact(context, buffer, (long) state.length, sequence));
+            return read > 0;
+        }
+    }
+
+    // ---- logging ------------------------------------------------------------------------------
+
+    private void installLogCallback() {
+        try {
+            MethodHandle target = MethodHandles.lookup().findVirtual(Llama.class, "logUpcall",
+                    MethodType.methodType(void.class, int.class, MemorySegment.class, MemorySegment.class)).bindTo(this);
+            MemorySegment stub = Linker.nativeLinker().upcallStub(target,
+                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS), Arena.global());
+            logSet.invokeExact(stub, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private final StringBuilder logLine = new StringBuilder();
+    private int logLevel = LOG_INFO;
+
+    @SuppressWarnings("unused") // called from native code
+    private synchronized void logUpcall(int level, MemorySegment text, MemorySegment userData) {
+        try {
+            if (level != LOG_CONTINUE) {
+                logLevel = level;
+            }
+            logLine.append(text.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8));
+            int newline;
+            while ((newline = logLine.indexOf("\n")) >= 0) {
+                String line = logLine.substring(0, newline);
+                logLine.delete(0, newline + 1);
+                if (!line.isBlank()) {
+                    logSink.accept(logLevel, line);
+                }
+            }
+        } catch (RuntimeException e) {
+            // an upcall must never throw into native code
+        }
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------
+
+    private static long offset(StructLayout layout, String field) {
+        return layout.byteOffset(MemoryLayout.PathElement.groupElement(field));
+    }
+
+    @FunctionalInterface
+    private interface NativeCall {
+        Object call() throws Throwable;
+    }
+
+    @FunctionalInterface
+    private interface NativeAction {
+        void run() throws Throwable;
+    }
+
+    private static Object call(NativeCall call) {
+        try {
+            return call.call();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static void invoke(NativeAction action) {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new LlamaException(t.toString());
+    }
+
+    /** Looks up symbols and makes downcall handles, with a clear message for a missing symbol. */
+    private record Binder(Linker linker, SymbolLookup library) {
+        MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+            MemorySegment symbol = library.find(name)
+                    .orElseThrow(() -> new LlamaException("libjllama.so has no symbol " + name));
+            return linker.downcallHandle(symbol, descriptor, options);
+        }
+    }
+}
