@@ -1,7 +1,8 @@
 # Sourced by bin/koboldj and bin/test: finds a JDK 25 and exports JAVA_HOME, or explains how to get one.
 
+# Reads the JDK's release file rather than starting a JVM: this runs before every start.
 java_feature_version() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null
 }
 
 find_jdk25() {

@@ -1,0 +1,117 @@
+package koboldj.text.engine;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+
+import koboldj.api.text.FinishReason;
+import koboldj.api.text.Generation;
+import koboldj.api.text.GenerationListener;
+import koboldj.api.text.GenerationRequest;
+import koboldj.api.text.GenerationResult;
+import koboldj.api.text.TextPiece;
+import koboldj.text.sampling.SamplerChain;
+
+/**
+ * One generation from submission to result. Fields without {@code volatile} belong to the engine
+ * thread; {@link #textSoFar()}, {@link #abort()} and {@link #result()} may be called from anywhere.
+ */
+final class GenerationTask implements Generation {
+    private static final RandomGeneratorFactory<RandomGenerator> RANDOM = RandomGeneratorFactory.of("L64X128MixRandom");
+
+    final GenerationRequest request;
+    final int[] prompt;
+    /** Leading prompt tokens a context shift never removes (BOS and memory). */
+    final int keep;
+    final int maxLength;
+    final SamplerChain chain;
+    final RandomGenerator random;
+    final long seed;
+    final TextAssembler assembler;
+    private final String genkey;
+    private final GenerationListener listener;
+    private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
+    private final Runnable wake;
+    private volatile boolean abortRequested;
+    private volatile String released = "";
+
+    int generated;
+    long admittedNanos;
+    long promptDoneNanos;
+    int promptEvaluated;
+
+    GenerationTask(String genkey, GenerationRequest request, int[] prompt, int keep, int maxLength, SamplerChain chain,
+            long seed, GenerationListener listener, Runnable wake) {
+        this.genkey = genkey;
+        this.request = request;
+        this.prompt = prompt;
+        this.keep = keep;
+        this.maxLength = maxLength;
+        this.chain = chain;
+        this.seed = seed;
+        this.random = RANDOM.create(seed);
+        this.listener = listener;
+        this.wake = wake;
+        this.assembler = new TextAssembler(request.stopSequences(), request.trimStop());
+    }
+
+    @Override
+    public String genkey() {
+        return genkey;
+    }
+
+    @Override
+    public String textSoFar() {
+        return released;
+    }
+
+    @Override
+    public CompletionStage<GenerationResult> result() {
+        return result;
+    }
+
+    @Override
+    public boolean abort() {
+        if (result.isDone()) {
+            return false;
+        }
+        abortRequested = true;
+        wake.run();
+        return true;
+    }
+
+    boolean abortRequested() {
+        return abortRequested;
+    }
+
+    boolean isDone() {
+        return result.isDone();
+    }
+
+    /** Engine thread: hands released text to the listener. */
+    void emit(String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        released = released + text;
+        try {
+            listener.onText(new TextPiece(text, List.of()));
+        } catch (RuntimeException e) {
+            // a listener that fails (a client gone) ends its own generation, nobody else's
+            abortRequested = true;
+        }
+    }
+
+    /** Engine thread: the one way a generation ends. */
+    void finish(FinishReason reason) {
+        emit(assembler.finish());
+        result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, List.of()));
+    }
+
+    /** Ends a generation that failed inside the engine. */
+    void fail(RuntimeException error) {
+        result.completeExceptionally(error);
+    }
+}

@@ -1,0 +1,32 @@
+package koboldj.text.engine;
+
+/**
+ * One sequence of the shared llama context. It keeps the tokens whose KV it holds after its
+ * generation ends, so a later request with the same beginning reuses them. Engine thread only.
+ */
+final class Slot {
+    final int sequence;
+    /** Tokens in this sequence's KV cache, at positions 0..size-1. */
+    final IntList cache;
+    GenerationTask task;
+    /** Index into task.prompt of the next prompt token to feed; == prompt.length once all are in. */
+    int promptNext;
+    /** The token sampled last, not yet fed to the model; -1 if none. */
+    int sampled = -1;
+    /** Output index of this slot's logits in the current batch; -1 if it has none this step. */
+    int output = -1;
+    long lastUsed;
+
+    Slot(int sequence, int context) {
+        this.sequence = sequence;
+        this.cache = new IntList(context);
+    }
+
+    boolean idle() {
+        return task == null;
+    }
+
+    boolean prefilling() {
+        return task != null && promptNext < task.prompt.length;
+    }
+}

@@ -1,0 +1,82 @@
+package koboldj.text.engine;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Requests waiting for a slot, first come first served, with a bound: past it a request is refused
+ * (the caller answers 503) rather than left waiting without end. Also the engine thread's doorbell:
+ * it sleeps here when there is nothing to do.
+ */
+final class WaitQueue {
+    private final int capacity;
+    private final ArrayDeque<GenerationTask> waiting = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private boolean pendingSignal;
+
+    WaitQueue(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Queues a task; false when the queue is full. */
+    boolean offer(GenerationTask task) {
+        lock.lock();
+        try {
+            if (waiting.size() >= capacity) {
+                return false;
+            }
+            waiting.addLast(task);
+            pendingSignal = true;
+            work.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    GenerationTask poll() {
+        lock.lock();
+        try {
+            return waiting.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the engine thread (an abort, a shutdown). */
+    void signal() {
+        lock.lock();
+        try {
+            pendingSignal = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sleeps until a task arrives or {@link #signal()} is called, at most {@code millis}. */
+    void awaitWork(long millis) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (!pendingSignal && waiting.isEmpty() && nanos > 0) {
+                nanos = work.awaitNanos(nanos);
+            }
+            pendingSignal = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package koboldj.text.llama;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.DoubleConsumer;
+
+import koboldj.api.model.ModelDescriptor;
+import koboldj.api.text.Tokenizer;
+
+/**
+ * A loaded GGUF text model and its vocabulary. The bytes of every token are read once at load, so
+ * turning tokens into text needs no native call. Thread-safe; {@link #close()} frees the model and
+ * must come after every context made from it is freed.
+ */
+public final class LlamaModel implements Tokenizer, AutoCloseable {
+    private static final String[] METADATA_KEYS = {"general.architecture", "general.name", "tokenizer.chat_template",
+            "tokenizer.ggml.model"};
+
+    private final Llama llama;
+    private final MemorySegment model;
+    private final MemorySegment vocab;
+    private final int vocabularySize;
+    private final int bos;
+    private final int eos;
+    private final int eot;
+    private final boolean[] endOfGeneration;
+    private final boolean[] control;
+    private final byte[][] pieces;
+    private final byte[][] specialPieces;
+    private final ModelDescriptor descriptor;
+
+    private LlamaModel(Llama llama, MemorySegment model, Path file, int contextLength) {
+        this.llama = llama;
+        this.model = model;
+        this.vocab = llama.vocabulary(model);
+        this.vocabularySize = llama.vocabularySize(vocab);
+        this.bos = llama.bos(vocab);
+        this.eos = llama.eos(vocab);
+        this.eot = llama.eot(vocab);
+        endOfGeneration = new boolean[vocabularySize];
+        control = new boolean[vocabularySize];
+        pieces = new byte[vocabularySize][];
+        specialPieces = new byte[vocabularySize][];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment scratch = arena.allocate(256);
+            for (int token = 0; token < vocabularySize; token++) {
+                endOfGeneration[token] = llama.isEndOfGeneration(vocab, token);
+                control[token] = llama.isControl(vocab, token);
+                pieces[token] = llama.piece(vocab, token, false, scratch);
+                specialPieces[token] = llama.piece(vocab, token, true, scratch);
+            }
+        }
+        Map<String, String> metadata = new HashMap<>();
+        for (String key : METADATA_KEYS) {
+            String value = llama.metadata(model, key);
+            if (value != null) {
+                metadata.put(key, value);
+            }
+        }
+        metadata.put("description", llama.description(model));
+        metadata.put("parameters", String.valueOf(llama.parameterCount(model)));
+        metadata.put("embedding_length", String.valueOf(llama.embeddingSize(model)));
+        String name = file.getFileName().toString().replaceFirst("\\.gguf$", "");
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.io.IOException e) {
+            size = llama.modelBytes(model);
+        }
+        descriptor = new ModelDescriptor(name, file, metadata.getOrDefault("general.architecture", "unknown"),
+                contextLength, llama.trainedContextLength(model), size, metadata);
+    }
+
+    /**
+     * Loads a model file; {@code contextLength} is what the engine will offer per request.
+     *
+     * @throws LlamaException if llama.cpp cannot load it
+     */
+    public static LlamaModel load(Path file, int contextLength, DoubleConsumer progress) {
+        Llama llama = Llama.get();
+        MemorySegment model = llama.loadModel(file, progress);
+        try {
+            return new LlamaModel(llama, model, file, contextLength);
+        } catch (RuntimeException e) {
+            llama.freeModel(model);
+            throw e;
+        }
+    }
+
+    public ModelDescriptor descriptor() {
+        return descriptor;
+    }
+
+    MemorySegment pointer() {
+        return model;
+    }
+
+    public int embeddingSize() {
+        return llama.embeddingSize(model);
+    }
+
+    @Override
+    public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
+        return llama.tokenize(vocab, text, addSpecial, parseSpecial);
+    }
+
+    @Override
+    public String detokenize(int[] tokens, boolean renderSpecial) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int token : tokens) {
+            bytes.writeBytes(piece(token, renderSpecial));
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of a valid token; control tokens are empty unless {@code renderSpecial}. */
+    public byte[] piece(int token, boolean renderSpecial) {
+        return renderSpecial ? specialPieces[token] : pieces[token];
+    }
+
+    public boolean isValidToken(int token) {
+        return token >= 0 && token < vocabularySize;
+    }
+
+    @Override
+    public int vocabularySize() {
+        return vocabularySize;
+    }
+
+    @Override
+    public int bos() {
+        return bos;
+    }
+
+    @Override
+    public int eos() {
+        return eos;
+    }
+
+    /** End-of-turn token, or -1. */
+    public int eot() {
+        return eot;
+    }
+
+    @Override
+    public boolean isEndOfGeneration(int token) {
+        return endOfGeneration[token];
+    }
+
+    public boolean isControl(int token) {
+        return control[token];
+    }
+
+    public String chatTemplate() {
+        return descriptor.metadata().get("tokenizer.chat_template");
+    }
+
+    Llama llama() {
+        return llama;
+    }
+
+    @Override
+    public void close() {
+        llama.freeModel(model);
+    }
+}
