@@ -111,7 +111,7 @@ final class GenerationTask implements Generation {
     }
 
     /** Ends a generation that failed inside the engine. */
-    void fail(RuntimeException error) {
+    void fail(koboldj.api.error.ApiException error) {
         result.completeExceptionally(error);
     }
 }

@@ -96,8 +96,9 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return descriptor;
     }
 
-    MemorySegment pointer() {
-        return model;
+    /** A new context for this model; the caller frees it with {@link Llama#freeContext} before closing the model. */
+    public MemorySegment newContext(Llama.ContextOptions options) {
+        return llama.newContext(model, options);
     }
 
     public int embeddingSize() {
@@ -158,10 +159,6 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
 
     public String chatTemplate() {
         return descriptor.metadata().get("tokenizer.chat_template");
-    }
-
-    Llama llama() {
-        return llama;
     }
 
     @Override

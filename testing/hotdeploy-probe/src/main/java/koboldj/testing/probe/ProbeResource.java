@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 @Component(service = ProbeResource.class)
 @JakartarsResource
 @JSONRequired
-@Path("probe")
+@Path("")
 public class ProbeResource {
     private final long bundleId;
 
@@ -34,13 +34,14 @@ public class ProbeResource {
     }
 
     @GET
+    @Path("probe")
     @Produces(MediaType.TEXT_PLAIN)
     public String hello() {
         return "probe bundle " + bundleId;
     }
 
     @POST
-    @Path("echo")
+    @Path("probe/echo")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Echo echo(Echo echo) {

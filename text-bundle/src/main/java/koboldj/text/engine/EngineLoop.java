@@ -1,0 +1,341 @@
+package koboldj.text.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
+import koboldj.api.sampler.Candidates;
+import koboldj.api.sampler.SamplingContext;
+import koboldj.api.text.FinishReason;
+import koboldj.api.text.Tokenizer;
+import koboldj.text.llama.Llama;
+import koboldj.text.llama.LlamaBatch;
+import koboldj.text.llama.LlamaModel;
+
+/**
+ * The one thread that owns the llama context. Each step it admits waiting requests into free
+ * slots (reusing the KV of the slot whose tokens share the longest beginning with the prompt),
+ * puts the next token of every generating slot and chunks of pending prompts into one batch,
+ * decodes once, and samples each slot that got logits (continuous batching).
+ *
+ * <p>Everything here runs on the engine thread; other threads only post to the {@link WaitQueue}
+ * and set abort flags.
+ */
+final class EngineLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
+
+    private final Llama llama;
+    private final LlamaModel model;
+    private final MemorySegment context;
+    private final LlamaBatch batch;
+    private final Slot[] slots;
+    private final WaitQueue queue;
+    private final EngineStatistics statistics;
+    private final int slotContext;
+    private final Candidates candidates;
+    private final float[] logits;
+    private final SlotView view = new SlotView();
+    private volatile boolean running = true;
+    private final AtomicLong clock = new AtomicLong();
+
+    EngineLoop(LlamaModel model, MemorySegment context, EngineSettings settings, WaitQueue queue, EngineStatistics statistics) {
+        this.llama = Llama.get();
+        this.model = model;
+        this.context = context;
+        this.queue = queue;
+        this.statistics = statistics;
+        this.slotContext = settings.slotContext();
+        this.batch = new LlamaBatch(settings.batchSize());
+        this.slots = new Slot[settings.slots()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot(i, settings.slotContext());
+        }
+        this.candidates = new Candidates(model.vocabularySize());
+        this.logits = new float[model.vocabularySize()];
+    }
+
+    /** Asks the loop to end; generations still running end as aborted. */
+    void stop() {
+        running = false;
+        queue.signal();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                admit();
+                if (!anyBusy()) {
+                    queue.awaitWork(1000);
+                    continue;
+                }
+                step();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.error("The text engine stopped after an internal error", e);
+        } finally {
+            endAll();
+            batch.close();
+        }
+    }
+
+    private boolean anyBusy() {
+        for (Slot slot : slots) {
+            if (!slot.idle()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Moves waiting requests into idle slots. */
+    private void admit() {
+        Slot free;
+        while ((free = anyIdle()) != null) {
+            GenerationTask task = queue.poll();
+            if (task == null) {
+                return;
+            }
+            if (task.abortRequested()) {
+                task.finish(FinishReason.ABORTED);
+                continue;
+            }
+            Slot slot = bestSlotFor(task);
+            int reuse = slot.cache.commonPrefix(task.prompt);
+            if (reuse == task.prompt.length) {
+                reuse--; // the last prompt token is decoded again for its logits
+            }
+            llama.removeTokens(context, slot.sequence, reuse, -1);
+            slot.cache.truncate(reuse);
+            slot.task = task;
+            slot.promptNext = reuse;
+            slot.sampled = -1;
+            slot.lastUsed = clock.incrementAndGet();
+            task.admittedNanos = System.nanoTime();
+            task.promptEvaluated = task.prompt.length - reuse;
+            statistics.promptReused(reuse);
+            if (reuse > 0) {
+                LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.sequence, reuse, task.prompt.length);
+            }
+        }
+    }
+
+    private Slot anyIdle() {
+        for (Slot slot : slots) {
+            if (slot.idle()) {
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    /** The idle slot sharing the longest beginning with the prompt; else the least recently used. */
+    private Slot bestSlotFor(GenerationTask task) {
+        Slot best = null;
+        int bestShared = -1;
+        for (Slot slot : slots) {
+            if (!slot.idle()) {
+                continue;
+            }
+            int shared = slot.cache.commonPrefix(task.prompt);
+            if (shared > bestShared || (shared == bestShared && slot.lastUsed < best.lastUsed)) {
+                best = slot;
+                bestShared = shared;
+            }
+        }
+        return best;
+    }
+
+    /** One decode: next tokens of generating slots first, then prompt chunks while room is left. */
+    private void step() {
+        batch.clear();
+        for (Slot slot : slots) {
+            slot.output = -1;
+            if (slot.idle()) {
+                continue;
+            }
+            if (slot.task.abortRequested()) {
+                end(slot, FinishReason.ABORTED);
+                continue;
+            }
+            if (slot.sampled >= 0) {
+                makeRoom(slot, 1);
+                slot.output = batch.add(slot.sampled, slot.cache.size(), slot.sequence, true);
+                slot.cache.add(slot.sampled);
+                slot.sampled = -1;
+            }
+        }
+        for (Slot slot : slots) {
+            if (!slot.prefilling() || batch.isFull()) {
+                continue;
+            }
+            int[] prompt = slot.task.prompt;
+            int count = Math.min(prompt.length - slot.promptNext, batch.capacity() - batch.size());
+            for (int i = 0; i < count; i++) {
+                int token = prompt[slot.promptNext++];
+                boolean last = slot.promptNext == prompt.length;
+                int index = batch.add(token, slot.cache.size(), slot.sequence, last);
+                slot.cache.add(token);
+                if (last) {
+                    slot.output = index;
+                }
+            }
+        }
+        if (batch.size() == 0) {
+            return;
+        }
+        long started = System.nanoTime();
+        int status = llama.decode(context, batch.struct());
+        if (status != 0) {
+            failBatch(status);
+            return;
+        }
+        statistics.decoded(batch.size(), System.nanoTime() - started);
+        for (Slot slot : slots) {
+            if (slot.output >= 0) {
+                sample(slot);
+            }
+        }
+    }
+
+    /** Context shift: drops the oldest tokens after the kept beginning when the slot is full. */
+    private void makeRoom(Slot slot, int needed) {
+        if (slot.cache.size() + needed <= slotContext) {
+            return;
+        }
+        int keep = Math.min(slot.task.keep, slot.cache.size());
+        int discard = Math.max(needed, (slot.cache.size() - keep) / 2);
+        llama.removeTokens(context, slot.sequence, keep, keep + discard);
+        llama.shiftPositions(context, slot.sequence, keep + discard, -1, -discard);
+        slot.cache.removeRange(keep, keep + discard);
+        LOG.debug("slot {}: context shift dropped {} tokens after the first {}", slot.sequence, discard, keep);
+    }
+
+    private void sample(Slot slot) {
+        GenerationTask task = slot.task;
+        if (task.promptDoneNanos == 0) {
+            task.promptDoneNanos = System.nanoTime();
+        }
+        MemorySegment row = llama.logits(context, slot.output, logits.length);
+        MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+        candidates.reset(logits, logits.length);
+        if (task.request.banEos()) {
+            banEndTokens();
+        }
+        view.slot = slot;
+        view.random = task.random;
+        int token = task.chain.sample(candidates, view, task.random);
+        task.chain.accept(token);
+
+        if (model.isEndOfGeneration(token) && !task.request.bypassEos()) {
+            end(slot, FinishReason.END_OF_SEQUENCE);
+            return;
+        }
+        task.generated++;
+        boolean render = !model.isEndOfGeneration(token);
+        if (render) {
+            task.emit(task.assembler.add(model.piece(token, task.request.renderSpecial())));
+        }
+        if (task.assembler.stopped()) {
+            end(slot, FinishReason.STOP_SEQUENCE);
+        } else if (task.generated >= task.maxLength) {
+            slot.sampled = token;
+            end(slot, FinishReason.LENGTH);
+        } else {
+            slot.sampled = token;
+        }
+    }
+
+    private void banEndTokens() {
+        for (int i = 0; i < candidates.size(); i++) {
+            if (model.isEndOfGeneration(candidates.id(i))) {
+                candidates.setLogit(i, Float.NEGATIVE_INFINITY);
+            }
+        }
+    }
+
+    /** The one way a slot's generation ends: the slot keeps its KV for the next request. */
+    private void end(Slot slot, FinishReason reason) {
+        GenerationTask task = slot.task;
+        slot.task = null;
+        slot.sampled = -1;
+        slot.output = -1;
+        long now = System.nanoTime();
+        long promptDone = task.promptDoneNanos == 0 ? now : task.promptDoneNanos;
+        statistics.finished(task, reason, promptDone - task.admittedNanos, now - promptDone);
+        task.finish(reason);
+    }
+
+    /**
+     * llama_decode failed. Its KV state is as before the call, so the tokens this step added are
+     * not there: the generations in the batch end with the reason, and their slots start empty.
+     */
+    private void failBatch(int status) {
+        String message = status == 1 || status == -3
+                ? "The context is full: the KV cache had no room for this step."
+                : "llama.cpp failed to decode (status " + status + ").";
+        LOG.warn("{} Ending the generations in this batch.", message);
+        for (Slot slot : slots) {
+            if (slot.idle()) {
+                continue;
+            }
+            llama.removeTokens(context, slot.sequence, 0, -1);
+            slot.cache.truncate(0);
+            GenerationTask task = slot.task;
+            slot.task = null;
+            slot.sampled = -1;
+            task.fail(new ApiException(ErrorKind.INTERNAL, message));
+        }
+    }
+
+    private void endAll() {
+        for (Slot slot : slots) {
+            if (!slot.idle()) {
+                end(slot, FinishReason.ABORTED);
+            }
+        }
+        GenerationTask waiting;
+        while ((waiting = queue.poll()) != null) {
+            waiting.finish(FinishReason.ABORTED);
+        }
+    }
+
+    /** What a sampler sees of the slot it runs for: its tokens so far and its generator. */
+    private final class SlotView implements SamplingContext {
+        Slot slot;
+        RandomGenerator random;
+
+        @Override
+        public int token(int index) {
+            return slot.cache.get(index);
+        }
+
+        @Override
+        public int length() {
+            return slot.cache.size();
+        }
+
+        @Override
+        public int promptLength() {
+            return slot.task.prompt.length;
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return random;
+        }
+
+        @Override
+        public Tokenizer tokenizer() {
+            return model;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package koboldj.text.engine;
+
+import koboldj.api.text.EngineStats;
+import koboldj.api.text.FinishReason;
+
+/** Figures for /api/extra/perf. Written by the engine thread, read by any. */
+final class EngineStatistics {
+    private final long startedNanos = System.nanoTime();
+    private volatile double lastProcessSeconds;
+    private volatile double lastEvalSeconds;
+    private volatile int lastTokenCount;
+    private volatile int lastInputCount;
+    private volatile long lastSeed;
+    private volatile FinishReason lastReason;
+    private volatile long totalGenerations;
+    private volatile long reusedPromptTokens;
+    private volatile long decodedTokens;
+    private volatile long decodeNanos;
+
+    void promptReused(int tokens) {
+        reusedPromptTokens += tokens;
+    }
+
+    void decoded(int tokens, long nanos) {
+        decodedTokens += tokens;
+        decodeNanos += nanos;
+    }
+
+    void finished(GenerationTask task, FinishReason reason, long promptNanos, long evalNanos) {
+        lastProcessSeconds = promptNanos / 1e9;
+        lastEvalSeconds = evalNanos / 1e9;
+        lastTokenCount = task.generated;
+        lastInputCount = task.promptEvaluated;
+        lastSeed = task.seed;
+        lastReason = reason;
+        totalGenerations++;
+    }
+
+    EngineStats snapshot(int queued, int running) {
+        return new EngineStats(lastProcessSeconds, lastEvalSeconds, lastTokenCount, lastInputCount, lastSeed, lastReason,
+                totalGenerations, queued, running, reusedPromptTokens, (System.nanoTime() - startedNanos) / 1e9);
+    }
+}

@@ -1,0 +1,41 @@
+package koboldj.text.engine;
+
+import java.util.Arrays;
+
+import koboldj.api.error.ApiException;
+import koboldj.text.llama.LlamaModel;
+
+/**
+ * The tokens a generation starts from: memory (never trimmed) then the prompt, trimmed from the
+ * front to fit the budget, as KoboldCpp does.
+ *
+ * @param tokens the prompt tokens
+ * @param keep   how many leading tokens a context shift must keep (BOS and memory)
+ */
+record Prompt(int[] tokens, int keep) {
+
+    static Prompt build(LlamaModel model, String memory, String prompt, int budget) {
+        if (prompt.isEmpty() && memory.isEmpty()) {
+            throw ApiException.badRequest("prompt", "'prompt' must not be empty.");
+        }
+        int[] head = memory.isEmpty() ? new int[0] : model.tokenize(memory, true, false);
+        int[] body = model.tokenize(prompt, head.length == 0, false);
+        int bos = model.bos();
+        if (head.length == 0 && body.length > 0 && body[0] == bos) {
+            head = new int[] {bos};
+            body = Arrays.copyOfRange(body, 1, body.length);
+        }
+        if (head.length >= budget) {
+            throw ApiException.badRequest("memory", "'memory' is " + head.length + " tokens; it must leave room in a "
+                    + "context of " + budget + " tokens for the prompt.");
+        }
+        int room = budget - head.length;
+        if (body.length > room) {
+            body = Arrays.copyOfRange(body, body.length - room, body.length);
+        }
+        int[] tokens = new int[head.length + body.length];
+        System.arraycopy(head, 0, tokens, 0, head.length);
+        System.arraycopy(body, 0, tokens, head.length, body.length);
+        return new Prompt(tokens, head.length);
+    }
+}

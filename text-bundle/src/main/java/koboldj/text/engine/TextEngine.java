@@ -1,0 +1,134 @@
+package koboldj.text.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import koboldj.api.error.ApiException;
+import koboldj.api.model.ModelDescriptor;
+import koboldj.api.text.EngineStats;
+import koboldj.api.text.Generation;
+import koboldj.api.text.GenerationListener;
+import koboldj.api.text.GenerationRequest;
+import koboldj.api.text.TextGenerator;
+import koboldj.api.text.Tokenizer;
+import koboldj.text.llama.Llama;
+import koboldj.text.llama.LlamaModel;
+import koboldj.text.sampling.SamplerCatalog;
+import koboldj.text.sampling.SamplerChain;
+
+/**
+ * A loaded text model serving generations: validates and tokenizes requests on the caller's
+ * thread, queues them, and leaves the rest to the {@link EngineLoop} thread that owns the context.
+ */
+public final class TextEngine implements TextGenerator, AutoCloseable {
+    private static final int REMEMBERED_GENERATIONS = 256;
+
+    private final LlamaModel model;
+    private final EngineSettings settings;
+    private final SamplerCatalog samplers;
+    private final MemorySegment context;
+    private final WaitQueue queue;
+    private final EngineStatistics statistics = new EngineStatistics();
+    private final EngineLoop loop;
+    private final Thread thread;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, GenerationTask> byGenkey = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, GenerationTask> eldest) {
+            return size() > REMEMBERED_GENERATIONS;
+        }
+    };
+    private volatile GenerationTask latest;
+
+    public TextEngine(LlamaModel model, EngineSettings settings, SamplerCatalog samplers) {
+        this.model = model;
+        this.settings = settings;
+        this.samplers = samplers;
+        // every slot gets the whole --contextsize; the KV cache is shared by all of them
+        this.context = model.newContext(new Llama.ContextOptions(
+                settings.slots() * settings.slotContext(), settings.batchSize(), settings.slots(),
+                settings.threads(), settings.batchThreads(), false, -1));
+        this.queue = new WaitQueue(settings.queueCapacity() + settings.slots());
+        this.loop = new EngineLoop(model, context, settings, queue, statistics);
+        this.thread = Thread.ofPlatform().name("koboldj-text-engine").daemon().start(loop);
+    }
+
+    @Override
+    public ModelDescriptor model() {
+        return model.descriptor();
+    }
+
+    @Override
+    public Tokenizer tokenizer() {
+        return model;
+    }
+
+    @Override
+    public int maxContextLength() {
+        return settings.slotContext();
+    }
+
+    @Override
+    public int parallelSlots() {
+        return settings.slots();
+    }
+
+    @Override
+    public Generation submit(GenerationRequest request, GenerationListener listener) {
+        int contextLength = Math.min(request.maxContextLength() > 0 ? request.maxContextLength() : settings.slotContext(),
+                settings.slotContext());
+        int maxLength = Math.min(request.maxLength(), contextLength - 1);
+        Prompt prompt = Prompt.build(model, request.memory(), request.prompt(), contextLength - maxLength);
+        SamplerChain chain = samplers.chain(request.sampling());
+        long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
+        String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
+        GenerationTask task = new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chain, seed,
+                listener, queue::signal);
+        inFlight.incrementAndGet();
+        task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
+        if (!queue.offer(task)) {
+            inFlight.decrementAndGet();
+            throw ApiException.busy();
+        }
+        synchronized (byGenkey) {
+            byGenkey.put(genkey, task);
+        }
+        latest = task;
+        return task;
+    }
+
+    @Override
+    public Optional<Generation> find(String genkey) {
+        synchronized (byGenkey) {
+            return Optional.ofNullable(byGenkey.get(genkey));
+        }
+    }
+
+    @Override
+    public Optional<Generation> latest() {
+        return Optional.ofNullable(latest);
+    }
+
+    @Override
+    public EngineStats stats() {
+        int queued = queue.size();
+        return statistics.snapshot(queued, Math.max(0, inFlight.get() - queued));
+    }
+
+    /** Stops the engine thread (running generations end as aborted) and frees the context. */
+    @Override
+    public void close() {
+        loop.stop();
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Llama.get().freeContext(context);
+    }
+}

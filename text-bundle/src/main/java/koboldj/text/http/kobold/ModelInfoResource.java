@@ -1,0 +1,103 @@
+package koboldj.text.http.kobold;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import koboldj.api.text.EngineStats;
+import koboldj.api.text.TextGenerator;
+
+/** What KoboldAI clients ask about the loaded model and the engine. */
+@Component(service = ModelInfoResource.class)
+@JakartarsResource
+@JSONRequired
+@Path("")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelInfoResource {
+    private final TextGenerator text;
+
+    @Activate
+    public ModelInfoResource(@Reference TextGenerator text) {
+        this.text = text;
+    }
+
+    @GET
+    @Path("api/v1/model")
+    public Map<String, String> model() {
+        return Map.of("result", "koboldcpp/" + text.model().name());
+    }
+
+    @GET
+    @Path("api/v1/config/max_context_length")
+    public Map<String, Integer> maxContextLength() {
+        return Map.of("value", text.maxContextLength());
+    }
+
+    @GET
+    @Path("api/v1/config/max_length")
+    public Map<String, Integer> maxLength() {
+        return Map.of("value", KoboldRequests.DEFAULT_MAX_LENGTH);
+    }
+
+    @GET
+    @Path("api/extra/true_max_context_length")
+    public Map<String, Integer> trueMaxContextLength() {
+        return Map.of("value", text.maxContextLength());
+    }
+
+    @GET
+    @Path("api/extra/perf")
+    public Map<String, Object> perf() {
+        EngineStats stats = text.stats();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("last_process", perToken(stats.lastProcessSeconds(), stats.lastInputCount()));
+        body.put("last_eval", perToken(stats.lastEvalSeconds(), stats.lastTokenCount()));
+        body.put("last_token_count", stats.lastTokenCount());
+        body.put("last_input_count", stats.lastInputCount());
+        body.put("last_process_time", stats.lastProcessSeconds());
+        body.put("last_eval_time", stats.lastEvalSeconds());
+        body.put("last_process_speed", rate(stats.lastInputCount(), stats.lastProcessSeconds()));
+        body.put("last_eval_speed", rate(stats.lastTokenCount(), stats.lastEvalSeconds()));
+        body.put("last_seed", stats.lastSeed());
+        body.put("total_gens", stats.totalGenerations());
+        body.put("stop_reason", stats.lastReason() == null ? -1 : stats.lastReason().koboldCode());
+        body.put("queue", stats.queued());
+        body.put("idle", stats.idle() ? 1 : 0);
+        body.put("uptime", stats.uptimeSeconds());
+        body.put("cached_prompt_tokens", stats.cachedPromptTokens());
+        body.put("running", stats.running());
+        body.put("slots", text.parallelSlots());
+        return body;
+    }
+
+    @GET
+    @Path("props")
+    public Map<String, Object> props() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("chat_template", text.model().metadata().getOrDefault("tokenizer.chat_template", ""));
+        body.put("total_slots", text.parallelSlots());
+        body.put("model_path", text.model().path().getFileName().toString());
+        body.put("default_generation_settings", Map.of("n_ctx", text.maxContextLength()));
+        return body;
+    }
+
+    /** KoboldCpp reports last_process and last_eval in milliseconds per token. */
+    private static double perToken(double seconds, int tokens) {
+        return tokens == 0 ? 0 : seconds * 1000 / tokens;
+    }
+
+    private static double rate(int tokens, double seconds) {
+        return seconds == 0 ? 0 : tokens / seconds;
+    }
+
+}

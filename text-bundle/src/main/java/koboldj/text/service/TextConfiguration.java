@@ -1,0 +1,32 @@
+package koboldj.text.service;
+
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The koboldj.text configuration, from the launcher's flags of the same names. */
+@ObjectClassDefinition(name = "koboldj text engine")
+@interface TextConfiguration {
+
+    /** --model: the GGUF file; empty means no text model. */
+    String model() default "";
+
+    /** --contextsize: tokens each generation may use. */
+    int contextsize() default 8192;
+
+    /** --threads: -1 picks the best for this machine. */
+    int threads() default -1;
+
+    /** --blasthreads: 0 uses threads. */
+    int blasthreads() default 0;
+
+    /** --batchsize: tokens per decode step. */
+    int batchsize() default 512;
+
+    /** --parallel: generations decoded side by side. */
+    int parallel() default 4;
+
+    /** --multiuser: N > 1 lets N - 1 requests wait; 0 lets none wait; 1 (the default) a generous queue. */
+    int multiuser() default 1;
+
+    /** --quiet. */
+    boolean quiet() default false;
+}
