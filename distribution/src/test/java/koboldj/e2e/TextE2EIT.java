@@ -1,0 +1,231 @@
+package koboldj.e2e;
+
+import static koboldj.e2e.PlatformE2EIT.error;
+import static koboldj.e2e.PlatformE2EIT.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The KoboldAI text API of a real server with the real test model. */
+class TextE2EIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ServerProcess server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "2048", "--parallel", "4");
+        awaitModel();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The port answers before the model is loaded; wait until the llm capability is there. */
+    private static void awaitModel() throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (json(server.get("/api/extra/version")).path("llm").asBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the model did not load:\n" + server.output());
+    }
+
+    private static ObjectNode body(String prompt, int maxLength) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("prompt", prompt);
+        body.put("max_length", maxLength);
+        return body;
+    }
+
+    private static ObjectNode greedy(String prompt, int maxLength) {
+        ObjectNode body = body(prompt, maxLength);
+        body.put("temperature", 0);
+        body.put("top_k", 1);
+        return body;
+    }
+
+    private static String generate(ObjectNode body) throws Exception {
+        HttpResponse<String> response = server.post("/api/v1/generate", body.toString());
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response).path("results").get(0).path("text").asText();
+    }
+
+    private static String stream(ObjectNode body) throws Exception {
+        HttpResponse<InputStream> response = server.http().send(HttpRequest.newBuilder(server.uri("/api/extra/generate/stream"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        StringBuilder text = new StringBuilder();
+        String finish = null;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("data:")) {
+                    JsonNode event = JSON.readTree(line.substring(5).strip());
+                    text.append(event.path("token").asText());
+                    if (event.hasNonNull("finish_reason")) {
+                        finish = event.path("finish_reason").asText();
+                    }
+                }
+            }
+        }
+        assertTrue(finish != null, "the last event carries finish_reason");
+        return text.toString();
+    }
+
+    @Test
+    void greedyOnceUponATimeIsLlamaCppsText() throws Exception {
+        assertEquals(TestModel.GREEDY_64, generate(greedy("Once upon a time", 64)));
+        assertEquals("koboldcpp/stories260K", json(server.get("/api/v1/model")).path("result").asText());
+        assertEquals(2048, json(server.get("/api/v1/config/max_context_length")).path("value").asInt());
+        assertEquals(2048, json(server.get("/api/extra/true_max_context_length")).path("value").asInt());
+        assertTrue(json(server.get("/api/extra/version")).path("llm").asBoolean());
+    }
+
+    @Test
+    void streamedPiecesEqualTheWholeText() throws Exception {
+        ObjectNode sampled = body("The little dog", 80);
+        sampled.put("temperature", 0.8);
+        sampled.put("top_k", 40);
+        sampled.put("top_p", 0.95);
+        sampled.put("rep_pen", 1.1);
+        sampled.put("sampler_seed", 1234);
+        String whole = generate(sampled);
+        assertEquals(whole, stream(sampled));
+        assertEquals(whole, generate(sampled), "same seed, same text");
+        sampled.put("sampler_seed", 99);
+        assertFalse(whole.equals(generate(sampled)), "another seed, another text");
+    }
+
+    @Test
+    void eightConcurrentRequestsGiveTheirSoloText() throws Exception {
+        String[] prompts = {"Once upon a time", "The cat", "Tom and Sue", "One day, a bird", "The sun was", "Lily had a",
+                "A big dog", "There was a boy"};
+        List<String> alone = new ArrayList<>();
+        for (String prompt : prompts) {
+            alone.add(generate(greedy(prompt, 48)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(prompts.length);
+        try {
+            List<Future<String>> together = new ArrayList<>();
+            for (String prompt : prompts) {
+                together.add(pool.submit((Callable<String>) () -> generate(greedy(prompt, 48))));
+            }
+            for (int i = 0; i < prompts.length; i++) {
+                assertEquals(alone.get(i), together.get(i).get(), "prompt " + prompts[i]);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void abortReturnsThePartialTextAndFreesTheSlot() throws Exception {
+        ObjectNode body = body("Once upon a time", 2000);
+        body.put("genkey", "abort-me");
+        body.put("stop_sequence", JSON.createArrayNode());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<HttpResponse<String>> running = pool.submit(() -> server.post("/api/v1/generate", body.toString()));
+            String partial = "";
+            for (int i = 0; i < 200 && partial.isEmpty(); i++) {
+                Thread.sleep(10);
+                partial = json(server.post("/api/extra/generate/check", "{\"genkey\":\"abort-me\"}"))
+                        .path("results").get(0).path("text").asText();
+            }
+            assertFalse(partial.isEmpty(), "check shows the text so far");
+            assertEquals("true", json(server.post("/api/extra/abort", "{\"genkey\":\"abort-me\"}")).path("success").asText());
+            JsonNode result = json(running.get()).path("results").get(0);
+            assertTrue(result.path("text").asText().startsWith(partial), "the aborted call returns what it had");
+            assertTrue(result.path("completion_tokens").asInt() < 2000);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(TestModel.GREEDY_64, generate(greedy("Once upon a time", 64)), "the slot serves again");
+    }
+
+    @Test
+    void tokenizeAndDetokenizeRoundTrip() throws Exception {
+        JsonNode counted = json(server.post("/api/extra/tokencount", "{\"prompt\":\"Once upon a time, there was a cat.\"}"));
+        assertTrue(counted.path("value").asInt() > 3);
+        assertEquals(counted.path("value").asInt(), counted.path("ids").size());
+        JsonNode text = json(server.post("/api/extra/detokenize", "{\"ids\":" + counted.path("ids") + "}"));
+        assertEquals("Once upon a time, there was a cat.", text.path("result").asText().strip());
+        assertTrue(text.path("success").asBoolean());
+        assertEquals(counted, json(server.post("/api/extra/tokenize", "{\"prompt\":\"Once upon a time, there was a cat.\"}")));
+    }
+
+    @Test
+    void aRepeatedPromptReusesItsCachedTokens() throws Exception {
+        String prompt = "Once upon a time, in a small house near the woods, there lived an old man and his dog.";
+        generate(greedy(prompt, 8));
+        long before = json(server.get("/api/extra/perf")).path("cached_prompt_tokens").asLong();
+        generate(greedy(prompt + " The dog", 8));
+        JsonNode perf = json(server.get("/api/extra/perf"));
+        assertTrue(perf.path("cached_prompt_tokens").asLong() - before >= 20, perf.toString());
+        assertTrue(perf.path("last_input_count").asInt() < 10, "only the new tokens were processed: " + perf);
+        assertEquals(1, perf.path("idle").asInt());
+        assertTrue(perf.path("total_gens").asInt() >= 2);
+    }
+
+    @Test
+    void stopSequencesEndTheTextAndAreTrimmed() throws Exception {
+        ObjectNode body = greedy("Once upon a time", 64);
+        body.set("stop_sequence", JSON.createArrayNode().add("Lily"));
+        assertEquals(", there was a little girl named ", generate(body));
+        JsonNode result = json(server.post("/api/v1/generate", body.toString())).path("results").get(0);
+        assertEquals("stop", result.path("finish_reason").asText());
+    }
+
+    @Test
+    void badInputIsA4xxAndTheServerGoesOn() throws Exception {
+        error(server.post("/api/v1/generate", "this is not json"), 400);
+        assertEquals("max_length", error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"max_length\":\"long\"}"), 400)
+                .path("error").path("param").asText());
+        assertEquals("max_length", error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"max_length\":-5}"), 400)
+                .path("error").path("param").asText());
+        assertEquals("max_length", error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"max_length\":100000000}"), 400)
+                .path("error").path("param").asText());
+        assertEquals("prompt", error(server.post("/api/v1/generate", "{\"prompt\":\"\"}"), 400).path("error").path("param").asText());
+        assertEquals("prompt", error(server.post("/api/v1/generate", "{}"), 400).path("error").path("param").asText());
+        assertEquals("top_p", error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"top_p\":3}"), 400)
+                .path("error").path("param").asText());
+        assertEquals("sampler_order", error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"sampler_order\":[9]}"), 400)
+                .path("error").path("param").asText());
+        error(server.post("/api/extra/generate/stream", "{\"prompt\": 5}"), 400);
+        error(server.post("/api/extra/abort", "{\"genkey\":\"never-used\"}"), 404);
+        error(server.post("/api/extra/generate/check", "{\"genkey\":\"never-used\"}"), 404);
+        error(server.post("/api/extra/detokenize", "{\"ids\":[-1]}"), 400);
+        error(server.post("/api/extra/detokenize", "{\"ids\":[99999999]}"), 400);
+        error(server.post("/api/extra/tokencount", "{}"), 400);
+        assertEquals(TestModel.GREEDY_64, generate(greedy("Once upon a time", 64)), "still serving");
+    }
+}
