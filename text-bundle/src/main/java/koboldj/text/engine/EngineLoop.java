@@ -29,6 +29,8 @@ import koboldj.text.llama.LlamaModel;
  */
 final class EngineLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
+    /** Steps with at least this many tokens are prompt processing, worth the batch threads. */
+    private static final int LARGE_STEP = 32;
 
     private final Llama llama;
     private final LlamaModel model;
@@ -38,6 +40,9 @@ final class EngineLoop implements Runnable {
     private final WaitQueue queue;
     private final EngineStatistics statistics;
     private final int slotContext;
+    private final int threads;
+    private final int batchThreads;
+    private int threadsInUse = -1;
     private final Candidates candidates;
     private final float[] logits;
     private final SlotView view = new SlotView();
@@ -51,6 +56,8 @@ final class EngineLoop implements Runnable {
         this.queue = queue;
         this.statistics = statistics;
         this.slotContext = settings.slotContext();
+        this.threads = settings.threads();
+        this.batchThreads = settings.batchThreads();
         this.batch = new LlamaBatch(settings.batchSize());
         this.slots = new Slot[settings.slots()];
         for (int i = 0; i < slots.length; i++) {
@@ -156,6 +163,7 @@ final class EngineLoop implements Runnable {
 
     /** One decode: next tokens of generating slots first, then prompt chunks while room is left. */
     private void step() {
+        long stepStarted = System.nanoTime();
         batch.clear();
         for (Slot slot : slots) {
             slot.output = -1;
@@ -192,6 +200,7 @@ final class EngineLoop implements Runnable {
         if (batch.size() == 0) {
             return;
         }
+        useThreadsFor(batch.size());
         long started = System.nanoTime();
         int status = llama.decode(context, batch.struct());
         if (status != 0) {
@@ -199,10 +208,26 @@ final class EngineLoop implements Runnable {
             return;
         }
         statistics.decoded(batch.size(), System.nanoTime() - started);
+        int sampled = 0;
         for (Slot slot : slots) {
             if (slot.output >= 0) {
                 sample(slot);
+                sampled++;
             }
+        }
+        statistics.stepped(System.nanoTime() - stepStarted, sampled);
+    }
+
+    /**
+     * llama.cpp runs every batch of more than one token with its batch thread count, but a step
+     * of a few generating slots is as small as one token: it gets the generation thread count,
+     * and only a step carrying a large prompt chunk gets the batch threads.
+     */
+    private void useThreadsFor(int tokens) {
+        int wanted = tokens >= LARGE_STEP ? batchThreads : threads;
+        if (wanted != threadsInUse) {
+            llama.setThreads(context, wanted, wanted);
+            threadsInUse = wanted;
         }
     }
 

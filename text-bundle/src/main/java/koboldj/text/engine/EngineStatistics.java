@@ -16,6 +16,8 @@ final class EngineStatistics {
     private volatile long reusedPromptTokens;
     private volatile long decodedTokens;
     private volatile long decodeNanos;
+    private volatile long busyNanos;
+    private volatile long tokensSampled;
 
     void promptReused(int tokens) {
         reusedPromptTokens += tokens;
@@ -24,6 +26,11 @@ final class EngineStatistics {
     void decoded(int tokens, long nanos) {
         decodedTokens += tokens;
         decodeNanos += nanos;
+    }
+
+    void stepped(long nanos, int sampled) {
+        busyNanos += nanos;
+        tokensSampled += sampled;
     }
 
     void finished(GenerationTask task, FinishReason reason, long promptNanos, long evalNanos) {
@@ -38,6 +45,7 @@ final class EngineStatistics {
 
     EngineStats snapshot(int queued, int running) {
         return new EngineStats(lastProcessSeconds, lastEvalSeconds, lastTokenCount, lastInputCount, lastSeed, lastReason,
-                totalGenerations, queued, running, reusedPromptTokens, (System.nanoTime() - startedNanos) / 1e9);
+                totalGenerations, queued, running, reusedPromptTokens, (System.nanoTime() - startedNanos) / 1e9,
+                busyNanos / 1e9, decodeNanos / 1e9, tokensSampled);
     }
 }

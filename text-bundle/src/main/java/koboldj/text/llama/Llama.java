@@ -105,6 +105,7 @@ public final class Llama {
     static final long CTX_EMBEDDINGS = offset(CONTEXT_PARAMS, "embeddings");
     static final long CTX_POOLING = offset(CONTEXT_PARAMS, "pooling_type");
     static final long CTX_NO_PERF = offset(CONTEXT_PARAMS, "no_perf");
+    static final long CTX_DEFRAG_THOLD = offset(CONTEXT_PARAMS, "defrag_thold");
 
     /** ggml_log_level values. */
     static final int LOG_DEBUG = 1;
@@ -406,6 +407,9 @@ public final class Llama {
             params.set(JAVA_BOOLEAN, CTX_EMBEDDINGS, options.embeddings());
             params.set(JAVA_INT, CTX_POOLING, options.pooling());
             params.set(JAVA_BOOLEAN, CTX_NO_PERF, true);
+            // Slots come and go, so freed KV cells scatter over the whole cache and attention would
+            // span all of it; defragmenting keeps the used cells together at the front.
+            params.set(JAVA_FLOAT, CTX_DEFRAG_THOLD, 0.1f);
             MemorySegment context = (MemorySegment) initFromModel.invokeExact(model, params);
             if (context.equals(MemorySegment.NULL)) {
                 throw new LlamaException("llama.cpp could not create a context of " + options.contextLength() + " tokens");

@@ -94,7 +94,7 @@ public class TextModelService {
     static EngineSettings settings(TextConfiguration configuration, LlamaModel model) {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = configuration.threads() > 0 ? configuration.threads() : ThreadChoice.forDecode(cores);
-        int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : Math.max(threads, cores);
+        int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : ThreadChoice.forPrompt(cores);
         int batch = configuration.batchsize() > 0 ? configuration.batchsize() : 512;
         int queue = switch (configuration.multiuser()) {
             case 0 -> 0;

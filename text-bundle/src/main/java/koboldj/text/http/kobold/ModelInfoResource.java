@@ -77,6 +77,9 @@ public class ModelInfoResource {
         body.put("cached_prompt_tokens", stats.cachedPromptTokens());
         body.put("running", stats.running());
         body.put("slots", text.parallelSlots());
+        body.put("engine_busy_seconds", stats.busySeconds());
+        body.put("engine_decode_seconds", stats.decodeSeconds());
+        body.put("engine_tokens_sampled", stats.tokensSampled());
         return body;
     }
 

@@ -1,0 +1,173 @@
+package koboldj.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Streams KoboldAI generations from a running server at several levels of concurrency and
+ * reports throughput, latency and time to first token. Every request generates exactly
+ * {@code tokens} tokens (EOS is banned) with temperature 0.8, top-k 40, top-p 0.95, rep-pen 1.1.
+ *
+ * <p>Usage: {@code TextBenchmark URL [tokens] [requestsPerClient] [concurrency...]}
+ */
+public final class TextBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] PROMPTS = {"Once upon a time", "The little cat", "Tom and his sister", "One sunny day",
+            "A big red ball", "Lily went to the park", "The old tree", "There was a happy dog"};
+
+    private final URI base;
+    private final int tokens;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TextBenchmark(URI base, int tokens) {
+        this.base = base;
+        this.tokens = tokens;
+    }
+
+    record Sample(double seconds, double firstTokenSeconds, int tokens, boolean rejected) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        URI base = URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:5001");
+        int tokens = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int perClient = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        List<Integer> levels = new ArrayList<>();
+        for (int i = 3; i < args.length; i++) {
+            levels.add(Integer.parseInt(args[i]));
+        }
+        if (levels.isEmpty()) {
+            levels = List.of(1, 2, 4, 8, 16);
+        }
+        TextBenchmark bench = new TextBenchmark(base, tokens);
+        bench.run(1, 2); // warm-up: JIT and caches
+        JsonNode before = bench.perf();
+        System.out.printf("%-8s %9s %12s %10s %10s %10s %10s %9s%n", "clients", "requests", "aggregate", "per-stream",
+                "p50 s", "p99 s", "TTFT p50", "rejected");
+        for (int clients : levels) {
+            long started = System.nanoTime();
+            List<Sample> samples = bench.run(clients, perClient);
+            double wall = (System.nanoTime() - started) / 1e9;
+            List<Sample> ok = samples.stream().filter(s -> !s.rejected()).toList();
+            int total = ok.stream().mapToInt(Sample::tokens).sum();
+            List<Double> latency = ok.stream().map(Sample::seconds).sorted().toList();
+            List<Double> firstToken = ok.stream().map(Sample::firstTokenSeconds).sorted().toList();
+            double perStream = ok.stream().mapToDouble(s -> s.tokens() / (s.seconds() - s.firstTokenSeconds())).average().orElse(0);
+            System.out.printf("%-8d %9d %10.0f/s %8.0f/s %10.3f %10.3f %10.4f %9d%n", clients, samples.size(), total / wall,
+                    perStream, percentile(latency, 50), percentile(latency, 99), percentile(firstToken, 50),
+                    samples.size() - ok.size());
+        }
+        JsonNode after = bench.perf();
+        double busy = after.path("engine_busy_seconds").asDouble() - before.path("engine_busy_seconds").asDouble();
+        double decode = after.path("engine_decode_seconds").asDouble() - before.path("engine_decode_seconds").asDouble();
+        long generated = after.path("engine_tokens_sampled").asLong() - before.path("engine_tokens_sampled").asLong();
+        if (generated > 0) {
+            System.out.printf("engine: %d tokens sampled; decode %.1f%% of busy time; overhead outside llama_decode "
+                    + "%.3f ms per sampled token%n", generated, 100 * decode / busy, (busy - decode) * 1000 / generated);
+        }
+    }
+
+    private JsonNode perf() throws IOException, InterruptedException {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("/api/extra/perf")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private List<Sample> run(int clients, int perClient) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<List<Sample>>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                futures.add(pool.submit(() -> {
+                    List<Sample> mine = new ArrayList<>();
+                    for (int r = 0; r < perClient; r++) {
+                        mine.add(request(PROMPTS[(client + r) % PROMPTS.length], client * 1000 + r));
+                    }
+                    return mine;
+                }));
+            }
+            List<Sample> all = new ArrayList<>();
+            for (Future<List<Sample>> future : futures) {
+                all.addAll(future.get());
+            }
+            return all;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static final boolean STREAM = !"0".equals(System.getenv("KOBOLDJ_BENCH_STREAM"));
+
+    private Sample request(String prompt, long seed) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("prompt", prompt);
+        body.put("max_length", tokens);
+        body.put("temperature", 0.8);
+        body.put("top_k", 40);
+        body.put("top_p", 0.95);
+        body.put("rep_pen", 1.1);
+        body.put("ban_eos_token", true);
+        body.put("sampler_seed", seed);
+        long started = System.nanoTime();
+        if (!STREAM) {
+            HttpResponse<String> whole = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/generate"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (whole.statusCode() != 200) {
+                return new Sample(0, 0, 0, true);
+            }
+            int count = JSON.readTree(whole.body()).path("results").get(0).path("completion_tokens").asInt();
+            return new Sample((System.nanoTime() - started) / 1e9, 0, count, false);
+        }
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(base.resolve("/api/extra/generate/stream"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            response.body().close();
+            return new Sample(0, 0, 0, true);
+        }
+        double first = -1;
+        boolean complete = false;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (!line.startsWith("data:")) {
+                    continue;
+                }
+                if (line.contains("\"finish_reason\"")) {
+                    complete = line.contains("\"length\"");
+                } else if (first < 0) {
+                    first = (System.nanoTime() - started) / 1e9;
+                }
+            }
+        }
+        // EOS is banned, so a stream that ends for length carried exactly the tokens asked for
+        // (events may carry several tokens each, so they are not counted)
+        return new Sample((System.nanoTime() - started) / 1e9, first, complete ? tokens : 0, !complete);
+    }
+
+    private static double percentile(List<Double> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+}
