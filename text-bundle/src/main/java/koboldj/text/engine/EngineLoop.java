@@ -31,6 +31,8 @@ final class EngineLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
     /** Steps with at least this many tokens are prompt processing, worth the batch threads. */
     private static final int LARGE_STEP = 32;
+    /** A context shift needs the prompt to continue the cache for at least this many tokens. */
+    private static final int MIN_SHIFT_MATCH = 16;
 
     private final Llama llama;
     private final LlamaModel model;
@@ -116,6 +118,7 @@ final class EngineLoop implements Runnable {
                 continue;
             }
             Slot slot = bestSlotFor(task);
+            shiftContext(slot, task);
             int reuse = slot.cache.commonPrefix(task.prompt);
             if (reuse == task.prompt.length) {
                 reuse--; // the last prompt token is decoded again for its logits
@@ -133,6 +136,28 @@ final class EngineLoop implements Runnable {
                 LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.sequence, reuse, task.prompt.length);
             }
         }
+    }
+
+    /**
+     * KoboldCpp's context shift: when the client trimmed the front of its story to fit the
+     * context, the slot's cache holds the same text further along. The tokens the client dropped
+     * (after the kept beginning) are removed from the KV cache and the rest moved down, so the
+     * prompt matches the cache again instead of being processed anew.
+     */
+    private void shiftContext(Slot slot, GenerationTask task) {
+        int keep = slot.cache.commonPrefix(task.prompt);
+        int remaining = task.prompt.length - keep;
+        if (keep < task.keep || remaining < MIN_SHIFT_MATCH || slot.cache.size() - keep < MIN_SHIFT_MATCH) {
+            return;
+        }
+        int dropped = ContextShift.findDropped(slot.cache, keep, task.prompt, MIN_SHIFT_MATCH);
+        if (dropped <= 0) {
+            return;
+        }
+        llama.removeTokens(context, slot.sequence, keep, keep + dropped);
+        llama.shiftPositions(context, slot.sequence, keep + dropped, -1, -dropped);
+        slot.cache.removeRange(keep, keep + dropped);
+        LOG.debug("slot {}: context shift dropped {} tokens after the first {}", slot.sequence, dropped, keep);
     }
 
     private Slot anyIdle() {
@@ -175,7 +200,6 @@ final class EngineLoop implements Runnable {
                 continue;
             }
             if (slot.sampled >= 0) {
-                makeRoom(slot, 1);
                 slot.output = batch.add(slot.sampled, slot.cache.size(), slot.sequence, true);
                 slot.cache.add(slot.sampled);
                 slot.sampled = -1;
@@ -229,19 +253,6 @@ final class EngineLoop implements Runnable {
             llama.setThreads(context, wanted, wanted);
             threadsInUse = wanted;
         }
-    }
-
-    /** Context shift: drops the oldest tokens after the kept beginning when the slot is full. */
-    private void makeRoom(Slot slot, int needed) {
-        if (slot.cache.size() + needed <= slotContext) {
-            return;
-        }
-        int keep = Math.min(slot.task.keep, slot.cache.size());
-        int discard = Math.max(needed, (slot.cache.size() - keep) / 2);
-        llama.removeTokens(context, slot.sequence, keep, keep + discard);
-        llama.shiftPositions(context, slot.sequence, keep + discard, -1, -discard);
-        slot.cache.removeRange(keep, keep + discard);
-        LOG.debug("slot {}: context shift dropped {} tokens after the first {}", slot.sequence, discard, keep);
     }
 
     private void sample(Slot slot) {

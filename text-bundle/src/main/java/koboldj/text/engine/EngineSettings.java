@@ -8,7 +8,7 @@ package koboldj.text.engine;
  * @param batchSize      most tokens decoded in one step (--batchsize)
  * @param threads        CPU threads for generation steps
  * @param batchThreads   CPU threads for prompt processing
- * @param queueCapacity  requests that may wait for a slot; beyond it, 503
+ * @param queueCapacity  requests that may wait while every slot is busy; beyond them, 503
  */
 public record EngineSettings(int slots, int slotContext, int batchSize, int threads, int batchThreads, int queueCapacity) {
 

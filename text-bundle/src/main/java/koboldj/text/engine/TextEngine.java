@@ -53,7 +53,7 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
         this.context = model.newContext(new Llama.ContextOptions(
                 settings.slots() * settings.slotContext(), settings.batchSize(), settings.slots(),
                 settings.threads(), settings.batchThreads(), false, -1));
-        this.queue = new WaitQueue(settings.queueCapacity() + settings.slots());
+        this.queue = new WaitQueue();
         this.loop = new EngineLoop(model, context, settings, queue, statistics);
         this.thread = Thread.ofPlatform().name("koboldj-text-engine").daemon().start(loop);
     }
@@ -89,12 +89,12 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
         String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
         GenerationTask task = new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chain, seed,
                 listener, queue::signal);
-        inFlight.incrementAndGet();
-        task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
-        if (!queue.offer(task)) {
+        if (inFlight.incrementAndGet() > settings.slots() + settings.queueCapacity()) {
             inFlight.decrementAndGet();
             throw ApiException.busy();
         }
+        task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
+        queue.offer(task);
         synchronized (byGenkey) {
             byGenkey.put(genkey, task);
         }

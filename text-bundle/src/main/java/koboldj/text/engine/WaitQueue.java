@@ -6,32 +6,22 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Requests waiting for a slot, first come first served, with a bound: past it a request is refused
- * (the caller answers 503) rather than left waiting without end. Also the engine thread's doorbell:
- * it sleeps here when there is nothing to do.
+ * Requests waiting for a slot, first come first served. {@link TextEngine} bounds how many may be
+ * in flight, so this queue needs no bound of its own. Also the engine thread's doorbell: it sleeps
+ * here when there is nothing to do.
  */
 final class WaitQueue {
-    private final int capacity;
     private final ArrayDeque<GenerationTask> waiting = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private boolean pendingSignal;
 
-    WaitQueue(int capacity) {
-        this.capacity = capacity;
-    }
-
-    /** Queues a task; false when the queue is full. */
-    boolean offer(GenerationTask task) {
+    void offer(GenerationTask task) {
         lock.lock();
         try {
-            if (waiting.size() >= capacity) {
-                return false;
-            }
             waiting.addLast(task);
             pendingSignal = true;
             work.signal();
-            return true;
         } finally {
             lock.unlock();
         }
