@@ -173,6 +173,35 @@ class TextE2EIT {
     }
 
     @Test
+    void logprobsComeWithTheResultAndFromLastLogprobs() throws Exception {
+        ObjectNode body = greedy("Once upon a time", 16);
+        body.put("logprobs", true);
+        body.put("genkey", "with-logprobs");
+        JsonNode result = json(server.post("/api/v1/generate", body.toString())).path("results").get(0);
+        JsonNode content = result.path("logprobs").path("content");
+        assertEquals(16, content.size());
+        StringBuilder text = new StringBuilder();
+        for (JsonNode token : content) {
+            text.append(token.path("token").asText());
+            JsonNode top = token.path("top_logprobs");
+            assertEquals(5, top.size());
+            assertEquals(top.get(0).path("token").asText(), token.path("token").asText(), "greedy takes the most likely");
+            assertEquals(top.get(0).path("logprob").asDouble(), token.path("logprob").asDouble(), 1e-9);
+            double mass = 0;
+            for (int i = 0; i < top.size(); i++) {
+                assertTrue(top.get(i).path("logprob").asDouble() <= 0);
+                assertTrue(i == 0 || top.get(i).path("logprob").asDouble() <= top.get(i - 1).path("logprob").asDouble());
+                mass += Math.exp(top.get(i).path("logprob").asDouble());
+            }
+            assertTrue(mass <= 1.000001, "probabilities of alternatives sum to at most 1");
+        }
+        assertEquals(result.path("text").asText(), text.toString());
+        assertEquals(content, json(server.post("/api/extra/last_logprobs", "{\"genkey\":\"with-logprobs\"}"))
+                .path("logprobs").path("content"));
+        error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"logprobs\":\"many\"}"), 400);
+    }
+
+    @Test
     void tokenizeAndDetokenizeRoundTrip() throws Exception {
         JsonNode counted = json(server.post("/api/extra/tokencount", "{\"prompt\":\"Once upon a time, there was a cat.\"}"));
         assertTrue(counted.path("value").asInt() > 3);

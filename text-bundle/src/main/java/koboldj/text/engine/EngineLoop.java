@@ -262,6 +262,7 @@ final class EngineLoop implements Runnable {
         }
         MemorySegment row = llama.logits(context, slot.output, logits.length);
         MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+        TokenLogprobs.Step alternatives = task.request.logprobs() > 0 ? TokenLogprobs.of(logits) : null;
         candidates.reset(logits, logits.length);
         if (task.request.banEos()) {
             banEndTokens();
@@ -276,6 +277,9 @@ final class EngineLoop implements Runnable {
             return;
         }
         task.generated++;
+        if (alternatives != null) {
+            task.logprobs.add(alternatives.describe(token, task.request.logprobs(), model));
+        }
         boolean render = !model.isEndOfGeneration(token);
         if (render) {
             task.emit(task.assembler.add(model.piece(token, task.request.renderSpecial())));

@@ -1,5 +1,6 @@
 package koboldj.text.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +13,7 @@ import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextPiece;
+import koboldj.api.text.TokenLogprob;
 import koboldj.text.sampling.SamplerChain;
 
 /**
@@ -37,6 +39,8 @@ final class GenerationTask implements Generation {
     private volatile boolean abortRequested;
     private volatile String released = "";
 
+    /** Per-token logprobs, when the request asked for them. */
+    final List<TokenLogprob> logprobs = new ArrayList<>();
     int generated;
     long admittedNanos;
     long promptDoneNanos;
@@ -107,7 +111,7 @@ final class GenerationTask implements Generation {
     /** Engine thread: the one way a generation ends. */
     void finish(FinishReason reason) {
         emit(assembler.finish());
-        result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, List.of()));
+        result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs));
     }
 
     /** Ends a generation that failed inside the engine. */

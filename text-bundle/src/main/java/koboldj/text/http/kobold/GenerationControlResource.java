@@ -59,6 +59,19 @@ public class GenerationControlResource {
         return Map.of("success", String.valueOf(stopped), "done", String.valueOf(stopped));
     }
 
+    @POST
+    @Path("api/extra/last_logprobs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> lastLogprobs(GenkeyInput input) {
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("logprobs", find(input)
+                .map(generation -> generation.result().toCompletableFuture().getNow(null))
+                .filter(result -> result != null && !result.logprobs().isEmpty())
+                .map(result -> KoboldResponses.logprobs(result.logprobs()))
+                .orElse(null));
+        return body;
+    }
+
     /** The generation a body names; without a genkey, the latest. An unknown genkey is a 404. */
     private Optional<Generation> find(GenkeyInput input) {
         if (input == null || input.genkey == null || input.genkey.isBlank()) {

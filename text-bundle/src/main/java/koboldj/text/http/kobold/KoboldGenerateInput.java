@@ -35,6 +35,8 @@ public class KoboldGenerateInput {
     @JsonProperty("render_special")
     public Boolean renderSpecial;
     public Boolean quiet;
+    /** true for the 5 most likely alternatives per token, or how many (0-20). */
+    public Object logprobs;
     public Integer n;
 
     public Double temperature;

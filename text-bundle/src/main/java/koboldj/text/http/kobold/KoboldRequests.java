@@ -18,6 +18,8 @@ final class KoboldRequests {
             List.of("top_p", "min_p"), List.of("temperature"), List.of("rep_pen"));
     static final List<Integer> DEFAULT_ORDER = List.of(6, 0, 1, 3, 4, 2, 5);
     private static final int MAX_STOP_SEQUENCES = 64;
+    private static final int DEFAULT_ALTERNATIVES = 5;
+    private static final int MAX_ALTERNATIVES = 20;
 
     private KoboldRequests() {
     }
@@ -45,8 +47,23 @@ final class KoboldRequests {
         }
         return new GenerationRequest(in.prompt, in.memory, maxLength, Math.min(maxContext, contextLimit), stops,
                 in.trimStop == null || in.trimStop, Boolean.TRUE.equals(in.banEosToken), Boolean.TRUE.equals(in.bypassEos),
-                Boolean.TRUE.equals(in.renderSpecial), in.samplerSeed == null ? -1 : in.samplerSeed, in.genkey, 0,
+                Boolean.TRUE.equals(in.renderSpecial), in.samplerSeed == null ? -1 : in.samplerSeed, in.genkey, logprobs(in.logprobs),
                 sampling(in));
+    }
+
+    /** How many alternatives per token to report: {@code true} means 5, a number says how many. */
+    static int logprobs(Object value) {
+        if (value == null || Boolean.FALSE.equals(value)) {
+            return 0;
+        }
+        if (Boolean.TRUE.equals(value)) {
+            return DEFAULT_ALTERNATIVES;
+        }
+        if (value instanceof Integer count && count >= 0 && count <= MAX_ALTERNATIVES) {
+            return count == 0 ? 0 : count;
+        }
+        throw ApiException.badRequest("logprobs", "'logprobs' must be true, false or a number from 0 to "
+                + MAX_ALTERNATIVES + ".");
     }
 
     private static SamplerSettings sampling(KoboldGenerateInput in) {

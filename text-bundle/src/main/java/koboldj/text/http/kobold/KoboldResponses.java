@@ -1,10 +1,14 @@
 package koboldj.text.http.kobold;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import koboldj.api.text.FinishReason;
 import koboldj.api.text.GenerationResult;
+import koboldj.api.text.TokenLogprob;
 
 /** KoboldAI response bodies. */
 final class KoboldResponses {
@@ -13,11 +17,41 @@ final class KoboldResponses {
     }
 
     static Map<String, Object> results(GenerationResult result) {
-        return Map.of("results", List.of(Map.of(
-                "text", result.text(),
-                "finish_reason", finishReason(result.reason()),
-                "prompt_tokens", result.promptTokens(),
-                "completion_tokens", result.completionTokens())));
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("text", result.text());
+        entry.put("finish_reason", finishReason(result.reason()));
+        entry.put("prompt_tokens", result.promptTokens());
+        entry.put("completion_tokens", result.completionTokens());
+        if (!result.logprobs().isEmpty()) {
+            entry.put("logprobs", logprobs(result.logprobs()));
+        }
+        return Map.of("results", List.of(entry));
+    }
+
+    /** Logprobs in the shape KoboldCpp shares with OpenAI's chat API: {@code {"content": [...]}}. */
+    static Map<String, Object> logprobs(List<TokenLogprob> tokens) {
+        List<Map<String, Object>> content = new ArrayList<>(tokens.size());
+        for (TokenLogprob token : tokens) {
+            Map<String, Object> entry = describe(token);
+            List<Map<String, Object>> top = new ArrayList<>(token.top().size());
+            token.top().forEach(alternative -> top.add(describe(alternative)));
+            entry.put("top_logprobs", top);
+            content.add(entry);
+        }
+        return Map.of("content", content);
+    }
+
+    private static Map<String, Object> describe(TokenLogprob token) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("token", token.text());
+        entry.put("logprob", token.logprob());
+        byte[] utf8 = token.text().getBytes(StandardCharsets.UTF_8);
+        List<Integer> bytes = new ArrayList<>(utf8.length);
+        for (byte b : utf8) {
+            bytes.add(b & 0xff);
+        }
+        entry.put("bytes", bytes);
+        return entry;
     }
 
     /** KoboldCpp says "length" when the token budget ran out and "stop" for every other ending. */

@@ -1,0 +1,80 @@
+package koboldj.text.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import koboldj.api.text.TokenLogprob;
+import koboldj.text.llama.LlamaModel;
+
+/** Log-probabilities from a step's raw logits, before any sampler changed them. */
+final class TokenLogprobs {
+
+    private TokenLogprobs() {
+    }
+
+    /** The log-softmax normaliser of one step's logits, computed once for the chosen token and its rivals. */
+    record Step(float[] logits, double logSum) {
+
+        double logprob(int token) {
+            return logits[token] - logSum;
+        }
+
+        /** The chosen token with the {@code top} most likely tokens of this step. */
+        TokenLogprob describe(int chosen, int top, LlamaModel model) {
+            List<TokenLogprob> best = new ArrayList<>(top);
+            int[] indexes = topIndexes(top);
+            for (int index : indexes) {
+                best.add(new TokenLogprob(index, text(model, index), logprob(index), List.of()));
+            }
+            return new TokenLogprob(chosen, text(model, chosen), logprob(chosen), best);
+        }
+
+        private int[] topIndexes(int top) {
+            int count = Math.min(top, logits.length);
+            int[] indexes = new int[count];
+            float[] values = new float[count];
+            int filled = 0;
+            for (int token = 0; token < logits.length; token++) {
+                float value = logits[token];
+                if (filled < count) {
+                    int at = filled++;
+                    while (at > 0 && values[at - 1] < value) {
+                        values[at] = values[at - 1];
+                        indexes[at] = indexes[at - 1];
+                        at--;
+                    }
+                    values[at] = value;
+                    indexes[at] = token;
+                } else if (value > values[count - 1]) {
+                    int at = count - 1;
+                    while (at > 0 && values[at - 1] < value) {
+                        values[at] = values[at - 1];
+                        indexes[at] = indexes[at - 1];
+                        at--;
+                    }
+                    values[at] = value;
+                    indexes[at] = token;
+                }
+            }
+            return indexes;
+        }
+
+        private static String text(LlamaModel model, int token) {
+            return new String(model.piece(token, true), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Prepares a step; {@code logits} must stay unchanged until {@link Step#describe} has run. */
+    static Step of(float[] logits) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float logit : logits) {
+            max = Math.max(max, logit);
+        }
+        double sum = 0;
+        for (float logit : logits) {
+            sum += Math.exp(logit - max);
+        }
+        return new Step(logits, max + Math.log(sum));
+    }
+}
