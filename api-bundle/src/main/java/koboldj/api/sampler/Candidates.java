@@ -125,6 +125,19 @@ public final class Candidates {
     }
 
     /**
+     * Sorts, then keeps the most likely candidates whose probability is at least {@code threshold}
+     * (always the most likely one).
+     */
+    public void keepProbabilityAtLeast(double threshold) {
+        sortDescending();
+        int keep = 1;
+        while (keep < size && probability(keep) >= threshold) {
+            keep++;
+        }
+        truncate(keep);
+    }
+
+    /**
      * Keeps the candidates at the given indexes, which must be strictly increasing (so the order
      * of what remains is unchanged), and at least one.
      */

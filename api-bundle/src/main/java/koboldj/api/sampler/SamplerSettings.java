@@ -44,6 +44,15 @@ public record SamplerSettings(List<String> order, Map<String, Object> parameters
         return (int) value;
     }
 
+    /** A number from 0 to 1, such as a probability mass or a fraction. */
+    public double fraction(String name, double fallback) {
+        double value = number(name, fallback);
+        if (!(value >= 0 && value <= 1)) {
+            throw ApiException.badRequest(name, "'" + name + "' must be between 0 and 1, not " + value + ".");
+        }
+        return value;
+    }
+
     public boolean flag(String name, boolean fallback) {
         Object value = parameters.get(name);
         if (value == null) {

@@ -30,34 +30,28 @@ final class TokenLogprobs {
             return new TokenLogprob(chosen, text(model, chosen), logprob(chosen), best);
         }
 
+        /** Token ids of the {@code top} largest logits, largest first (one pass, no sort of the vocabulary). */
         private int[] topIndexes(int top) {
             int count = Math.min(top, logits.length);
             int[] indexes = new int[count];
-            float[] values = new float[count];
             int filled = 0;
             for (int token = 0; token < logits.length; token++) {
-                float value = logits[token];
                 if (filled < count) {
-                    int at = filled++;
-                    while (at > 0 && values[at - 1] < value) {
-                        values[at] = values[at - 1];
-                        indexes[at] = indexes[at - 1];
-                        at--;
-                    }
-                    values[at] = value;
-                    indexes[at] = token;
-                } else if (value > values[count - 1]) {
-                    int at = count - 1;
-                    while (at > 0 && values[at - 1] < value) {
-                        values[at] = values[at - 1];
-                        indexes[at] = indexes[at - 1];
-                        at--;
-                    }
-                    values[at] = value;
-                    indexes[at] = token;
+                    insert(indexes, filled++, token);
+                } else if (logits[token] > logits[indexes[count - 1]]) {
+                    insert(indexes, count - 1, token);
                 }
             }
             return indexes;
+        }
+
+        /** Puts {@code token} at or before {@code at}, keeping {@code indexes[0..at]} in descending logit order. */
+        private void insert(int[] indexes, int at, int token) {
+            while (at > 0 && logits[indexes[at - 1]] < logits[token]) {
+                indexes[at] = indexes[at - 1];
+                at--;
+            }
+            indexes[at] = token;
         }
 
         private static String text(LlamaModel model, int token) {

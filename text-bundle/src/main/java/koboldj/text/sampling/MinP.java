@@ -4,7 +4,6 @@ import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
 
-import koboldj.api.error.ApiException;
 import koboldj.api.sampler.Sampler;
 import koboldj.api.sampler.SamplerParameter;
 import koboldj.api.sampler.SamplerSettings;
@@ -22,21 +21,13 @@ public class MinP implements Sampler {
 
     @Override
     public SamplerStep prepare(SamplerSettings settings) {
-        double minP = settings.number(NAME, 0.0);
-        if (minP < 0 || minP > 1) {
-            throw ApiException.badRequest(NAME, "'min_p' must be between 0 and 1, not " + minP + ".");
-        }
+        double minP = settings.fraction(NAME, 0.0);
         if (minP <= 0) {
             return null;
         }
         return (candidates, context) -> {
             candidates.sortDescending();
-            double threshold = candidates.probability(0) * minP;
-            int keep = 1;
-            while (keep < candidates.size() && candidates.probability(keep) >= threshold) {
-                keep++;
-            }
-            candidates.truncate(keep);
+            candidates.keepProbabilityAtLeast(candidates.probability(0) * minP);
         };
     }
 }

@@ -4,7 +4,6 @@ import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
 
-import koboldj.api.error.ApiException;
 import koboldj.api.sampler.Sampler;
 import koboldj.api.sampler.SamplerParameter;
 import koboldj.api.sampler.SamplerSettings;
@@ -25,10 +24,7 @@ public class TailFree implements Sampler {
 
     @Override
     public SamplerStep prepare(SamplerSettings settings) {
-        double z = settings.number(NAME, 1.0);
-        if (z < 0 || z > 1) {
-            throw ApiException.badRequest(NAME, "'tfs' must be between 0 and 1, not " + z + ".");
-        }
+        double z = settings.fraction(NAME, 1.0);
         if (z >= 1) {
             return null;
         }

@@ -4,7 +4,6 @@ import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
 
-import koboldj.api.error.ApiException;
 import koboldj.api.sampler.Sampler;
 import koboldj.api.sampler.SamplerParameter;
 import koboldj.api.sampler.SamplerSettings;
@@ -22,22 +21,14 @@ public class TopA implements Sampler {
 
     @Override
     public SamplerStep prepare(SamplerSettings settings) {
-        double a = settings.number(NAME, 0.0);
-        if (a < 0 || a > 1) {
-            throw ApiException.badRequest(NAME, "'top_a' must be between 0 and 1, not " + a + ".");
-        }
+        double a = settings.fraction(NAME, 0.0);
         if (a <= 0) {
             return null;
         }
         return (candidates, context) -> {
             candidates.sortDescending();
             double top = candidates.probability(0);
-            double threshold = a * top * top;
-            int keep = 1;
-            while (keep < candidates.size() && candidates.probability(keep) >= threshold) {
-                keep++;
-            }
-            candidates.truncate(keep);
+            candidates.keepProbabilityAtLeast(a * top * top);
         };
     }
 }

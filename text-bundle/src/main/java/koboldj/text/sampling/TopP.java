@@ -4,7 +4,6 @@ import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
 
-import koboldj.api.error.ApiException;
 import koboldj.api.sampler.Sampler;
 import koboldj.api.sampler.SamplerParameter;
 import koboldj.api.sampler.SamplerSettings;
@@ -22,10 +21,7 @@ public class TopP implements Sampler {
 
     @Override
     public SamplerStep prepare(SamplerSettings settings) {
-        double p = settings.number(NAME, 1.0);
-        if (p < 0 || p > 1) {
-            throw ApiException.badRequest(NAME, "'top_p' must be between 0 and 1, not " + p + ".");
-        }
+        double p = settings.fraction(NAME, 1.0);
         if (p >= 1) {
             return null;
         }

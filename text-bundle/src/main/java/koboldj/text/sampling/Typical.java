@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
 
-import koboldj.api.error.ApiException;
 import koboldj.api.sampler.Sampler;
 import koboldj.api.sampler.SamplerParameter;
 import koboldj.api.sampler.SamplerSettings;
@@ -26,10 +25,7 @@ public class Typical implements Sampler {
 
     @Override
     public SamplerStep prepare(SamplerSettings settings) {
-        double mass = settings.number(NAME, 1.0);
-        if (mass < 0 || mass > 1) {
-            throw ApiException.badRequest(NAME, "'typical' must be between 0 and 1, not " + mass + ".");
-        }
+        double mass = settings.fraction(NAME, 1.0);
         if (mass >= 1) {
             return null;
         }

@@ -1,0 +1,207 @@
+package koboldj.text.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+import org.junit.jupiter.api.Test;
+
+import koboldj.api.error.ApiException;
+import koboldj.api.sampler.Candidates;
+import koboldj.api.sampler.Sampler;
+import koboldj.api.sampler.SamplerSettings;
+import koboldj.api.sampler.SamplingContext;
+import koboldj.api.text.Tokenizer;
+
+/** Each built-in sampler on small hand-computed examples. */
+class SamplersTest {
+
+    /** Logits whose softmax is exactly the given probabilities (up to float rounding). */
+    private static Candidates probabilities(double... p) {
+        float[] logits = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            logits[i] = (float) Math.log(p[i]);
+        }
+        Candidates candidates = new Candidates(p.length);
+        candidates.reset(logits, p.length);
+        return candidates;
+    }
+
+    private static int[] ids(Candidates c) {
+        int[] ids = new int[c.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = c.id(i);
+        }
+        return ids;
+    }
+
+    private static SamplerSettings settings(Map<String, Object> parameters) {
+        return new SamplerSettings(List.of(), parameters);
+    }
+
+    private static void apply(Sampler sampler, Map<String, Object> parameters, Candidates candidates, int... history) {
+        sampler.prepare(settings(parameters)).apply(candidates, new History(history, 8));
+    }
+
+    @Test
+    void topKKeepsTheKMostLikely() {
+        Candidates c = probabilities(0.1, 0.4, 0.2, 0.3);
+        apply(new TopK(), Map.of("top_k", 2), c);
+        assertArrayEquals(new int[] {1, 3}, ids(c));
+        assertEquals(0.4 / 0.7, c.probability(0), 1e-6);
+        assertNull(new TopK().prepare(settings(Map.of("top_k", 0))), "0 is neutral");
+        assertThrows(ApiException.class, () -> new TopK().prepare(settings(Map.of("top_k", -2))));
+    }
+
+    @Test
+    void topPKeepsTheSmallestPrefixReachingTheMass() {
+        Candidates c = probabilities(0.1, 0.4, 0.2, 0.3);
+        apply(new TopP(), Map.of("top_p", 0.65), c);
+        assertArrayEquals(new int[] {1, 3}, ids(c), "0.4 + 0.3 >= 0.65");
+        Candidates d = probabilities(0.1, 0.4, 0.2, 0.3);
+        apply(new TopP(), Map.of("top_p", 0.75), d);
+        assertArrayEquals(new int[] {1, 3, 2}, ids(d));
+        assertThrows(ApiException.class, () -> new TopP().prepare(settings(Map.of("top_p", 1.5))));
+        assertNull(new TopP().prepare(settings(Map.of("top_p", 1.0))));
+    }
+
+    @Test
+    void minPDropsBelowAFractionOfTheTop() {
+        Candidates c = probabilities(0.1, 0.4, 0.2, 0.3);
+        apply(new MinP(), Map.of("min_p", 0.5), c);
+        assertArrayEquals(new int[] {1, 3, 2}, ids(c), "threshold 0.2");
+    }
+
+    @Test
+    void topADropsBelowTheSquareOfTheTop() {
+        Candidates c = probabilities(0.1, 0.4, 0.2, 0.3);
+        apply(new TopA(), Map.of("top_a", 1.0), c);
+        assertArrayEquals(new int[] {1, 3, 2}, ids(c), "threshold 0.16");
+    }
+
+    @Test
+    void temperatureScalesLogitsAndZeroIsGreedy() {
+        Candidates c = probabilities(0.2, 0.8);
+        apply(new Temperature(), Map.of("temperature", 0.5), c);
+        // p ∝ p^2: 0.04 / 0.68 and 0.64 / 0.68
+        assertEquals(0.04 / 0.68, c.probability(0), 1e-6);
+        Candidates g = probabilities(0.2, 0.5, 0.3);
+        apply(new Temperature(), Map.of("temperature", 0), g);
+        assertArrayEquals(new int[] {1}, ids(g));
+        assertNull(new Temperature().prepare(settings(Map.of("temperature", 1.0))));
+    }
+
+    @Test
+    void repetitionPenaltyDividesPositiveAndMultipliesNegativeLogitsOfRecentTokens() {
+        Candidates c = new Candidates(4);
+        c.reset(new float[] {2f, -1f, 3f, -2f}, 4);
+        apply(new RepetitionPenalty(), Map.of("rep_pen", 2.0, "rep_pen_range", 2), c, 0, 2, 1, 3);
+        // only the last 2 tokens (1, 3) count
+        assertEquals(2f, c.logit(0));
+        assertEquals(-2f, c.logit(1));
+        assertEquals(3f, c.logit(2));
+        assertEquals(-4f, c.logit(3));
+        Candidates all = new Candidates(4);
+        all.reset(new float[] {2f, -1f, 3f, -2f}, 4);
+        apply(new RepetitionPenalty(), Map.of("rep_pen", 2.0, "rep_pen_range", 0), all, 0, 2);
+        assertEquals(1f, all.logit(0));
+        assertEquals(1.5f, all.logit(2));
+    }
+
+    @Test
+    void tailFreeCutsWhereTheCurveFlattens() {
+        // sorted p: 0.5 0.3 0.1 0.05 0.05; first differences 0.2 0.2 0.05 0; second |0| |0.15| |0.05|
+        // normalised 0, 0.75, 0.25: the cumulative sum passes 0.5 at index 1, keep 2
+        Candidates c = probabilities(0.05, 0.3, 0.5, 0.1, 0.05);
+        apply(new TailFree(), Map.of("tfs", 0.5), c);
+        assertArrayEquals(new int[] {2, 1}, ids(c));
+    }
+
+    @Test
+    void typicalKeepsTokensWhoseSurpriseIsClosestToTheEntropy() {
+        // p = 0.5, 0.25, 0.25: entropy = 1.0397; surprises 0.693, 1.386, 1.386
+        // distances 0.347, 0.347, 0.347 — all equal: kept by index order until the mass reaches 0.6
+        Candidates c = probabilities(0.5, 0.25, 0.25);
+        apply(new Typical(), Map.of("typical", 0.6), c);
+        assertArrayEquals(new int[] {0, 1}, ids(c));
+        Candidates d = probabilities(0.7, 0.2, 0.1);
+        // entropy 0.8018; surprises 0.357, 1.609, 2.303: distances 0.445, 0.808, 1.501
+        apply(new Typical(), Map.of("typical", 0.5), d);
+        assertArrayEquals(new int[] {0}, ids(d));
+    }
+
+    @Test
+    void theChainDrawsWithTheRequestsGenerator() {
+        SamplerCatalog catalog = new SamplerCatalog();
+        catalog.addSampler(new TopK(), Map.of(Sampler.NAME_PROPERTY, "top_k"));
+        catalog.addSampler(new Temperature(), Map.of(Sampler.NAME_PROPERTY, "temperature"));
+        SamplerChain chain = catalog.chain(new SamplerSettings(List.of("top_k", "temperature"),
+                Map.of("top_k", 2, "temperature", 1.0)));
+        int[] counts = new int[4];
+        RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
+        for (int i = 0; i < 2000; i++) {
+            Candidates c = probabilities(0.1, 0.6, 0.1, 0.2);
+            counts[chain.sample(c, new History(new int[0], 4), random)]++;
+        }
+        assertEquals(0, counts[0] + counts[2], "top_k 2 leaves only tokens 1 and 3");
+        assertEquals(0.75, counts[1] / 2000.0, 0.04);
+        assertThrows(ApiException.class, () -> catalog.chain(new SamplerSettings(List.of("nope"), Map.of())));
+    }
+
+    /** A sequence of tokens for samplers that look back. */
+    private record History(int[] tokens, int vocabulary) implements SamplingContext {
+        @Override
+        public int token(int index) {
+            return tokens[index];
+        }
+
+        @Override
+        public int length() {
+            return tokens.length;
+        }
+
+        @Override
+        public int promptLength() {
+            return 0;
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return RandomGenerator.of("L64X128MixRandom");
+        }
+
+        @Override
+        public Tokenizer tokenizer() {
+            return new Tokenizer() {
+                public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
+                    return new int[0];
+                }
+
+                public String detokenize(int[] tokens, boolean renderSpecial) {
+                    return "";
+                }
+
+                public int vocabularySize() {
+                    return vocabulary;
+                }
+
+                public int bos() {
+                    return -1;
+                }
+
+                public int eos() {
+                    return -1;
+                }
+
+                public boolean isEndOfGeneration(int token) {
+                    return false;
+                }
+            };
+        }
+    }
+}
