@@ -26,8 +26,9 @@ public class KoboldGenerateInput {
     public String genkey;
     @JsonProperty("sampler_seed")
     public Long samplerSeed;
+    /** KoboldCpp's sampler numbers, or sampler names (plugins are named). */
     @JsonProperty("sampler_order")
-    public List<Integer> samplerOrder;
+    public List<Object> samplerOrder;
     @JsonProperty("bypass_eos")
     public Boolean bypassEos;
     @JsonProperty("ban_eos_token")

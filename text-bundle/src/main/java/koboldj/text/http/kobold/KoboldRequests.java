@@ -16,7 +16,7 @@ final class KoboldRequests {
     private static final List<List<String>> ORDER_NAMES = List.of(
             List.of("top_k"), List.of("top_a"), List.of("tfs"), List.of("typical"),
             List.of("top_p", "min_p"), List.of("temperature"), List.of("rep_pen"));
-    static final List<Integer> DEFAULT_ORDER = List.of(6, 0, 1, 3, 4, 2, 5);
+    static final List<Object> DEFAULT_ORDER = List.of(6, 0, 1, 3, 4, 2, 5);
     private static final int MAX_STOP_SEQUENCES = 64;
     private static final int DEFAULT_ALTERNATIVES = 5;
     private static final int MAX_ALTERNATIVES = 20;
@@ -79,18 +79,26 @@ final class KoboldRequests {
         put(parameters, "rep_pen_range", in.repPenRange, 320);
         put(parameters, "rep_pen_slope", in.repPenSlope, 1.0);
         List<String> order = new ArrayList<>();
-        for (int number : in.samplerOrder == null ? DEFAULT_ORDER : in.samplerOrder) {
-            if (number < 0 || number >= ORDER_NAMES.size()) {
-                throw ApiException.badRequest("sampler_order", "'sampler_order' holds numbers from 0 to "
-                        + (ORDER_NAMES.size() - 1) + ", not " + number + ".");
-            }
-            for (String name : ORDER_NAMES.get(number)) {
+        for (Object entry : in.samplerOrder == null ? DEFAULT_ORDER : in.samplerOrder) {
+            for (String name : samplerNames(entry)) {
                 if (!order.contains(name)) {
                     order.add(name);
                 }
             }
         }
         return new SamplerSettings(order, parameters);
+    }
+
+    /** One sampler_order entry: KoboldCpp's number, or a sampler's name (how plugins are asked for). */
+    private static List<String> samplerNames(Object entry) {
+        if (entry instanceof Integer number && number >= 0 && number < ORDER_NAMES.size()) {
+            return ORDER_NAMES.get(number);
+        }
+        if (entry instanceof String name && !name.isBlank()) {
+            return List.of(name);
+        }
+        throw ApiException.badRequest("sampler_order", "'sampler_order' holds KoboldCpp's sampler numbers (0 to "
+                + (ORDER_NAMES.size() - 1) + ") or sampler names, not " + entry + ".");
     }
 
     private static void put(Map<String, Object> parameters, String name, Object value, Object fallback) {
