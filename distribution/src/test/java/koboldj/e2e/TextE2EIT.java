@@ -202,6 +202,28 @@ class TextE2EIT {
     }
 
     @Test
+    void xtcMirostatAndLogitBiasChangeTheText() throws Exception {
+        ObjectNode neutral = body("Once upon a time", 40);
+        neutral.put("temperature", 0.8);
+        neutral.put("sampler_seed", 7);
+        String plain = generate(neutral);
+        ObjectNode xtc = neutral.deepCopy();
+        xtc.put("xtc_threshold", 0.1);
+        xtc.put("xtc_probability", 1.0);
+        assertFalse(plain.equals(generate(xtc)), "XTC changes the text");
+        ObjectNode mirostat = neutral.deepCopy();
+        mirostat.put("mirostat", 2);
+        mirostat.put("mirostat_tau", 3.0);
+        assertFalse(plain.equals(generate(mirostat)), "Mirostat changes the text");
+        assertEquals(generate(mirostat), generate(mirostat), "and is repeatable with its seed");
+        ObjectNode biased = greedy("Once upon a time", 8);
+        biased.set("logit_bias", JSON.createObjectNode().put(",", -100));
+        assertFalse(generate(biased).startsWith(","), "a banned token never comes");
+        error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"mirostat\":7}"), 400);
+        error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"xtc_probability\":\"often\"}"), 400);
+    }
+
+    @Test
     void tokenizeAndDetokenizeRoundTrip() throws Exception {
         JsonNode counted = json(server.post("/api/extra/tokencount", "{\"prompt\":\"Once upon a time, there was a cat.\"}"));
         assertTrue(counted.path("value").asInt() > 3);

@@ -136,6 +136,81 @@ class SamplersTest {
     }
 
     @Test
+    void presenceAndFrequencyPenaltiesCountOccurrences() {
+        Candidates c = new Candidates(3);
+        c.reset(new float[] {1f, 1f, 1f}, 3);
+        apply(new PresenceFrequencyPenalty(), Map.of("presence_penalty", 0.5, "frequency_penalty", 0.25), c, 0, 0, 1);
+        assertEquals(1f - 0.5f - 0.5f, c.logit(0), 1e-6);
+        assertEquals(1f - 0.5f - 0.25f, c.logit(1), 1e-6);
+        assertEquals(1f, c.logit(2));
+    }
+
+    @Test
+    void xtcRemovesTheTopChoicesButTheLeastLikelyOfThem() {
+        Candidates c = probabilities(0.4, 0.35, 0.15, 0.1);
+        apply(new Xtc(), Map.of("xtc_threshold", 0.3, "xtc_probability", 1.0), c);
+        assertArrayEquals(new int[] {1, 2, 3}, ids(c), "0.4 removed, 0.35 (the least likely above 0.3) kept");
+        Candidates one = probabilities(0.6, 0.25, 0.15);
+        apply(new Xtc(), Map.of("xtc_threshold", 0.3, "xtc_probability", 1.0), one);
+        assertEquals(3, one.size(), "only one token above the threshold: nothing happens");
+        assertNull(new Xtc().prepare(settings(Map.of("xtc_probability", 0.0))));
+    }
+
+    @Test
+    void topNSigmaKeepsLogitsNearTheMaximum() {
+        Candidates c = new Candidates(4);
+        c.reset(new float[] {0f, 4f, 2f, -2f}, 4);
+        // mean 1, std sqrt((1+9+1+9)/4) = sqrt(5) = 2.236; threshold 4 - 1 * 2.236 = 1.764
+        apply(new TopNSigma(), Map.of("nsigma", 1.0), c);
+        assertArrayEquals(new int[] {1, 2}, ids(c));
+    }
+
+    @Test
+    void logitBiasAddsAndBans() {
+        Candidates c = new Candidates(3);
+        c.reset(new float[] {1f, 1f, 1f}, 3);
+        apply(new LogitBias(), Map.of("logit_bias", Map.of("0", 2.5, "2", -100)), c);
+        assertEquals(3.5f, c.logit(0));
+        assertEquals(1f, c.logit(1));
+        assertEquals(Float.NEGATIVE_INFINITY, c.logit(2));
+        assertThrows(ApiException.class, () -> new LogitBias().prepare(settings(Map.of("logit_bias", List.of(1)))));
+    }
+
+    @Test
+    void smoothingIsQuadraticAroundTheMaximum() {
+        Candidates c = new Candidates(3);
+        c.reset(new float[] {3f, 2f, 0f}, 3);
+        apply(new Smoothing(), Map.of("smoothing_factor", 0.5), c);
+        assertEquals(3f, c.logit(0));
+        assertEquals(3f - 0.5f * 1, c.logit(1), 1e-6);
+        assertEquals(3f - 0.5f * 9, c.logit(2), 1e-6);
+    }
+
+    @Test
+    void dynamicTemperatureFollowsTheEntropy() {
+        // a uniform distribution has maximal entropy: T = max = 1.5, logits divided by 1.5
+        Candidates c = new Candidates(2);
+        c.reset(new float[] {3f, 3f}, 2);
+        apply(new Temperature(), Map.of("temperature", 1.0, "dynatemp_range", 0.5), c);
+        assertEquals(2f, c.logit(0), 1e-5);
+        assertThrows(ApiException.class, () -> new Temperature().prepare(settings(Map.of("dynatemp_range", -1))));
+    }
+
+    @Test
+    void mirostatTwoKeepsTokensBelowMuAndLearns() {
+        var step = new Mirostat().prepare(settings(Map.of("mirostat", 2, "mirostat_tau", 1.0, "mirostat_eta", 0.5)));
+        // mu starts at 2 bits: p >= 0.25 survives
+        Candidates c = probabilities(0.5, 0.3, 0.2);
+        step.apply(c, new History(new int[0], 3));
+        assertArrayEquals(new int[] {0, 1}, ids(c));
+        step.accept(1); // surprise -log2(0.3/0.8) = 1.415: mu = 2 - 0.5 * 0.415 = 1.79
+        Candidates d = probabilities(0.5, 0.3, 0.2);
+        step.apply(d, new History(new int[0], 3));
+        assertArrayEquals(new int[] {0, 1}, ids(d), "0.3 has surprise 1.74 < 1.79");
+        assertThrows(ApiException.class, () -> new Mirostat().prepare(settings(Map.of("mirostat", 3))));
+    }
+
+    @Test
     void theChainDrawsWithTheRequestsGenerator() {
         SamplerCatalog catalog = new SamplerCatalog();
         catalog.addSampler(new TopK(), Map.of(Sampler.NAME_PROPERTY, "top_k"));

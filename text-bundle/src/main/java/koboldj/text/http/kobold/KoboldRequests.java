@@ -15,7 +15,9 @@ final class KoboldRequests {
     /** KoboldCpp's sampler_order numbers, by position: what each number names. */
     private static final List<List<String>> ORDER_NAMES = List.of(
             List.of("top_k"), List.of("top_a"), List.of("tfs"), List.of("typical"),
-            List.of("top_p", "min_p"), List.of("temperature"), List.of("rep_pen"));
+            List.of("top_p", "min_p"), List.of("smoothing", "temperature"), List.of("rep_pen", "presence_frequency_penalty"));
+    /** Samplers that cut the candidates down; Mirostat does that itself and replaces them. */
+    private static final List<String> TRUNCATING = List.of("top_k", "top_a", "tfs", "typical", "top_p", "min_p");
     static final List<Object> DEFAULT_ORDER = List.of(6, 0, 1, 3, 4, 2, 5);
     private static final int MAX_STOP_SEQUENCES = 64;
     private static final int DEFAULT_ALTERNATIVES = 5;
@@ -78,13 +80,21 @@ final class KoboldRequests {
         put(parameters, "rep_pen", in.repPen, 1.0);
         put(parameters, "rep_pen_range", in.repPenRange, 320);
         put(parameters, "rep_pen_slope", in.repPenSlope, 1.0);
-        List<String> order = new ArrayList<>();
+        // bias and bans first, XTC last, as KoboldCpp applies them around its sampler order
+        List<String> order = new ArrayList<>(List.of("logit_bias", "nsigma"));
         for (Object entry : in.samplerOrder == null ? DEFAULT_ORDER : in.samplerOrder) {
             for (String name : samplerNames(entry)) {
                 if (!order.contains(name)) {
                     order.add(name);
                 }
             }
+        }
+        order.add("xtc");
+        if (parameters.get("mirostat") instanceof Integer mode && mode > 0) {
+            order.removeAll(TRUNCATING);
+            order.remove("xtc");
+            order.remove("nsigma");
+            order.add("mirostat");
         }
         return new SamplerSettings(order, parameters);
     }

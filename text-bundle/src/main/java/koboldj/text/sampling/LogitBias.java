@@ -1,0 +1,89 @@
+package koboldj.text.sampling;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Component;
+
+import koboldj.api.error.ApiException;
+import koboldj.api.sampler.Candidates;
+import koboldj.api.sampler.Sampler;
+import koboldj.api.sampler.SamplerParameter;
+import koboldj.api.sampler.SamplerSettings;
+import koboldj.api.sampler.SamplerStep;
+import koboldj.api.sampler.SamplingContext;
+
+/**
+ * logit_bias: {token id or text: bias} added to logits; -100 or less bans the token. A text key
+ * applies to the tokens the text tokenizes to.
+ */
+@Component(property = Sampler.NAME_PROPERTY + "=" + LogitBias.NAME)
+public class LogitBias implements Sampler {
+    static final String NAME = "logit_bias";
+
+    @Override
+    public List<SamplerParameter> parameters() {
+        return List.of(new SamplerParameter(NAME, "object", Map.of(), "token id or text mapped to a bias; -100: banned"));
+    }
+
+    @Override
+    public SamplerStep prepare(SamplerSettings settings) {
+        Object value = settings.value(NAME).orElse(Map.of());
+        if (!(value instanceof Map<?, ?> map)) {
+            throw ApiException.badRequest(NAME, "'logit_bias' must be an object of token id or text to a number.");
+        }
+        if (map.isEmpty()) {
+            return null;
+        }
+        Map<String, Double> biases = new HashMap<>();
+        map.forEach((key, bias) -> {
+            if (!(bias instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+                throw ApiException.badRequest(NAME, "'logit_bias' values must be numbers, not " + bias + ".");
+            }
+            biases.put(String.valueOf(key), number.doubleValue());
+        });
+        return new Step(biases);
+    }
+
+    private static final class Step implements SamplerStep {
+        private final Map<String, Double> biases;
+        private float[] byToken;
+
+        Step(Map<String, Double> biases) {
+            this.biases = biases;
+        }
+
+        @Override
+        public void apply(Candidates candidates, SamplingContext context) {
+            if (byToken == null) {
+                byToken = resolve(context);
+            }
+            for (int i = 0; i < candidates.size(); i++) {
+                float bias = byToken[candidates.id(i)];
+                if (bias != 0) {
+                    candidates.setLogit(i, bias <= -100 ? Float.NEGATIVE_INFINITY : candidates.logit(i) + bias);
+                }
+            }
+        }
+
+        private float[] resolve(SamplingContext context) {
+            int vocabulary = context.tokenizer().vocabularySize();
+            float[] result = new float[vocabulary];
+            biases.forEach((key, bias) -> {
+                int[] tokens;
+                try {
+                    tokens = new int[] {Integer.parseInt(key)};
+                } catch (NumberFormatException e) {
+                    tokens = context.tokenizer().tokenize(key, false, false);
+                }
+                for (int token : tokens) {
+                    if (token >= 0 && token < vocabulary) {
+                        result[token] += bias.floatValue();
+                    }
+                }
+            });
+            return result;
+        }
+    }
+}
