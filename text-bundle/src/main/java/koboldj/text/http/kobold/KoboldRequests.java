@@ -1,6 +1,5 @@
 package koboldj.text.http.kobold;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,17 +7,11 @@ import java.util.Map;
 import koboldj.api.error.ApiException;
 import koboldj.api.sampler.SamplerSettings;
 import koboldj.api.text.GenerationRequest;
+import koboldj.text.http.SamplerOrder;
 
 /** Turns a KoboldAI generate body into an engine request, with KoboldCpp's defaults and checks. */
 final class KoboldRequests {
     static final int DEFAULT_MAX_LENGTH = 180;
-    /** KoboldCpp's sampler_order numbers, by position: what each number names. */
-    private static final List<List<String>> ORDER_NAMES = List.of(
-            List.of("top_k"), List.of("top_a"), List.of("tfs"), List.of("typical"),
-            List.of("top_p", "min_p"), List.of("smoothing", "temperature"), List.of("rep_pen", "presence_frequency_penalty"));
-    /** Samplers that cut the candidates down; Mirostat does that itself and replaces them. */
-    private static final List<String> TRUNCATING = List.of("top_k", "top_a", "tfs", "typical", "top_p", "min_p");
-    static final List<Object> DEFAULT_ORDER = List.of(6, 0, 1, 3, 4, 2, 5);
     private static final int MAX_STOP_SEQUENCES = 64;
     private static final int DEFAULT_ALTERNATIVES = 5;
     private static final int MAX_ALTERNATIVES = 20;
@@ -80,35 +73,7 @@ final class KoboldRequests {
         put(parameters, "rep_pen", in.repPen, 1.0);
         put(parameters, "rep_pen_range", in.repPenRange, 320);
         put(parameters, "rep_pen_slope", in.repPenSlope, 1.0);
-        // bias and bans first, XTC last, as KoboldCpp applies them around its sampler order
-        List<String> order = new ArrayList<>(List.of("logit_bias", "nsigma"));
-        for (Object entry : in.samplerOrder == null ? DEFAULT_ORDER : in.samplerOrder) {
-            for (String name : samplerNames(entry)) {
-                if (!order.contains(name)) {
-                    order.add(name);
-                }
-            }
-        }
-        order.add("xtc");
-        if (parameters.get("mirostat") instanceof Integer mode && mode > 0) {
-            order.removeAll(TRUNCATING);
-            order.remove("xtc");
-            order.remove("nsigma");
-            order.add("mirostat");
-        }
-        return new SamplerSettings(order, parameters);
-    }
-
-    /** One sampler_order entry: KoboldCpp's number, or a sampler's name (how plugins are asked for). */
-    private static List<String> samplerNames(Object entry) {
-        if (entry instanceof Integer number && number >= 0 && number < ORDER_NAMES.size()) {
-            return ORDER_NAMES.get(number);
-        }
-        if (entry instanceof String name && !name.isBlank()) {
-            return List.of(name);
-        }
-        throw ApiException.badRequest("sampler_order", "'sampler_order' holds KoboldCpp's sampler numbers (0 to "
-                + (ORDER_NAMES.size() - 1) + ") or sampler names, not " + entry + ".");
+        return new SamplerSettings(SamplerOrder.of(in.samplerOrder, parameters, "sampler_order"), parameters);
     }
 
     private static void put(Map<String, Object> parameters, String name, Object value, Object fallback) {

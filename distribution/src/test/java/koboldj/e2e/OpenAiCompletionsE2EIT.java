@@ -1,0 +1,124 @@
+package koboldj.e2e;
+
+import static koboldj.e2e.PlatformE2EIT.error;
+import static koboldj.e2e.PlatformE2EIT.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** OpenAI's /v1/completions and /v1/models on the real model. */
+class OpenAiCompletionsE2EIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ServerProcess server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "2048");
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!json(server.get("/api/extra/version")).path("llm").asBoolean()) {
+            assertTrue(System.currentTimeMillis() < deadline, "the model loads");
+            Thread.sleep(50);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static ObjectNode request(int maxTokens) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("model", "stories260K");
+        body.put("prompt", "Once upon a time");
+        body.put("max_tokens", maxTokens);
+        return body;
+    }
+
+    private static String streamed(ObjectNode body) throws Exception {
+        HttpResponse<String> response = server.post("/v1/completions", body.toString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        StringBuilder text = new StringBuilder();
+        String[] lines = response.body().split("\n");
+        assertEquals("data: [DONE]", lines[lines.length - 1].strip());
+        for (String line : lines) {
+            if (line.startsWith("data: {")) {
+                text.append(JSON.readTree(line.substring(6)).path("choices").get(0).path("text").asText());
+            }
+        }
+        return text.toString();
+    }
+
+    @Test
+    void modelsListsTheLoadedModel() throws Exception {
+        JsonNode models = json(server.get("/v1/models"));
+        assertEquals("list", models.path("object").asText());
+        assertEquals("stories260K", models.path("data").get(0).path("id").asText());
+    }
+
+    @Test
+    void greedyCompletionWithUsage() throws Exception {
+        ObjectNode body = request(64);
+        body.put("temperature", 0);
+        JsonNode completion = json(server.post("/v1/completions", body.toString()));
+        assertEquals("text_completion", completion.path("object").asText());
+        JsonNode choice = completion.path("choices").get(0);
+        assertEquals(TestModel.GREEDY_64, choice.path("text").asText());
+        assertEquals("length", choice.path("finish_reason").asText());
+        assertEquals(64, completion.path("usage").path("completion_tokens").asInt());
+        int promptTokens = json(server.post("/api/extra/tokencount", "{\"prompt\":\"Once upon a time\"}")).path("value").asInt();
+        assertEquals(promptTokens + 1, completion.path("usage").path("prompt_tokens").asInt(), "the prompt plus BOS");
+        assertEquals(completion.path("usage").path("prompt_tokens").asInt() + 64, completion.path("usage").path("total_tokens").asInt());
+    }
+
+    @Test
+    void streamedEqualsWholeForTheSameSeed() throws Exception {
+        ObjectNode body = request(60);
+        body.put("temperature", 0.9);
+        body.put("seed", 11);
+        String whole = json(server.post("/v1/completions", body.toString())).path("choices").get(0).path("text").asText();
+        body.put("stream", true);
+        assertEquals(whole, streamed(body));
+    }
+
+    @Test
+    void nChoicesAndStopSequences() throws Exception {
+        ObjectNode body = request(30);
+        body.put("n", 3);
+        body.put("seed", 5);
+        JsonNode choices = json(server.post("/v1/completions", body.toString())).path("choices");
+        assertEquals(3, choices.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i, choices.get(i).path("index").asInt());
+        }
+        ObjectNode stop = request(64);
+        stop.put("temperature", 0);
+        stop.put("stop", "Lily");
+        JsonNode choice = json(server.post("/v1/completions", stop.toString())).path("choices").get(0);
+        assertEquals(", there was a little girl named ", choice.path("text").asText());
+        assertEquals("stop", choice.path("finish_reason").asText());
+    }
+
+    @Test
+    void badInputIsA400InOpenAisShape() throws Exception {
+        assertEquals("n", error(server.post("/v1/completions", "{\"prompt\":\"a\",\"n\":0}"), 400)
+                .path("error").path("param").asText());
+        assertEquals("temperature", error(server.post("/v1/completions", "{\"prompt\":\"a\",\"temperature\":\"hot\"}"), 400)
+                .path("error").path("param").asText());
+        assertEquals("prompt", error(server.post("/v1/completions", "{\"max_tokens\":5}"), 400).path("error").path("param").asText());
+        assertEquals("invalid_request_error", error(server.post("/v1/completions", "{\"prompt\":\"a\",\"top_p\":2}"), 400)
+                .path("error").path("type").asText());
+        assertEquals(200, server.post("/v1/completions", request(4).toString()).statusCode(), "still serving");
+    }
+}

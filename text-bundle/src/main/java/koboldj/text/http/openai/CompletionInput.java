@@ -1,0 +1,45 @@
+package koboldj.text.http.openai;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The body of POST /v1/completions as OpenAI clients send it. Fields this class does not name
+ * (KoboldCpp's and Aphrodite's sampler parameters, plugins' parameters) are kept in {@link #extra}.
+ */
+public class CompletionInput {
+    public String model;
+    /** A string, or a list holding one string. */
+    public Object prompt;
+    @JsonProperty("max_tokens")
+    public Integer maxTokens;
+    public Double temperature;
+    @JsonProperty("top_p")
+    public Double topP;
+    public Integer n;
+    public Boolean stream;
+    /** A string or a list of strings. */
+    public Object stop;
+    public Long seed;
+    /** How many alternatives per token to report (0-20). */
+    public Integer logprobs;
+    @JsonProperty("repetition_penalty")
+    public Double repetitionPenalty;
+    @JsonProperty("ignore_eos")
+    public Boolean ignoreEos;
+    @JsonProperty("include_stop_str_in_output")
+    public Boolean includeStopStrInOutput;
+    @JsonProperty("sampler_priority")
+    public java.util.List<Object> samplerPriority;
+    public String user;
+
+    public final Map<String, Object> extra = new LinkedHashMap<>();
+
+    @JsonAnySetter
+    void other(String name, Object value) {
+        extra.put(name, value);
+    }
+}

@@ -1,0 +1,89 @@
+package koboldj.text.http.openai;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import koboldj.api.error.ApiException;
+import koboldj.api.sampler.SamplerSettings;
+import koboldj.api.text.GenerationRequest;
+import koboldj.text.http.SamplerOrder;
+
+/** Turns an OpenAI completion body into engine requests, with OpenAI's defaults. */
+final class OpenAiRequests {
+    /** OpenAI's default for max_tokens on completions. */
+    static final int DEFAULT_MAX_TOKENS = 16;
+    static final int MAX_CHOICES = 16;
+    private static final Map<String, String> ALIASES = Map.of("typical_p", "typical", "mirostat_mode", "mirostat");
+
+    private OpenAiRequests() {
+    }
+
+    static String prompt(CompletionInput in) {
+        if (in == null) {
+            throw ApiException.badRequest(null, "The body must be a JSON object with a 'prompt'.");
+        }
+        if (in.prompt instanceof String text) {
+            return text;
+        }
+        if (in.prompt instanceof List<?> list && list.size() == 1 && list.getFirst() instanceof String text) {
+            return text;
+        }
+        throw ApiException.badRequest("prompt", "'prompt' must be a string (or a list of one string).");
+    }
+
+    static int choices(CompletionInput in) {
+        int n = in.n == null ? 1 : in.n;
+        if (n < 1 || n > MAX_CHOICES) {
+            throw ApiException.badRequest("n", "'n' must be from 1 to " + MAX_CHOICES + ", not " + n + ".");
+        }
+        return n;
+    }
+
+    /** The request for choice {@code index}: each choice gets its own seed, derived from the request's. */
+    static GenerationRequest toRequest(CompletionInput in, String prompt, int index, int contextLimit) {
+        int maxTokens = in.maxTokens == null ? DEFAULT_MAX_TOKENS : in.maxTokens;
+        if (maxTokens < 1 || maxTokens > contextLimit) {
+            throw ApiException.badRequest("max_tokens", "'max_tokens' must be from 1 to " + contextLimit + ", not "
+                    + maxTokens + ".");
+        }
+        int logprobs = in.logprobs == null ? 0 : in.logprobs;
+        if (logprobs < 0 || logprobs > 20) {
+            throw ApiException.badRequest("logprobs", "'logprobs' must be from 0 to 20, not " + logprobs + ".");
+        }
+        long seed = in.seed == null ? -1 : in.seed + index;
+        return new GenerationRequest(prompt, "", maxTokens, contextLimit, stops(in.stop),
+                !Boolean.TRUE.equals(in.includeStopStrInOutput), false, Boolean.TRUE.equals(in.ignoreEos), false, seed,
+                null, logprobs, sampling(in));
+    }
+
+    private static List<String> stops(Object stop) {
+        if (stop == null) {
+            return List.of();
+        }
+        if (stop instanceof String text) {
+            return List.of(text);
+        }
+        if (stop instanceof List<?> list && list.size() <= 64 && list.stream().allMatch(s -> s instanceof String)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw ApiException.badRequest("stop", "'stop' must be a string or a list of strings.");
+    }
+
+    private static SamplerSettings sampling(CompletionInput in) {
+        Map<String, Object> parameters = new HashMap<>(in.extra);
+        parameters.put("temperature", in.temperature == null ? 1.0 : in.temperature);
+        parameters.put("top_p", in.topP == null ? 1.0 : in.topP);
+        parameters.putIfAbsent("top_k", 0);
+        if (in.repetitionPenalty != null) {
+            parameters.put("rep_pen", in.repetitionPenalty);
+        }
+        // Aphrodite's names for samplers KoboldCpp names otherwise
+        ALIASES.forEach((aphrodite, kobold) -> {
+            if (parameters.containsKey(aphrodite)) {
+                parameters.put(kobold, parameters.get(aphrodite));
+            }
+        });
+        return new SamplerSettings(SamplerOrder.of(in.samplerPriority, parameters, "sampler_priority"), parameters);
+    }
+}
