@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** OpenAI's /v1/completions and /v1/models on the real model. */
+/** OpenAI's /v1/completions, /v1/chat/completions and /v1/models on the real model. */
 class OpenAiCompletionsE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ServerProcess server;
@@ -72,7 +72,7 @@ class OpenAiCompletionsE2EIT {
         ObjectNode body = request(64);
         body.put("temperature", 0);
         JsonNode completion = json(server.post("/v1/completions", body.toString()));
-        assertEquals("text_completion", completion.path("object").asText());
+        assertEquals("text_completion", completion.path("object").asText(), completion.toString());
         JsonNode choice = completion.path("choices").get(0);
         assertEquals(TestModel.GREEDY_64, choice.path("text").asText());
         assertEquals("length", choice.path("finish_reason").asText());
@@ -108,6 +108,51 @@ class OpenAiCompletionsE2EIT {
         JsonNode choice = json(server.post("/v1/completions", stop.toString())).path("choices").get(0);
         assertEquals(", there was a little girl named ", choice.path("text").asText());
         assertEquals("stop", choice.path("finish_reason").asText());
+    }
+
+    @Test
+    void chatStreamedEqualsWholeAndCountsUsage() throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("messages").addObject().put("role", "user").put("content", "Tell me about Lily.");
+        body.put("max_tokens", 40);
+        body.put("temperature", 0.7);
+        body.put("seed", 3);
+        JsonNode whole = json(server.post("/v1/chat/completions", body.toString()));
+        assertEquals("chat.completion", whole.path("object").asText());
+        JsonNode message = whole.path("choices").get(0).path("message");
+        assertEquals("assistant", message.path("role").asText());
+        body.put("stream", true);
+        HttpResponse<String> response = server.post("/v1/chat/completions", body.toString());
+        StringBuilder streamed = new StringBuilder();
+        String role = null;
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("data: {")) {
+                JsonNode delta = JSON.readTree(line.substring(6)).path("choices").get(0).path("delta");
+                streamed.append(delta.path("content").asText(""));
+                if (delta.has("role")) {
+                    role = delta.path("role").asText();
+                }
+            }
+        }
+        assertEquals("assistant", role);
+        assertEquals(message.path("content").asText(), streamed.toString());
+        assertTrue(response.body().strip().endsWith("data: [DONE]"));
+        assertEquals(40, whole.path("usage").path("completion_tokens").asInt());
+    }
+
+    @Test
+    void badChatInputIsA400InOpenAisShape() throws Exception {
+        assertEquals("messages", error(server.post("/v1/chat/completions", "{\"max_tokens\":5}"), 400)
+                .path("error").path("param").asText());
+        assertEquals("messages[0].role", error(server.post("/v1/chat/completions",
+                "{\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}"), 400).path("error").path("param").asText());
+        assertEquals("n", error(server.post("/v1/chat/completions",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":0}"), 400).path("error").path("param").asText());
+        assertEquals("temperature", error(server.post("/v1/chat/completions",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":\"warm\"}"), 400)
+                .path("error").path("param").asText());
+        assertEquals(200, server.post("/v1/chat/completions",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}").statusCode());
     }
 
     @Test

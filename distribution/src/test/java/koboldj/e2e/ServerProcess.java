@@ -111,6 +111,17 @@ public final class ServerProcess implements AutoCloseable {
         throw new AssertionError("bin/koboldj did not start serving in " + START_TIMEOUT + ":\n" + output());
     }
 
+    /** Leaves the server's output in target/e2e-logs for a look after a failure. */
+    private void keepLog() {
+        try {
+            Path folder = Path.of("target", "e2e-logs");
+            java.nio.file.Files.createDirectories(folder);
+            java.nio.file.Files.writeString(folder.resolve("server-" + port + ".log"), output());
+        } catch (IOException e) {
+            // a missing log must not fail the test
+        }
+    }
+
     public HttpClient http() {
         return http;
     }
@@ -153,6 +164,7 @@ public final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        keepLog();
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

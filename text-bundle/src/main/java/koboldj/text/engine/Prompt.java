@@ -18,8 +18,10 @@ record Prompt(int[] tokens, int keep) {
         if (prompt.isEmpty() && memory.isEmpty()) {
             throw ApiException.badRequest("prompt", "'prompt' must not be empty.");
         }
-        int[] head = memory.isEmpty() ? new int[0] : model.tokenize(memory, true, false);
-        int[] body = model.tokenize(prompt, head.length == 0, false);
+        // control-token text such as <|im_start|> becomes the token itself, as chat templates and
+        // KoboldAI Lite's instruct modes expect
+        int[] head = memory.isEmpty() ? new int[0] : model.tokenize(memory, true, true);
+        int[] body = model.tokenize(prompt, head.length == 0, true);
         int bos = model.bos();
         if (head.length == 0 && body.length > 0 && body[0] == bos) {
             head = new int[] {bos};

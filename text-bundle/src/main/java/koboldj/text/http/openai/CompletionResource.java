@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 
-import org.glassfish.jersey.server.ChunkedOutput;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -21,9 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import koboldj.api.text.Generation;
-import koboldj.api.text.GenerationListener;
-import koboldj.api.text.GenerationResult;
+import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
 
 /** OpenAI's text completions and model list. */
@@ -57,38 +53,12 @@ public class CompletionResource {
         int choices = OpenAiRequests.choices(input);
         String id = "cmpl-" + UUID.randomUUID();
         String model = text.model().name();
-        if (Boolean.TRUE.equals(input.stream)) {
-            CompletionStream stream = new CompletionStream(id, model, choices);
-            List<Generation> generations = submit(input, prompt, choices, stream::listenerFor);
-            ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
-            Thread.ofVirtual().name("koboldj-completion-stream").start(() -> stream.writeTo(generations, output));
-            return Response.ok(output, MediaType.SERVER_SENT_EVENTS_TYPE).header("Cache-Control", "no-cache").build();
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int i = 0; i < choices; i++) {
+            requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), OpenAiRequests.DEFAULT_MAX_TOKENS,
+                    List.of()));
         }
-        List<Generation> generations = submit(input, prompt, choices, index -> GenerationListener.NONE);
-        try {
-            List<GenerationResult> results = new ArrayList<>();
-            for (Generation generation : generations) {
-                results.add(generation.result().toCompletableFuture().join());
-            }
-            return Response.ok(OpenAiResponses.completion(id, model, results), MediaType.APPLICATION_JSON_TYPE).build();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        return Choices.run(text, requests, Boolean.TRUE.equals(input.stream), CompletionStream.completions(id, model),
+                results -> OpenAiResponses.completion(id, model, results));
     }
-
-    private List<Generation> submit(CompletionInput input, String prompt, int choices,
-            java.util.function.IntFunction<GenerationListener> listeners) {
-        List<Generation> generations = new ArrayList<>();
-        try {
-            for (int i = 0; i < choices; i++) {
-                generations.add(text.submit(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength()),
-                        listeners.apply(i)));
-            }
-            return generations;
-        } catch (RuntimeException e) {
-            generations.forEach(Generation::abort); // all choices or none
-            throw e;
-        }
-    }
-
 }

@@ -17,25 +17,50 @@ import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationResult;
 
 /**
- * OpenAI's completion stream: a {@code data: {chunk}} line per piece of text (pieces that piled up
- * are merged), a chunk with each choice's finish_reason, then {@code data: [DONE]}. A client that
- * goes away aborts the generations.
+ * OpenAI's streams, of completions and of chat: a {@code data: {chunk}} line per piece of text
+ * (pieces that piled up are merged), a chunk with each choice's finish_reason, then
+ * {@code data: [DONE]}. A client that goes away aborts the generations.
  */
 final class CompletionStream {
+
+    /** What the chunks of one kind of stream look like. */
+    interface Chunks {
+        /** The chunk that opens a choice, or null if there is none. */
+        Map<String, Object> opening(int choice);
+
+        Map<String, Object> text(int choice, String text);
+
+        Map<String, Object> finish(int choice, String reason);
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Event(int choice, String text, GenerationResult result, Throwable error) {
     }
 
-    private final String id;
-    private final String model;
+    private final Chunks chunks;
     private final int choices;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
-    CompletionStream(String id, String model, int choices) {
-        this.id = id;
-        this.model = model;
+    CompletionStream(Chunks chunks, int choices) {
+        this.chunks = chunks;
         this.choices = choices;
+    }
+
+    /** The chunks of /v1/completions. */
+    static Chunks completions(String id, String model) {
+        return new Chunks() {
+            public Map<String, Object> opening(int choice) {
+                return null;
+            }
+
+            public Map<String, Object> text(int choice, String text) {
+                return completionChunk(id, model, choice, text, null);
+            }
+
+            public Map<String, Object> finish(int choice, String reason) {
+                return completionChunk(id, model, choice, "", reason);
+            }
+        };
     }
 
     GenerationListener listenerFor(int choice) {
@@ -49,6 +74,12 @@ final class CompletionStream {
         }
         int open = choices;
         try (output) {
+            for (int choice = 0; choice < choices; choice++) {
+                Map<String, Object> opening = chunks.opening(choice);
+                if (opening != null) {
+                    output.write(data(opening));
+                }
+            }
             while (open > 0) {
                 Event event = events.take();
                 if (event.text() != null) {
@@ -57,11 +88,11 @@ final class CompletionStream {
                         events.poll();
                         text.append(more.text());
                     }
-                    output.write(data(chunk(event.choice(), text.toString(), null)));
+                    output.write(data(chunks.text(event.choice(), text.toString())));
                 } else {
                     open--;
                     String reason = event.result() != null ? OpenAiResponses.finishReason(event.result().reason()) : "error";
-                    output.write(data(chunk(event.choice(), "", reason)));
+                    output.write(data(chunks.finish(event.choice(), reason)));
                 }
             }
             output.write("data: [DONE]\n\n");
@@ -73,13 +104,13 @@ final class CompletionStream {
         }
     }
 
-    private Map<String, Object> chunk(int choice, String text, String finishReason) {
+    private static Map<String, Object> completionChunk(String id, String model, int choice, String text, String reason) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("index", choice);
         entry.put("text", text);
         entry.put("logprobs", null);
-        entry.put("finish_reason", finishReason);
-        Map<String, Object> body = OpenAiResponses.header(id, model);
+        entry.put("finish_reason", reason);
+        Map<String, Object> body = OpenAiResponses.header(id, model, "text_completion");
         body.put("choices", List.of(entry));
         return body;
     }

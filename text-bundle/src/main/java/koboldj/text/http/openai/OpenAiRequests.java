@@ -21,7 +21,10 @@ final class OpenAiRequests {
 
     static String prompt(CompletionInput in) {
         if (in == null) {
-            throw ApiException.badRequest(null, "The body must be a JSON object with a 'prompt'.");
+            throw ApiException.badRequest(null, "The body must be a JSON object.");
+        }
+        if (in.prompt == null) {
+            throw ApiException.badRequest("prompt", "'prompt' is required.");
         }
         if (in.prompt instanceof String text) {
             return text;
@@ -41,8 +44,9 @@ final class OpenAiRequests {
     }
 
     /** The request for choice {@code index}: each choice gets its own seed, derived from the request's. */
-    static GenerationRequest toRequest(CompletionInput in, String prompt, int index, int contextLimit) {
-        int maxTokens = in.maxTokens == null ? DEFAULT_MAX_TOKENS : in.maxTokens;
+    static GenerationRequest toRequest(CompletionInput in, String prompt, int index, int contextLimit, int defaultMaxTokens,
+            List<String> templateStops) {
+        int maxTokens = in.maxTokens == null ? Math.min(defaultMaxTokens, contextLimit - 1) : in.maxTokens;
         if (maxTokens < 1 || maxTokens > contextLimit) {
             throw ApiException.badRequest("max_tokens", "'max_tokens' must be from 1 to " + contextLimit + ", not "
                     + maxTokens + ".");
@@ -52,7 +56,9 @@ final class OpenAiRequests {
             throw ApiException.badRequest("logprobs", "'logprobs' must be from 0 to 20, not " + logprobs + ".");
         }
         long seed = in.seed == null ? -1 : in.seed + index;
-        return new GenerationRequest(prompt, "", maxTokens, contextLimit, stops(in.stop),
+        List<String> stops = new java.util.ArrayList<>(stops(in.stop));
+        templateStops.stream().filter(stop -> !stops.contains(stop)).forEach(stops::add);
+        return new GenerationRequest(prompt, "", maxTokens, contextLimit, stops,
                 !Boolean.TRUE.equals(in.includeStopStrInOutput), false, Boolean.TRUE.equals(in.ignoreEos), false, seed,
                 null, logprobs, sampling(in));
     }

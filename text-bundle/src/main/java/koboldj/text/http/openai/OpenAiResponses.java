@@ -19,7 +19,6 @@ final class OpenAiResponses {
 
     static Map<String, Object> completion(String id, String model, List<GenerationResult> results) {
         List<Map<String, Object>> choices = new ArrayList<>();
-        int completionTokens = 0;
         for (int i = 0; i < results.size(); i++) {
             GenerationResult result = results.get(i);
             Map<String, Object> choice = new LinkedHashMap<>();
@@ -28,20 +27,41 @@ final class OpenAiResponses {
             choice.put("logprobs", result.logprobs().isEmpty() ? null : logprobs(result.logprobs()));
             choice.put("finish_reason", finishReason(result.reason()));
             choices.add(choice);
-            completionTokens += result.completionTokens();
         }
-        int promptTokens = results.getFirst().promptTokens();
-        Map<String, Object> body = header(id, model);
+        Map<String, Object> body = header(id, model, "text_completion");
         body.put("choices", choices);
-        body.put("usage", Map.of("prompt_tokens", promptTokens, "completion_tokens", completionTokens,
-                "total_tokens", promptTokens + completionTokens));
+        body.put("usage", usage(results));
         return body;
     }
 
-    static Map<String, Object> header(String id, String model) {
+    static Map<String, Object> chat(String id, String model, List<GenerationResult> results) {
+        List<Map<String, Object>> choices = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            GenerationResult result = results.get(i);
+            Map<String, Object> choice = new LinkedHashMap<>();
+            choice.put("index", i);
+            choice.put("message", Map.of("role", "assistant", "content", result.text()));
+            choice.put("logprobs", null);
+            choice.put("finish_reason", finishReason(result.reason()));
+            choices.add(choice);
+        }
+        Map<String, Object> body = header(id, model, "chat.completion");
+        body.put("choices", choices);
+        body.put("usage", usage(results));
+        return body;
+    }
+
+    private static Map<String, Object> usage(List<GenerationResult> results) {
+        int completionTokens = results.stream().mapToInt(GenerationResult::completionTokens).sum();
+        int promptTokens = results.getFirst().promptTokens();
+        return Map.of("prompt_tokens", promptTokens, "completion_tokens", completionTokens,
+                "total_tokens", promptTokens + completionTokens);
+    }
+
+    static Map<String, Object> header(String id, String model, String object) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
-        body.put("object", "text_completion");
+        body.put("object", object);
         body.put("created", System.currentTimeMillis() / 1000);
         body.put("model", model);
         return body;

@@ -1,0 +1,109 @@
+package koboldj.text.http.openai;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import koboldj.api.text.GenerationRequest;
+import koboldj.api.text.TextGenerator;
+import koboldj.config.Pids;
+
+/**
+ * OpenAI's chat completions. The conversation becomes a prompt through the chat template chosen
+ * by --chatcompletionsadapter (a name, an adapter file, or AutoGuess from the model's template).
+ */
+@Component(service = ChatResource.class, configurationPid = Pids.TEXT)
+@JakartarsResource
+@JSONRequired
+@Path("")
+public class ChatResource {
+    /** Replies run to this many tokens unless the request says otherwise (KoboldCpp's default amount). */
+    static final int DEFAULT_MAX_TOKENS = 512;
+
+    /** The part of the koboldj.text configuration chat needs. */
+    @interface Configuration {
+        String chatcompletionsadapter() default "AutoGuess";
+    }
+
+    private final TextGenerator text;
+    private volatile ChatTemplate template;
+
+    @Activate
+    public ChatResource(@Reference TextGenerator text, Configuration configuration) {
+        this.text = text;
+        configure(configuration);
+    }
+
+    @Modified
+    void configure(Configuration configuration) {
+        template = ChatTemplates.choose(configuration.chatcompletionsadapter(),
+                text.model().metadata().get("tokenizer.chat_template"));
+    }
+
+    @POST
+    @Path("v1/chat/completions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+    public Response chat(ChatInput input) {
+        if (input == null) {
+            throw koboldj.api.error.ApiException.badRequest("messages", "The body must be a JSON object with 'messages'.");
+        }
+        ChatTemplate chat = template;
+        String prompt = chat.render(ChatMessages.read(input.messages));
+        if (input.maxCompletionTokens != null && input.maxTokens == null) {
+            input.maxTokens = input.maxCompletionTokens;
+        }
+        int choices = OpenAiRequests.choices(input);
+        String id = "chatcmpl-" + UUID.randomUUID();
+        String model = text.model().name();
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int i = 0; i < choices; i++) {
+            requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), DEFAULT_MAX_TOKENS, chat.stops()));
+        }
+        return Choices.run(text, requests, Boolean.TRUE.equals(input.stream), chunks(id, model),
+                results -> OpenAiResponses.chat(id, model, results));
+    }
+
+    private static CompletionStream.Chunks chunks(String id, String model) {
+        return new CompletionStream.Chunks() {
+            public Map<String, Object> opening(int choice) {
+                return chunk(id, model, choice, Map.of("role", "assistant", "content", ""), null);
+            }
+
+            public Map<String, Object> text(int choice, String text) {
+                return chunk(id, model, choice, Map.of("content", text), null);
+            }
+
+            public Map<String, Object> finish(int choice, String reason) {
+                return chunk(id, model, choice, Map.of(), reason);
+            }
+        };
+    }
+
+    private static Map<String, Object> chunk(String id, String model, int choice, Map<String, Object> delta, String reason) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("index", choice);
+        entry.put("delta", delta);
+        entry.put("logprobs", null);
+        entry.put("finish_reason", reason);
+        Map<String, Object> body = OpenAiResponses.header(id, model, "chat.completion.chunk");
+        body.put("choices", List.of(entry));
+        return body;
+    }
+}
