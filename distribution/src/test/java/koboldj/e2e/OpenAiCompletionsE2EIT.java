@@ -23,11 +23,7 @@ class OpenAiCompletionsE2EIT {
     @BeforeAll
     static void start() throws Exception {
         server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "2048");
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!json(server.get("/api/extra/version")).path("llm").asBoolean()) {
-            assertTrue(System.currentTimeMillis() < deadline, "the model loads");
-            Thread.sleep(50);
-        }
+        server.awaitTextModel();
     }
 
     @AfterAll

@@ -37,11 +37,7 @@ class SamplerPluginE2EIT {
     void aSamplerPluginIsUsableWhileDeployedAndRefusedOnceRemoved() throws Exception {
         try (ServerProcess server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "1024",
                 "--bundles", plugins.toString())) {
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!json(server.get("/api/extra/version")).path("llm").asBoolean()) {
-                assertTrue(System.currentTimeMillis() < deadline, "the model loads");
-                Thread.sleep(50);
-            }
+            server.awaitTextModel();
             JsonNode builtIn = json(server.get("/api/extra/samplers")).path("samplers");
             assertTrue(builtIn.toString().contains("\"top_k\""), builtIn.toString());
             assertFalse(listed(server));

@@ -122,6 +122,21 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the text model serves: the llm flag turns on when the model is loaded, and
+     * its routes answer a moment later, once the REST whiteboard has added them.
+     */
+    public void awaitTextModel() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (get("/api/v1/model").statusCode() == 200 && get("/v1/models").statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the text model did not come up:\n" + output());
+    }
+
     public HttpClient http() {
         return http;
     }

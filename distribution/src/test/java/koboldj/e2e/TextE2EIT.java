@@ -35,7 +35,7 @@ class TextE2EIT {
     @BeforeAll
     static void start() throws Exception {
         server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "2048", "--parallel", "4");
-        awaitModel();
+        server.awaitTextModel();
     }
 
     @AfterAll
@@ -45,17 +45,6 @@ class TextE2EIT {
         }
     }
 
-    /** The port answers before the model is loaded; wait until the llm capability is there. */
-    private static void awaitModel() throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (json(server.get("/api/extra/version")).path("llm").asBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the model did not load:\n" + server.output());
-    }
 
     private static ObjectNode body(String prompt, int maxLength) {
         ObjectNode body = JSON.createObjectNode();

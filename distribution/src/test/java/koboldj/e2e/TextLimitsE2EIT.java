@@ -25,11 +25,7 @@ class TextLimitsE2EIT {
     static void start() throws Exception {
         server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "512", "--parallel", "1",
                 "--multiuser", "2");
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!json(server.get("/api/extra/version")).path("llm").asBoolean()) {
-            assertTrue(System.currentTimeMillis() < deadline, "the model did not load");
-            Thread.sleep(50);
-        }
+        server.awaitTextModel();
     }
 
     @AfterAll
