@@ -137,6 +137,20 @@ class OpenAiCompletionsE2EIT {
     }
 
     @Test
+    void tokenizeCountsWhatUsageCounts() throws Exception {
+        JsonNode tokens = json(server.post("/v1/tokenize", "{\"prompt\":\"Once upon a time\"}"));
+        JsonNode completion = json(server.post("/v1/completions", request(4).toString()));
+        assertEquals(tokens.path("count").asInt(), completion.path("usage").path("prompt_tokens").asInt());
+        assertEquals(tokens.path("count").asInt(), tokens.path("tokens").size());
+        String chat = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}";
+        assertEquals(json(server.post("/v1/tokenize", chat)).path("count").asInt(),
+                json(server.post("/v1/chat/completions", chat)).path("usage").path("prompt_tokens").asInt());
+        assertEquals("stories260K", json(server.get("/v1/models/textgen-models")).path("data").get(0).path("id").asText());
+        assertEquals(4, json(server.get("/v1/parallel-requests")).path("parallel_requests").asInt());
+        error(server.post("/v1/tokenize", "{}"), 400);
+    }
+
+    @Test
     void badChatInputIsA400InOpenAisShape() throws Exception {
         assertEquals("messages", error(server.post("/v1/chat/completions", "{\"max_tokens\":5}"), 400)
                 .path("error").path("param").asText());

@@ -8,7 +8,6 @@ import java.util.UUID;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
@@ -22,13 +21,12 @@ import jakarta.ws.rs.core.Response;
 
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
-import koboldj.config.Pids;
 
 /**
  * OpenAI's chat completions. The conversation becomes a prompt through the chat template chosen
  * by --chatcompletionsadapter (a name, an adapter file, or AutoGuess from the model's template).
  */
-@Component(service = ChatResource.class, configurationPid = Pids.TEXT)
+@Component(service = ChatResource.class)
 @JakartarsResource
 @JSONRequired
 @Path("")
@@ -36,24 +34,13 @@ public class ChatResource {
     /** Replies run to this many tokens unless the request says otherwise (KoboldCpp's default amount). */
     static final int DEFAULT_MAX_TOKENS = 512;
 
-    /** The part of the koboldj.text configuration chat needs. */
-    @interface Configuration {
-        String chatcompletionsadapter() default "AutoGuess";
-    }
-
     private final TextGenerator text;
-    private volatile ChatTemplate template;
+    private final ChatTemplateChoice templates;
 
     @Activate
-    public ChatResource(@Reference TextGenerator text, Configuration configuration) {
+    public ChatResource(@Reference TextGenerator text, @Reference ChatTemplateChoice templates) {
         this.text = text;
-        configure(configuration);
-    }
-
-    @Modified
-    void configure(Configuration configuration) {
-        template = ChatTemplates.choose(configuration.chatcompletionsadapter(),
-                text.model().metadata().get("tokenizer.chat_template"));
+        this.templates = templates;
     }
 
     @POST
@@ -64,7 +51,7 @@ public class ChatResource {
         if (input == null) {
             throw koboldj.api.error.ApiException.badRequest("messages", "The body must be a JSON object with 'messages'.");
         }
-        ChatTemplate chat = template;
+        ChatTemplate chat = templates.template();
         String prompt = chat.render(ChatMessages.read(input.messages));
         if (input.maxCompletionTokens != null && input.maxTokens == null) {
             input.maxTokens = input.maxCompletionTokens;
