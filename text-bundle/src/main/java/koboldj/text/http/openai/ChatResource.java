@@ -1,7 +1,6 @@
 package koboldj.text.http.openai;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +32,7 @@ import koboldj.api.text.TextGenerator;
 public class ChatResource {
     /** Replies run to this many tokens unless the request says otherwise (KoboldCpp's default amount). */
     static final int DEFAULT_MAX_TOKENS = 512;
+    private static final String CHUNK = "chat.completion.chunk";
 
     private final TextGenerator text;
     private final ChatTemplateChoice templates;
@@ -70,27 +70,16 @@ public class ChatResource {
     private static CompletionStream.Chunks chunks(String id, String model) {
         return new CompletionStream.Chunks() {
             public Map<String, Object> opening(int choice) {
-                return chunk(id, model, choice, Map.of("role", "assistant", "content", ""), null);
+                return OpenAiResponses.chunk(id, model, CHUNK, choice, "delta", Map.of("role", "assistant", "content", ""), null);
             }
 
             public Map<String, Object> text(int choice, String text) {
-                return chunk(id, model, choice, Map.of("content", text), null);
+                return OpenAiResponses.chunk(id, model, CHUNK, choice, "delta", Map.of("content", text), null);
             }
 
             public Map<String, Object> finish(int choice, String reason) {
-                return chunk(id, model, choice, Map.of(), reason);
+                return OpenAiResponses.chunk(id, model, CHUNK, choice, "delta", Map.of(), reason);
             }
         };
-    }
-
-    private static Map<String, Object> chunk(String id, String model, int choice, Map<String, Object> delta, String reason) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("index", choice);
-        entry.put("delta", delta);
-        entry.put("logprobs", null);
-        entry.put("finish_reason", reason);
-        Map<String, Object> body = OpenAiResponses.header(id, model, "chat.completion.chunk");
-        body.put("choices", List.of(entry));
-        return body;
     }
 }

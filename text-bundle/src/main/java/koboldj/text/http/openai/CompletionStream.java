@@ -54,11 +54,11 @@ final class CompletionStream {
             }
 
             public Map<String, Object> text(int choice, String text) {
-                return completionChunk(id, model, choice, text, null);
+                return OpenAiResponses.chunk(id, model, "text_completion", choice, "text", text, null);
             }
 
             public Map<String, Object> finish(int choice, String reason) {
-                return completionChunk(id, model, choice, "", reason);
+                return OpenAiResponses.chunk(id, model, "text_completion", choice, "text", "", reason);
             }
         };
     }
@@ -102,17 +102,6 @@ final class CompletionStream {
             generations.forEach(Generation::abort);
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Map<String, Object> completionChunk(String id, String model, int choice, String text, String reason) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("index", choice);
-        entry.put("text", text);
-        entry.put("logprobs", null);
-        entry.put("finish_reason", reason);
-        Map<String, Object> body = OpenAiResponses.header(id, model, "text_completion");
-        body.put("choices", List.of(entry));
-        return body;
     }
 
     private static String data(Map<String, Object> body) throws JsonProcessingException {

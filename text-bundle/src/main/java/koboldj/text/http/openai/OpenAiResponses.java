@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import koboldj.api.text.FinishReason;
 import koboldj.api.text.GenerationResult;
@@ -18,36 +19,46 @@ final class OpenAiResponses {
     }
 
     static Map<String, Object> completion(String id, String model, List<GenerationResult> results) {
-        List<Map<String, Object>> choices = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            GenerationResult result = results.get(i);
-            Map<String, Object> choice = new LinkedHashMap<>();
-            choice.put("index", i);
+        return whole(id, model, "text_completion", results, (choice, result) -> {
             choice.put("text", result.text());
             choice.put("logprobs", result.logprobs().isEmpty() ? null : logprobs(result.logprobs()));
-            choice.put("finish_reason", finishReason(result.reason()));
+        });
+    }
+
+    static Map<String, Object> chat(String id, String model, List<GenerationResult> results) {
+        return whole(id, model, "chat.completion", results, (choice, result) -> {
+            choice.put("message", Map.of("role", "assistant", "content", result.text()));
+            choice.put("logprobs", null);
+        });
+    }
+
+    /** A whole response: one choice per result, each filled in by {@code content}, and the usage. */
+    private static Map<String, Object> whole(String id, String model, String object, List<GenerationResult> results,
+            BiConsumer<Map<String, Object>, GenerationResult> content) {
+        List<Map<String, Object>> choices = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            Map<String, Object> choice = new LinkedHashMap<>();
+            choice.put("index", i);
+            content.accept(choice, results.get(i));
+            choice.put("finish_reason", finishReason(results.get(i).reason()));
             choices.add(choice);
         }
-        Map<String, Object> body = header(id, model, "text_completion");
+        Map<String, Object> body = header(id, model, object);
         body.put("choices", choices);
         body.put("usage", usage(results));
         return body;
     }
 
-    static Map<String, Object> chat(String id, String model, List<GenerationResult> results) {
-        List<Map<String, Object>> choices = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            GenerationResult result = results.get(i);
-            Map<String, Object> choice = new LinkedHashMap<>();
-            choice.put("index", i);
-            choice.put("message", Map.of("role", "assistant", "content", result.text()));
-            choice.put("logprobs", null);
-            choice.put("finish_reason", finishReason(result.reason()));
-            choices.add(choice);
-        }
-        Map<String, Object> body = header(id, model, "chat.completion");
-        body.put("choices", choices);
-        body.put("usage", usage(results));
+    /** One streamed chunk: {@code field} (text or delta) of one choice, and its finish_reason or null. */
+    static Map<String, Object> chunk(String id, String model, String object, int choice, String field, Object value,
+            String finishReason) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("index", choice);
+        entry.put(field, value);
+        entry.put("logprobs", null);
+        entry.put("finish_reason", finishReason);
+        Map<String, Object> body = header(id, model, object);
+        body.put("choices", List.of(entry));
         return body;
     }
 
