@@ -1,7 +1,6 @@
 package koboldj.text.http.openai;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
