@@ -129,30 +129,20 @@ public final class Llama {
     private final MethodHandle modelDesc;
     private final MethodHandle modelMetaValStr;
     private final MethodHandle modelChatTemplate;
-    private final MethodHandle modelHasEncoder;
     private final MethodHandle contextDefaultParams;
     private final MethodHandle initFromModel;
     private final MethodHandle free;
-    private final MethodHandle nCtx;
-    private final MethodHandle nBatch;
     private final MethodHandle decode;
     private final MethodHandle getLogitsIth;
-    private final MethodHandle getEmbeddingsSeq;
-    private final MethodHandle getEmbeddingsIth;
     private final MethodHandle tokenize;
     private final MethodHandle tokenToPiece;
     private final MethodHandle vocabNTokens;
     private final MethodHandle vocabBos;
     private final MethodHandle vocabEos;
-    private final MethodHandle vocabEot;
     private final MethodHandle vocabIsEog;
-    private final MethodHandle vocabIsControl;
-    private final MethodHandle vocabGetAddBos;
     private final MethodHandle kvSeqRm;
     private final MethodHandle kvSeqCp;
     private final MethodHandle kvSeqAdd;
-    private final MethodHandle kvClear;
-    private final MethodHandle kvCanShift;
     private final MethodHandle stateSeqGetSize;
     private final MethodHandle stateSeqGetData;
     private final MethodHandle stateSeqSetData;
@@ -178,16 +168,11 @@ public final class Llama {
         modelDesc = b.bind("llama_model_desc", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         modelMetaValStr = b.bind("llama_model_meta_val_str", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
         modelChatTemplate = b.bind("llama_model_chat_template", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-        modelHasEncoder = b.bind("llama_model_has_encoder", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
         contextDefaultParams = b.bind("llama_context_default_params", FunctionDescriptor.of(CONTEXT_PARAMS));
         initFromModel = b.bind("llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, CONTEXT_PARAMS));
         free = b.bind("llama_free", FunctionDescriptor.ofVoid(ADDRESS));
-        nCtx = b.bind("llama_n_ctx", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
-        nBatch = b.bind("llama_n_batch", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
         decode = b.bind("llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH));
         getLogitsIth = b.bind("llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-        getEmbeddingsSeq = b.bind("llama_get_embeddings_seq", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-        getEmbeddingsIth = b.bind("llama_get_embeddings_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
         tokenize = b.bind("llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
                 JAVA_BOOLEAN, JAVA_BOOLEAN));
         tokenToPiece = b.bind("llama_token_to_piece", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
@@ -195,15 +180,10 @@ public final class Llama {
         vocabNTokens = b.bind("llama_vocab_n_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
         vocabBos = b.bind("llama_vocab_bos", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
         vocabEos = b.bind("llama_vocab_eos", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
-        vocabEot = b.bind("llama_vocab_eot", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
         vocabIsEog = b.bind("llama_vocab_is_eog", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT), critical);
-        vocabIsControl = b.bind("llama_vocab_is_control", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT), critical);
-        vocabGetAddBos = b.bind("llama_vocab_get_add_bos", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), critical);
         kvSeqRm = b.bind("llama_kv_self_seq_rm", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
         kvSeqCp = b.bind("llama_kv_self_seq_cp", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         kvSeqAdd = b.bind("llama_kv_self_seq_add", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        kvClear = b.bind("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
-        kvCanShift = b.bind("llama_kv_self_can_shift", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
         stateSeqGetSize = b.bind("llama_state_seq_get_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
         stateSeqGetData = b.bind("llama_state_seq_get_data", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
         stateSeqSetData = b.bind("llama_state_seq_set_data", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -287,10 +267,6 @@ public final class Llama {
         return (long) call(() -> (long) modelNParams.invokeExact(model));
     }
 
-    public boolean hasEncoder(MemorySegment model) {
-        return (boolean) call(() -> (boolean) modelHasEncoder.invokeExact(model));
-    }
-
     /** A short description such as "llama ?B all F32". */
     public String description(MemorySegment model) {
         try (Arena arena = Arena.ofConfined()) {
@@ -340,20 +316,8 @@ public final class Llama {
         return (int) call(() -> (int) vocabEos.invokeExact(vocab));
     }
 
-    public int eot(MemorySegment vocab) {
-        return (int) call(() -> (int) vocabEot.invokeExact(vocab));
-    }
-
     public boolean isEndOfGeneration(MemorySegment vocab, int token) {
         return (boolean) call(() -> (boolean) vocabIsEog.invokeExact(vocab, token));
-    }
-
-    public boolean isControl(MemorySegment vocab, int token) {
-        return (boolean) call(() -> (boolean) vocabIsControl.invokeExact(vocab, token));
-    }
-
-    public boolean addsBos(MemorySegment vocab) {
-        return (boolean) call(() -> (boolean) vocabGetAddBos.invokeExact(vocab));
     }
 
     /** Tokenizes UTF-8 text. Thread-safe. */
@@ -424,14 +388,6 @@ public final class Llama {
         invoke(() -> { free.invokeExact(context); });
     }
 
-    public int contextLength(MemorySegment context) {
-        return (int) call(() -> (int) nCtx.invokeExact(context));
-    }
-
-    public int batchLength(MemorySegment context) {
-        return (int) call(() -> (int) nBatch.invokeExact(context));
-    }
-
     public void setThreads(MemorySegment context, int threads, int batchThreads) {
         invoke(() -> { setNThreads.invokeExact(context, threads, batchThreads); });
     }
@@ -453,14 +409,6 @@ public final class Llama {
         return row.reinterpret((long) vocabularySize * Float.BYTES);
     }
 
-    /** Pooled embedding of a sequence, or of output {@code index} when pooling is off; null if none. */
-    public MemorySegment embeddings(MemorySegment context, int sequence, int index, boolean pooled, int size) {
-        MemorySegment row = pooled
-                ? (MemorySegment) call(() -> (MemorySegment) getEmbeddingsSeq.invokeExact(context, sequence))
-                : (MemorySegment) call(() -> (MemorySegment) getEmbeddingsIth.invokeExact(context, index));
-        return row.equals(MemorySegment.NULL) ? null : row.reinterpret((long) size * Float.BYTES);
-    }
-
     // ---- KV cache -----------------------------------------------------------------------------
 
     /** Removes positions [from, to) of a sequence (to < 0: to the end). */
@@ -476,14 +424,6 @@ public final class Llama {
     /** Adds {@code delta} to positions [from, to) of a sequence (context shift). */
     public void shiftPositions(MemorySegment context, int sequence, int from, int to, int delta) {
         invoke(() -> { kvSeqAdd.invokeExact(context, sequence, from, to, delta); });
-    }
-
-    public void clearCache(MemorySegment context) {
-        invoke(() -> { kvClear.invokeExact(context); });
-    }
-
-    public boolean canShift(MemorySegment context) {
-        return (boolean) call(() -> (boolean) kvCanShift.invokeExact(context));
     }
 
     // ---- per-sequence state -------------------------------------------------------------------

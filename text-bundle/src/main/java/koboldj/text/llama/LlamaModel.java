@@ -27,9 +27,7 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
     private final int vocabularySize;
     private final int bos;
     private final int eos;
-    private final int eot;
     private final boolean[] endOfGeneration;
-    private final boolean[] control;
     private final byte[][] pieces;
     private final byte[][] specialPieces;
     private final ModelDescriptor descriptor;
@@ -41,16 +39,13 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         this.vocabularySize = llama.vocabularySize(vocab);
         this.bos = llama.bos(vocab);
         this.eos = llama.eos(vocab);
-        this.eot = llama.eot(vocab);
         endOfGeneration = new boolean[vocabularySize];
-        control = new boolean[vocabularySize];
         pieces = new byte[vocabularySize][];
         specialPieces = new byte[vocabularySize][];
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment scratch = arena.allocate(256);
             for (int token = 0; token < vocabularySize; token++) {
                 endOfGeneration[token] = llama.isEndOfGeneration(vocab, token);
-                control[token] = llama.isControl(vocab, token);
                 pieces[token] = llama.piece(vocab, token, false, scratch);
                 specialPieces[token] = llama.piece(vocab, token, true, scratch);
             }
@@ -101,10 +96,6 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return llama.newContext(model, options);
     }
 
-    public int embeddingSize() {
-        return llama.embeddingSize(model);
-    }
-
     @Override
     public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
         return llama.tokenize(vocab, text, addSpecial, parseSpecial);
@@ -124,10 +115,6 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return renderSpecial ? specialPieces[token] : pieces[token];
     }
 
-    public boolean isValidToken(int token) {
-        return token >= 0 && token < vocabularySize;
-    }
-
     @Override
     public int vocabularySize() {
         return vocabularySize;
@@ -143,22 +130,9 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return eos;
     }
 
-    /** End-of-turn token, or -1. */
-    public int eot() {
-        return eot;
-    }
-
     @Override
     public boolean isEndOfGeneration(int token) {
         return endOfGeneration[token];
-    }
-
-    public boolean isControl(int token) {
-        return control[token];
-    }
-
-    public String chatTemplate() {
-        return descriptor.metadata().get("tokenizer.chat_template");
     }
 
     @Override
