@@ -144,6 +144,16 @@ class PlatformE2EIT {
         }
     }
 
+    @Test
+    void theShellListsTheBundlesForOperators() throws Exception {
+        try (ServerProcess shell = ServerProcess.start("--shell")) {
+            shell.type("lb koboldj");
+            assertTrue(within(10_000, t -> shell.output().contains("koboldj HTTP server")), shell.output());
+            assertTrue(shell.output().contains("Active"), shell.output());
+            assertEquals(200, shell.get("/api/extra/version").statusCode());
+        }
+    }
+
     static boolean within(long millis, Predicate<Long> check) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {

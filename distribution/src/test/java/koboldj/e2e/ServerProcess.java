@@ -111,6 +111,12 @@ public final class ServerProcess implements AutoCloseable {
         throw new AssertionError("bin/koboldj did not start serving in " + START_TIMEOUT + ":\n" + output());
     }
 
+    /** Types a line on the server's standard input (the Gogo shell reads it with --shell). */
+    public void type(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     /** Leaves the server's output in target/e2e-logs for a look after a failure. */
     private void keepLog() {
         try {
