@@ -29,7 +29,7 @@ public final class SamplerOrder {
      */
     public static List<String> of(List<Object> requested, Map<String, Object> parameters, String field) {
         // bias and bans first, XTC last, as KoboldCpp applies them around its sampler order
-        List<String> order = new ArrayList<>(List.of("logit_bias", "nsigma"));
+        List<String> order = new ArrayList<>(List.of("token_bans", "logit_bias", "no_repeat_ngram_size", "nsigma", "epsilon_eta"));
         for (Object entry : requested == null ? DEFAULT : requested) {
             for (String name : names(entry, field)) {
                 if (!order.contains(name)) {
@@ -41,6 +41,7 @@ public final class SamplerOrder {
         if (parameters.get("mirostat") instanceof Integer mode && mode > 0) {
             order.removeAll(TRUNCATING);
             order.remove("xtc");
+            order.remove("epsilon_eta");
             order.remove("nsigma");
             order.add("mirostat");
         }

@@ -211,6 +211,49 @@ class SamplersTest {
     }
 
     @Test
+    void noRepeatNgramBansWhatWouldRepeat() {
+        Candidates c = new Candidates(8);
+        c.reset(new float[8], 8);
+        // history 1 2 3 1 2: the bigram (2, ?) occurred as (2, 3), so with n = 3 the trigram 1 2 3 is banned
+        apply(new NoRepeatNgram(), Map.of("no_repeat_ngram_size", 3), c, 1, 2, 3, 1, 2);
+        assertEquals(Float.NEGATIVE_INFINITY, c.logit(3));
+        assertEquals(0f, c.logit(4));
+        Candidates two = new Candidates(8);
+        two.reset(new float[8], 8);
+        apply(new NoRepeatNgram(), Map.of("no_repeat_ngram_size", 2), two, 5, 6, 5);
+        assertEquals(Float.NEGATIVE_INFINITY, two.logit(6), "5 was followed by 6");
+    }
+
+    @Test
+    void epsilonAndEtaCutTheTail() {
+        Candidates c = probabilities(0.6, 0.3, 0.09, 0.01);
+        apply(new EpsilonEta(), Map.of("epsilon_cutoff", 500.0), c); // 0.05
+        assertArrayEquals(new int[] {0, 1, 2}, ids(c));
+        Candidates d = probabilities(0.6, 0.3, 0.09, 0.01);
+        // entropy 0.938; eta 0.2: min(0.2, sqrt(0.2) * e^-0.938 = 0.175) = 0.175
+        apply(new EpsilonEta(), Map.of("eta_cutoff", 2000.0), d);
+        assertArrayEquals(new int[] {0, 1}, ids(d));
+    }
+
+    @Test
+    void tokenBansAllowListsAndMinTokens() {
+        Candidates c = new Candidates(6);
+        c.reset(new float[6], 6);
+        apply(new TokenBans(), Map.of("custom_token_bans", "1, 2", "token_ban_ranges", List.of(List.of(4, 5))), c);
+        assertEquals(Float.NEGATIVE_INFINITY, c.logit(1));
+        assertEquals(Float.NEGATIVE_INFINITY, c.logit(2));
+        assertEquals(0f, c.logit(3));
+        assertEquals(Float.NEGATIVE_INFINITY, c.logit(5));
+        Candidates only = new Candidates(6);
+        only.reset(new float[6], 6);
+        apply(new TokenBans(), Map.of("allowed_token_ids", List.of(0, 3)), only);
+        assertEquals(0f, only.logit(3));
+        assertEquals(Float.NEGATIVE_INFINITY, only.logit(4));
+        assertThrows(ApiException.class, () -> new TokenBans().prepare(settings(Map.of("custom_token_bans", "1,x"))));
+        assertThrows(ApiException.class, () -> new TokenBans().prepare(settings(Map.of("token_ban_ranges", List.of(List.of(5, 1))))));
+    }
+
+    @Test
     void theChainDrawsWithTheRequestsGenerator() {
         SamplerCatalog catalog = new SamplerCatalog();
         catalog.addSampler(new TopK(), Map.of(Sampler.NAME_PROPERTY, "top_k"));
