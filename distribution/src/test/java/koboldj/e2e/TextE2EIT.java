@@ -191,7 +191,7 @@ class TextE2EIT {
     }
 
     @Test
-    void xtcMirostatAndLogitBiasChangeTheText() throws Exception {
+    void xtcDryMirostatAndLogitBiasChangeTheText() throws Exception {
         ObjectNode neutral = body("Once upon a time", 40);
         neutral.put("temperature", 0.8);
         neutral.put("sampler_seed", 7);
@@ -205,6 +205,13 @@ class TextE2EIT {
         mirostat.put("mirostat_tau", 3.0);
         assertFalse(plain.equals(generate(mirostat)), "Mirostat changes the text");
         assertEquals(generate(mirostat), generate(mirostat), "and is repeatable with its seed");
+        ObjectNode dry = neutral.deepCopy();
+        dry.put("max_length", 120);
+        ObjectNode longer = neutral.deepCopy();
+        longer.put("max_length", 120);
+        dry.put("dry_multiplier", 3.0);
+        dry.put("dry_allowed_length", 1);
+        assertFalse(generate(longer).equals(generate(dry)), "DRY changes the text");
         ObjectNode biased = greedy("Once upon a time", 8);
         biased.set("logit_bias", JSON.createObjectNode().put(",", -100));
         assertFalse(generate(biased).startsWith(","), "a banned token never comes");

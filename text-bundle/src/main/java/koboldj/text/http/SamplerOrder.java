@@ -29,7 +29,7 @@ public final class SamplerOrder {
      */
     public static List<String> of(List<Object> requested, Map<String, Object> parameters, String field) {
         // bias and bans first, XTC last, as KoboldCpp applies them around its sampler order
-        List<String> order = new ArrayList<>(List.of("token_bans", "logit_bias", "no_repeat_ngram_size", "nsigma", "epsilon_eta"));
+        List<String> order = new ArrayList<>(List.of("token_bans", "logit_bias", "dry", "no_repeat_ngram_size", "nsigma", "epsilon_eta"));
         for (Object entry : requested == null ? DEFAULT : requested) {
             for (String name : names(entry, field)) {
                 if (!order.contains(name)) {

@@ -254,6 +254,24 @@ class SamplersTest {
     }
 
     @Test
+    void dryPenalisesTokensThatExtendARepeat() {
+        Candidates c = new Candidates(8);
+        c.reset(new float[8], 8);
+        // 1 2 3 4 ... 1 2 3: emitting 4 repeats "1 2 3 4", a run of 3 before it; allowed 2, base 2, multiplier 1
+        apply(new Dry(), Map.of("dry_multiplier", 1.0, "dry_base", 2.0, "dry_allowed_length", 2,
+                "dry_sequence_breakers", List.of()), c, 1, 2, 3, 4, 5, 1, 2, 3);
+        assertEquals(-2f, c.logit(4), 1e-6, "1 * 2^(3 - 2)");
+        assertEquals(0f, c.logit(5));
+        Candidates broken = new Candidates(8);
+        broken.reset(new float[8], 8);
+        // with token 2 a breaker the run stops there: length 1 < allowed, no penalty
+        apply(new Dry(), Map.of("dry_multiplier", 1.0, "dry_base", 2.0, "dry_allowed_length", 2,
+                "dry_sequence_breakers", List.of(), "dry_sequence_breaker_ids", List.of(2)), broken, 1, 2, 3, 4, 5, 1, 2, 3);
+        assertEquals(0f, broken.logit(4));
+        assertNull(new Dry().prepare(settings(Map.of("dry_multiplier", 0.0))));
+    }
+
+    @Test
     void theChainDrawsWithTheRequestsGenerator() {
         SamplerCatalog catalog = new SamplerCatalog();
         catalog.addSampler(new TopK(), Map.of(Sampler.NAME_PROPERTY, "top_k"));
