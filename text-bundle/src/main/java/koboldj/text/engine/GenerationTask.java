@@ -37,7 +37,8 @@ final class GenerationTask implements Generation {
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
     private final Runnable wake;
     private volatile boolean abortRequested;
-    private volatile String released = "";
+    /** Text handed to the listener; appended by the engine thread, read by check calls. */
+    private final StringBuilder released = new StringBuilder();
 
     /** Per-token logprobs, when the request asked for them. */
     final List<TokenLogprob> logprobs = new ArrayList<>();
@@ -68,7 +69,9 @@ final class GenerationTask implements Generation {
 
     @Override
     public String textSoFar() {
-        return released;
+        synchronized (released) {
+            return released.toString();
+        }
     }
 
     @Override
@@ -99,7 +102,9 @@ final class GenerationTask implements Generation {
         if (text.isEmpty()) {
             return;
         }
-        released = released + text;
+        synchronized (released) {
+            released.append(text);
+        }
         try {
             listener.onText(new TextPiece(text, List.of()));
         } catch (RuntimeException e) {
