@@ -1,5 +1,6 @@
 package koboldj.text.http.kobold;
 
+import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,13 +15,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
-import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
 
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
 import koboldj.api.text.TextGenerator;
+import koboldj.text.http.EventStream;
 
 /** KoboldAI generation: whole ({@code /api/v1/generate}) and streamed as server-sent events. */
 @Component(service = GenerateResource.class)
@@ -54,8 +54,9 @@ public class GenerateResource {
     @Path("api/extra/generate/stream")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void stream(KoboldGenerateInput input, @Context SseEventSink sink, @Context Sse sse) {
-        TokenStream stream = new TokenStream();
-        stream.writeTo(text.submit(KoboldRequests.toRequest(input, text.maxContextLength()), stream), sink, sse);
+    public Response stream(KoboldGenerateInput input) {
+        EventStream stream = new EventStream(KoboldResponses.STREAM, 1);
+        return stream.respond(List.of(text.submit(KoboldRequests.toRequest(input, text.maxContextLength()),
+                stream.listenerFor(0))));
     }
 }

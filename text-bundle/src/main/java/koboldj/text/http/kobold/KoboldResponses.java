@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import koboldj.api.text.FinishReason;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TokenLogprob;
+import koboldj.text.http.EventStream;
 
 /** KoboldAI response bodies. */
 final class KoboldResponses {
@@ -19,7 +19,7 @@ final class KoboldResponses {
     static Map<String, Object> results(GenerationResult result) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("text", result.text());
-        entry.put("finish_reason", finishReason(result.reason()));
+        entry.put("finish_reason", EventStream.finishReason(result.reason()));
         entry.put("prompt_tokens", result.promptTokens());
         entry.put("completion_tokens", result.completionTokens());
         if (!result.logprobs().isEmpty()) {
@@ -54,10 +54,34 @@ final class KoboldResponses {
         return entry;
     }
 
-    /** KoboldCpp says "length" when the token budget ran out and "stop" for every other ending. */
-    static String finishReason(FinishReason reason) {
-        return reason == FinishReason.LENGTH ? "length" : "stop";
-    }
+    /** KoboldCpp's token stream: {@code event: message} / {@code data: {"token": …}}, the last with finish_reason. */
+    static final EventStream.Format STREAM = new EventStream.Format() {
+        public Map<String, Object> opening(int choice) {
+            return null;
+        }
+
+        public Map<String, Object> text(int choice, String text) {
+            return Map.of("token", text);
+        }
+
+        public Map<String, Object> finish(int choice, String reason) {
+            Map<String, Object> last = new LinkedHashMap<>();
+            last.put("token", "");
+            last.put("finish_reason", reason);
+            if (reason.equals("error")) {
+                last.put("error", "The generation failed; the server log says why.");
+            }
+            return last;
+        }
+
+        public String frame(String json) {
+            return "event: message\ndata: " + json + "\n\n";
+        }
+
+        public String end() {
+            return null;
+        }
+    };
 
     static Map<String, Object> partial(String text) {
         return Map.of("results", List.of(Map.of("text", text)));

@@ -63,23 +63,9 @@ public class ChatResource {
         for (int i = 0; i < choices; i++) {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), DEFAULT_MAX_TOKENS, chat.stops()));
         }
-        return Choices.run(text, requests, Boolean.TRUE.equals(input.stream), chunks(id, model),
+        return Choices.run(text, requests, Boolean.TRUE.equals(input.stream),
+                OpenAiResponses.stream(id, model, CHUNK, "delta", piece -> piece == null ? Map.of() : Map.of("content", piece),
+                        Map.of("role", "assistant", "content", "")),
                 results -> OpenAiResponses.chat(id, model, results));
-    }
-
-    private static CompletionStream.Chunks chunks(String id, String model) {
-        return new CompletionStream.Chunks() {
-            public Map<String, Object> opening(int choice) {
-                return OpenAiResponses.chunk(id, model, CHUNK, choice, "delta", Map.of("role", "assistant", "content", ""), null);
-            }
-
-            public Map<String, Object> text(int choice, String text) {
-                return OpenAiResponses.chunk(id, model, CHUNK, choice, "delta", Map.of("content", text), null);
-            }
-
-            public Map<String, Object> finish(int choice, String reason) {
-                return OpenAiResponses.chunk(id, model, CHUNK, choice, "delta", Map.of(), reason);
-            }
-        };
     }
 }

@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
-import org.glassfish.jersey.server.ChunkedOutput;
-
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -16,6 +14,7 @@ import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextGenerator;
+import koboldj.text.http.EventStream;
 
 /** Runs the choices of one OpenAI request, and answers whole or as a stream. */
 final class Choices {
@@ -24,13 +23,10 @@ final class Choices {
     }
 
     static Response run(TextGenerator text, List<GenerationRequest> requests, boolean stream,
-            CompletionStream.Chunks chunks, Function<List<GenerationResult>, Map<String, Object>> whole) {
+            EventStream.Format format, Function<List<GenerationResult>, Map<String, Object>> whole) {
         if (stream) {
-            CompletionStream events = new CompletionStream(chunks, requests.size());
-            List<Generation> generations = submit(text, requests, events::listenerFor);
-            ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
-            Thread.ofVirtual().name("koboldj-openai-stream").start(() -> events.writeTo(generations, output));
-            return Response.ok(output, MediaType.SERVER_SENT_EVENTS_TYPE).header("Cache-Control", "no-cache").build();
+            EventStream events = new EventStream(format, requests.size());
+            return events.respond(submit(text, requests, events::listenerFor));
         }
         List<Generation> generations = submit(text, requests, index -> GenerationListener.NONE);
         try {

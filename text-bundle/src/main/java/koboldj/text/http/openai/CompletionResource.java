@@ -58,7 +58,8 @@ public class CompletionResource {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), OpenAiRequests.DEFAULT_MAX_TOKENS,
                     List.of()));
         }
-        return Choices.run(text, requests, Boolean.TRUE.equals(input.stream), CompletionStream.completions(id, model),
+        return Choices.run(text, requests, Boolean.TRUE.equals(input.stream),
+                OpenAiResponses.stream(id, model, "text_completion", "text", piece -> piece == null ? "" : piece, null),
                 results -> OpenAiResponses.completion(id, model, results));
     }
 }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
-import koboldj.api.text.FinishReason;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TokenLogprob;
+import koboldj.text.http.EventStream;
 
 /** OpenAI response bodies. */
 final class OpenAiResponses {
@@ -40,7 +40,7 @@ final class OpenAiResponses {
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", i);
             content.accept(choice, results.get(i));
-            choice.put("finish_reason", finishReason(results.get(i).reason()));
+            choice.put("finish_reason", EventStream.finishReason(results.get(i).reason()));
             choices.add(choice);
         }
         Map<String, Object> body = header(id, model, object);
@@ -78,9 +78,30 @@ final class OpenAiResponses {
         return body;
     }
 
-    /** OpenAI's finish reasons: "length" when the token budget ran out, else "stop". */
-    static String finishReason(FinishReason reason) {
-        return reason == FinishReason.LENGTH ? "length" : "stop";
+    /** OpenAI's stream: {@code data: {chunk}} lines, then {@code data: [DONE]}; {@code field} holds the text. */
+    static EventStream.Format stream(String id, String model, String object, String field,
+            java.util.function.Function<String, Object> content, Object opening) {
+        return new EventStream.Format() {
+            public Map<String, Object> opening(int choice) {
+                return opening == null ? null : chunk(id, model, object, choice, field, opening, null);
+            }
+
+            public Map<String, Object> text(int choice, String text) {
+                return chunk(id, model, object, choice, field, content.apply(text), null);
+            }
+
+            public Map<String, Object> finish(int choice, String reason) {
+                return chunk(id, model, object, choice, field, content.apply(null), reason);
+            }
+
+            public String frame(String json) {
+                return "data: " + json + "\n\n";
+            }
+
+            public String end() {
+                return "data: [DONE]\n\n";
+            }
+        };
     }
 
     /** The legacy completions logprobs shape: parallel lists. */
