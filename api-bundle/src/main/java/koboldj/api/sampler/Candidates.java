@@ -115,6 +115,18 @@ public final class Candidates {
         normalized = true;
     }
 
+    /** Shannon entropy (in nats) of the candidates' probabilities. */
+    public double entropy() {
+        double entropy = 0;
+        for (int i = 0; i < size; i++) {
+            double p = probability(i);
+            if (p > 0) {
+                entropy -= p * Math.log(p);
+            }
+        }
+        return entropy;
+    }
+
     /** Keeps the first {@code count} candidates (at least one). */
     public void truncate(int count) {
         int keep = Math.max(1, Math.min(count, size));

@@ -30,6 +30,12 @@ class CandidatesTest {
     }
 
     @Test
+    void entropyOfAUniformPairIsLogTwo() {
+        assertEquals(Math.log(2), of(1f, 1f).entropy(), 1e-6);
+        assertEquals(0, of(0f).entropy(), 1e-9);
+    }
+
+    @Test
     void sortIsDescendingAndStableForTies() {
         Candidates candidates = of(1f, 3f, -2f, 3f, Float.NEGATIVE_INFINITY, 0f);
         candidates.sortDescending();

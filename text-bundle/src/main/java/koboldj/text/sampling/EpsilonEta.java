@@ -40,14 +40,7 @@ public class EpsilonEta implements Sampler {
         return (candidates, context) -> {
             double threshold = epsilon;
             if (eta > 0) {
-                double entropy = 0;
-                for (int i = 0; i < candidates.size(); i++) {
-                    double p = candidates.probability(i);
-                    if (p > 0) {
-                        entropy -= p * Math.log(p);
-                    }
-                }
-                threshold = Math.max(threshold, Math.min(eta, Math.sqrt(eta) * Math.exp(-entropy)));
+                threshold = Math.max(threshold, Math.min(eta, Math.sqrt(eta) * Math.exp(-candidates.entropy())));
             }
             candidates.keepProbabilityAtLeast(threshold);
         };

@@ -67,14 +67,7 @@ public class Temperature implements Sampler {
         if (n < 2) {
             return min;
         }
-        double entropy = 0;
-        for (int i = 0; i < n; i++) {
-            double p = candidates.probability(i);
-            if (p > 0) {
-                entropy -= p * Math.log(p);
-            }
-        }
-        return min + (max - min) * Math.pow(entropy / Math.log(n), exponent);
+        return min + (max - min) * Math.pow(candidates.entropy() / Math.log(n), exponent);
     }
 
     private static void scale(Candidates candidates, double t) {

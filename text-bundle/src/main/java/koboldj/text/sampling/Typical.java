@@ -31,13 +31,7 @@ public class Typical implements Sampler {
         }
         return (candidates, context) -> {
             int n = candidates.size();
-            double entropy = 0;
-            for (int i = 0; i < n; i++) {
-                double p = candidates.probability(i);
-                if (p > 0) {
-                    entropy -= p * Math.log(p);
-                }
-            }
+            double entropy = candidates.entropy();
             Integer[] order = new Integer[n];
             double[] distance = new double[n];
             for (int i = 0; i < n; i++) {
