@@ -5,8 +5,6 @@ import static koboldj.e2e.PlatformE2EIT.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,7 +32,7 @@ class HotDeployE2EIT {
 
             long dropped = System.nanoTime();
             Files.copy(PROBE, plugins.resolve("probe.jar"), StandardCopyOption.REPLACE_EXISTING);
-            assertTrue(PlatformE2EIT.within(5_000, t -> status(server, "/probe") == 200),
+            assertTrue(PlatformE2EIT.within(5_000, () -> server.get("/probe").statusCode() == 200),
                     "the endpoint appears within 5 s\n" + server.output());
             System.out.printf("hot deploy: endpoint up %.2f s after the jar was dropped%n", (System.nanoTime() - dropped) / 1e9);
             assertTrue(server.get("/probe").body().startsWith("probe bundle "));
@@ -43,7 +41,7 @@ class HotDeployE2EIT {
 
             long removed = System.nanoTime();
             Files.delete(plugins.resolve("probe.jar"));
-            assertTrue(PlatformE2EIT.within(5_000, t -> status(server, "/probe") == 404),
+            assertTrue(PlatformE2EIT.within(5_000, () -> server.get("/probe").statusCode() == 404),
                     "the endpoint goes away within 5 s\n" + server.output());
             System.out.printf("hot deploy: endpoint gone %.2f s after the jar was removed%n", (System.nanoTime() - removed) / 1e9);
 
@@ -65,16 +63,5 @@ class HotDeployE2EIT {
         error(server.post("/probe/echo", "not json at all"), 400);
         error(server.post("/probe/echo", "{\"text\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}"), 413);
         assertEquals(200, server.get("/api/extra/version").statusCode(), "still serving after bad input");
-    }
-
-    private static int status(ServerProcess server, String path) {
-        try {
-            return server.get(path).statusCode();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 }

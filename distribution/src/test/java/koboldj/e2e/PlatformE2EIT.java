@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,16 +147,22 @@ class PlatformE2EIT {
     void theShellListsTheBundlesForOperators() throws Exception {
         try (ServerProcess shell = ServerProcess.start("--shell")) {
             shell.type("lb koboldj");
-            assertTrue(within(10_000, t -> shell.output().contains("koboldj HTTP server")), shell.output());
+            assertTrue(within(10_000, () -> shell.output().contains("koboldj HTTP server")), shell.output());
             assertTrue(shell.output().contains("Active"), shell.output());
             assertEquals(200, shell.get("/api/extra/version").statusCode());
         }
     }
 
-    static boolean within(long millis, Predicate<Long> check) throws InterruptedException {
+    /** A condition polled by {@link #within}; its exceptions fail the test. */
+    interface Check {
+        boolean test() throws Exception;
+    }
+
+    /** Whether {@code check} holds within {@code millis}, polled every 50 ms. */
+    static boolean within(long millis, Check check) throws Exception {
         long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {
-            if (check.test(0L)) {
+            if (check.test()) {
                 return true;
             }
             Thread.sleep(50);
