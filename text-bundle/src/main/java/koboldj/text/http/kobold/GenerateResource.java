@@ -21,6 +21,7 @@ import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
 import koboldj.api.text.TextGenerator;
 import koboldj.text.http.EventStream;
+import koboldj.text.http.WholeResponse;
 
 /** KoboldAI generation: whole ({@code /api/v1/generate}) and streamed as server-sent events. */
 @Component(service = GenerateResource.class)
@@ -41,13 +42,7 @@ public class GenerateResource {
     @Produces(MediaType.APPLICATION_JSON)
     public void generate(KoboldGenerateInput input, @Suspended AsyncResponse response) {
         Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength()), GenerationListener.NONE);
-        generation.result().whenComplete((result, error) -> {
-            if (error != null) {
-                response.resume(error);
-            } else {
-                response.resume(KoboldResponses.results(result));
-            }
-        });
+        WholeResponse.answer(response, List.of(generation), results -> KoboldResponses.results(results.get(0)));
     }
 
     @POST

@@ -15,8 +15,9 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
@@ -47,7 +48,7 @@ public class ChatResource {
     @Path("v1/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
-    public Response chat(ChatInput input) {
+    public void chat(ChatInput input, @Suspended AsyncResponse response) {
         if (input == null) {
             throw koboldj.api.error.ApiException.badRequest("messages", "The body must be a JSON object with 'messages'.");
         }
@@ -63,9 +64,9 @@ public class ChatResource {
         for (int i = 0; i < choices; i++) {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), DEFAULT_MAX_TOKENS, chat.stops()));
         }
-        return Choices.run(text, requests, Boolean.TRUE.equals(input.stream),
+        Choices.run(text, requests, Boolean.TRUE.equals(input.stream),
                 OpenAiResponses.stream(id, model, CHUNK, "delta", piece -> piece == null ? Map.of() : Map.of("content", piece),
                         Map.of("role", "assistant", "content", "")),
-                results -> OpenAiResponses.chat(id, model, results));
+                results -> OpenAiResponses.chat(id, model, results), response);
     }
 }

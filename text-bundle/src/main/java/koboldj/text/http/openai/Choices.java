@@ -2,12 +2,9 @@ package koboldj.text.http.openai;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.container.AsyncResponse;
 
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
@@ -15,6 +12,7 @@ import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextGenerator;
 import koboldj.text.http.EventStream;
+import koboldj.text.http.WholeResponse;
 
 /** Runs the choices of one OpenAI request, and answers whole or as a stream. */
 final class Choices {
@@ -22,21 +20,13 @@ final class Choices {
     private Choices() {
     }
 
-    static Response run(TextGenerator text, List<GenerationRequest> requests, boolean stream,
-            EventStream.Format format, Function<List<GenerationResult>, Map<String, Object>> whole) {
+    static void run(TextGenerator text, List<GenerationRequest> requests, boolean stream, EventStream.Format format,
+            Function<List<GenerationResult>, Object> whole, AsyncResponse response) {
         if (stream) {
             EventStream events = new EventStream(format, requests.size());
-            return events.respond(submit(text, requests, events::listenerFor));
-        }
-        List<Generation> generations = submit(text, requests, index -> GenerationListener.NONE);
-        try {
-            List<GenerationResult> results = new ArrayList<>();
-            for (Generation generation : generations) {
-                results.add(generation.result().toCompletableFuture().join());
-            }
-            return Response.ok(whole.apply(results), MediaType.APPLICATION_JSON_TYPE).build();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            response.resume(events.respond(submit(text, requests, events::listenerFor)));
+        } else {
+            WholeResponse.answer(response, submit(text, requests, index -> GenerationListener.NONE), whole);
         }
     }
 

@@ -16,8 +16,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
@@ -48,7 +49,7 @@ public class CompletionResource {
     @Path("v1/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
-    public Response complete(CompletionInput input) {
+    public void complete(CompletionInput input, @Suspended AsyncResponse response) {
         String prompt = OpenAiRequests.prompt(input);
         int choices = OpenAiRequests.choices(input);
         String id = "cmpl-" + UUID.randomUUID();
@@ -58,8 +59,8 @@ public class CompletionResource {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), OpenAiRequests.DEFAULT_MAX_TOKENS,
                     List.of()));
         }
-        return Choices.run(text, requests, Boolean.TRUE.equals(input.stream),
+        Choices.run(text, requests, Boolean.TRUE.equals(input.stream),
                 OpenAiResponses.stream(id, model, "text_completion", "text", piece -> piece == null ? "" : piece, null),
-                results -> OpenAiResponses.completion(id, model, results));
+                results -> OpenAiResponses.completion(id, model, results), response);
     }
 }

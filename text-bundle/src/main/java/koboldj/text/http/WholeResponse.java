@@ -1,0 +1,114 @@
+package koboldj.text.http;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.glassfish.jersey.server.ChunkedOutput;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import koboldj.api.dto.ErrorResponse;
+import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
+import koboldj.api.text.Generation;
+import koboldj.api.text.GenerationResult;
+
+/**
+ * The whole (non-streamed) JSON answer to one or more generations, which also notices a client
+ * that went away and then aborts the generations, so their slots serve others at once.
+ *
+ * <p>Jetty does not read a connection while its request is handled, so a closed connection shows
+ * only when something is written to it. An answer that is not ready after {@link #QUIET} is
+ * therefore committed as 200 and the wait is filled with single spaces — whitespace before a JSON
+ * value is part of JSON (RFC 8259), so every client parses the body unchanged — until the JSON
+ * follows. Quick answers go out as usual, with their real status. A failure after the commit can
+ * only travel in the body, in the usual error shape.
+ */
+public final class WholeResponse {
+    static final Duration QUIET = Duration.ofSeconds(1);
+    static final Duration HEARTBEAT = Duration.ofMillis(250);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private WholeResponse() {
+    }
+
+    /** Resumes {@code response} with {@code body} of the results once every generation has ended. */
+    public static void answer(AsyncResponse response, List<Generation> generations,
+            Function<List<GenerationResult>, Object> body) {
+        List<CompletableFuture<GenerationResult>> results = new ArrayList<>();
+        for (Generation generation : generations) {
+            results.add(generation.result().toCompletableFuture());
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(results.toArray(CompletableFuture[]::new));
+        Thread.ofVirtual().name("koboldj-whole-response").start(() -> {
+            try {
+                all.get(QUIET.toMillis(), TimeUnit.MILLISECONDS);
+                response.resume(body.apply(joined(results)));
+            } catch (TimeoutException e) {
+                keepAlive(response, generations, all, () -> body.apply(joined(results)));
+            } catch (ExecutionException | RuntimeException e) {
+                response.resume(unwrapped(e));
+            } catch (InterruptedException e) {
+                generations.forEach(Generation::abort);
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private static void keepAlive(AsyncResponse response, List<Generation> generations, CompletableFuture<Void> all,
+            Supplier<Object> body) {
+        ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
+        response.resume(Response.ok(output, MediaType.APPLICATION_JSON_TYPE).build());
+        try (output) {
+            while (!all.isDone()) {
+                output.write(" ");
+                try {
+                    all.get(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // ExecutionException: reported below, through the body
+                }
+            }
+            output.write(JSON.writeValueAsString(finalBody(body)));
+        } catch (IOException e) {
+            generations.forEach(Generation::abort); // the client is gone
+        } catch (InterruptedException e) {
+            generations.forEach(Generation::abort);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Object finalBody(Supplier<Object> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            return unwrapped(e) instanceof ApiException api ? ErrorResponse.of(api)
+                    : ErrorResponse.of(ErrorKind.INTERNAL, "The generation failed.", null);
+        }
+    }
+
+    private static Throwable unwrapped(Exception e) {
+        return (e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null
+                ? e.getCause() : e;
+    }
+
+    private static List<GenerationResult> joined(List<CompletableFuture<GenerationResult>> results) {
+        List<GenerationResult> done = new ArrayList<>();
+        for (CompletableFuture<GenerationResult> result : results) {
+            done.add(result.join());
+        }
+        return done;
+    }
+}
