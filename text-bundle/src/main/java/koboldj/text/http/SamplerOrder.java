@@ -37,6 +37,9 @@ public final class SamplerOrder {
                 }
             }
         }
+        if (Boolean.TRUE.equals(parameters.get("temperature_last")) && order.remove("temperature")) {
+            order.add("temperature"); // Aphrodite's temperature_last: after every truncation
+        }
         order.add("xtc");
         if (parameters.get("mirostat") instanceof Integer mode && mode > 0) {
             order.removeAll(TRUNCATING);
@@ -45,6 +48,7 @@ public final class SamplerOrder {
             order.remove("nsigma");
             order.add("mirostat");
         }
+        order.add("skew"); // Aphrodite applies it to the final probabilities
         return order;
     }
 

@@ -40,6 +40,14 @@ class SamplersTest {
         return ids;
     }
 
+    private static float[] logits(Candidates c) {
+        float[] logits = new float[c.size()];
+        for (int i = 0; i < logits.length; i++) {
+            logits[c.id(i)] = c.logit(i);
+        }
+        return logits;
+    }
+
     private static SamplerSettings settings(Map<String, Object> parameters) {
         return new SamplerSettings(List.of(), parameters);
     }
@@ -111,6 +119,45 @@ class SamplersTest {
         apply(new RepetitionPenalty(), Map.of("rep_pen", 2.0, "rep_pen_range", 0), all, 0, 2);
         assertEquals(1f, all.logit(0));
         assertEquals(1.5f, all.logit(2));
+    }
+
+    @Test
+    void skewRaisesTheCumulativeDistributionInTokenOrderToExpSkew() {
+        Candidates c = probabilities(0.5, 0.25, 0.25);
+        apply(new Skew(), Map.of("skew", Math.log(2)), c);
+        // cumulative 0.5, 0.75, 1 squared: 0.25, 0.5625, 1
+        assertEquals(0.25, c.probability(0), 1e-6);
+        assertEquals(0.3125, c.probability(1), 1e-6);
+        assertEquals(0.4375, c.probability(2), 1e-6);
+        assertNull(new Skew().prepare(settings(Map.of("skew", 0.0))), "0 is neutral");
+        assertThrows(ApiException.class, () -> new Skew().prepare(settings(Map.of("skew", -1.0))));
+    }
+
+    @Test
+    void temperatureLastMovesTemperatureAfterTheTruncatingSamplers() {
+        List<Object> temperatureFirst = List.of(5, 0, 2);
+        assertEquals(List.of("smoothing", "temperature", "top_k", "tfs", "xtc", "skew"),
+                koboldj.text.http.SamplerOrder.of(temperatureFirst, Map.of(), "sampler_order").subList(6, 12));
+        assertEquals(List.of("smoothing", "top_k", "tfs", "temperature", "xtc", "skew"),
+                koboldj.text.http.SamplerOrder.of(temperatureFirst, Map.of("temperature_last", true), "sampler_order").subList(6, 12));
+    }
+
+    @Test
+    void repetitionPenaltySlopeWeakensThePenaltyForTheOlderHalfOfTheRange() {
+        Candidates c = new Candidates(4);
+        c.reset(new float[] {2f, -1f, 3f, -2f}, 4);
+        // range 4 over history 0 1 2 3: 0 and 1 are the older half, 2 and 3 the recent one
+        apply(new RepetitionPenalty(), Map.of("rep_pen", 2.0, "rep_pen_range", 4, "rep_pen_slope", 0.5), c, 0, 1, 2, 3);
+        assertEquals(2f / 1.5f, c.logit(0), 1e-6);
+        assertEquals(-1.5f, c.logit(1), 1e-6);
+        assertEquals(1.5f, c.logit(2), 1e-6);
+        assertEquals(-4f, c.logit(3), 1e-6);
+        Candidates odd = new Candidates(5);
+        odd.reset(new float[] {2f, 2f, 2f, 2f, 2f}, 5);
+        // an odd window of 5 (0 3 1 | 2 3): the recent part is the last 2, as in KoboldCpp
+        apply(new RepetitionPenalty(), Map.of("rep_pen", 2.0, "rep_pen_range", 5, "rep_pen_slope", 0.0), odd,
+                4, 0, 3, 1, 2, 3);
+        assertArrayEquals(new float[] {2f, 2f, 1f, 1f, 2f}, logits(odd), "slope 0 spares the older part only");
     }
 
     @Test
