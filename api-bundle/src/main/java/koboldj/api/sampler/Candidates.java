@@ -14,6 +14,10 @@ public final class Candidates {
     private final int[] ids;
     private final float[] logits;
     private final float[] probs;
+    private long[] scratchKeys;
+    private int[] scratchIds;
+    private float[] scratchLogits;
+    private float[] scratchProbs;
     private int size;
     private boolean sorted;
     private boolean normalized;
@@ -74,27 +78,96 @@ public final class Candidates {
         if (sorted) {
             return;
         }
-        long[] keys = new long[size];
+        long[] keys = sortKeys();
+        Arrays.sort(keys, 0, size);
+        reorder(keys, size);
+        sorted = true;
+    }
+
+    /**
+     * Keeps the {@code count} most likely candidates (at least one), sorted, without sorting the
+     * rest: a selection in linear time, then a sort of only what is kept. Top-k over a large
+     * vocabulary costs a fraction of a full sort this way.
+     */
+    public void keepTop(int count) {
+        int keep = Math.max(1, count);
+        if (keep >= size) {
+            return;
+        }
+        if (!sorted) {
+            long[] keys = sortKeys();
+            selectSmallest(keys, size, keep);
+            Arrays.sort(keys, 0, keep);
+            reorder(keys, keep);
+            sorted = true;
+        }
+        truncate(keep);
+    }
+
+    /** Keys whose ascending order is descending logit, then ascending index; one primitive sort suffices. */
+    private long[] sortKeys() {
+        if (scratchKeys == null) {
+            scratchKeys = new long[ids.length];
+            scratchIds = new int[ids.length];
+            scratchLogits = new float[ids.length];
+            scratchProbs = new float[ids.length];
+        }
         for (int i = 0; i < size; i++) {
-            // order by logit descending, then index ascending, packed so one primitive sort suffices
             int bits = Float.floatToIntBits(logits[i]);
             int sortable = bits >= 0 ? bits : bits ^ 0x7fffffff;
-            keys[i] = ((long) ~sortable << 32) | i;
+            scratchKeys[i] = ((long) ~sortable << 32) | i;
         }
-        Arrays.sort(keys);
-        int[] newIds = new int[size];
-        float[] newLogits = new float[size];
-        float[] newProbs = new float[size];
-        for (int i = 0; i < size; i++) {
+        return scratchKeys;
+    }
+
+    /** Moves the candidates named by the first {@code count} keys to the front, in key order. */
+    private void reorder(long[] keys, int count) {
+        for (int i = 0; i < count; i++) {
             int from = (int) keys[i];
-            newIds[i] = ids[from];
-            newLogits[i] = logits[from];
-            newProbs[i] = probs[from];
+            scratchIds[i] = ids[from];
+            scratchLogits[i] = logits[from];
+            scratchProbs[i] = probs[from];
         }
-        System.arraycopy(newIds, 0, ids, 0, size);
-        System.arraycopy(newLogits, 0, logits, 0, size);
-        System.arraycopy(newProbs, 0, probs, 0, size);
-        sorted = true;
+        System.arraycopy(scratchIds, 0, ids, 0, count);
+        System.arraycopy(scratchLogits, 0, logits, 0, count);
+        System.arraycopy(scratchProbs, 0, probs, 0, count);
+        size = count;
+    }
+
+    /** Rearranges {@code keys[0, n)} so that its first {@code k} entries are the k smallest (Hoare's quickselect). */
+    static void selectSmallest(long[] keys, int n, int k) {
+        int target = k - 1;
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            long pivot = median(keys[lo], keys[(lo + hi) >>> 1], keys[hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (keys[i] < pivot) {
+                    i++;
+                }
+                while (keys[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long swap = keys[i];
+                    keys[i++] = keys[j];
+                    keys[j--] = swap;
+                }
+            }
+            if (target <= j) {
+                hi = j;
+            } else if (target >= i) {
+                lo = i;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static long median(long a, long b, long c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     /** Computes probabilities from the logits of the candidates that remain. */

@@ -62,4 +62,34 @@ class CandidatesTest {
         assertThrows(IllegalArgumentException.class, () -> candidates.retain(new int[] {1, 0}, 2));
         assertThrows(IllegalArgumentException.class, () -> candidates.retain(new int[0], 0));
     }
+
+    @Test
+    void keepTopKeepsWhatASortAndTruncateKeepInTheSameOrder() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int round = 0; round < 200; round++) {
+            int n = 1 + random.nextInt(300);
+            float[] logits = new float[n];
+            for (int i = 0; i < n; i++) {
+                // few distinct values, so ties are common; some impossible tokens
+                logits[i] = random.nextInt(10) == 0 ? Float.NEGATIVE_INFINITY : random.nextInt(20) - 10;
+            }
+            int k = 1 + random.nextInt(n + 2);
+            Candidates selected = new Candidates(n);
+            selected.reset(logits, n);
+            selected.keepTop(k);
+            Candidates sorted = new Candidates(n);
+            sorted.reset(logits, n);
+            sorted.sortDescending();
+            sorted.truncate(k);
+            if (k >= n) {
+                assertEquals(n, selected.size());
+                continue;
+            }
+            assertEquals(sorted.size(), selected.size());
+            for (int i = 0; i < sorted.size(); i++) {
+                assertEquals(sorted.id(i), selected.id(i), "round " + round + " index " + i);
+                assertEquals(sorted.logit(i), selected.logit(i));
+            }
+        }
+    }
 }

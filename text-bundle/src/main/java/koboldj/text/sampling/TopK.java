@@ -29,11 +29,6 @@ public class TopK implements Sampler {
         if (k <= 0) {
             return null;
         }
-        return (candidates, context) -> {
-            if (k < candidates.size()) {
-                candidates.sortDescending();
-                candidates.truncate(k);
-            }
-        };
+        return (candidates, context) -> candidates.keepTop(k);
     }
 }
