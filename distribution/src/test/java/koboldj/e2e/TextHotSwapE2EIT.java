@@ -1,0 +1,54 @@
+package koboldj.e2e;
+
+import static koboldj.e2e.PlatformE2EIT.error;
+import static koboldj.e2e.PlatformE2EIT.json;
+import static koboldj.e2e.PlatformE2EIT.within;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The text engine is a bundle like any other: taking its jar out of the running server's bundles
+ * folder takes generation away (routes answer 503 JSON naming the flag, /api/extra/version says
+ * llm false); putting it back brings generation back, in the same process.
+ */
+class TextHotSwapE2EIT {
+    private static final Path BUNDLES = Path.of(System.getProperty("koboldj.runtime", "target/koboldj")).resolve("bundles");
+    private static final String GENERATE = "{\"prompt\":\"Once upon a time\",\"max_length\":16,\"temperature\":0}";
+
+    @Test
+    void takeTheTextBundleOutAndPutItBack() throws Exception {
+        Path jar = BUNDLES.resolve("koboldj.text.jar");
+        Path aside = Files.createTempDirectory("koboldj-text-aside").resolve("koboldj.text.jar");
+        try (ServerProcess server = ServerProcess.start("--model", TestModel.path())) {
+            server.awaitTextModel();
+            long pid = server.pid();
+            String before = json(server.post("/api/v1/generate", GENERATE)).path("results").get(0).path("text").asText();
+
+            Files.move(jar, aside, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                assertTrue(within(10_000, () -> !json(server.get("/api/extra/version")).path("llm").asBoolean()),
+                        "the llm flag drops\n" + server.output());
+                assertTrue(within(5_000, () -> server.post("/api/v1/generate", GENERATE).statusCode() == 503),
+                        "generation answers 503 once the bundle is gone");
+                assertTrue(error(server.post("/api/v1/generate", GENERATE), 503).path("detail").path("msg").asText()
+                        .contains("--model"), "the error names the flag that loads a text model");
+                error(server.post("/v1/completions", "{\"prompt\":\"Hi\"}"), 503);
+            } finally {
+                Files.move(aside, jar, StandardCopyOption.REPLACE_EXISTING);
+            }
+            assertTrue(within(30_000, () -> json(server.get("/api/extra/version")).path("llm").asBoolean()),
+                    "the model loads again\n" + server.output());
+            assertTrue(within(5_000, () -> server.post("/api/v1/generate", GENERATE).statusCode() == 200));
+            String after = json(server.post("/api/v1/generate", GENERATE)).path("results").get(0).path("text").asText();
+            assertEquals(before, after, "the same greedy text as before the swap");
+            assertEquals(pid, server.pid());
+            assertTrue(server.isAlive());
+        }
+    }
+}
