@@ -87,7 +87,10 @@ public class SaveDataResource {
             } else {
                 slots.save(slot, new SaveSlot(fields.text("title", ""), fields.text("format", ""), data));
             }
-            return Response.ok(Map.of("success", true, "error", "")).build();
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("success", true);
+            answer.put("error", "");
+            return Response.ok(answer).build();
         } catch (ApiException e) {
             return KoboldFailure.of(e);
         }

@@ -2,6 +2,7 @@ package koboldj.storage.story;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -106,8 +107,11 @@ public final class CompressedStory {
         } catch (MemoryLimitException e) {
             throw new StoryFormatException("the story's LZMA header asks for a dictionary larger than "
                     + MEMORY_LIMIT_KIB / 1024 + " MiB");
+        } catch (EOFException e) {
+            throw new StoryFormatException("the story's LZMA data ends too early");
         } catch (IOException e) {
-            throw new StoryFormatException("the story is not LZMA data: " + e.getMessage());
+            throw new StoryFormatException("the story is not LZMA data"
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage().toLowerCase()));
         }
     }
 }
