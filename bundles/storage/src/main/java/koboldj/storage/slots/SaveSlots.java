@@ -60,6 +60,10 @@ public final class SaveSlots implements AutoCloseable {
         if (base.isEmpty()) {
             throw new IOException("--savedatafile needs a file name before " + H2_SUFFIX);
         }
+        if (absolute.toString().contains(";")) {
+            // H2 reads what follows a ';' in its URL as settings
+            throw new IOException("--savedatafile cannot contain ';'");
+        }
         Path folder = absolute.getParent();
         Files.createDirectories(folder);
         JdbcDataSource source = new JdbcDataSource();

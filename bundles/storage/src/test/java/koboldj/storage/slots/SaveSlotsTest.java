@@ -71,6 +71,12 @@ class SaveSlotsTest {
     }
 
     @Test
+    void aPathThatWouldCarryH2SettingsIsRefused() {
+        assertTrue(assertThrows(java.io.IOException.class, () -> SaveSlots.open(folder.resolve("x;IFEXISTS=TRUE")))
+                .getMessage().contains("';'"));
+    }
+
+    @Test
     void aFileThatIsNotADatabaseIsRefusedAtOpen() throws Exception {
         Path file = folder.resolve("old.jsondb.mv.db");
         Files.writeString(file, "{\"0\": {\"title\": \"from KoboldCpp\"}}");
