@@ -41,6 +41,10 @@ public final class KcppsFile {
             if (key.equals("model") && json.get("model_param") instanceof String param && !param.isBlank()) {
                 value = param;
             }
+            if (value instanceof Map<?, ?> object && flag.get().type() == FlagType.TEXT) {
+                // KoboldCpp lets a file carry e.g. the preloaded story itself instead of its path
+                value = toJson(object);
+            }
             try {
                 settings = settings.with(key, flag.get().fromJson(value));
             } catch (FlagException e) {
@@ -51,6 +55,14 @@ public final class KcppsFile {
             settings = settings.with("port", Flags.get("port").fromJson(port));
         }
         return CommandLine.absolutePaths(settings, file.toAbsolutePath().getParent());
+    }
+
+    private static String toJson(Map<?, ?> object) throws FlagException {
+        try {
+            return new ObjectMapper().writeValueAsString(object);
+        } catch (JsonProcessingException e) {
+            throw new FlagException("cannot write " + object + " as JSON: " + e.getOriginalMessage());
+        }
     }
 
     /** KoboldCpp's older key names. */

@@ -91,6 +91,17 @@ class CommandLineTest {
     }
 
     @Test
+    void aStoryObjectInAConfigFileBecomesItsJsonText() throws IOException, FlagException {
+        Path kcpps = Files.writeString(dir.resolve("story.kcpps"), """
+                {"preloadstory": {"prompt": "Once", "actions": ["a"]}, "multiplayer": true, "savedatafile": "s"}
+                """);
+        Settings settings = parse("--config", kcpps.toString()).settings();
+        assertEquals("{\"prompt\":\"Once\",\"actions\":[\"a\"]}", settings.text("preloadstory"));
+        assertTrue(settings.enabled("multiplayer"));
+        assertEquals(dir.resolve("s").toString(), settings.text("savedatafile"));
+    }
+
+    @Test
     void configFileValuesYieldToTheCommandLine() throws IOException, FlagException {
         Files.writeString(dir.resolve("m.gguf"), "x");
         Path kcpps = Files.writeString(dir.resolve("my.kcpps"), """

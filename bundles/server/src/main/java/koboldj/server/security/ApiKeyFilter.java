@@ -28,7 +28,8 @@ import koboldj.server.errors.ErrorResponses;
 /**
  * With --password, every API route needs {@code Authorization: Bearer <password>}; /api/admin
  * routes need the admin password when one is set. Left open, as in KoboldCpp, are the CORS
- * preflight and the few discovery routes a client reads to learn that it needs a key at all.
+ * preflight, the few discovery routes a client reads to learn that it needs a key at all, and the
+ * preloaded story.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = Pids.SERVER,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -43,6 +44,8 @@ public class ApiKeyFilter implements ContainerRequestFilter {
     /** Routes that say what the server is and whether it is protected; they reveal no model or data. */
     private static final Set<String> DISCOVERY = Set.of("/api/extra/version", "/api/v1/info/version",
             "/.well-known/serviceinfo", "/api");
+    /** The --preloadstory story, open as in KoboldCpp: the operator publishes it to every client. */
+    private static final Set<String> PUBLIC = Set.of("/api/extra/preloadstory");
 
     private volatile byte[] password;
     private volatile byte[] adminPassword;
@@ -62,7 +65,8 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         String path = "/" + request.getUriInfo().getPath(false).replaceFirst("^/", "").replaceFirst("/$", "");
         boolean admin = path.startsWith("/api/admin/");
         byte[] needed = admin && adminPassword.length > 0 ? adminPassword : password;
-        if (needed.length == 0 || (!admin && HttpMethod.GET.equals(request.getMethod()) && DISCOVERY.contains(path))) {
+        if (needed.length == 0 || (!admin && HttpMethod.GET.equals(request.getMethod())
+                && (DISCOVERY.contains(path) || PUBLIC.contains(path)))) {
             return;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
