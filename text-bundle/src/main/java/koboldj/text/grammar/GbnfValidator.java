@@ -112,7 +112,7 @@ public final class GbnfValidator {
                     chars++;
                 }
                 pos++;
-                last = chars;
+                last = chars > 0 ? chars : -1; // llama.cpp repeats the elements of an item; "" has none
                 elements += chars;
                 space(nested);
             } else if (c == '[') {
@@ -137,7 +137,7 @@ public final class GbnfValidator {
                     }
                 }
                 pos++;
-                last = items;
+                last = items > 0 ? items : -1;
                 elements += items;
                 space(nested);
             } else if (isWordChar(c)) {

@@ -34,6 +34,7 @@ class GbnfValidatorTest {
         assertRejected("root = \"a\"", "'::='");
         assertRejected("root ::= \"a\" \"b\" )", "end of the line");
         assertRejected("root ::= \"a\"{2,1}", "below its minimum");
+        assertRejected("root ::= \"\"*", "must follow an item");
     }
 
     @Test
