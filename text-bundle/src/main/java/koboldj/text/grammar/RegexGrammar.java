@@ -22,6 +22,10 @@ public final class RegexGrammar {
         this.regex = regex;
     }
 
+    /** A piece of the expression as GBNF, and whether it can match the empty string. */
+    private record Part(String gbnf, boolean nullable) {
+    }
+
     /** @throws GrammarException naming what is not supported, and where */
     public static String of(String regex) {
         if (regex.length() > MAX_LENGTH) {
@@ -31,7 +35,7 @@ public final class RegexGrammar {
         if (parser.more() && parser.peek() == '^') {
             parser.pos++;
         }
-        String body = parser.alternation();
+        String body = parser.alternation().gbnf();
         if (parser.more()) {
             throw parser.error(parser.peek() == ')' ? "an unmatched ')'" : "'" + parser.peek() + "'");
         }
@@ -40,53 +44,63 @@ public final class RegexGrammar {
         return gbnf;
     }
 
-    private String alternation() {
+    private Part alternation() {
         if (++depth > GbnfValidator.MAX_NESTING) {
             throw error("groups nested too deeply");
         }
-        StringBuilder out = new StringBuilder(sequence());
+        Part first = sequence();
+        StringBuilder out = new StringBuilder(first.gbnf());
+        boolean nullable = first.nullable();
         while (more() && peek() == '|') {
             pos++;
-            out.append(" | ").append(sequence());
+            Part next = sequence();
+            out.append(" | ").append(next.gbnf());
+            nullable |= next.nullable();
         }
         depth--;
-        return out.toString();
+        return new Part(out.toString(), nullable);
     }
 
-    private String sequence() {
+    private Part sequence() {
         StringBuilder out = new StringBuilder();
+        boolean nullable = true;
         while (more() && peek() != '|' && peek() != ')') {
             if (peek() == '$' && pos == regex.length() - 1 && depth == 1) {
                 pos++;
                 break;
             }
-            String atom = atom();
-            atom = quantified(atom);
+            Part atom = quantified(atom());
             if (!out.isEmpty()) {
                 out.append(' ');
             }
-            out.append(atom);
+            out.append(atom.gbnf());
+            nullable &= atom.nullable();
         }
-        return out.isEmpty() ? "\"\"" : out.toString();
+        return new Part(out.isEmpty() ? "\"\"" : out.toString(), nullable);
     }
 
-    private String atom() {
+    /** A single item; only a group can match the empty string. */
+    private Part atom() {
+        if (peek() == '(') {
+            pos++;
+            if (regex.startsWith("?:", pos)) {
+                pos += 2;
+            } else if (more() && peek() == '?') {
+                throw error("'(?' (lookaround, named groups and flags are not supported)");
+            }
+            Part inner = alternation();
+            if (!more() || peek() != ')') {
+                throw error("a group that is not closed");
+            }
+            pos++;
+            return new Part("(" + inner.gbnf() + ")", inner.nullable());
+        }
+        return new Part(single(), false);
+    }
+
+    private String single() {
         char c = peek();
         switch (c) {
-            case '(' -> {
-                pos++;
-                if (regex.startsWith("?:", pos)) {
-                    pos += 2;
-                } else if (more() && peek() == '?') {
-                    throw error("'(?' (lookaround, named groups and flags are not supported)");
-                }
-                String inner = alternation();
-                if (!more() || peek() != ')') {
-                    throw error("a group that is not closed");
-                }
-                pos++;
-                return "(" + inner + ")";
-            }
             case '[' -> {
                 return characterClass();
             }
@@ -107,7 +121,7 @@ public final class RegexGrammar {
         }
     }
 
-    private String quantified(String atom) {
+    private Part quantified(Part atom) {
         if (!more()) {
             return atom;
         }
@@ -132,7 +146,13 @@ public final class RegexGrammar {
         if (more() && (peek() == '?' || peek() == '+' || peek() == '*' || peek() == '{')) {
             throw error("a lazy, possessive or repeated quantifier");
         }
-        return atom + quantifier;
+        boolean unbounded = quantifier.equals("*") || quantifier.equals("+") || quantifier.endsWith(",}");
+        if (unbounded && atom.nullable()) {
+            // llama.cpp rewrites S* as S' ::= S S' | , which is left-recursive when S can be empty
+            throw error("an unbounded repetition of a group that can be empty, such as (a*)*");
+        }
+        boolean optional = quantifier.equals("*") || quantifier.equals("?") || quantifier.matches("\\{0[,}].*");
+        return new Part(atom.gbnf() + quantifier, atom.nullable() || optional);
     }
 
     private String escapeOutsideClass() {

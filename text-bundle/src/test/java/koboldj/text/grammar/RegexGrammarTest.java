@@ -35,6 +35,10 @@ class RegexGrammarTest {
         assertRejected("[z-a]", "end comes before");
         assertRejected("a{1,2", "repetition");
         assertRejected("+a", "nothing before");
+        assertRejected("(a*)*", "can be empty");
+        assertRejected("(a|)+", "can be empty");
+        assertRejected("((b?){0,3})+", "can be empty");
+        assertEquals("root ::= (\"a\"+ \"b\"?)* (\"c\"?){2}\n", RegexGrammar.of("(a+b?)*(c?){2}"));
     }
 
     private static void assertRejected(String regex, String reason) {
