@@ -21,10 +21,21 @@ import koboldj.api.sampler.SamplerSettings;
  * @param genkey           the client's handle for check/abort, or null
  * @param logprobs         how many alternatives to report per token (0: no logprobs)
  * @param sampling         the sampler chain and its parameters
+ * @param grammar          a GBNF grammar (start rule "root") the output must follow; null or empty for none
+ * @param grammarRetainState continue from where the previous request's grammar stopped, if it was the same grammar
  */
 public record GenerationRequest(String prompt, String memory, int maxLength, int maxContextLength,
         List<String> stopSequences, boolean trimStop, boolean banEos, boolean bypassEos,
-        boolean renderSpecial, long seed, String genkey, int logprobs, SamplerSettings sampling) {
+        boolean renderSpecial, long seed, String genkey, int logprobs, SamplerSettings sampling,
+        String grammar, boolean grammarRetainState) {
+
+    /** A request without a grammar. */
+    public GenerationRequest(String prompt, String memory, int maxLength, int maxContextLength,
+            List<String> stopSequences, boolean trimStop, boolean banEos, boolean bypassEos,
+            boolean renderSpecial, long seed, String genkey, int logprobs, SamplerSettings sampling) {
+        this(prompt, memory, maxLength, maxContextLength, stopSequences, trimStop, banEos, bypassEos, renderSpecial, seed,
+                genkey, logprobs, sampling, null, false);
+    }
 
     public GenerationRequest {
         Objects.requireNonNull(prompt, "prompt");

@@ -270,7 +270,23 @@ final class EngineLoop implements Runnable {
         view.slot = slot;
         view.random = task.random;
         int token = task.chain.sample(candidates, view, task.random);
+        if (task.grammar != null && !task.grammar.allows(token)) {
+            // As llama.cpp's common sampler does: checking the one token drawn is cheap, masking the
+            // whole vocabulary is not, so the mask is applied (and the draw repeated) only when needed.
+            candidates.reset(logits, logits.length);
+            if (task.request.banEos()) {
+                banEndTokens();
+            }
+            if (!task.grammar.restrict(candidates)) {
+                end(slot, FinishReason.END_OF_SEQUENCE);
+                return;
+            }
+            token = task.chain.sample(candidates, view, task.random);
+        }
         task.chain.accept(token);
+        if (task.grammar != null) {
+            task.grammar.accept(token);
+        }
 
         if (model.isEndOfGeneration(token) && !task.request.bypassEos()) {
             end(slot, FinishReason.END_OF_SEQUENCE);

@@ -29,6 +29,8 @@ final class GenerationTask implements Generation {
     final int keep;
     final int maxLength;
     final SamplerChain chain;
+    /** The grammar the output follows, or null. */
+    final GrammarConstraint grammar;
     final RandomGenerator random;
     final long seed;
     final TextAssembler assembler;
@@ -48,13 +50,14 @@ final class GenerationTask implements Generation {
     int promptEvaluated;
 
     GenerationTask(String genkey, GenerationRequest request, int[] prompt, int keep, int maxLength, SamplerChain chain,
-            long seed, GenerationListener listener, Runnable wake) {
+            GrammarConstraint grammar, long seed, GenerationListener listener, Runnable wake) {
         this.genkey = genkey;
         this.request = request;
         this.prompt = prompt;
         this.keep = keep;
         this.maxLength = maxLength;
         this.chain = chain;
+        this.grammar = grammar;
         this.seed = seed;
         this.random = RANDOM.create(seed);
         this.listener = listener;
@@ -115,12 +118,20 @@ final class GenerationTask implements Generation {
 
     /** Engine thread: the one way a generation ends. */
     void finish(FinishReason reason) {
+        releaseGrammar();
         emit(assembler.finish());
         result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs));
     }
 
+    private void releaseGrammar() {
+        if (grammar != null) {
+            grammar.release();
+        }
+    }
+
     /** Ends a generation that failed inside the engine. */
     void fail(koboldj.api.error.ApiException error) {
+        releaseGrammar();
         result.completeExceptionally(error);
     }
 }

@@ -31,6 +31,7 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
     private final LlamaModel model;
     private final EngineSettings settings;
     private final SamplerCatalog samplers;
+    private final GrammarStates grammars;
     private final MemorySegment context;
     private final WaitQueue queue;
     private final EngineStatistics statistics = new EngineStatistics();
@@ -49,13 +50,14 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
         this.model = model;
         this.settings = settings;
         this.samplers = samplers;
+        this.grammars = new GrammarStates(model);
         // every slot gets the whole --contextsize; the KV cache is shared by all of them
         this.context = model.newContext(new Llama.ContextOptions(
                 settings.slots() * settings.slotContext(), settings.batchSize(), settings.slots(),
                 settings.threads(), settings.batchThreads(), false, -1));
         this.queue = new WaitQueue();
         this.loop = new EngineLoop(model, context, settings, queue, statistics);
-        this.thread = Thread.ofPlatform().name("koboldj-text-engine").daemon().start(loop);
+        this.thread = Thread.ofPlatform().name("koboldj-text-engine").daemon().stackSize(GrammarStates.NATIVE_STACK).start(loop);
     }
 
     @Override
@@ -87,12 +89,19 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
         SamplerChain chain = samplers.chain(request.sampling());
         long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
         String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
-        GenerationTask task = new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chain, seed,
-                listener, queue::signal);
         if (inFlight.incrementAndGet() > settings.slots() + settings.queueCapacity()) {
             inFlight.decrementAndGet();
             throw ApiException.busy();
         }
+        GrammarConstraint grammar;
+        try {
+            grammar = grammars.forRequest(request);
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
+        GenerationTask task = new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chain, grammar,
+                seed, listener, queue::signal);
         task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
         queue.offer(task);
         synchronized (byGenkey) {
@@ -130,5 +139,6 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Llama.get().freeContext(context);
+        grammars.close();
     }
 }

@@ -94,6 +94,51 @@ public final class Llama {
             ADDRESS.withName("seq_id"),
             ADDRESS.withName("logits"));
 
+    /** {@code llama_token_data}, 12 bytes: one candidate of a {@code llama_token_data_array}. */
+    static final StructLayout TOKEN_DATA = MemoryLayout.structLayout(
+            JAVA_INT.withName("id"),
+            JAVA_FLOAT.withName("logit"),
+            JAVA_FLOAT.withName("p"));
+
+    /** {@code struct llama_token_data_array}, 32 bytes. */
+    static final StructLayout TOKEN_DATA_ARRAY = MemoryLayout.structLayout(
+            ADDRESS.withName("data"),
+            JAVA_LONG.withName("size"),
+            JAVA_LONG.withName("selected"),
+            JAVA_BOOLEAN.withName("sorted"),
+            MemoryLayout.paddingLayout(7));
+
+    /** {@code struct llama_sampler}, 16 bytes: the interface table and the sampler's own state. */
+    static final StructLayout SAMPLER = MemoryLayout.structLayout(
+            ADDRESS.withName("iface"),
+            ADDRESS.withName("ctx"));
+
+    /**
+     * The state of llama.cpp's grammar sampler ({@code struct llama_sampler_grammar} in
+     * llama-sampling.cpp, private): the vocabulary, the grammar text and root name, and the
+     * compiled grammar, NULL when parsing failed. The shipped library is built with the pre-C++11
+     * libstdc++ ABI (Red Hat devtoolset), where a {@code std::string} is one pointer to its
+     * characters, preceded by length, capacity and reference count (seen in memory). Read only to
+     * detect a failed parse, after checking that the text at its place is the grammar given.
+     */
+    static final StructLayout GRAMMAR_SAMPLER_STATE = MemoryLayout.structLayout(
+            ADDRESS.withName("vocab"),
+            ADDRESS.withName("grammar_str"),
+            ADDRESS.withName("grammar_root"),
+            ADDRESS.withName("grammar"));
+    /** Where a pre-C++11 {@code std::string}'s length sits, before its characters. */
+    static final long COW_STRING_LENGTH = -24;
+
+    static final long TOKEN_DATA_LOGIT = offset(TOKEN_DATA, "logit");
+    static final long ARRAY_DATA = offset(TOKEN_DATA_ARRAY, "data");
+    static final long ARRAY_SIZE = offset(TOKEN_DATA_ARRAY, "size");
+    static final long ARRAY_SELECTED = offset(TOKEN_DATA_ARRAY, "selected");
+    static final long ARRAY_SORTED = offset(TOKEN_DATA_ARRAY, "sorted");
+    static final long SAMPLER_CTX = offset(SAMPLER, "ctx");
+    static final long GRAMMAR_STATE_VOCAB = offset(GRAMMAR_SAMPLER_STATE, "vocab");
+    static final long GRAMMAR_STATE_TEXT = offset(GRAMMAR_SAMPLER_STATE, "grammar_str");
+    static final long GRAMMAR_STATE_GRAMMAR = offset(GRAMMAR_SAMPLER_STATE, "grammar");
+
     static final long MODEL_PARAMS_USE_MMAP = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("use_mmap"));
     static final long MODEL_PARAMS_PROGRESS = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("progress_callback"));
     static final long CTX_N_CTX = offset(CONTEXT_PARAMS, "n_ctx");
@@ -147,6 +192,10 @@ public final class Llama {
     private final MethodHandle stateSeqGetData;
     private final MethodHandle stateSeqSetData;
     private final MethodHandle setNThreads;
+    private final MethodHandle samplerInitGrammar;
+    private final MethodHandle samplerApply;
+    private final MethodHandle samplerAccept;
+    private final MethodHandle samplerFree;
 
     private volatile BiConsumer<Integer, String> logSink = (level, text) -> { };
 
@@ -188,6 +237,10 @@ public final class Llama {
         stateSeqGetData = b.bind("llama_state_seq_get_data", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
         stateSeqSetData = b.bind("llama_state_seq_set_data", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
         setNThreads = b.bind("llama_set_n_threads", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT));
+        samplerInitGrammar = b.bind("llama_sampler_init_grammar", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        samplerApply = b.bind("llama_sampler_apply", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+        samplerAccept = b.bind("llama_sampler_accept", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+        samplerFree = b.bind("llama_sampler_free", FunctionDescriptor.ofVoid(ADDRESS));
     }
 
     /** The binding, made on first use; the library's log goes to {@link #logTo}'s sink from then on. */
@@ -444,6 +497,69 @@ public final class Llama {
             long read = (long) call(() -> (long) stateSeqSetData.invokeExact(context, buffer, (long) state.length, sequence));
             return read > 0;
         }
+    }
+
+    // ---- grammar sampler ----------------------------------------------------------------------
+
+    /**
+     * Compiles a GBNF grammar (start rule "root") into llama.cpp's grammar sampler. b4916 returns
+     * a sampler even when the grammar does not parse (it only logs the error, and the sampler then
+     * constrains nothing), so the sampler's state is checked for a compiled grammar.
+     *
+     * <p>The text must have passed a syntax check first: llama.cpp expands repetitions without a
+     * limit and recurses over the rules, so a hostile grammar could exhaust memory or the stack.
+     *
+     * @return the sampler, to be freed with {@link #freeSampler}
+     * @throws LlamaException when llama.cpp rejected the grammar (left recursion, for example)
+     */
+    public MemorySegment newGrammarSampler(MemorySegment vocab, String grammar) {
+        byte[] utf8 = grammar.getBytes(StandardCharsets.UTF_8);
+        MemorySegment sampler;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment text = arena.allocateFrom(grammar, StandardCharsets.UTF_8);
+            MemorySegment root = arena.allocateFrom("root");
+            sampler = (MemorySegment) call(() -> (MemorySegment) samplerInitGrammar.invokeExact(vocab, text, root));
+        }
+        if (sampler.equals(MemorySegment.NULL)) {
+            throw new LlamaException("llama.cpp rejected the grammar");
+        }
+        MemorySegment state = sampler.reinterpret(SAMPLER.byteSize()).get(ADDRESS, SAMPLER_CTX)
+                .reinterpret(GRAMMAR_SAMPLER_STATE.byteSize());
+        MemorySegment text = state.get(ADDRESS, GRAMMAR_STATE_TEXT);
+        boolean layoutAsExpected = state.get(ADDRESS, GRAMMAR_STATE_VOCAB).equals(vocab)
+                && !text.equals(MemorySegment.NULL)
+                && MemorySegment.ofAddress(text.address() + COW_STRING_LENGTH).reinterpret(Long.BYTES).get(JAVA_LONG, 0) == utf8.length
+                && java.util.Arrays.equals(text.reinterpret(utf8.length).toArray(JAVA_BYTE), utf8);
+        if (!layoutAsExpected) {
+            freeSampler(sampler);
+            throw new IllegalStateException("the grammar sampler of this llama.cpp build is not laid out as expected");
+        }
+        if (state.get(ADDRESS, GRAMMAR_STATE_GRAMMAR).equals(MemorySegment.NULL)) {
+            freeSampler(sampler);
+            throw new LlamaException("llama.cpp rejected the grammar");
+        }
+        return sampler;
+    }
+
+    /** Runs a sampler over the first {@code size} candidates; token ids must be in the vocabulary. */
+    public void applySampler(MemorySegment sampler, MemorySegment array, int size) {
+        array.set(JAVA_LONG, ARRAY_SIZE, size);
+        array.set(JAVA_LONG, ARRAY_SELECTED, -1L);
+        array.set(JAVA_BOOLEAN, ARRAY_SORTED, false);
+        invoke(() -> { samplerApply.invokeExact(sampler, array); });
+    }
+
+    /**
+     * Advances a sampler's state by a token. For a grammar sampler the token must be one its last
+     * apply allowed: llama.cpp aborts the process on an end token the grammar does not expect,
+     * and throws a C++ exception (which ends the JVM) on a piece it cannot match.
+     */
+    public void acceptToken(MemorySegment sampler, int token) {
+        invoke(() -> { samplerAccept.invokeExact(sampler, token); });
+    }
+
+    public void freeSampler(MemorySegment sampler) {
+        invoke(() -> { samplerFree.invokeExact(sampler); });
     }
 
     // ---- logging ------------------------------------------------------------------------------

@@ -96,6 +96,16 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return llama.newContext(model, options);
     }
 
+    /**
+     * Compiles a GBNF grammar (start rule "root") for this model's vocabulary. The text must have
+     * passed {@code GbnfValidator} first.
+     *
+     * @throws LlamaException when llama.cpp rejects the grammar
+     */
+    public GrammarSampler grammar(String gbnf) {
+        return new GrammarSampler(vocab, vocabularySize, gbnf);
+    }
+
     @Override
     public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
         return llama.tokenize(vocab, text, addSpecial, parseSpecial);

@@ -7,6 +7,7 @@ import java.util.Map;
 import koboldj.api.error.ApiException;
 import koboldj.api.sampler.SamplerSettings;
 import koboldj.api.text.GenerationRequest;
+import koboldj.text.http.GrammarFields;
 import koboldj.text.http.SamplerOrder;
 
 /** Turns a KoboldAI generate body into an engine request, with KoboldCpp's defaults and checks. */
@@ -40,10 +41,11 @@ final class KoboldRequests {
             throw ApiException.badRequest("stop_sequence", "'stop_sequence' must be a list of at most "
                     + MAX_STOP_SEQUENCES + " strings.");
         }
+        GrammarFields grammar = GrammarFields.of(in.extra);
         return new GenerationRequest(in.prompt, in.memory, maxLength, Math.min(maxContext, contextLimit), stops,
                 in.trimStop == null || in.trimStop, Boolean.TRUE.equals(in.banEosToken), Boolean.TRUE.equals(in.bypassEos),
                 Boolean.TRUE.equals(in.renderSpecial), in.samplerSeed == null ? -1 : in.samplerSeed, in.genkey, logprobs(in.logprobs),
-                sampling(in));
+                sampling(in), grammar.grammar(), grammar.retainState());
     }
 
     /** How many alternatives per token to report: {@code true} means 5, a number says how many. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import koboldj.api.error.ApiException;
 import koboldj.api.sampler.SamplerSettings;
 import koboldj.api.text.GenerationRequest;
+import koboldj.text.http.GrammarFields;
 import koboldj.text.http.SamplerOrder;
 
 /** Turns an OpenAI completion body into engine requests, with OpenAI's defaults. */
@@ -58,9 +59,10 @@ final class OpenAiRequests {
         long seed = in.seed == null ? -1 : in.seed + index;
         List<String> stops = new java.util.ArrayList<>(stops(in.stop));
         templateStops.stream().filter(stop -> !stops.contains(stop)).forEach(stops::add);
+        GrammarFields grammar = GrammarFields.of(in.extra);
         return new GenerationRequest(prompt, "", maxTokens, contextLimit, stops,
                 !Boolean.TRUE.equals(in.includeStopStrInOutput), false, Boolean.TRUE.equals(in.ignoreEos), false, seed,
-                null, logprobs, sampling(in));
+                null, logprobs, sampling(in), grammar.grammar(), grammar.retainState());
     }
 
     private static List<String> stops(Object stop) {
