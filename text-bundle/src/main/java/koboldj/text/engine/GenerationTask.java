@@ -14,6 +14,7 @@ import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextPiece;
 import koboldj.api.text.TokenLogprob;
+import koboldj.text.phrases.BannedPhrases;
 import koboldj.text.sampling.SamplerChain;
 
 /**
@@ -32,6 +33,13 @@ final class GenerationTask implements Generation {
     final RandomGenerator random;
     final long seed;
     final TextAssembler assembler;
+    final PhraseBans bans;
+    /**
+     * The first choice of a group sharing one prompt ({@link TextEngine#submitChoices}); null for
+     * the first itself and for lone generations. A follower waits until the leader's prompt is in
+     * the cache, then copies it.
+     */
+    final GenerationTask leader;
     private final String genkey;
     private final GenerationListener listener;
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
@@ -43,12 +51,14 @@ final class GenerationTask implements Generation {
     /** Per-token logprobs, when the request asked for them. */
     final List<TokenLogprob> logprobs = new ArrayList<>();
     int generated;
+    /** Log-probability of each generated token, for {@link GenerationResult#cumulativeLogprob()}. */
+    final double[] tokenLogprobs;
     long admittedNanos;
     long promptDoneNanos;
     int promptEvaluated;
 
     GenerationTask(String genkey, GenerationRequest request, int[] prompt, int keep, int maxLength, SamplerChain chain,
-            long seed, GenerationListener listener, Runnable wake) {
+            long seed, BannedPhrases phrases, GenerationTask leader, GenerationListener listener, Runnable wake) {
         this.genkey = genkey;
         this.request = request;
         this.prompt = prompt;
@@ -59,7 +69,15 @@ final class GenerationTask implements Generation {
         this.random = RANDOM.create(seed);
         this.listener = listener;
         this.wake = wake;
-        this.assembler = new TextAssembler(request.stopSequences(), request.trimStop());
+        this.assembler = new TextAssembler(request.stopSequences(), request.trimStop(), phrases);
+        this.bans = new PhraseBans(phrases);
+        this.leader = leader;
+        this.tokenLogprobs = new double[maxLength];
+    }
+
+    /** Whether this task may take a slot: a follower waits for its leader's prompt to be in the cache. */
+    boolean ready() {
+        return leader == null || leader.promptDoneNanos != 0 || leader.isDone();
     }
 
     @Override
@@ -116,7 +134,11 @@ final class GenerationTask implements Generation {
     /** Engine thread: the one way a generation ends. */
     void finish(FinishReason reason) {
         emit(assembler.finish());
-        result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs));
+        double cumulative = 0;
+        for (int i = 0; i < generated; i++) {
+            cumulative += tokenLogprobs[i];
+        }
+        result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs, cumulative));
     }
 
     /** Ends a generation that failed inside the engine. */

@@ -1,12 +1,15 @@
 package koboldj.text.engine;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import koboldj.api.error.ApiException;
 import koboldj.api.model.ModelDescriptor;
@@ -18,6 +21,7 @@ import koboldj.api.text.TextGenerator;
 import koboldj.api.text.Tokenizer;
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
+import koboldj.text.phrases.BannedPhrases;
 import koboldj.text.sampling.SamplerCatalog;
 import koboldj.text.sampling.SamplerChain;
 
@@ -80,26 +84,50 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
 
     @Override
     public Generation submit(GenerationRequest request, GenerationListener listener) {
-        int contextLength = Math.min(request.maxContextLength() > 0 ? request.maxContextLength() : settings.slotContext(),
+        return submitChoices(List.of(request), index -> listener).getFirst();
+    }
+
+    @Override
+    public List<Generation> submitChoices(List<GenerationRequest> requests, IntFunction<GenerationListener> listeners) {
+        GenerationRequest first = requests.getFirst();
+        for (GenerationRequest request : requests) {
+            if (!request.prompt().equals(first.prompt()) || !request.memory().equals(first.memory())
+                    || request.maxLength() != first.maxLength() || request.maxContextLength() != first.maxContextLength()) {
+                throw new IllegalArgumentException("the choices of one request must share prompt, memory and lengths");
+            }
+        }
+        if (requests.size() > settings.slots() + settings.queueCapacity()) {
+            throw ApiException.badRequest("n", "This server runs at most " + (settings.slots() + settings.queueCapacity())
+                    + " generations at once (--parallel " + settings.slots() + " plus the --multiuser queue); "
+                    + requests.size() + " choices were asked for ('n' or 'best_of').");
+        }
+        int contextLength = Math.min(first.maxContextLength() > 0 ? first.maxContextLength() : settings.slotContext(),
                 settings.slotContext());
-        int maxLength = Math.min(request.maxLength(), contextLength - 1);
-        Prompt prompt = Prompt.build(model, request.memory(), request.prompt(), contextLength - maxLength);
-        SamplerChain chain = samplers.chain(request.sampling());
-        long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
-        String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
-        GenerationTask task = new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chain, seed,
-                listener, queue::signal);
-        if (inFlight.incrementAndGet() > settings.slots() + settings.queueCapacity()) {
-            inFlight.decrementAndGet();
+        int maxLength = Math.min(first.maxLength(), contextLength - 1);
+        Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength);
+        List<GenerationTask> tasks = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            GenerationRequest request = requests.get(i);
+            SamplerChain chain = samplers.chain(request.sampling());
+            BannedPhrases phrases = BannedPhrases.from(request.sampling(), model);
+            long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
+            String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
+            tasks.add(new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chain, seed, phrases,
+                    tasks.isEmpty() ? null : tasks.getFirst(), listeners.apply(i), queue::signal));
+        }
+        if (inFlight.addAndGet(tasks.size()) > settings.slots() + settings.queueCapacity()) {
+            inFlight.addAndGet(-tasks.size());
             throw ApiException.busy();
         }
-        task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
-        queue.offer(task);
-        synchronized (byGenkey) {
-            byGenkey.put(genkey, task);
+        for (GenerationTask task : tasks) {
+            task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
+            synchronized (byGenkey) {
+                byGenkey.put(task.genkey(), task);
+            }
         }
-        latest = task;
-        return task;
+        queue.offerAll(tasks);
+        latest = tasks.getLast();
+        return List.copyOf(tasks);
     }
 
     @Override

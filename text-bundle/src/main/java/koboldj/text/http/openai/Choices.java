@@ -1,6 +1,7 @@
 package koboldj.text.http.openai;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -22,36 +23,36 @@ final class Choices {
     private Choices() {
     }
 
-    static Response run(TextGenerator text, List<GenerationRequest> requests, boolean stream,
+    /**
+     * Runs the requests (one per generated choice) and answers with the {@code keep} best of them
+     * by cumulative log-probability, or all in their order when every one is kept.
+     */
+    static Response run(TextGenerator text, List<GenerationRequest> requests, int keep, boolean stream,
             EventStream.Format format, Function<List<GenerationResult>, Map<String, Object>> whole) {
         if (stream) {
             EventStream events = new EventStream(format, requests.size());
-            return events.respond(submit(text, requests, events::listenerFor));
+            return events.respond(text.submitChoices(requests, events::listenerFor));
         }
-        List<Generation> generations = submit(text, requests, index -> GenerationListener.NONE);
+        List<Generation> generations = text.submitChoices(requests, index -> GenerationListener.NONE);
         try {
             List<GenerationResult> results = new ArrayList<>();
             for (Generation generation : generations) {
                 results.add(generation.result().toCompletableFuture().join());
             }
-            return Response.ok(whole.apply(results), MediaType.APPLICATION_JSON_TYPE).build();
+            return Response.ok(whole.apply(best(results, keep)), MediaType.APPLICATION_JSON_TYPE).build();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
-    /** Submits every choice, or none: if one is refused, those already queued are aborted. */
-    private static List<Generation> submit(TextGenerator text, List<GenerationRequest> requests,
-            java.util.function.IntFunction<GenerationListener> listeners) {
-        List<Generation> generations = new ArrayList<>();
-        try {
-            for (int i = 0; i < requests.size(); i++) {
-                generations.add(text.submit(requests.get(i), listeners.apply(i)));
-            }
-            return generations;
-        } catch (RuntimeException e) {
-            generations.forEach(Generation::abort);
-            throw e;
+    /** OpenAI's best_of: the {@code keep} results with the highest cumulative logprob, best first. */
+    static List<GenerationResult> best(List<GenerationResult> results, int keep) {
+        if (keep >= results.size()) {
+            return results;
         }
+        return results.stream()
+                .sorted(Comparator.comparingDouble(GenerationResult::cumulativeLogprob).reversed())
+                .limit(keep)
+                .toList();
     }
 }
