@@ -149,10 +149,7 @@ final class TextAssembler {
                 bannedFrom = tokenOf(scan.matchAt());
                 return "";
             }
-            if (scan.holdFrom() < text.length()) {
-                int token = tokenOf(scan.holdFrom());
-                phraseHold = token == 0 ? 0 : textEnds.get(token - 1);
-            }
+            phraseHold = scan.holdFrom();
         }
         int first = -1;
         for (String stop : stops) {
@@ -169,6 +166,11 @@ final class TextAssembler {
             return out;
         }
         int holdFrom = Math.min(text.length() - heldBack(), phraseHold);
+        if (phrases.watchesText() && holdFrom < text.length()) {
+            // release whole tokens only, so that backing up to a token never takes back released text
+            int token = tokenOf(holdFrom);
+            holdFrom = token == 0 ? 0 : textEnds.get(token - 1);
+        }
         if (holdFrom <= released) {
             return "";
         }

@@ -136,4 +136,16 @@ class TextAssemblerTest {
         assertTrue(assembler.stopped());
         assertEquals("a big red cat", assembler.text());
     }
+
+    @Test
+    void withPhrasesTextHeldForAStopIsHeldByWholeTokens() {
+        TextAssembler assembler = withBans("#x");
+        assertEquals("", assembler.add(b("a##")), "'##' might start the stop; its token is held whole");
+        assertEquals("", assembler.add(b("x")));
+        assertEquals(0, assembler.bannedFrom());
+        assembler.rollback(0);
+        assertEquals("", assembler.text());
+        assertEquals("", assembler.add(b("a#")), "'#' might start the stop and the phrase");
+        assertEquals("a#", assembler.finish());
+    }
 }
