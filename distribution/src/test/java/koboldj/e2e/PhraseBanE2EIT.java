@@ -164,6 +164,22 @@ class PhraseBanE2EIT {
     }
 
     @Test
+    void chatChoicesAndBestOfToo() throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("messages").addObject().put("role", "user").put("content", "Tell me about a dog.");
+        body.put("max_tokens", 12);
+        body.put("seed", 5);
+        body.put("n", 2);
+        body.put("best_of", 3);
+        JsonNode answer = json(server.post("/v1/chat/completions", body.toString()));
+        assertEquals(2, answer.path("choices").size(), answer.toString());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(i, answer.path("choices").get(i).path("index").asInt());
+            assertEquals("assistant", answer.path("choices").get(i).path("message").path("role").asText());
+        }
+    }
+
+    @Test
     void bestOfAnswersTheChoiceWithTheHighestCumulativeLogprob() throws Exception {
         ObjectNode all = completion("Tom and Sue went to the", 16);
         all.put("n", 3);
