@@ -300,7 +300,7 @@ final class EngineLoop implements Runnable {
         }
         MemorySegment row = llama.logits(context, slot.output, logits.length);
         MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
-        TokenLogprobs.Step distribution = TokenLogprobs.of(logits);
+        TokenLogprobs.Step distribution = task.scored() ? TokenLogprobs.of(logits) : null;
         candidates.reset(logits, logits.length);
         if (task.request.banEos()) {
             banEndTokens();
@@ -315,7 +315,9 @@ final class EngineLoop implements Runnable {
             end(slot, FinishReason.END_OF_SEQUENCE);
             return;
         }
-        task.tokenLogprobs[task.generated] = distribution.logprob(token);
+        if (distribution != null) {
+            task.tokenLogprobs[task.generated] = distribution.logprob(token);
+        }
         task.generated++;
         if (task.request.logprobs() > 0) {
             task.logprobs.add(distribution.describe(token, task.request.logprobs(), model));

@@ -51,14 +51,15 @@ final class GenerationTask implements Generation {
     /** Per-token logprobs, when the request asked for them. */
     final List<TokenLogprob> logprobs = new ArrayList<>();
     int generated;
-    /** Log-probability of each generated token, for {@link GenerationResult#cumulativeLogprob()}. */
+    /** Log-probability of each generated token, for {@link GenerationResult#cumulativeLogprob()}; null if unscored. */
     final double[] tokenLogprobs;
     long admittedNanos;
     long promptDoneNanos;
     int promptEvaluated;
 
     GenerationTask(String genkey, GenerationRequest request, int[] prompt, int keep, int maxLength, SamplerChain chain,
-            long seed, BannedPhrases phrases, GenerationTask leader, GenerationListener listener, Runnable wake) {
+            long seed, BannedPhrases phrases, GenerationTask leader, boolean scored, GenerationListener listener,
+            Runnable wake) {
         this.genkey = genkey;
         this.request = request;
         this.prompt = prompt;
@@ -72,7 +73,13 @@ final class GenerationTask implements Generation {
         this.assembler = new TextAssembler(request.stopSequences(), request.trimStop(), phrases);
         this.bans = new PhraseBans(phrases);
         this.leader = leader;
-        this.tokenLogprobs = new double[maxLength];
+        // the log-softmax over the vocabulary costs a pass per token: only when logprobs or ranking need it
+        this.tokenLogprobs = scored || request.logprobs() > 0 ? new double[maxLength] : null;
+    }
+
+    /** Whether each token's log-probability is recorded. */
+    boolean scored() {
+        return tokenLogprobs != null;
     }
 
     /** Whether this task may take a slot: a follower waits for its leader's prompt to be in the cache. */
@@ -134,9 +141,12 @@ final class GenerationTask implements Generation {
     /** Engine thread: the one way a generation ends. */
     void finish(FinishReason reason) {
         emit(assembler.finish());
-        double cumulative = 0;
-        for (int i = 0; i < generated; i++) {
-            cumulative += tokenLogprobs[i];
+        double cumulative = Double.NaN;
+        if (scored()) {
+            cumulative = 0;
+            for (int i = 0; i < generated; i++) {
+                cumulative += tokenLogprobs[i];
+            }
         }
         result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs, cumulative));
     }

@@ -113,7 +113,7 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
             long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
             String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
             tasks.add(new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chain, seed, phrases,
-                    tasks.isEmpty() ? null : tasks.getFirst(), listeners.apply(i), queue::signal));
+                    tasks.isEmpty() ? null : tasks.getFirst(), requests.size() > 1, listeners.apply(i), queue::signal));
         }
         if (inFlight.addAndGet(tasks.size()) > settings.slots() + settings.queueCapacity()) {
             inFlight.addAndGet(-tasks.size());
