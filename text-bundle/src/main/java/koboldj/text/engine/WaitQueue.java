@@ -1,6 +1,7 @@
 package koboldj.text.engine;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,7 +18,7 @@ final class WaitQueue {
     private boolean pendingSignal;
 
     /** Queues the tasks one after the other, with nothing between them. */
-    void offerAll(java.util.List<GenerationTask> tasks) {
+    void offerAll(List<GenerationTask> tasks) {
         lock.lock();
         try {
             waiting.addAll(tasks);
