@@ -15,4 +15,16 @@ public interface SamplerStep {
     /** Called with each token the request accepts, for samplers that track what was produced. */
     default void accept(int token) {
     }
+
+    /**
+     * The step's per-request state as it is now, or null if it keeps none. When a generation backs
+     * up (a banned phrase appeared), the engine hands a state taken earlier to {@link #restore}.
+     */
+    default Object state() {
+        return null;
+    }
+
+    /** Returns to a state that {@link #state()} gave. */
+    default void restore(Object state) {
+    }
 }

@@ -11,9 +11,13 @@ import java.util.List;
  * @param completionTokens tokens generated
  * @param seed             the seed that was used (useful when a random one was picked)
  * @param logprobs         per-token logprobs, empty unless requested
+ * @param cumulativeLogprob the sum of the generated tokens' log-probabilities under the model's
+ *                         raw distribution (the values {@code logprobs} reports); ranks choices.
+ *                         Computed for the choices of {@link TextGenerator#submitChoices} and when
+ *                         logprobs were asked for; NaN otherwise
  */
 public record GenerationResult(String text, FinishReason reason, int promptTokens, int completionTokens,
-        long seed, List<TokenLogprob> logprobs) {
+        long seed, List<TokenLogprob> logprobs, double cumulativeLogprob) {
 
     public GenerationResult {
         logprobs = List.copyOf(logprobs);

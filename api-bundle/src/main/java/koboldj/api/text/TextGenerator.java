@@ -1,6 +1,8 @@
 package koboldj.api.text;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -32,6 +34,18 @@ public interface TextGenerator {
      *         and the wait queue are full
      */
     Generation submit(GenerationRequest request, GenerationListener listener);
+
+    /**
+     * Queues several generations of one prompt (OpenAI's {@code n} and {@code best_of}): the prompt
+     * is processed once and its cache shared. The requests differ in their seeds only; choices the
+     * slots cannot all hold at once wait for a slot. All are queued or none.
+     *
+     * @param listeners the listener of each choice, by its index
+     * @return the generations, in the order of {@code requests}
+     * @throws koboldj.api.error.ApiException BAD_REQUEST for invalid settings or more choices than
+     *         the slots and the wait queue can ever hold, BUSY when they are too full now
+     */
+    List<Generation> submitChoices(List<GenerationRequest> requests, IntFunction<GenerationListener> listeners);
 
     /** A running or recently finished generation, by the genkey its request carried. */
     Optional<Generation> find(String genkey);

@@ -33,6 +33,7 @@ final class EngineLoop implements Runnable {
     private static final int LARGE_STEP = 32;
     /** A context shift needs the prompt to continue the cache for at least this many tokens. */
     private static final int MIN_SHIFT_MATCH = 16;
+    private static final byte[] NOTHING = new byte[0];
 
     private final Llama llama;
     private final LlamaModel model;
@@ -109,7 +110,7 @@ final class EngineLoop implements Runnable {
     private void admit() {
         Slot free;
         while ((free = anyIdle()) != null) {
-            GenerationTask task = queue.poll();
+            GenerationTask task = queue.pollReady();
             if (task == null) {
                 return;
             }
@@ -123,8 +124,8 @@ final class EngineLoop implements Runnable {
             if (reuse == task.prompt.length) {
                 reuse--; // the last prompt token is decoded again for its logits
             }
-            llama.removeTokens(context, slot.sequence, reuse, -1);
-            slot.cache.truncate(reuse);
+            removeFrom(slot, reuse);
+            reuse = Math.max(reuse, copyPrefix(slot, task));
             slot.task = task;
             slot.promptNext = reuse;
             slot.sampled = -1;
@@ -136,6 +137,43 @@ final class EngineLoop implements Runnable {
                 LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.sequence, reuse, task.prompt.length);
             }
         }
+    }
+
+    /** Drops the slot's tokens from {@code position} on, from its cache and the KV cache. */
+    private void removeFrom(Slot slot, int position) {
+        llama.removeTokens(context, slot.sequence, position, -1);
+        slot.cache.truncate(position);
+        slot.sharedBelow = Math.min(slot.sharedBelow, position);
+    }
+
+    /**
+     * When another slot, busy or not, holds a longer beginning of the prompt than {@code slot}
+     * (the other choices of one request, or two clients with one story), its KV cells are shared
+     * into this slot's sequence instead of processing those tokens again. Returns how many prompt
+     * tokens the slot holds now; 0 if nothing was copied.
+     */
+    private int copyPrefix(Slot slot, GenerationTask task) {
+        Slot donor = null;
+        int best = slot.cache.size();
+        for (Slot other : slots) {
+            int shared = other == slot ? 0 : Math.min(other.cache.commonPrefix(task.prompt), task.prompt.length - 1);
+            if (shared > best) {
+                donor = other;
+                best = shared;
+            }
+        }
+        if (donor == null) {
+            return 0;
+        }
+        removeFrom(slot, 0);
+        llama.copySequence(context, donor.sequence, slot.sequence, 0, best);
+        for (int i = 0; i < best; i++) {
+            slot.cache.add(task.prompt[i]);
+        }
+        slot.sharedBelow = best;
+        donor.sharedBelow = Math.max(donor.sharedBelow, best);
+        LOG.debug("slot {}: copied {} prompt tokens from slot {}", slot.sequence, best, donor.sequence);
+        return best;
     }
 
     /**
@@ -151,8 +189,8 @@ final class EngineLoop implements Runnable {
             return;
         }
         int dropped = ContextShift.findDropped(slot.cache, keep, task.prompt, MIN_SHIFT_MATCH);
-        if (dropped <= 0) {
-            return;
+        if (dropped <= 0 || keep + dropped < slot.sharedBelow) {
+            return; // shifting cells another sequence shares would move its positions too
         }
         llama.removeTokens(context, slot.sequence, keep, keep + dropped);
         llama.shiftPositions(context, slot.sequence, keep + dropped, -1, -dropped);
@@ -262,11 +300,12 @@ final class EngineLoop implements Runnable {
         }
         MemorySegment row = llama.logits(context, slot.output, logits.length);
         MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
-        TokenLogprobs.Step alternatives = task.request.logprobs() > 0 ? TokenLogprobs.of(logits) : null;
+        TokenLogprobs.Step distribution = task.scored() ? TokenLogprobs.of(logits) : null;
         candidates.reset(logits, logits.length);
         if (task.request.banEos()) {
             banEndTokens();
         }
+        task.bans.apply(candidates, task.generated);
         view.slot = slot;
         view.random = task.random;
         int token = task.chain.sample(candidates, view, task.random);
@@ -292,14 +331,20 @@ final class EngineLoop implements Runnable {
             end(slot, FinishReason.END_OF_SEQUENCE);
             return;
         }
+        if (distribution != null) {
+            task.tokenLogprobs[task.generated] = distribution.logprob(token);
+        }
         task.generated++;
-        if (alternatives != null) {
-            task.logprobs.add(alternatives.describe(token, task.request.logprobs(), model));
+        if (task.request.logprobs() > 0) {
+            task.logprobs.add(distribution.describe(token, task.request.logprobs(), model));
         }
         boolean render = !model.isEndOfGeneration(token);
-        if (render) {
-            task.emit(task.assembler.add(model.piece(token, task.request.renderSpecial())));
+        String released = task.assembler.add(render ? model.piece(token, task.request.renderSpecial()) : NOTHING);
+        if (task.assembler.bannedFrom() >= 0) {
+            backUp(slot, task.assembler.bannedFrom(), token);
+            return;
         }
+        task.emit(released);
         if (task.assembler.stopped()) {
             end(slot, FinishReason.STOP_SEQUENCE);
         } else if (task.generated >= task.maxLength) {
@@ -308,6 +353,32 @@ final class EngineLoop implements Runnable {
         } else {
             slot.sampled = token;
         }
+    }
+
+    /**
+     * A banned phrase just completed; it began at generated token {@code from}. Everything from
+     * there is taken back — text, logprobs, sampler state, the slot's tokens and their KV — and
+     * that position is sampled again with the token the phrase began with banned there. The logits
+     * of that position come from decoding the token before it once more.
+     */
+    private void backUp(Slot slot, int from, int latest) {
+        GenerationTask task = slot.task;
+        int promptLength = task.prompt.length;
+        int banned = from == task.generated - 1 ? latest : slot.cache.get(promptLength + from);
+        task.assembler.rollback(from);
+        task.chain.rollback(from);
+        task.generated = from;
+        if (task.logprobs.size() > from) {
+            task.logprobs.subList(from, task.logprobs.size()).clear();
+        }
+        if (!task.bans.banAt(from, banned)) {
+            LOG.debug("slot {}: banned phrases made it back up {} times; ending there", slot.sequence, PhraseBans.MAX_BACKUPS);
+            end(slot, FinishReason.STOP_SEQUENCE);
+            return;
+        }
+        int again = promptLength + from - 1;
+        slot.sampled = slot.cache.get(again);
+        removeFrom(slot, again);
     }
 
     private void banEndTokens() {
@@ -343,8 +414,7 @@ final class EngineLoop implements Runnable {
             if (slot.idle()) {
                 continue;
             }
-            llama.removeTokens(context, slot.sequence, 0, -1);
-            slot.cache.truncate(0);
+            removeFrom(slot, 0);
             GenerationTask task = slot.task;
             slot.task = null;
             slot.sampled = -1;

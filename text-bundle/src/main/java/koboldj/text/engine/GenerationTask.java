@@ -14,6 +14,7 @@ import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextPiece;
 import koboldj.api.text.TokenLogprob;
+import koboldj.text.phrases.BannedPhrases;
 import koboldj.text.sampling.SamplerChain;
 
 /**
@@ -34,6 +35,13 @@ final class GenerationTask implements Generation {
     final RandomGenerator random;
     final long seed;
     final TextAssembler assembler;
+    final PhraseBans bans;
+    /**
+     * The first choice of a group sharing one prompt ({@link TextEngine#submitChoices}); null for
+     * the first itself and for lone generations. A follower waits until the leader's prompt is in
+     * the cache, then copies it.
+     */
+    final GenerationTask leader;
     private final String genkey;
     private final GenerationListener listener;
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
@@ -45,12 +53,15 @@ final class GenerationTask implements Generation {
     /** Per-token logprobs, when the request asked for them. */
     final List<TokenLogprob> logprobs = new ArrayList<>();
     int generated;
+    /** Log-probability of each generated token, for {@link GenerationResult#cumulativeLogprob()}; null if unscored. */
+    final double[] tokenLogprobs;
     long admittedNanos;
     long promptDoneNanos;
     int promptEvaluated;
 
     GenerationTask(String genkey, GenerationRequest request, int[] prompt, int keep, int maxLength, SamplerChain chain,
-            GrammarConstraint grammar, long seed, GenerationListener listener, Runnable wake) {
+            GrammarConstraint grammar, long seed, BannedPhrases phrases, GenerationTask leader, boolean scored,
+            GenerationListener listener, Runnable wake) {
         this.genkey = genkey;
         this.request = request;
         this.prompt = prompt;
@@ -62,7 +73,21 @@ final class GenerationTask implements Generation {
         this.random = RANDOM.create(seed);
         this.listener = listener;
         this.wake = wake;
-        this.assembler = new TextAssembler(request.stopSequences(), request.trimStop());
+        this.assembler = new TextAssembler(request.stopSequences(), request.trimStop(), phrases);
+        this.bans = new PhraseBans(phrases);
+        this.leader = leader;
+        // the log-softmax over the vocabulary costs a pass per token: only when logprobs or ranking need it
+        this.tokenLogprobs = scored || request.logprobs() > 0 ? new double[maxLength] : null;
+    }
+
+    /** Whether each token's log-probability is recorded. */
+    boolean scored() {
+        return tokenLogprobs != null;
+    }
+
+    /** Whether this task may take a slot: a follower waits for its leader's prompt to be in the cache. */
+    boolean ready() {
+        return leader == null || leader.promptDoneNanos != 0 || leader.isDone();
     }
 
     @Override
@@ -120,7 +145,14 @@ final class GenerationTask implements Generation {
     void finish(FinishReason reason) {
         releaseGrammar();
         emit(assembler.finish());
-        result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs));
+        double cumulative = Double.NaN;
+        if (scored()) {
+            cumulative = 0;
+            for (int i = 0; i < generated; i++) {
+                cumulative += tokenLogprobs[i];
+            }
+        }
+        result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs, cumulative));
     }
 
     private void releaseGrammar() {

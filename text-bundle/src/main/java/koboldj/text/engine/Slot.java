@@ -16,6 +16,11 @@ final class Slot {
     /** Output index of this slot's logits in the current batch; -1 if it has none this step. */
     int output = -1;
     long lastUsed;
+    /**
+     * Positions below this may hold KV cells shared with another sequence (copied with
+     * llama_kv_self_seq_cp): moving their positions would move the other sequence's too.
+     */
+    int sharedBelow;
 
     Slot(int sequence, int context) {
         this.sequence = sequence;

@@ -4,10 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import koboldj.text.phrases.BannedPhrases;
+
 /**
  * Turns the bytes of sampled tokens into text a client may see. Only whole UTF-8 characters are
  * released (a token can end inside one), and text that could still become a stop sequence is held
  * back until it either completes one — then generation stops there — or can no longer.
+ *
+ * <p>Text that could still become a banned phrase is held back too, from the start of the token
+ * where it begins, so that when the phrase completes the generation can back up to that token
+ * ({@link #rollback}) without taking back anything the client saw.
  *
  * <p>Not thread-safe: owned by one generation on the engine thread.
  */
@@ -20,15 +26,37 @@ final class TextAssembler {
     private int pendingLength;
     private int released;
     private String matchedStop;
+    private final BannedPhrases phrases;
+    /** Per token added: the text length after it. */
+    private final IntList textEnds = new IntList(64);
+    /** Per token added: the bytes of an unfinished character left after it, packed by {@link #pack}. */
+    private final IntList pendingAfter = new IntList(64);
+    /** The token where a banned phrase begins, once one has completed; else -1. */
+    private int bannedFrom = -1;
 
     TextAssembler(List<String> stops, boolean trimStop) {
+        this(stops, trimStop, BannedPhrases.NONE);
+    }
+
+    TextAssembler(List<String> stops, boolean trimStop, BannedPhrases phrases) {
         this.stops = stops.stream().filter(s -> !s.isEmpty()).toList();
         this.trimStop = trimStop;
         this.longestStop = this.stops.stream().mapToInt(String::length).max().orElse(0);
+        this.phrases = phrases;
     }
 
-    /** Adds one token's bytes; returns the text that became releasable (often empty). */
+    /**
+     * Adds one token's bytes (empty for a token that renders nothing); returns the text that became
+     * releasable (often empty). Check {@link #bannedFrom()} afterwards.
+     */
     String add(byte[] bytes) {
+        String out = append(bytes);
+        textEnds.add(text.length());
+        pendingAfter.add(pack(pending, pendingLength));
+        return out;
+    }
+
+    private String append(byte[] bytes) {
         if (matchedStop != null) {
             return "";
         }
@@ -46,6 +74,40 @@ final class TextAssembler {
         System.arraycopy(pending, complete, pending, 0, pendingLength - complete);
         pendingLength -= complete;
         return release(searchFrom);
+    }
+
+    /**
+     * The index (0 = the first token added) of the token where a banned phrase begins, once the
+     * last token added completed one; -1 otherwise. Nothing of that token was released.
+     */
+    int bannedFrom() {
+        return bannedFrom;
+    }
+
+    /** Forgets token {@code token} and every later one, as if they had never been added. */
+    void rollback(int token) {
+        int keep = token == 0 ? 0 : textEnds.get(token - 1);
+        int packed = token == 0 ? 0 : pendingAfter.get(token - 1);
+        if (keep < released) {
+            throw new IllegalStateException("cannot take back released text");
+        }
+        text.setLength(keep);
+        pendingLength = packed >>> 24;
+        for (int i = 0; i < pendingLength; i++) {
+            pending[i] = (byte) (packed >>> (16 - 8 * i));
+        }
+        textEnds.truncate(token);
+        pendingAfter.truncate(token);
+        bannedFrom = -1;
+    }
+
+    /** Up to three bytes of an unfinished character and their count, in one int. */
+    private static int pack(byte[] bytes, int length) {
+        int packed = length << 24;
+        for (int i = 0; i < length; i++) {
+            packed |= (bytes[i] & 0xff) << (16 - 8 * i);
+        }
+        return packed;
     }
 
     /** Whether a stop sequence has been produced; nothing more is accepted then. */
@@ -80,6 +142,15 @@ final class TextAssembler {
     }
 
     private String release(int searchFrom) {
+        int phraseHold = text.length();
+        if (phrases.watchesText()) {
+            BannedPhrases.Scan scan = phrases.scan(text, released);
+            if (scan.matchAt() >= 0) {
+                bannedFrom = tokenOf(scan.matchAt());
+                return "";
+            }
+            phraseHold = scan.holdFrom();
+        }
         int first = -1;
         for (String stop : stops) {
             int at = text.indexOf(stop, searchFrom);
@@ -94,13 +165,30 @@ final class TextAssembler {
             released = text.length();
             return out;
         }
-        int holdFrom = text.length() - heldBack();
+        int holdFrom = Math.min(text.length() - heldBack(), phraseHold);
+        if (phrases.watchesText() && holdFrom < text.length()) {
+            // release whole tokens only, so that backing up to a token never takes back released text
+            int token = tokenOf(holdFrom);
+            holdFrom = token == 0 ? 0 : textEnds.get(token - 1);
+        }
         if (holdFrom <= released) {
             return "";
         }
         String out = text.substring(released, holdFrom);
         released = holdFrom;
         return out;
+    }
+
+    /**
+     * Index of the token that produced the character at {@code offset}; the token being added
+     * (not yet in {@link #textEnds}) if no earlier one did.
+     */
+    private int tokenOf(int offset) {
+        int token = textEnds.size();
+        while (token > 0 && textEnds.get(token - 1) > offset) {
+            token--;
+        }
+        return token;
     }
 
     /** Length of the longest end of the text that is the start of a stop sequence. */

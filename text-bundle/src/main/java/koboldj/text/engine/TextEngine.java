@@ -1,12 +1,15 @@
 package koboldj.text.engine;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import koboldj.api.error.ApiException;
 import koboldj.api.model.ModelDescriptor;
@@ -18,6 +21,7 @@ import koboldj.api.text.TextGenerator;
 import koboldj.api.text.Tokenizer;
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
+import koboldj.text.phrases.BannedPhrases;
 import koboldj.text.sampling.SamplerCatalog;
 import koboldj.text.sampling.SamplerChain;
 
@@ -82,33 +86,67 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
 
     @Override
     public Generation submit(GenerationRequest request, GenerationListener listener) {
-        int contextLength = Math.min(request.maxContextLength() > 0 ? request.maxContextLength() : settings.slotContext(),
+        return submitChoices(List.of(request), index -> listener).getFirst();
+    }
+
+    @Override
+    public List<Generation> submitChoices(List<GenerationRequest> requests, IntFunction<GenerationListener> listeners) {
+        GenerationRequest first = requests.getFirst();
+        for (GenerationRequest request : requests) {
+            if (!request.prompt().equals(first.prompt()) || !request.memory().equals(first.memory())
+                    || request.maxLength() != first.maxLength() || request.maxContextLength() != first.maxContextLength()) {
+                throw new IllegalArgumentException("the choices of one request must share prompt, memory and lengths");
+            }
+        }
+        if (requests.size() > settings.slots() + settings.queueCapacity()) {
+            throw ApiException.badRequest("n", "This server runs at most " + (settings.slots() + settings.queueCapacity())
+                    + " generations at once (--parallel " + settings.slots() + " plus the --multiuser queue); "
+                    + requests.size() + " choices were asked for ('n' or 'best_of').");
+        }
+        int contextLength = Math.min(first.maxContextLength() > 0 ? first.maxContextLength() : settings.slotContext(),
                 settings.slotContext());
-        int maxLength = Math.min(request.maxLength(), contextLength - 1);
-        Prompt prompt = Prompt.build(model, request.memory(), request.prompt(), contextLength - maxLength);
-        SamplerChain chain = samplers.chain(request.sampling());
-        long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
-        String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
-        if (inFlight.incrementAndGet() > settings.slots() + settings.queueCapacity()) {
-            inFlight.decrementAndGet();
+        int maxLength = Math.min(first.maxLength(), contextLength - 1);
+        Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength);
+        List<SamplerChain> chains = new ArrayList<>();
+        List<BannedPhrases> phrases = new ArrayList<>();
+        for (GenerationRequest request : requests) {
+            chains.add(samplers.chain(request.sampling()));
+            BannedPhrases banned = BannedPhrases.from(request.sampling(), model);
+            if (banned.watchesText() && request.grammar() != null && !request.grammar().isBlank()) {
+                // backing up over a phrase would need the grammar's state from before it, which llama.cpp cannot give back
+                throw ApiException.badRequest("grammar", "Banned phrases and a grammar cannot be combined in one request; "
+                        + "leave out the phrases or constrain them in the grammar.");
+            }
+            phrases.add(banned);
+        }
+        if (inFlight.addAndGet(requests.size()) > settings.slots() + settings.queueCapacity()) {
+            inFlight.addAndGet(-requests.size());
             throw ApiException.busy();
         }
-        GrammarConstraint grammar;
+        List<GenerationTask> tasks = new ArrayList<>();
         try {
-            grammar = grammars.forRequest(request);
+            for (int i = 0; i < requests.size(); i++) {
+                GenerationRequest request = requests.get(i);
+                long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
+                String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
+                tasks.add(new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chains.get(i),
+                        grammars.forRequest(request), seed, phrases.get(i), tasks.isEmpty() ? null : tasks.getFirst(),
+                        requests.size() > 1, listeners.apply(i), queue::signal));
+            }
         } catch (RuntimeException e) {
-            inFlight.decrementAndGet();
+            inFlight.addAndGet(-requests.size());
+            tasks.forEach(task -> task.fail(ApiException.badRequest("grammar", "The request was refused.")));
             throw e;
         }
-        GenerationTask task = new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chain, grammar,
-                seed, listener, queue::signal);
-        task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
-        queue.offer(task);
-        synchronized (byGenkey) {
-            byGenkey.put(genkey, task);
+        for (GenerationTask task : tasks) {
+            task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
+            synchronized (byGenkey) {
+                byGenkey.put(task.genkey(), task);
+            }
         }
-        latest = task;
-        return task;
+        queue.offerAll(tasks);
+        latest = tasks.getLast();
+        return List.copyOf(tasks);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package koboldj.text.engine;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,12 +17,27 @@ final class WaitQueue {
     private final Condition work = lock.newCondition();
     private boolean pendingSignal;
 
-    void offer(GenerationTask task) {
+    /** Queues the tasks one after the other, with nothing between them. */
+    void offerAll(List<GenerationTask> tasks) {
         lock.lock();
         try {
-            waiting.addLast(task);
+            waiting.addAll(tasks);
             pendingSignal = true;
             work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Engine thread: the first waiting task if it may take a slot now. A choice waiting for its
+     * leader's prompt keeps its place and holds back those behind it, first come first served.
+     */
+    GenerationTask pollReady() {
+        lock.lock();
+        try {
+            GenerationTask first = waiting.peekFirst();
+            return first != null && first.ready() ? waiting.pollFirst() : null;
         } finally {
             lock.unlock();
         }

@@ -117,6 +117,16 @@ public class Mirostat implements Sampler {
             }
         }
 
+        @Override
+        public Object state() {
+            return mu;
+        }
+
+        @Override
+        public void restore(Object state) {
+            mu = (Double) state;
+        }
+
         private static double log2(double p) {
             return Math.log(p) / Math.log(2);
         }

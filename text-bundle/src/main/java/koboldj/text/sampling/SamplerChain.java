@@ -1,5 +1,6 @@
 package koboldj.text.sampling;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -10,9 +11,14 @@ import koboldj.api.sampler.SamplingContext;
 /** The prepared samplers of one request, in order, and the final draw. Used on the engine thread only. */
 public final class SamplerChain {
     private final SamplerStep[] steps;
+    /** Whether any step keeps state that backing up must restore. */
+    private final boolean stateful;
+    /** The steps' states before each accepted token, when stateful. */
+    private final List<Object[]> history = new ArrayList<>();
 
     SamplerChain(List<SamplerStep> steps) {
         this.steps = steps.toArray(new SamplerStep[0]);
+        this.stateful = steps.stream().anyMatch(step -> step.state() != null);
     }
 
     /** Runs the samplers over {@code candidates} and draws one token with the request's generator. */
@@ -36,8 +42,27 @@ public final class SamplerChain {
 
     /** Tells every sampler which token was accepted. */
     public void accept(int token) {
+        if (stateful) {
+            Object[] states = new Object[steps.length];
+            for (int i = 0; i < steps.length; i++) {
+                states[i] = steps[i].state();
+            }
+            history.add(states);
+        }
         for (SamplerStep step : steps) {
             step.accept(token);
         }
+    }
+
+    /** Returns every step to its state before the {@code accepted}-th accepted token (0 = the first). */
+    public void rollback(int accepted) {
+        if (!stateful || accepted >= history.size()) {
+            return;
+        }
+        Object[] states = history.get(accepted);
+        for (int i = 0; i < steps.length; i++) {
+            steps[i].restore(states[i]);
+        }
+        history.subList(accepted, history.size()).clear();
     }
 }

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import koboldj.api.sampler.SamplerSettings;
+import koboldj.text.phrases.BannedPhrases;
 
 class TextAssemblerTest {
 
@@ -73,5 +77,75 @@ class TextAssemblerTest {
         assertEquals("", assembler.add(b("b c")));
         assertEquals("x ", assembler.text());
         assertEquals("ab", assembler.matchedStop());
+    }
+
+    private static TextAssembler withBans(String... phrases) {
+        return new TextAssembler(List.of("###"), true, BannedPhrases.from(
+                new SamplerSettings(List.of(), Map.of("bad_words", List.of(phrases))), null));
+    }
+
+    @Test
+    void aPossibleBannedPhraseIsHeldFromTheStartOfItsToken() {
+        TextAssembler assembler = withBans("little girl");
+        assertEquals("there was", assembler.add(b("there was")));
+        assertEquals("", assembler.add(b(" little")), "the whole token is held, its space too");
+        assertEquals(-1, assembler.bannedFrom());
+        assertEquals("", assembler.add(b(" gi")));
+        assertEquals("", assembler.add(b("rl named")));
+        assertEquals(1, assembler.bannedFrom(), "the phrase began in the second token");
+        assertEquals("there was", assembler.releasedText());
+    }
+
+    @Test
+    void rollbackForgetsTheTokensAndTheirHeldText() {
+        TextAssembler assembler = withBans("little girl");
+        assembler.add(b("there was"));
+        assembler.add(b(" little"));
+        assembler.add(b(" girl"));
+        assertEquals(1, assembler.bannedFrom());
+        assembler.rollback(1);
+        assertEquals(-1, assembler.bannedFrom());
+        assertEquals("there was", assembler.text());
+        assertEquals(" a", assembler.add(b(" a")));
+        assertEquals(" little boy", assembler.add(b(" little boy")), "no longer a possible phrase: released");
+        assertEquals("", assembler.finish());
+        assertEquals("there was a little boy", assembler.text());
+    }
+
+    @Test
+    void rollbackRestoresAnUnfinishedCharacter() {
+        TextAssembler assembler = withBans("éx");
+        byte[] e = b("é");
+        assertEquals("ab", assembler.add(b("ab")));
+        assertEquals("", assembler.add(new byte[] {e[0]}));
+        assertEquals("", assembler.add(new byte[] {e[1], 'x'}));
+        assertEquals(2, assembler.bannedFrom(), "the token that completed é is taken back, not the released text");
+        assembler.rollback(2);
+        assertEquals("ab", assembler.text());
+        assertEquals("é!", assembler.add(new byte[] {e[1], '!'}), "the first byte of é is pending again");
+    }
+
+    @Test
+    void aTextThatCannotBecomeAPhraseIsReleasedAndStopsStillWork() {
+        TextAssembler assembler = withBans("red ball");
+        assertEquals("a big", assembler.add(b("a big")));
+        assertEquals("", assembler.add(b(" red")));
+        assertEquals(" red cat", assembler.add(b(" cat")));
+        assertEquals("", assembler.add(b("##")));
+        assertEquals("", assembler.add(b("#")));
+        assertTrue(assembler.stopped());
+        assertEquals("a big red cat", assembler.text());
+    }
+
+    @Test
+    void withPhrasesTextHeldForAStopIsHeldByWholeTokens() {
+        TextAssembler assembler = withBans("#x");
+        assertEquals("", assembler.add(b("a##")), "'##' might start the stop; its token is held whole");
+        assertEquals("", assembler.add(b("x")));
+        assertEquals(0, assembler.bannedFrom());
+        assembler.rollback(0);
+        assertEquals("", assembler.text());
+        assertEquals("", assembler.add(b("a#")), "'#' might start the stop and the phrase");
+        assertEquals("a#", assembler.finish());
     }
 }

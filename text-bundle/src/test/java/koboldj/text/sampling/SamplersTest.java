@@ -2,6 +2,7 @@ package koboldj.text.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -255,6 +256,26 @@ class SamplersTest {
         step.apply(d, new History(new int[0], 3));
         assertArrayEquals(new int[] {0, 1}, ids(d), "0.3 has surprise 1.74 < 1.79");
         assertThrows(ApiException.class, () -> new Mirostat().prepare(settings(Map.of("mirostat", 3))));
+    }
+
+    @Test
+    void aChainBacksUpToTheSamplerStateBeforeAToken() {
+        var step = new Mirostat().prepare(settings(Map.of("mirostat", 2, "mirostat_tau", 1.0, "mirostat_eta", 0.5)));
+        SamplerChain chain = new SamplerChain(List.of(step));
+        Object start = step.state();
+        step.apply(probabilities(0.5, 0.3, 0.2), new History(new int[0], 3));
+        chain.accept(1);
+        Object afterFirst = step.state();
+        step.apply(probabilities(0.5, 0.3, 0.2), new History(new int[0], 3));
+        chain.accept(1);
+        assertNotEquals(afterFirst, step.state(), "mu moved again");
+        chain.rollback(1);
+        assertEquals(afterFirst, step.state(), "back to before the second token");
+        chain.rollback(0);
+        assertEquals(start, step.state(), "back to the start");
+        chain.accept(0);
+        chain.rollback(0);
+        assertEquals(start, step.state(), "history continues after a back-up");
     }
 
     @Test

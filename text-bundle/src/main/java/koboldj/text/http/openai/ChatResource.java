@@ -58,13 +58,14 @@ public class ChatResource {
             input.maxTokens = input.maxCompletionTokens;
         }
         int choices = OpenAiRequests.choices(input);
+        int generated = OpenAiRequests.generated(input);
         String id = "chatcmpl-" + UUID.randomUUID();
         String model = text.model().name();
         List<GenerationRequest> requests = new ArrayList<>();
-        for (int i = 0; i < choices; i++) {
+        for (int i = 0; i < generated; i++) {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), DEFAULT_MAX_TOKENS, chat.stops()));
         }
-        Choices.run(text, requests, Boolean.TRUE.equals(input.stream),
+        Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
                 OpenAiResponses.stream(id, model, CHUNK, "delta", piece -> piece == null ? Map.of() : Map.of("content", piece),
                         Map.of("role", "assistant", "content", "")),
                 results -> OpenAiResponses.chat(id, model, results), response);

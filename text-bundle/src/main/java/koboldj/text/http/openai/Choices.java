@@ -1,12 +1,11 @@
 package koboldj.text.http.openai;
 
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
 import jakarta.ws.rs.container.AsyncResponse;
 
-import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
@@ -20,28 +19,29 @@ final class Choices {
     private Choices() {
     }
 
-    static void run(TextGenerator text, List<GenerationRequest> requests, boolean stream, EventStream.Format format,
-            Function<List<GenerationResult>, Object> whole, AsyncResponse response) {
+    /**
+     * Runs the requests (one per generated choice) and answers with the {@code keep} best of them
+     * by cumulative log-probability, or all in their order when every one is kept.
+     */
+    static void run(TextGenerator text, List<GenerationRequest> requests, int keep, boolean stream,
+            EventStream.Format format, Function<List<GenerationResult>, Object> whole, AsyncResponse response) {
         if (stream) {
             EventStream events = new EventStream(format, requests.size());
-            response.resume(events.respond(submit(text, requests, events::listenerFor)));
+            response.resume(events.respond(text.submitChoices(requests, events::listenerFor)));
         } else {
-            WholeResponse.answer(response, submit(text, requests, index -> GenerationListener.NONE), whole);
+            WholeResponse.answer(response, text.submitChoices(requests, index -> GenerationListener.NONE),
+                    results -> whole.apply(best(results, keep)));
         }
     }
 
-    /** Submits every choice, or none: if one is refused, those already queued are aborted. */
-    private static List<Generation> submit(TextGenerator text, List<GenerationRequest> requests,
-            java.util.function.IntFunction<GenerationListener> listeners) {
-        List<Generation> generations = new ArrayList<>();
-        try {
-            for (int i = 0; i < requests.size(); i++) {
-                generations.add(text.submit(requests.get(i), listeners.apply(i)));
-            }
-            return generations;
-        } catch (RuntimeException e) {
-            generations.forEach(Generation::abort);
-            throw e;
+    /** OpenAI's best_of: the {@code keep} results with the highest cumulative logprob, best first. */
+    static List<GenerationResult> best(List<GenerationResult> results, int keep) {
+        if (keep >= results.size()) {
+            return results;
         }
+        return results.stream()
+                .sorted(Comparator.comparingDouble(GenerationResult::cumulativeLogprob).reversed())
+                .limit(keep)
+                .toList();
     }
 }

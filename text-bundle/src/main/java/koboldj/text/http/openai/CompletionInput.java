@@ -20,6 +20,9 @@ public class CompletionInput {
     @JsonProperty("top_p")
     public Double topP;
     public Integer n;
+    /** Generate this many and answer with the n best (by cumulative logprob); not with stream. */
+    @JsonProperty("best_of")
+    public Integer bestOf;
     public Boolean stream;
     /** A string or a list of strings. */
     public Object stop;

@@ -52,14 +52,15 @@ public class CompletionResource {
     public void complete(CompletionInput input, @Suspended AsyncResponse response) {
         String prompt = OpenAiRequests.prompt(input);
         int choices = OpenAiRequests.choices(input);
+        int generated = OpenAiRequests.generated(input);
         String id = "cmpl-" + UUID.randomUUID();
         String model = text.model().name();
         List<GenerationRequest> requests = new ArrayList<>();
-        for (int i = 0; i < choices; i++) {
+        for (int i = 0; i < generated; i++) {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), OpenAiRequests.DEFAULT_MAX_TOKENS,
                     List.of()));
         }
-        Choices.run(text, requests, Boolean.TRUE.equals(input.stream),
+        Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
                 OpenAiResponses.stream(id, model, "text_completion", "text", piece -> piece == null ? "" : piece, null),
                 results -> OpenAiResponses.completion(id, model, results), response);
     }

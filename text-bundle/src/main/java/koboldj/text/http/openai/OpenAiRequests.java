@@ -36,12 +36,30 @@ final class OpenAiRequests {
         throw ApiException.badRequest("prompt", "'prompt' must be a string (or a list of one string).");
     }
 
+    /** How many choices the answer holds (n). */
     static int choices(CompletionInput in) {
         int n = in.n == null ? 1 : in.n;
         if (n < 1 || n > MAX_CHOICES) {
             throw ApiException.badRequest("n", "'n' must be from 1 to " + MAX_CHOICES + ", not " + n + ".");
         }
         return n;
+    }
+
+    /** How many choices are generated (best_of, n by default); the n best of them are answered. */
+    static int generated(CompletionInput in) {
+        int n = choices(in);
+        if (in.bestOf == null) {
+            return n;
+        }
+        if (in.bestOf < n || in.bestOf > MAX_CHOICES) {
+            throw ApiException.badRequest("best_of", "'best_of' must be from 'n' (" + n + ") to " + MAX_CHOICES + ", not "
+                    + in.bestOf + ".");
+        }
+        if (in.bestOf > n && Boolean.TRUE.equals(in.stream)) {
+            throw ApiException.badRequest("best_of", "'best_of' larger than 'n' cannot be streamed: the best are known "
+                    + "only at the end.");
+        }
+        return in.bestOf;
     }
 
     /** The request for choice {@code index}: each choice gets its own seed, derived from the request's. */
