@@ -22,14 +22,27 @@ import koboldj.text.llama.LlamaModel;
  * off (see {@link Pooling} for why). Several inputs go into one llama_decode as separate sequences
  * ({@link DecodeGroups}); the context's batch, micro-batch and KV cache all hold a whole group, so
  * llama.cpp never splits one and every argument it gets is within its limits. The cache is emptied
- * after each decode, so no input sees another's tokens. One request decodes at a time; a bounded
- * number wait, more get BUSY.
+ * after each decode, so no input sees another's tokens.
+ *
+ * <p>An input's vector does not depend on what it is batched with: llama.cpp's attention sums run
+ * over KV-cache cells in SIMD lanes, so an input placed at another cell offset would be summed in
+ * another order and differ in the last bits (up to 4e-5 after normalising, measured). Each input
+ * therefore starts at a multiple of {@link #ALIGNMENT} cells, as it does alone, behind padding
+ * tokens of a sequence of their own; then batched and single vectors are bit-identical.
+ *
+ * <p>One request decodes at a time; a bounded number wait, more get BUSY.
  */
 public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
     /** OpenAI's limit on inputs per request. */
     static final int MAX_INPUTS = 2048;
     /** Inputs decoded side by side in one llama_decode. */
     static final int MAX_SEQUENCES = 16;
+    /** The sequence of the padding tokens; the context has room for it besides the inputs. */
+    private static final int PADDING_SEQUENCE = MAX_SEQUENCES;
+    /** Cells per SIMD step of the shipped build's AVX2 kernels (ggml's F32 and F16 step: 32). */
+    static final int ALIGNMENT = 32;
+    /** Any token id of the vocabulary does as padding: nothing attends to it but other padding. */
+    private static final int PADDING_TOKEN = 0;
     /** Requests that may wait while one decodes. */
     static final int MAX_WAITING = 64;
     private static final int POOLING_NONE = 0;
@@ -65,7 +78,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
         this.pooling = Pooling.fromGguf(model.metadata(loaded.architecture() + ".pooling_type"));
         this.descriptor = new ModelDescriptor(loaded.name(), loaded.path(), loaded.architecture(), contextLength,
                 loaded.trainedContextLength(), loaded.sizeBytes(), loaded.metadata());
-        context = model.newContext(new Llama.ContextOptions(contextLength, contextLength, MAX_SEQUENCES, threads,
+        context = model.newContext(new Llama.ContextOptions(contextLength, contextLength, MAX_SEQUENCES + 1, threads,
                 batchThreads, true, POOLING_NONE));
         if (llama.poolingType(context) != POOLING_NONE) {
             llama.freeContext(context);
@@ -152,7 +165,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
             }
             total += lengths[i];
         }
-        List<DecodeGroups.Group> groups = DecodeGroups.of(lengths, contextLength, MAX_SEQUENCES);
+        List<DecodeGroups.Group> groups = DecodeGroups.of(lengths, contextLength, MAX_SEQUENCES, ALIGNMENT);
         if (!admission.tryAcquire()) {
             throw ApiException.busy();
         }
@@ -175,13 +188,21 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
         }
     }
 
-    /** One llama_decode for a group, every token an output; appends the group's vectors in order. */
+    /**
+     * One llama_decode for a group, every token an output (a non-causal model computes them all
+     * anyway, and llama.cpp then expects all to be asked for); appends the group's vectors in order.
+     */
     private void decode(List<int[]> inputs, DecodeGroups.Group group, List<float[]> vectors) {
         batch.clear();
         int[] starts = new int[group.size()];
+        int paddingPosition = 0;
         for (int sequence = 0; sequence < group.size(); sequence++) {
             int[] tokens = inputs.get(group.from() + sequence);
-            starts[sequence] = batch.size();
+            int start = DecodeGroups.alignedStart(batch.size(), ALIGNMENT);
+            while (batch.size() < start) {
+                batch.add(PADDING_TOKEN, paddingPosition++, PADDING_SEQUENCE, true);
+            }
+            starts[sequence] = start;
             for (int position = 0; position < tokens.length; position++) {
                 batch.add(tokens[position], position, sequence, true);
             }

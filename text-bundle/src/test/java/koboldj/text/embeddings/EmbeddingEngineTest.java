@@ -69,15 +69,17 @@ class EmbeddingEngineTest {
     void batchingDoesNotChangeVectors() {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            texts.add(i % 3 == 0 ? "Once upon a time there was a girl number " + i : "Tom had " + i + " red balls.");
+            texts.add(i % 3 == 0 ? "Once upon a time there was a girl number " + i : "Tom had " + i + " red balls."
+                    + " The ball was big.".repeat(i % 7));
         }
-        // 40 inputs of 8-14 tokens: several decodes of several sequences each
+        // 40 inputs of 8 to 60 tokens: several decodes of one to several sequences each
         Embeddings all = engine.embed(texts);
         assertEquals(40, all.vectors().size());
         int tokens = 0;
         for (int i = 0; i < texts.size(); i++) {
             Embeddings alone = engine.embed(List.of(texts.get(i)));
-            assertArrayEquals(alone.vectors().getFirst(), all.vectors().get(i), 1e-5f, "input " + i);
+            // bit-identical: each input sits at the same cache offsets modulo the SIMD step either way
+            assertArrayEquals(alone.vectors().getFirst(), all.vectors().get(i), "input " + i);
             tokens += alone.inputTokens();
         }
         assertEquals(tokens, all.inputTokens());
