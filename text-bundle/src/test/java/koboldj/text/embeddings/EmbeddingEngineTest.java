@@ -86,6 +86,22 @@ class EmbeddingEngineTest {
     }
 
     @Test
+    void requestsFromManyThreadsTakeTurnsAndGetTheirOwnVectors() throws Exception {
+        List<String> texts = List.of("One little bird.", "Two big dogs ran home.", "Three cats slept in the sun all day.");
+        List<float[]> expected = texts.stream().map(EmbeddingEngineTest::one).toList();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+            List<java.util.concurrent.Future<float[]>> results = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String text = texts.get(i % 3);
+                results.add(pool.submit(() -> one(text)));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertArrayEquals(expected.get(i % 3), results.get(i).get(), "request " + i);
+            }
+        }
+    }
+
+    @Test
     void tokenIdsEmbedLikeTheirText() {
         int[] ids = model.tokenize("Once upon a time", true, false);
         assertArrayEquals(one("Once upon a time"), engine.embedTokens(List.of(ids)).vectors().getFirst());
