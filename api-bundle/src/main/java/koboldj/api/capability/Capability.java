@@ -16,7 +16,7 @@ public enum Capability {
             "/api/extra/json_to_grammar", "/api/extra/perf", "/api/extra/true_max_context_length",
             "/api/v1/model", "/api/v1/config/", "/v1/completions", "/v1/chat/completions", "/v1/models",
             "/v1/tokenize", "/v1/parallel-requests", "/props"),
-    EMBEDDINGS("embeddings", "an embeddings model: start koboldj with --embeddingsmodel FILE.gguf",
+    EMBEDDINGS("embeddings", "an embeddings model: start koboldj with --embeddingsmodel FILE.gguf (or --model FILE.gguf)",
             "/api/extra/embeddings", "/v1/embeddings"),
     IMAGE("txt2img", "an image model: start koboldj with --sdmodel FILE",
             "/sdapi/v1/", "/v1/txt2img", "/v1/img2img", "/v1/upscale-img", "/v1/images/",

@@ -22,4 +22,12 @@ public interface EmbeddingService {
      *         model's context, BUSY when the engine's queue is full
      */
     Embeddings embed(List<String> inputs);
+
+    /**
+     * Embeds inputs given as token ids of this model's vocabulary (OpenAI's token-array input).
+     *
+     * @throws koboldj.api.error.ApiException BAD_REQUEST for an empty input, an id outside the
+     *         vocabulary or an input longer than the model's context, BUSY as for {@link #embed}
+     */
+    Embeddings embedTokens(List<int[]> inputs);
 }

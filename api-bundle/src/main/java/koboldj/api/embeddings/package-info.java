@@ -1,6 +1,6 @@
 /** Text embedding service. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package koboldj.api.embeddings;
 
 import org.osgi.annotation.bundle.Export;

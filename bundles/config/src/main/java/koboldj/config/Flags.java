@@ -23,12 +23,12 @@ public final class Flags {
     private static final List<Flag> ALL = new ArrayList<>();
 
     static {
-        flag("model", FILE, "", "text model to load (GGUF)", List.of(Pids.TEXT), "-m");
+        flag("model", FILE, "", "text model to load (GGUF)", List.of(Pids.TEXT, Pids.EMBEDDINGS), "-m");
         flag("port", INTEGER, 5001, "port to listen on", List.of(Pids.SERVER), 1, 65535);
         flag("host", TEXT, "127.0.0.1", "address to listen on; 0.0.0.0 for every interface", List.of(Pids.SERVER));
         flag("contextsize", INTEGER, 8192, "context size in tokens", List.of(Pids.TEXT), 256, 262144, "--ctx-size", "-c");
-        flag("threads", INTEGER, -1, "CPU threads for generation; -1 picks the best for this machine", List.of(Pids.TEXT), "-t");
-        flag("blasthreads", INTEGER, 0, "CPU threads for prompt processing; 0 uses --threads", List.of(Pids.TEXT),
+        flag("threads", INTEGER, -1, "CPU threads for generation; -1 picks the best for this machine", List.of(Pids.TEXT, Pids.EMBEDDINGS), "-t");
+        flag("blasthreads", INTEGER, 0, "CPU threads for prompt processing; 0 uses --threads", List.of(Pids.TEXT, Pids.EMBEDDINGS),
                 "--batchthreads", "--threadsbatch", "--threads-batch");
         numberChoice("batchsize", 512, "tokens per prompt-processing batch", List.of(Pids.TEXT),
                 Set.of(-1, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096), "--blasbatchsize", "--batch-size", "-b");
@@ -45,7 +45,9 @@ public final class Flags {
         flag("sdmodel", FILE, "", "image model to load", List.of(Pids.IMAGE));
         flag("whispermodel", FILE, "", "Whisper model for speech to text", List.of(Pids.TRANSCRIBE));
         flag("ttsmodel", FILE, "", "text-to-speech model", List.of(Pids.TTS));
-        flag("embeddingsmodel", FILE, "", "embedding model (GGUF)", List.of(Pids.EMBEDDINGS));
+        flag("embeddingsmodel", FILE, "", "embedding model (GGUF); without it the text model embeds", List.of(Pids.EMBEDDINGS));
+        flag("embeddingsmaxctx", INTEGER, 0, "longest embeddings input in tokens; 0: the model's trained context, at most 2048",
+                List.of(Pids.EMBEDDINGS), 0, 262144);
         flag("websearch", SWITCH, false, "enable /api/extra/websearch", List.of(Pids.WEBSEARCH));
         flag("maxrequestsize", INTEGER, 32, "largest request body in MB", List.of(Pids.SERVER), 1, 4096);
         flag("onready", TEXT, "", "shell command to run once the server is serving", List.of());

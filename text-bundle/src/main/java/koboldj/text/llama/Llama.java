@@ -179,6 +179,11 @@ public final class Llama {
     private final MethodHandle free;
     private final MethodHandle decode;
     private final MethodHandle getLogitsIth;
+    private final MethodHandle getEmbeddingsIth;
+    private final MethodHandle poolingType;
+    private final MethodHandle modelIsRecurrent;
+    private final MethodHandle modelHasEncoder;
+    private final MethodHandle kvClear;
     private final MethodHandle tokenize;
     private final MethodHandle tokenToPiece;
     private final MethodHandle vocabNTokens;
@@ -222,6 +227,11 @@ public final class Llama {
         free = b.bind("llama_free", FunctionDescriptor.ofVoid(ADDRESS));
         decode = b.bind("llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH));
         getLogitsIth = b.bind("llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        getEmbeddingsIth = b.bind("llama_get_embeddings_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        poolingType = b.bind("llama_pooling_type", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
+        modelIsRecurrent = b.bind("llama_model_is_recurrent", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), critical);
+        modelHasEncoder = b.bind("llama_model_has_encoder", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), critical);
+        kvClear = b.bind("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
         tokenize = b.bind("llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
                 JAVA_BOOLEAN, JAVA_BOOLEAN));
         tokenToPiece = b.bind("llama_token_to_piece", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
@@ -318,6 +328,16 @@ public final class Llama {
 
     public long parameterCount(MemorySegment model) {
         return (long) call(() -> (long) modelNParams.invokeExact(model));
+    }
+
+    /** Whether the model keeps a recurrent state (Mamba, RWKV) instead of a KV cache. */
+    public boolean isRecurrent(MemorySegment model) {
+        return (boolean) call(() -> (boolean) modelIsRecurrent.invokeExact(model));
+    }
+
+    /** Whether the model has an encoder (T5-like), which needs llama_encode rather than llama_decode. */
+    public boolean hasEncoder(MemorySegment model) {
+        return (boolean) call(() -> (boolean) modelHasEncoder.invokeExact(model));
     }
 
     /** A short description such as "llama ?B all F32". */
@@ -462,7 +482,29 @@ public final class Llama {
         return row.reinterpret((long) vocabularySize * Float.BYTES);
     }
 
+    /**
+     * The hidden state (embedding) of output {@code index} of the last batch, in a context made
+     * with embeddings on: {@code embeddingSize} floats.
+     */
+    public MemorySegment embeddings(MemorySegment context, int index, int embeddingSize) {
+        MemorySegment row = (MemorySegment) call(() -> (MemorySegment) getEmbeddingsIth.invokeExact(context, index));
+        if (row.equals(MemorySegment.NULL)) {
+            throw new LlamaException("no embeddings for output " + index);
+        }
+        return row.reinterpret((long) embeddingSize * Float.BYTES);
+    }
+
+    /** The context's llama_pooling_type (0 none, 1 mean, 2 cls, 3 last, 4 rank). */
+    public int poolingType(MemorySegment context) {
+        return (int) call(() -> (int) poolingType.invokeExact(context));
+    }
+
     // ---- KV cache -----------------------------------------------------------------------------
+
+    /** Empties the KV cache of every sequence. */
+    public void clearCache(MemorySegment context) {
+        invoke(() -> { kvClear.invokeExact(context); });
+    }
 
     /** Removes positions [from, to) of a sequence (to < 0: to the end). */
     public boolean removeTokens(MemorySegment context, int sequence, int from, int to) {

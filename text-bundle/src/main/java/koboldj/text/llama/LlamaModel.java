@@ -106,6 +106,21 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return new GrammarSampler(vocab, vocabularySize, gbnf);
     }
 
+    /** A GGUF metadata value as text, or null if the model has no such key. */
+    public String metadata(String key) {
+        return llama.metadata(model, key);
+    }
+
+    /** Size of the model's hidden state: the length of its embeddings. */
+    public int embeddingSize() {
+        return llama.embeddingSize(model);
+    }
+
+    /** Whether llama_decode with a KV cache runs this model (no recurrent state, no encoder). */
+    public boolean decodesWithKvCache() {
+        return !llama.isRecurrent(model) && !llama.hasEncoder(model);
+    }
+
     @Override
     public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
         return llama.tokenize(vocab, text, addSpecial, parseSpecial);

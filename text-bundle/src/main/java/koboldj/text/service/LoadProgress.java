@@ -6,12 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Logs model-loading progress in quarters, so a large model shows it is moving. */
-final class LoadProgress implements DoubleConsumer {
+public final class LoadProgress implements DoubleConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(LoadProgress.class);
     private final String name;
     private int quarter;
 
-    LoadProgress(String name) {
+    public LoadProgress(String name) {
         this.name = name;
     }
 

@@ -1,0 +1,134 @@
+package koboldj.text.embeddings;
+
+import java.nio.file.Path;
+import java.util.Hashtable;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import koboldj.api.capability.Capability;
+import koboldj.api.embeddings.EmbeddingService;
+import koboldj.config.Pids;
+import koboldj.text.llama.Llama;
+import koboldj.text.llama.LlamaModel;
+import koboldj.text.service.LlamaLog;
+import koboldj.text.service.LoadProgress;
+
+/**
+ * Loads the model named by --embeddingsmodel, or else the text model of --model, off the
+ * configuration thread, and registers it as the {@link EmbeddingService} (the "embeddings"
+ * capability) once it is ready. The text model is loaded a second time rather than shared with the
+ * text engine: the file is memory-mapped, so the weights are in memory once, and each engine
+ * keeps its own context and lifecycle.
+ */
+@Component(configurationPid = Pids.EMBEDDINGS, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = EmbeddingsConfiguration.class)
+public class EmbeddingModelService {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddingModelService.class);
+    /** Longest input when --embeddingsmaxctx is 0: bounds the KV cache and batch memory of a large text model. */
+    static final int DEFAULT_MAX_CONTEXT = 2048;
+
+    private final Thread loader;
+    private LlamaModel model;
+    private EmbeddingEngine engine;
+    private ServiceRegistration<EmbeddingService> registration;
+    private boolean closed;
+
+    @Activate
+    public EmbeddingModelService(BundleContext context, EmbeddingsConfiguration configuration) {
+        String file = !configuration.embeddingsmodel().isBlank() ? configuration.embeddingsmodel() : configuration.model();
+        if (file.isBlank()) {
+            loader = null;
+            return;
+        }
+        loader = Thread.ofPlatform().name("koboldj-embeddings-loader").start(() -> load(context, Path.of(file), configuration));
+    }
+
+    private void load(BundleContext context, Path file, EmbeddingsConfiguration configuration) {
+        long started = System.nanoTime();
+        LOG.info("Loading embeddings model {}", file);
+        Llama.get().logTo(LlamaLog::write);
+        LlamaModel loaded;
+        try {
+            loaded = LlamaModel.load(file, 0, new LoadProgress(file.getFileName().toString()));
+        } catch (RuntimeException e) {
+            LOG.error("The embeddings model {} could not be loaded: {}", file, e.getMessage());
+            return;
+        }
+        int contextLength = contextLength(configuration.embeddingsmaxctx(), loaded.descriptor().trainedContextLength());
+        int threads = threads(configuration);
+        EmbeddingEngine started_;
+        try {
+            started_ = new EmbeddingEngine(loaded, contextLength, threads, threads);
+        } catch (RuntimeException e) {
+            LOG.error("The embeddings model {} cannot embed: {}", file, e.getMessage());
+            loaded.close();
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                started_.close();
+                loaded.close();
+                return;
+            }
+            model = loaded;
+            engine = started_;
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put(Capability.SERVICE_PROPERTY, Capability.EMBEDDINGS.key());
+            properties.put("koboldj.model.name", loaded.descriptor().name());
+            registration = context.registerService(EmbeddingService.class, started_, properties);
+        }
+        LOG.info("Embeddings model {} ready in {} s: {} dimensions, {} pooling, up to {} tokens per input, {} threads",
+                loaded.descriptor().name(), String.format("%.2f", (System.nanoTime() - started) / 1e9),
+                started_.dimensions(), started_.pooling().name().toLowerCase(java.util.Locale.ROOT), contextLength, threads);
+    }
+
+    static int contextLength(int configured, int trained) {
+        if (configured > 0) {
+            return configured;
+        }
+        return trained > 0 ? Math.min(trained, DEFAULT_MAX_CONTEXT) : DEFAULT_MAX_CONTEXT;
+    }
+
+    /** An embedding decodes a batch of tokens, so it takes prompt-processing threads. */
+    static int threads(EmbeddingsConfiguration configuration) {
+        if (configuration.blasthreads() > 0) {
+            return configuration.blasthreads();
+        }
+        if (configuration.threads() > 0) {
+            return configuration.threads();
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        synchronized (this) {
+            closed = true;
+        }
+        if (loader != null) {
+            loader.join();
+        }
+        synchronized (this) {
+            if (registration != null) {
+                registration.unregister();
+                registration = null;
+            }
+            if (engine != null) {
+                engine.close();
+                engine = null;
+            }
+            if (model != null) {
+                model.close();
+                model = null;
+            }
+        }
+    }
+}
