@@ -27,7 +27,7 @@ import koboldj.server.errors.ErrorResponses;
 
 /**
  * With --password, every API route needs {@code Authorization: Bearer <password>}; /api/admin
- * routes need the admin password when one is set. Left open, as in KoboldCpp, are the CORS
+ * routes and /api/extra/shutdown need the admin password when one is set. Left open, as in KoboldCpp, are the CORS
  * preflight and the few discovery routes a client reads to learn that it needs a key at all.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = Pids.SERVER,
@@ -60,7 +60,8 @@ public class ApiKeyFilter implements ContainerRequestFilter {
             return;
         }
         String path = "/" + request.getUriInfo().getPath(false).replaceFirst("^/", "").replaceFirst("/$", "");
-        boolean admin = path.startsWith("/api/admin/");
+        // shutdown ends the server: it needs the admin key as the admin routes do
+        boolean admin = path.startsWith("/api/admin/") || path.equals("/api/extra/shutdown");
         byte[] needed = admin && adminPassword.length > 0 ? adminPassword : password;
         if (needed.length == 0 || (!admin && HttpMethod.GET.equals(request.getMethod()) && DISCOVERY.contains(path))) {
             return;
