@@ -178,20 +178,25 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
     }
 
     /**
-     * Lets the generations in flight finish, waiting at most {@code grace}, then stops the engine:
-     * those still running fail with {@code reason}. Then frees the context.
+     * Lets the generations in flight finish, waiting at most {@code grace} (an interrupt cuts the
+     * wait short), then stops the engine: those still running fail with {@code reason}. Then
+     * frees the context.
      */
     public void retire(Duration grace, String reason) {
         long deadline = System.nanoTime() + grace.toNanos();
+        boolean interrupted = false;
         try {
             while (inFlight.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
         }
         loop.stop(reason);
         awaitStopAndFree();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops the engine thread (running generations end as aborted) and frees the context. */
@@ -201,12 +206,20 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         awaitStopAndFree();
     }
 
+    /** Waits for the engine thread even when interrupted: freeing the context under it would crash the JVM. */
     private void awaitStopAndFree() {
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        boolean interrupted = false;
+        while (thread.isAlive() && System.nanoTime() < deadline) {
+            try {
+                thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
         Llama.get().freeContext(context);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -183,8 +183,8 @@ public class TextModelService implements TextReloads {
             return;
         }
         Thread thread = Thread.ofPlatform().name("koboldj-text-retire").start(() -> {
-            engine.retire(RETIRE_GRACE, "The text model was switched while this generation ran; it was cut off after "
-                    + RETIRE_GRACE.toSeconds() + " s. Send the request again.");
+            engine.retire(RETIRE_GRACE, "The text model was switched while this generation ran, and it could not finish "
+                    + "in time (" + RETIRE_GRACE.toSeconds() + " s at most). Send the request again.");
             generator.retired(engine);
             engineModel.close();
             LOG.info("The previous text model {} is unloaded", engineModel.descriptor().name());
@@ -239,6 +239,7 @@ public class TextModelService implements TextReloads {
             pending = List.copyOf(retirements);
         }
         for (Thread thread : pending) {
+            thread.interrupt(); // stopping: the replaced engines' generations do not get their grace
             thread.join();
         }
     }

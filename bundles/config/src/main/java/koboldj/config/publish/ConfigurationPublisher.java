@@ -56,13 +56,18 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
 
     @Override
     public synchronized long apply(Path file) throws FlagException, IOException {
+        return publish(reloaded(current, file));
+    }
+
+    /** The settings a reload to {@code file} runs with: the file's, but {@link #KEPT_ON_RELOAD} as they are. */
+    static Settings reloaded(Settings current, Path file) throws FlagException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         Settings next = name.endsWith(".gguf") ? current.with("model", file.toAbsolutePath().toString())
                 : KcppsFile.read(file, Settings.defaults());
         for (String kept : KEPT_ON_RELOAD) {
             next = next.with(kept, current.get(kept));
         }
-        return publish(next);
+        return next;
     }
 
     @Override
