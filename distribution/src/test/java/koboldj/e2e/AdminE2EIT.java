@@ -211,6 +211,26 @@ class AdminE2EIT {
         assertEquals(2048, contextSize());
     }
 
+    @Test
+    @Order(7)
+    void aModelFileKeepsTheFlagsAndUnloadModelUnloads() throws Exception {
+        assertEquals(200, admin("reload_config", "{\"filename\": \"copy.gguf\"}").statusCode());
+        assertEquals("koboldcpp/copy", json(server.get("/api/v1/model")).path("result").asText());
+        assertEquals(2048, contextSize(), "the flags in force stay");
+
+        assertEquals(200, admin("reload_config", "{\"filename\": \"unload_model\"}").statusCode());
+        assertTrue(within(10_000, () -> !json(server.get("/api/extra/version")).path("llm").asBoolean()));
+        // the REST whiteboard takes a moment to drop the text routes (a platform matter, as on any unload)
+        String generate = greedy("Once upon a time", 4).toString();
+        assertTrue(within(10_000, () -> server.post("/api/v1/generate", generate).statusCode() == 503));
+        error(server.post("/api/v1/generate", generate), 503);
+        error(admin("save_state", "{}"), 503);
+
+        assertEquals(200, admin("reload_config", "{\"filename\": \"big.kcpps\"}").statusCode());
+        server.awaitTextModel();
+        assertEquals("koboldcpp/stories260K", json(server.get("/api/v1/model")).path("result").asText());
+    }
+
     /** Streams a generation; returns its text and finish reason. */
     private static String[] stream(ObjectNode body, CountDownLatch started) throws Exception {
         HttpResponse<InputStream> response = server.http().send(HttpRequest.newBuilder(server.uri("/api/extra/generate/stream"))
@@ -236,7 +256,7 @@ class AdminE2EIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void shutdownFromLocalhostEndsTheProcessWithExitCodeZero() throws Exception {
         try (ServerProcess plain = ServerProcess.start("--admin", "--admindir", adminDir.toString())) {
             assertEquals(1, json(plain.get("/api/extra/version")).path("admin").asInt(), "admin without a password is 1");
