@@ -37,16 +37,20 @@ public class ChatTemplateChoice {
     @Modified
     void configure(Configuration configuration) {
         adapter = configuration.chatcompletionsadapter();
+        chosen = choose(text.model(), adapter); // an adapter that cannot be read fails here, not on a request
     }
 
     ChatTemplate template() {
         ModelDescriptor model = text.model();
-        String wanted = adapter;
         Chosen known = chosen;
-        if (known == null || known.model() != model || !known.adapter().equals(wanted)) {
-            known = new Chosen(model, wanted, ChatTemplates.choose(wanted, model.metadata().get("tokenizer.chat_template")));
+        if (known.model() != model || !known.adapter().equals(adapter)) {
+            known = choose(model, adapter);
             chosen = known;
         }
         return known.template();
+    }
+
+    private static Chosen choose(ModelDescriptor model, String adapter) {
+        return new Chosen(model, adapter, ChatTemplates.choose(adapter, model.metadata().get("tokenizer.chat_template")));
     }
 }
