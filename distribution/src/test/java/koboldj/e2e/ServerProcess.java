@@ -159,6 +159,11 @@ public final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code of the ended process. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
     public String output() {
         return String.join("\n", output);
     }

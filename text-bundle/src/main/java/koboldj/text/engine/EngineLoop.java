@@ -2,6 +2,8 @@ package koboldj.text.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
@@ -24,8 +26,8 @@ import koboldj.text.llama.LlamaModel;
  * puts the next token of every generating slot and chunks of pending prompts into one batch,
  * decodes once, and samples each slot that got logits (continuous batching).
  *
- * <p>Everything here runs on the engine thread; other threads only post to the {@link WaitQueue}
- * and set abort flags.
+ * <p>Everything here runs on the engine thread; other threads only post to the {@link WaitQueue},
+ * set abort flags, and {@link #post} jobs that need the context (save states).
  */
 final class EngineLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
@@ -50,7 +52,11 @@ final class EngineLoop implements Runnable {
     private final float[] logits;
     private final SlotView view = new SlotView();
     private volatile boolean running = true;
+    /** Why the loop was stopped, for the generations it cuts off; null: a plain abort. */
+    private volatile String stopReason;
     private final AtomicLong clock = new AtomicLong();
+    private final ConcurrentLinkedQueue<FutureTask<?>> jobs = new ConcurrentLinkedQueue<>();
+    final SavedStates savedStates;
 
     EngineLoop(LlamaModel model, MemorySegment context, EngineSettings settings, WaitQueue queue, EngineStatistics statistics) {
         this.llama = Llama.get();
@@ -68,6 +74,7 @@ final class EngineLoop implements Runnable {
         }
         this.candidates = new Candidates(model.vocabularySize());
         this.logits = new float[model.vocabularySize()];
+        this.savedStates = new SavedStates(llama, context, slots, clock::incrementAndGet);
     }
 
     /** Asks the loop to end; generations still running end as aborted. */
@@ -76,10 +83,33 @@ final class EngineLoop implements Runnable {
         queue.signal();
     }
 
+    /** Asks the loop to end; generations still running fail with {@code reason}. */
+    void stop(String reason) {
+        stopReason = reason;
+        stop();
+    }
+
+    /** Runs {@code job} on the engine thread between two steps; cancelled if the loop ends first. */
+    void post(FutureTask<?> job) {
+        jobs.add(job);
+        queue.signal();
+        if (!running && jobs.remove(job)) {
+            job.cancel(false);
+        }
+    }
+
+    private void runJobs() {
+        FutureTask<?> job;
+        while ((job = jobs.poll()) != null) {
+            job.run();
+        }
+    }
+
     @Override
     public void run() {
         try {
             while (running) {
+                runJobs();
                 admit();
                 if (!anyBusy()) {
                     queue.awaitWork(1000);
@@ -94,6 +124,10 @@ final class EngineLoop implements Runnable {
         } finally {
             endAll();
             batch.close();
+            FutureTask<?> job;
+            while ((job = jobs.poll()) != null) {
+                job.cancel(false);
+            }
         }
     }
 
@@ -423,14 +457,26 @@ final class EngineLoop implements Runnable {
     }
 
     private void endAll() {
+        String reason = stopReason;
         for (Slot slot : slots) {
-            if (!slot.idle()) {
+            if (slot.idle()) {
+                continue;
+            }
+            if (reason == null) {
                 end(slot, FinishReason.ABORTED);
+            } else {
+                GenerationTask task = slot.task;
+                slot.task = null;
+                task.fail(new ApiException(ErrorKind.BUSY, reason));
             }
         }
         GenerationTask waiting;
         while ((waiting = queue.poll()) != null) {
-            waiting.finish(FinishReason.ABORTED);
+            if (reason == null) {
+                waiting.finish(FinishReason.ABORTED);
+            } else {
+                waiting.fail(new ApiException(ErrorKind.BUSY, reason));
+            }
         }
     }
 

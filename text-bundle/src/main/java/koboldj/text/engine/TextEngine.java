@@ -2,16 +2,28 @@ package koboldj.text.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
+import koboldj.api.text.ContextSnapshots;
 import koboldj.api.model.ModelDescriptor;
 import koboldj.api.text.EngineStats;
 import koboldj.api.text.Generation;
@@ -29,8 +41,11 @@ import koboldj.text.sampling.SamplerChain;
  * A loaded text model serving generations: validates and tokenizes requests on the caller's
  * thread, queues them, and leaves the rest to the {@link EngineLoop} thread that owns the context.
  */
-public final class TextEngine implements TextGenerator, AutoCloseable {
+public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TextEngine.class);
     private static final int REMEMBERED_GENERATIONS = 256;
+    /** How long a save-state call waits for the engine thread to get to it. */
+    private static final long JOB_TIMEOUT_SECONDS = 60;
 
     private final LlamaModel model;
     private final EngineSettings settings;
@@ -167,16 +182,101 @@ public final class TextEngine implements TextGenerator, AutoCloseable {
         return statistics.snapshot(queued, Math.max(0, inFlight.get() - queued));
     }
 
+    @Override
+    public Report check() {
+        return onEngineThread(loop.savedStates::check);
+    }
+
+    @Override
+    public Size save(int slot) {
+        return onEngineThread(() -> loop.savedStates.save(slot));
+    }
+
+    @Override
+    public int load(int slot) {
+        return onEngineThread(() -> loop.savedStates.load(slot));
+    }
+
+    @Override
+    public void clear() {
+        onEngineThread(() -> {
+            loop.savedStates.clear();
+            return null;
+        });
+    }
+
+    /** Runs {@code job} on the engine thread, which owns the context, and waits for its result. */
+    private <T> T onEngineThread(Callable<T> job) {
+        FutureTask<T> task = new FutureTask<>(job);
+        loop.post(task);
+        try {
+            return task.get(JOB_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
+            throw new ApiException(ErrorKind.INTERNAL, "The text engine failed: " + e.getCause().getMessage());
+        } catch (CancellationException e) {
+            throw new ApiException(ErrorKind.BUSY, "The text model was unloaded before the engine got to this request.");
+        } catch (TimeoutException e) {
+            task.cancel(false);
+            throw new ApiException(ErrorKind.BUSY, "The text engine did not get to this request within "
+                    + JOB_TIMEOUT_SECONDS + " s; try again.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ErrorKind.BUSY, "Interrupted while waiting for the text engine.");
+        }
+    }
+
+    /**
+     * Lets the generations in flight finish, waiting at most {@code grace} (an interrupt cuts the
+     * wait short), then stops the engine: those still running fail with {@code reason}. Then
+     * frees the context.
+     */
+    public void retire(Duration grace, String reason) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean interrupted = false;
+        try {
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        loop.stop(reason);
+        awaitStopAndFree();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the engine thread (running generations end as aborted) and frees the context. */
     @Override
     public void close() {
         loop.stop();
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
+        awaitStopAndFree();
+    }
+
+    /** Waits for the engine thread even when interrupted: freeing the context under it would crash the JVM. */
+    private void awaitStopAndFree() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        boolean interrupted = false;
+        while (thread.isAlive() && System.nanoTime() < deadline) {
+            try {
+                thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (thread.isAlive()) {
+            // a decode that never returns: leaking the context is better than freeing it under the thread
+            LOG.error("The engine thread did not stop within 30 s; its llama context is left allocated.");
+        } else {
+            Llama.get().freeContext(context);
+        }
+        grammars.close();
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        Llama.get().freeContext(context);
-        grammars.close();
     }
 }

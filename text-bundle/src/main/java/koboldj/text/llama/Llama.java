@@ -523,8 +523,13 @@ public final class Llama {
 
     // ---- per-sequence state -------------------------------------------------------------------
 
+    /** Bytes {@link #saveSequence} would return for the sequence now. */
+    public long sequenceStateSize(MemorySegment context, int sequence) {
+        return (long) call(() -> (long) stateSeqGetSize.invokeExact(context, sequence));
+    }
+
     public byte[] saveSequence(MemorySegment context, int sequence) {
-        long size = (long) call(() -> (long) stateSeqGetSize.invokeExact(context, sequence));
+        long size = sequenceStateSize(context, sequence);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(Math.max(1, size));
             long written = (long) call(() -> (long) stateSeqGetData.invokeExact(context, buffer, size, sequence));

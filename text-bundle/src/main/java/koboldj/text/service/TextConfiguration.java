@@ -29,4 +29,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     /** --quiet. */
     boolean quiet() default false;
+
+    /** koboldj.revision: numbers the configuration, for {@link koboldj.api.text.TextReloads}. */
+    long koboldj_revision() default 0;
 }

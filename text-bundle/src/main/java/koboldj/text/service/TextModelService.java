@@ -1,7 +1,18 @@
 package koboldj.text.service;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -9,13 +20,16 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import koboldj.api.capability.Capability;
+import koboldj.api.text.ContextSnapshots;
 import koboldj.api.text.TextGenerator;
+import koboldj.api.text.TextReloads;
 import koboldj.config.Pids;
 import koboldj.text.engine.EngineSettings;
 import koboldj.text.engine.TextEngine;
@@ -25,34 +39,90 @@ import koboldj.text.sampling.SamplerCatalog;
 
 /**
  * Loads the text model named by --model, off the configuration thread, and registers it as the
- * {@link TextGenerator} service (the "llm" capability) once it is ready. A new configuration
- * unloads the old model and loads the new one.
+ * {@link TextGenerator} service (the "llm" capability) once it is ready. A changed configuration
+ * (the admin API's reload) loads the new model while the old one serves on, then switches: new
+ * requests go to the new model, those in flight on the old one finish (for at most
+ * {@link #RETIRE_GRACE}) before it is freed. If the new model fails to load, the old one stays.
  */
-@Component(configurationPid = Pids.TEXT, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Component(configurationPid = Pids.TEXT, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = TextReloads.class)
 @Designate(ocd = TextConfiguration.class)
-public class TextModelService {
+public class TextModelService implements TextReloads {
     private static final Logger LOG = LoggerFactory.getLogger(TextModelService.class);
     /** Queue bound when --multiuser is left at 1: enough for many clients to wait their turn. */
     private static final int DEFAULT_QUEUE = 64;
+    /** How long generations on a replaced model may run on before they are cut off. */
+    static final Duration RETIRE_GRACE = Duration.ofSeconds(60);
+    private static final int REMEMBERED_OUTCOMES = 16;
 
     private final SamplerCatalog samplers;
-    private final Thread loader;
+    private final BundleContext context;
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(
+            runnable -> Thread.ofPlatform().name("koboldj-text-loader").unstarted(runnable));
+    private final SwitchingTextGenerator generator = new SwitchingTextGenerator();
+    private final List<Thread> retirements = new ArrayList<>();
+    /** Revision -> empty when applied, else why not. Guarded by itself. */
+    private final Map<Long, Optional<String>> outcomes = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Optional<String>> eldest) {
+            return size() > REMEMBERED_OUTCOMES;
+        }
+    };
+    // loader thread only
+    private TextConfiguration applied;
     private LlamaModel model;
-    private TextEngine engine;
-    private ServiceRegistration<TextGenerator> registration;
-    private boolean closed;
+    private ServiceRegistration<?> registration;
+    private volatile boolean closed;
 
     @Activate
     public TextModelService(@Reference SamplerCatalog samplers, BundleContext context, TextConfiguration configuration) {
         this.samplers = samplers;
-        if (configuration.model().isBlank()) {
-            loader = null;
-            return;
-        }
-        loader = Thread.ofPlatform().name("koboldj-text-loader").start(() -> load(context, configuration));
+        this.context = context;
+        loader.execute(() -> apply(configuration));
     }
 
-    private void load(BundleContext context, TextConfiguration configuration) {
+    @Modified
+    void modified(TextConfiguration configuration) {
+        loader.execute(() -> apply(configuration));
+    }
+
+    @Override
+    public Optional<String> await(long revision, Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (outcomes) {
+            while (!outcomes.containsKey(revision)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("the text configuration " + revision + " was not applied within "
+                            + timeout.toSeconds() + " s");
+                }
+                TimeUnit.NANOSECONDS.timedWait(outcomes, left);
+            }
+            return outcomes.get(revision);
+        }
+    }
+
+    private void apply(TextConfiguration configuration) {
+        Optional<String> outcome;
+        if (applied != null && sameEngine(applied, configuration)) {
+            outcome = Optional.empty();
+        } else if (configuration.model().isBlank()) {
+            unload();
+            outcome = Optional.empty();
+        } else {
+            outcome = load(configuration);
+        }
+        if (outcome.isEmpty()) {
+            applied = configuration;
+        }
+        synchronized (outcomes) {
+            outcomes.put(configuration.koboldj_revision(), outcome);
+            outcomes.notifyAll();
+        }
+    }
+
+    /** Loads the configured model and switches to it; the reason it failed, if it did. */
+    private Optional<String> load(TextConfiguration configuration) {
         Path file = Path.of(configuration.model());
         long started = System.nanoTime();
         LOG.info("Loading text model {}", file);
@@ -62,33 +132,74 @@ public class TextModelService {
             loaded = LlamaModel.load(file, configuration.contextsize(), new LoadProgress(file.getFileName().toString()));
         } catch (RuntimeException e) {
             LOG.error("The text model {} could not be loaded: {}", file, e.getMessage());
-            return;
+            return Optional.of("The text model " + file.getFileName() + " could not be loaded: " + e.getMessage());
         }
         EngineSettings settings = settings(configuration, loaded);
-        TextEngine started_;
+        TextEngine engine;
         try {
-            started_ = new TextEngine(loaded, settings, samplers);
+            engine = new TextEngine(loaded, settings, samplers);
         } catch (RuntimeException e) {
             LOG.error("The text engine could not start: {}", e.getMessage());
             loaded.close();
-            return;
+            return Optional.of("The text engine for " + file.getFileName() + " could not start: " + e.getMessage());
         }
-        synchronized (this) {
-            if (closed) {
-                started_.close();
-                loaded.close();
-                return;
-            }
-            model = loaded;
-            engine = started_;
-            Hashtable<String, Object> properties = new Hashtable<>();
-            properties.put(Capability.SERVICE_PROPERTY, Capability.TEXT.key());
-            properties.put("koboldj.model.name", loaded.descriptor().name());
-            registration = context.registerService(TextGenerator.class, started_, properties);
+        if (closed) {
+            engine.close();
+            loaded.close();
+            return Optional.of("The text bundle is stopping.");
         }
+        LlamaModel previousModel = model;
+        TextEngine previous = generator.switchTo(engine);
+        model = loaded;
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(Capability.SERVICE_PROPERTY, Capability.TEXT.key());
+        properties.put("koboldj.model.name", loaded.descriptor().name());
+        if (registration == null) {
+            registration = context.registerService(
+                    new String[] {TextGenerator.class.getName(), ContextSnapshots.class.getName()}, generator, properties);
+        } else {
+            registration.setProperties(properties);
+        }
+        retire(previous, previousModel);
         LOG.info("Text model {} ready in {} s: {} slots x {} tokens of context, {} threads, batch {}",
                 loaded.descriptor().name(), String.format("%.2f", (System.nanoTime() - started) / 1e9),
                 settings.slots(), settings.slotContext(), settings.threads(), settings.batchSize());
+        return Optional.empty();
+    }
+
+    private void unload() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+        LlamaModel previousModel = model;
+        model = null;
+        retire(generator.switchTo(null), previousModel);
+    }
+
+    /** Lets the replaced engine finish its generations in the background, then frees it and its model. */
+    private void retire(TextEngine engine, LlamaModel engineModel) {
+        if (engine == null) {
+            return;
+        }
+        Thread thread = Thread.ofPlatform().name("koboldj-text-retire").start(() -> {
+            engine.retire(RETIRE_GRACE, "The text model was switched while this generation ran, and it could not finish "
+                    + "in time (" + RETIRE_GRACE.toSeconds() + " s at most). Send the request again.");
+            generator.retired(engine);
+            engineModel.close();
+            LOG.info("The previous text model {} is unloaded", engineModel.descriptor().name());
+        });
+        synchronized (retirements) {
+            retirements.removeIf(t -> !t.isAlive());
+            retirements.add(thread);
+        }
+    }
+
+    /** Whether two configurations need the same engine (only the revision or logging differ). */
+    private static boolean sameEngine(TextConfiguration a, TextConfiguration b) {
+        return Objects.equals(a.model(), b.model()) && a.contextsize() == b.contextsize() && a.threads() == b.threads()
+                && a.blasthreads() == b.blasthreads() && a.batchsize() == b.batchsize() && a.parallel() == b.parallel()
+                && a.multiuser() == b.multiuser();
     }
 
     static EngineSettings settings(TextConfiguration configuration, LlamaModel model) {
@@ -106,25 +217,30 @@ public class TextModelService {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        synchronized (this) {
-            closed = true;
-        }
-        if (loader != null) {
-            loader.join();
-        }
-        synchronized (this) {
+        closed = true;
+        loader.execute(() -> {
             if (registration != null) {
                 registration.unregister();
                 registration = null;
             }
+            TextEngine engine = generator.switchTo(null);
             if (engine != null) {
                 engine.close();
-                engine = null;
             }
             if (model != null) {
                 model.close();
                 model = null;
             }
+        });
+        loader.shutdown();
+        loader.awaitTermination(2, TimeUnit.MINUTES);
+        List<Thread> pending;
+        synchronized (retirements) {
+            pending = List.copyOf(retirements);
+        }
+        for (Thread thread : pending) {
+            thread.interrupt(); // stopping: the replaced engines' generations do not get their grace
+            thread.join();
         }
     }
 }

@@ -1,8 +1,12 @@
 package koboldj.config.publish;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
@@ -12,7 +16,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import koboldj.config.ConfigurationSwitch;
 import koboldj.config.FlagException;
+import koboldj.config.KcppsFile;
 import koboldj.config.Pids;
 import koboldj.config.Settings;
 
@@ -20,13 +26,24 @@ import koboldj.config.Settings;
  * Turns the launcher's flags (framework properties) into ConfigAdmin configurations, one per
  * concern, so each bundle reads only its own PID and only the components a change concerns are
  * re-activated. Also configures FileInstall for the user's plugin folder. ConfigAdmin keeps
- * configurations in memory only ({@code felix.cm.pm=memory}): the flags of this start are the truth.
+ * configurations in memory only ({@code felix.cm.pm=memory}): the flags of this start are the truth,
+ * until the admin API switches to another file ({@link ConfigurationSwitch}).
  */
-@Component(immediate = true)
-public class ConfigurationPublisher {
+@Component(immediate = true, service = ConfigurationSwitch.class)
+public class ConfigurationPublisher implements ConfigurationSwitch {
     static final String FILEINSTALL_FACTORY_PID = "org.apache.felix.fileinstall";
+    /** The text configuration's revision property (koboldj.api.text.TextReloads.REVISION_PROPERTY). */
+    static final String REVISION_PROPERTY = "koboldj.revision";
+    /**
+     * Flags a reload never changes, as in KoboldCpp: where the server listens, the admin API
+     * itself, and what only the launcher reads at start.
+     */
+    static final List<String> KEPT_ON_RELOAD = List.of("port", "host", "admin", "adminpassword", "admindir", "config",
+            "onready", "bundles", "shell");
 
     private final ConfigurationAdmin configurationAdmin;
+    private Settings current;
+    private long revision;
 
     @Activate
     public ConfigurationPublisher(@Reference ConfigurationAdmin configurationAdmin, BundleContext context)
@@ -37,12 +54,45 @@ public class ConfigurationPublisher {
         watchPluginFolder(settings.text("bundles"));
     }
 
-    /** Publishes every flag to the PIDs it belongs to; unchanged configurations are left alone. */
-    public void publish(Settings settings) throws IOException {
+    @Override
+    public synchronized long apply(Path file) throws FlagException, IOException {
+        return publish(reloaded(current, file));
+    }
+
+    /** The settings a reload to {@code file} runs with: the file's, but {@link #KEPT_ON_RELOAD} as they are. */
+    static Settings reloaded(Settings current, Path file) throws FlagException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        Settings next = name.endsWith(".gguf") ? current.with("model", file.toAbsolutePath().toString())
+                : KcppsFile.read(file, Settings.defaults());
+        for (String kept : KEPT_ON_RELOAD) {
+            next = next.with(kept, current.get(kept));
+        }
+        return next;
+    }
+
+    @Override
+    public synchronized long unloadTextModel() throws IOException {
+        return publish(current.with("model", ""));
+    }
+
+    /**
+     * Publishes every flag to the PIDs it belongs to; unchanged configurations are left alone,
+     * except the text one, which carries a new revision each time so its outcome can be awaited.
+     *
+     * @return that revision
+     */
+    public synchronized long publish(Settings settings) throws IOException {
+        current = settings;
+        revision++;
         for (String pid : new String[] {Pids.SERVER, Pids.TEXT, Pids.EMBEDDINGS, Pids.IMAGE, Pids.TRANSCRIBE,
                 Pids.TTS, Pids.WEBSEARCH, Pids.STORAGE, Pids.ADMIN}) {
-            update(pid, settings.forPid(pid));
+            Map<String, Object> properties = new LinkedHashMap<>(settings.forPid(pid));
+            if (pid.equals(Pids.TEXT)) {
+                properties.put(REVISION_PROPERTY, revision);
+            }
+            update(pid, properties);
         }
+        return revision;
     }
 
     private void watchPluginFolder(String folder) throws IOException {

@@ -27,9 +27,9 @@ import koboldj.server.errors.ErrorResponses;
 
 /**
  * With --password, every API route needs {@code Authorization: Bearer <password>}; /api/admin
- * routes need the admin password when one is set. Left open, as in KoboldCpp, are the CORS
- * preflight, the few discovery routes a client reads to learn that it needs a key at all, and the
- * preloaded story.
+ * routes and /api/extra/shutdown need the admin password when one is set. Left open, as in
+ * KoboldCpp, are the CORS preflight, the few discovery routes a client reads to learn that it
+ * needs a key at all, and the preloaded story.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = Pids.SERVER,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -63,7 +63,8 @@ public class ApiKeyFilter implements ContainerRequestFilter {
             return;
         }
         String path = "/" + request.getUriInfo().getPath(false).replaceFirst("^/", "").replaceFirst("/$", "");
-        boolean admin = path.startsWith("/api/admin/");
+        // shutdown ends the server: it needs the admin key as the admin routes do
+        boolean admin = path.startsWith("/api/admin/") || path.equals("/api/extra/shutdown");
         byte[] needed = admin && adminPassword.length > 0 ? adminPassword : password;
         if (needed.length == 0 || (!admin && HttpMethod.GET.equals(request.getMethod())
                 && (DISCOVERY.contains(path) || PUBLIC.contains(path)))) {

@@ -1,0 +1,51 @@
+package koboldj.config.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import koboldj.config.CommandLine;
+import koboldj.config.Settings;
+
+class ConfigurationPublisherTest {
+    @TempDir
+    Path folder;
+
+    @Test
+    void aReloadTakesTheFilesFlagsButKeepsWhereAndHowTheServerRuns() throws Exception {
+        Path model = Files.writeString(folder.resolve("m.gguf"), "x");
+        Path other = Files.writeString(folder.resolve("other.gguf"), "x");
+        Path file = Files.writeString(folder.resolve("next.kcpps"), """
+                {"model_param": "other.gguf", "contextsize": 1024, "port": 7000, "host": "0.0.0.0",
+                 "admin": false, "adminpassword": "changed", "password": "api", "threads": 3}""");
+        Settings current = CommandLine.parse(List.of("--model", model.toString(), "--port", "5005", "--admin",
+                "--admindir", folder.toString(), "--adminpassword", "key", "--contextsize", "4096"), folder).settings();
+
+        Settings next = ConfigurationPublisher.reloaded(current, file);
+        assertEquals(other.toString(), next.text("model"));
+        assertEquals(1024, next.integer("contextsize"));
+        assertEquals(3, next.integer("threads"));
+        assertEquals("api", next.text("password"));
+        assertEquals(5005, next.integer("port"));
+        assertEquals("127.0.0.1", next.text("host"));
+        assertEquals(true, next.enabled("admin"));
+        assertEquals("key", next.text("adminpassword"));
+        assertEquals(folder.toString(), next.text("admindir"));
+    }
+
+    @Test
+    void aModelFileKeepsTheFlagsInForce() throws Exception {
+        Path model = Files.writeString(folder.resolve("m.gguf"), "x");
+        Path other = Files.writeString(folder.resolve("other.gguf"), "x");
+        Settings current = CommandLine.parse(List.of("--model", model.toString(), "--contextsize", "4096"), folder).settings();
+
+        Settings next = ConfigurationPublisher.reloaded(current, other);
+        assertEquals(other.toString(), next.text("model"));
+        assertEquals(4096, next.integer("contextsize"));
+    }
+}

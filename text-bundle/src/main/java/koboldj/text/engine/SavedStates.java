@@ -1,0 +1,99 @@
+package koboldj.text.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import koboldj.api.error.ApiException;
+import koboldj.api.text.ContextSnapshots;
+import koboldj.api.text.ContextSnapshots.Size;
+import koboldj.text.llama.Llama;
+
+/**
+ * KoboldCpp's save states over the slots of continuous batching: "the context" is the slot used
+ * last. A state is that slot's tokens with its sequence's KV cells (llama.cpp per-sequence state);
+ * loading one into an idle slot makes it the slot a prompt starting with those tokens reuses.
+ * Engine thread only.
+ */
+final class SavedStates {
+    private record Saved(int[] tokens, byte[] kv) {
+    }
+
+    private final Llama llama;
+    private final MemorySegment context;
+    private final Slot[] slots;
+    private final LongSupplier clock;
+    private final Saved[] saved = new Saved[ContextSnapshots.SLOTS];
+
+    SavedStates(Llama llama, MemorySegment context, Slot[] slots, LongSupplier clock) {
+        this.llama = llama;
+        this.context = context;
+        this.slots = slots;
+        this.clock = clock;
+    }
+
+    ContextSnapshots.Report check() {
+        List<Size> sizes = new ArrayList<>();
+        for (Saved state : saved) {
+            sizes.add(state == null ? Size.EMPTY : new Size(state.tokens.length, state.kv.length));
+        }
+        Slot current = lastUsed();
+        Size now = current == null ? Size.EMPTY
+                : new Size(current.cache.size(), llama.sequenceStateSize(context, current.sequence));
+        return new ContextSnapshots.Report(List.copyOf(sizes), now);
+    }
+
+    Size save(int index) {
+        Slot current = lastUsed();
+        if (current == null) {
+            return Size.EMPTY;
+        }
+        Saved state = new Saved(current.cache.toArray(), llama.saveSequence(context, current.sequence));
+        saved[index] = state;
+        return new Size(state.tokens.length, state.kv.length);
+    }
+
+    int load(int index) {
+        Saved state = saved[index];
+        if (state == null) {
+            return -1;
+        }
+        Slot target = null;
+        for (Slot slot : slots) {
+            if (slot.idle() && (target == null || slot.lastUsed > target.lastUsed)) {
+                target = slot;
+            }
+        }
+        if (target == null) {
+            throw ApiException.busy();
+        }
+        llama.removeTokens(context, target.sequence, 0, -1);
+        target.cache.truncate(0);
+        if (!llama.restoreSequence(context, target.sequence, state.kv)) {
+            llama.removeTokens(context, target.sequence, 0, -1);
+            return -1;
+        }
+        for (int token : state.tokens) {
+            target.cache.add(token);
+        }
+        target.lastUsed = clock.getAsLong();
+        return state.tokens.length;
+    }
+
+    void clear() {
+        Arrays.fill(saved, null);
+    }
+
+    /** The slot that ran last and holds tokens, or null. */
+    private Slot lastUsed() {
+        Slot found = null;
+        for (Slot slot : slots) {
+            if (slot.cache.size() > 0 && (found == null || slot.lastUsed > found.lastUsed)) {
+                found = slot;
+            }
+        }
+        return found;
+    }
+}
