@@ -137,6 +137,39 @@ class OpenAiCompletionsE2EIT {
     }
 
     @Test
+    void promptLogprobsScoreEveryPromptTokenAsGenerationWould() throws Exception {
+        // greedy "Once upon a time" continues with ",": scored as part of a prompt, that comma must
+        // get the logprob the generation reported for it
+        ObjectNode generate = request(1);
+        generate.put("temperature", 0);
+        generate.put("logprobs", 1);
+        JsonNode generated = json(server.post("/v1/completions", generate.toString())).path("choices").get(0);
+        assertEquals(",", generated.path("text").asText());
+        double commaLogprob = generated.path("logprobs").path("token_logprobs").get(0).asDouble();
+
+        JsonNode tokens = json(server.post("/v1/tokenize", "{\"prompt\":\"Once upon a time,\"}")).path("tokens");
+        ObjectNode scored = request(1);
+        scored.put("prompt", "Once upon a time,");
+        scored.put("prompt_logprobs", 2);
+        JsonNode choice = json(server.post("/v1/completions", scored.toString())).path("choices").get(0);
+        JsonNode promptLogprobs = choice.path("prompt_logprobs");
+        assertEquals(tokens.size(), promptLogprobs.size(), choice.toString());
+        assertTrue(promptLogprobs.get(0).isNull(), "nothing comes before the first token");
+        for (int i = 1; i < tokens.size(); i++) {
+            JsonNode own = promptLogprobs.get(i).path(tokens.get(i).asText());
+            assertTrue(own.path("logprob").asDouble() <= 0, "token " + i + ": " + promptLogprobs.get(i));
+            assertTrue(promptLogprobs.get(i).size() >= 2, "the alternatives come along");
+        }
+        JsonNode comma = promptLogprobs.get(tokens.size() - 1).path(tokens.get(tokens.size() - 1).asText());
+        assertEquals(commaLogprob, comma.path("logprob").asDouble(), 1e-3);
+        assertEquals(1, comma.path("rank").asInt(), "greedy picked it, so it ranks first");
+
+        error(server.post("/v1/completions", "{\"prompt\":\"Hi\",\"prompt_logprobs\":21}"), 400);
+        assertEquals("prompt_logprobs", error(server.post("/v1/completions", "{\"prompt\":\"Hi\",\"prompt_logprobs\":\"x\"}"), 400)
+                .path("error").path("param").asText());
+    }
+
+    @Test
     void tokenizeCountsWhatUsageCounts() throws Exception {
         JsonNode tokens = json(server.post("/v1/tokenize", "{\"prompt\":\"Once upon a time\"}"));
         JsonNode completion = json(server.post("/v1/completions", request(4).toString()));

@@ -15,11 +15,18 @@ import java.util.List;
  *                         raw distribution (the values {@code logprobs} reports); ranks choices.
  *                         Computed for the choices of {@link TextGenerator#submitChoices} and when
  *                         logprobs were asked for; NaN otherwise
+ * @param promptLogprobs   for each prompt token after the first, its log-probability given the
+ *                         tokens before it, with the most likely alternatives there; empty unless
+ *                         the request's sampling parameters ask for {@code prompt_logprobs}
  */
 public record GenerationResult(String text, FinishReason reason, int promptTokens, int completionTokens,
-        long seed, List<TokenLogprob> logprobs, double cumulativeLogprob) {
+        long seed, List<TokenLogprob> logprobs, double cumulativeLogprob, List<TokenLogprob> promptLogprobs) {
+
+    /** The request parameter that asks for {@link #promptLogprobs()}: how many alternatives (0 to 20). */
+    public static final String PROMPT_LOGPROBS = "prompt_logprobs";
 
     public GenerationResult {
         logprobs = List.copyOf(logprobs);
+        promptLogprobs = List.copyOf(promptLogprobs);
     }
 }

@@ -102,7 +102,7 @@ public class SamplingBenchmark {
             }
             default -> throw new IllegalArgumentException(chain);
         }
-        return new SamplerSettings(SamplerOrder.of(null, parameters, "sampler_order"), parameters);
+        return new SamplerSettings(SamplerOrder.kobold(null, parameters), parameters);
     }
 
     private static SamplerCatalog catalog() {

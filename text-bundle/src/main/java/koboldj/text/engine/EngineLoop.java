@@ -154,12 +154,15 @@ final class EngineLoop implements Runnable {
             }
             Slot slot = bestSlotFor(task);
             shiftContext(slot, task);
-            int reuse = slot.cache.commonPrefix(task.prompt);
+            // prompt logprobs need the logits of every prompt token: nothing cached can be reused
+            int reuse = task.wantsPromptLogprobs() ? 0 : slot.cache.commonPrefix(task.prompt);
             if (reuse == task.prompt.length) {
                 reuse--; // the last prompt token is decoded again for its logits
             }
             removeFrom(slot, reuse);
-            reuse = Math.max(reuse, copyPrefix(slot, task));
+            if (!task.wantsPromptLogprobs()) {
+                reuse = Math.max(reuse, copyPrefix(slot, task));
+            }
             slot.task = task;
             slot.promptNext = reuse;
             slot.sampled = -1;
@@ -264,6 +267,7 @@ final class EngineLoop implements Runnable {
         batch.clear();
         for (Slot slot : slots) {
             slot.output = -1;
+            slot.chunkLength = 0;
             if (slot.idle()) {
                 continue;
             }
@@ -283,10 +287,14 @@ final class EngineLoop implements Runnable {
             }
             int[] prompt = slot.task.prompt;
             int count = Math.min(prompt.length - slot.promptNext, batch.capacity() - batch.size());
+            boolean everyToken = slot.task.wantsPromptLogprobs();
+            slot.chunkStart = slot.promptNext;
+            slot.chunkOutput = batch.size();
+            slot.chunkLength = everyToken ? count : 0;
             for (int i = 0; i < count; i++) {
                 int token = prompt[slot.promptNext++];
                 boolean last = slot.promptNext == prompt.length;
-                int index = batch.add(token, slot.cache.size(), slot.sequence, last);
+                int index = batch.add(token, slot.cache.size(), slot.sequence, last || everyToken);
                 slot.cache.add(token);
                 if (last) {
                     slot.output = index;
@@ -304,6 +312,11 @@ final class EngineLoop implements Runnable {
             return;
         }
         statistics.decoded(batch.size(), System.nanoTime() - started);
+        for (Slot slot : slots) {
+            if (slot.chunkLength > 0) {
+                scorePromptChunk(slot);
+            }
+        }
         int sampled = 0;
         for (Slot slot : slots) {
             if (slot.output >= 0) {
@@ -312,6 +325,21 @@ final class EngineLoop implements Runnable {
             }
         }
         statistics.stepped(System.nanoTime() - stepStarted, sampled);
+    }
+
+    /** Records how likely each prompt token of this step's chunk was, given the tokens before it. */
+    private void scorePromptChunk(Slot slot) {
+        GenerationTask task = slot.task;
+        for (int k = 0; k < slot.chunkLength; k++) {
+            int next = slot.chunkStart + k + 1;
+            if (next >= task.prompt.length) {
+                break; // the last prompt token's logits are for the first generated token
+            }
+            MemorySegment row = llama.logits(context, slot.chunkOutput + k, logits.length);
+            MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+            task.promptLogprobs.add(TokenLogprobs.of(logits).describe(task.prompt[next], task.promptAlternatives, model));
+        }
+        slot.chunkLength = 0;
     }
 
     /**

@@ -52,6 +52,10 @@ final class GenerationTask implements Generation {
 
     /** Per-token logprobs, when the request asked for them. */
     final List<TokenLogprob> logprobs = new ArrayList<>();
+    /** How many alternatives each prompt token's logprob comes with; -1 when prompt logprobs are not wanted. */
+    final int promptAlternatives;
+    /** Logprobs of the prompt tokens after the first, in order, when wanted. */
+    final List<TokenLogprob> promptLogprobs = new ArrayList<>();
     int generated;
     /** Log-probability of each generated token, for {@link GenerationResult#cumulativeLogprob()}; null if unscored. */
     final double[] tokenLogprobs;
@@ -76,8 +80,14 @@ final class GenerationTask implements Generation {
         this.assembler = new TextAssembler(request.stopSequences(), request.trimStop(), phrases);
         this.bans = new PhraseBans(phrases);
         this.leader = leader;
+        this.promptAlternatives = request.sampling().integer(GenerationResult.PROMPT_LOGPROBS, -1);
         // the log-softmax over the vocabulary costs a pass per token: only when logprobs or ranking need it
         this.tokenLogprobs = scored || request.logprobs() > 0 ? new double[maxLength] : null;
+    }
+
+    /** Whether every prompt token's logits are wanted, which rules out reusing cached prompt tokens. */
+    boolean wantsPromptLogprobs() {
+        return promptAlternatives >= 0;
     }
 
     /** Whether each token's log-probability is recorded. */
@@ -152,7 +162,8 @@ final class GenerationTask implements Generation {
                 cumulative += tokenLogprobs[i];
             }
         }
-        result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs, cumulative));
+        result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs, cumulative,
+                promptLogprobs));
     }
 
     private void releaseGrammar() {

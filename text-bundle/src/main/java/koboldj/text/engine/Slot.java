@@ -11,6 +11,10 @@ final class Slot {
     GenerationTask task;
     /** Index into task.prompt of the next prompt token to feed; == prompt.length once all are in. */
     int promptNext;
+    /** This step's prompt chunk, for prompt logprobs: its first prompt index, first batch index and length. */
+    int chunkStart;
+    int chunkOutput;
+    int chunkLength;
     /** The token sampled last, not yet fed to the model; -1 if none. */
     int sampled = -1;
     /** Output index of this slot's logits in the current batch; -1 if it has none this step. */

@@ -7,40 +7,75 @@ import java.util.Map;
 import koboldj.api.error.ApiException;
 
 /**
- * The order samplers run in for a request, on either API: KoboldCpp's sampler_order numbers, or
- * sampler names (Aphrodite's sampler_priority, and how plugins are asked for), mixed freely.
+ * The order samplers run in for a request, on either API: KoboldCpp's sampler_order numbers or
+ * Aphrodite's sampler_priority numbers (each dialect numbers the samplers its own way), and
+ * sampler names (Aphrodite's enum names, and how plugins are asked for), mixed freely.
  */
 public final class SamplerOrder {
     /** KoboldCpp's sampler_order numbers, by position: what each number names. */
-    private static final List<List<String>> NUMBERED = List.of(
+    private static final List<List<String>> KOBOLD = List.of(
             List.of("top_k"), List.of("top_a"), List.of("tfs"), List.of("typical"),
             List.of("top_p", "min_p"), List.of("smoothing", "temperature"), List.of("rep_pen", "presence_frequency_penalty"));
+    /** Aphrodite's SamplerID numbers, by position (0 top_p_top_k to 13 xtc). */
+    private static final List<List<String>> APHRODITE = List.of(
+            List.of("top_k", "top_p"), List.of("top_a"), List.of("min_p"), List.of("tfs"), List.of("typical"),
+            List.of("temperature"), List.of("rep_pen", "presence_frequency_penalty"), List.of("dry"),
+            List.of("no_repeat_ngram_size"), List.of("nsigma"), List.of("epsilon_eta"), List.of("epsilon_eta"),
+            List.of("smoothing"), List.of("xtc"));
+    /** Aphrodite's SamplerID names, in the same positions. */
+    private static final List<String> APHRODITE_NAMES = List.of("top_p_top_k", "top_a", "min_p", "tfs", "typical_p",
+            "temperature", "penalties", "dry", "no_repeat_ngram", "top_nsigma", "eta_cutoff", "epsilon_cutoff",
+            "quadratic", "xtc");
     /** KoboldCpp's default: rep-pen, top-k, top-a, typical, top-p, tfs, temperature. */
     public static final List<Object> DEFAULT = List.of(6, 0, 1, 3, 4, 2, 5);
+    /** Applied before the sampler order unless the order names them, as KoboldCpp does. */
+    private static final List<String> FIRST = List.of("dry", "no_repeat_ngram_size", "nsigma", "epsilon_eta");
     /** Samplers that cut the candidates down; Mirostat does that itself and replaces them. */
     private static final List<String> TRUNCATING = List.of("top_k", "top_a", "tfs", "typical", "top_p", "min_p");
 
     private SamplerOrder() {
     }
 
+    /** KoboldCpp's sampler_order (null for its default); samplers it leaves out do not run, as there. */
+    public static List<String> kobold(List<Object> requested, Map<String, Object> parameters) {
+        return of(requested == null ? DEFAULT : requested, parameters, "sampler_order", KOBOLD);
+    }
+
     /**
-     * @param requested the request's order, or null for the default
-     * @param field     the request field it came from, for error messages
+     * Aphrodite's sampler_priority (null for KoboldCpp's default order); samplers it leaves out run
+     * after those it names, so that a partial priority list switches nothing off.
      */
-    public static List<String> of(List<Object> requested, Map<String, Object> parameters, String field) {
-        // bias and bans first, XTC last, as KoboldCpp applies them around its sampler order
-        List<String> order = new ArrayList<>(List.of("token_bans", "logit_bias", "dry", "no_repeat_ngram_size", "nsigma", "epsilon_eta"));
-        for (Object entry : requested == null ? DEFAULT : requested) {
-            for (String name : names(entry, field)) {
-                if (!order.contains(name)) {
-                    order.add(name);
+    public static List<String> aphrodite(List<Object> requested, Map<String, Object> parameters) {
+        if (requested == null) {
+            return kobold(null, parameters);
+        }
+        List<Object> complete = new ArrayList<>(requested);
+        for (Object entry : DEFAULT) {
+            complete.addAll(KOBOLD.get((Integer) entry));
+        }
+        return of(complete, parameters, "sampler_priority", APHRODITE);
+    }
+
+    private static List<String> of(List<Object> requested, Map<String, Object> parameters, String field,
+            List<List<String>> numbered) {
+        List<String> named = new ArrayList<>();
+        for (Object entry : requested) {
+            for (String name : names(entry, field, numbered)) {
+                if (!named.contains(name)) {
+                    named.add(name);
                 }
             }
         }
+        // bias and bans first, XTC last, as KoboldCpp applies them around its sampler order
+        List<String> order = new ArrayList<>(List.of("token_bans", "logit_bias"));
+        FIRST.stream().filter(name -> !named.contains(name)).forEach(order::add);
+        order.addAll(named);
         if (Boolean.TRUE.equals(parameters.get("temperature_last")) && order.remove("temperature")) {
             order.add("temperature"); // Aphrodite's temperature_last: after every truncation
         }
-        order.add("xtc");
+        if (!order.contains("xtc")) {
+            order.add("xtc");
+        }
         if (parameters.get("mirostat") instanceof Integer mode && mode > 0) {
             order.removeAll(TRUNCATING);
             order.remove("xtc");
@@ -52,14 +87,15 @@ public final class SamplerOrder {
         return order;
     }
 
-    private static List<String> names(Object entry, String field) {
-        if (entry instanceof Integer number && number >= 0 && number < NUMBERED.size()) {
-            return NUMBERED.get(number);
+    private static List<String> names(Object entry, String field, List<List<String>> numbered) {
+        if (entry instanceof Integer number && number >= 0 && number < numbered.size()) {
+            return numbered.get(number);
         }
         if (entry instanceof String name && !name.isBlank()) {
-            return List.of(name);
+            int aphrodite = numbered == APHRODITE ? APHRODITE_NAMES.indexOf(name.toLowerCase(java.util.Locale.ROOT)) : -1;
+            return aphrodite >= 0 ? APHRODITE.get(aphrodite) : List.of(name);
         }
-        throw ApiException.badRequest(field, "'" + field + "' holds KoboldCpp's sampler numbers (0 to "
-                + (NUMBERED.size() - 1) + ") or sampler names, not " + entry + ".");
+        throw ApiException.badRequest(field, "'" + field + "' holds sampler numbers (0 to " + (numbered.size() - 1)
+                + ") or sampler names, not " + entry + ".");
     }
 }

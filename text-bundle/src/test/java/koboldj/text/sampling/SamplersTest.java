@@ -135,12 +135,22 @@ class SamplersTest {
     }
 
     @Test
+    void aphroditesSamplerPriorityUsesItsOwnNumbersAndNamesAndRunsTheRestAfter() {
+        List<String> expected = List.of("token_bans", "logit_bias", "no_repeat_ngram_size", "nsigma", "epsilon_eta",
+                "dry", "temperature", "top_k", "top_p", "rep_pen", "presence_frequency_penalty", "top_a", "typical",
+                "min_p", "tfs", "smoothing", "xtc", "skew");
+        assertEquals(expected, koboldj.text.http.SamplerOrder.aphrodite(List.of(7, 5, 0), Map.of()));
+        assertEquals(expected, koboldj.text.http.SamplerOrder.aphrodite(List.of("DRY", "Temperature", "top_p_top_k"), Map.of()));
+        assertThrows(ApiException.class, () -> koboldj.text.http.SamplerOrder.aphrodite(List.of(14), Map.of()));
+    }
+
+    @Test
     void temperatureLastMovesTemperatureAfterTheTruncatingSamplers() {
         List<Object> temperatureFirst = List.of(5, 0, 2);
         assertEquals(List.of("smoothing", "temperature", "top_k", "tfs", "xtc", "skew"),
-                koboldj.text.http.SamplerOrder.of(temperatureFirst, Map.of(), "sampler_order").subList(6, 12));
+                koboldj.text.http.SamplerOrder.kobold(temperatureFirst, Map.of()).subList(6, 12));
         assertEquals(List.of("smoothing", "top_k", "tfs", "temperature", "xtc", "skew"),
-                koboldj.text.http.SamplerOrder.of(temperatureFirst, Map.of("temperature_last", true), "sampler_order").subList(6, 12));
+                koboldj.text.http.SamplerOrder.kobold(temperatureFirst, Map.of("temperature_last", true)).subList(6, 12));
     }
 
     @Test

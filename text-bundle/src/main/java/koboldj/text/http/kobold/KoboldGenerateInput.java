@@ -33,6 +33,9 @@ public class KoboldGenerateInput {
     public Boolean bypassEos;
     @JsonProperty("ban_eos_token")
     public Boolean banEosToken;
+    /** KoboldAI's older name for banning the end-of-stream token; KoboldCpp treats it so. */
+    @JsonProperty("use_default_badwordsids")
+    public Boolean useDefaultBadwordsids;
     @JsonProperty("render_special")
     public Boolean renderSpecial;
     public Boolean quiet;

@@ -43,7 +43,8 @@ final class KoboldRequests {
         }
         GrammarFields grammar = GrammarFields.of(in.extra);
         return new GenerationRequest(in.prompt, in.memory, maxLength, Math.min(maxContext, contextLimit), stops,
-                in.trimStop == null || in.trimStop, Boolean.TRUE.equals(in.banEosToken), Boolean.TRUE.equals(in.bypassEos),
+                in.trimStop == null || in.trimStop,
+                Boolean.TRUE.equals(in.banEosToken) || Boolean.TRUE.equals(in.useDefaultBadwordsids), Boolean.TRUE.equals(in.bypassEos),
                 Boolean.TRUE.equals(in.renderSpecial), in.samplerSeed == null ? -1 : in.samplerSeed, in.genkey, logprobs(in.logprobs),
                 sampling(in), grammar.grammar(), grammar.retainState());
     }
@@ -75,7 +76,7 @@ final class KoboldRequests {
         put(parameters, "rep_pen", in.repPen, 1.0);
         put(parameters, "rep_pen_range", in.repPenRange, 320);
         put(parameters, "rep_pen_slope", in.repPenSlope, 1.0);
-        return new SamplerSettings(SamplerOrder.of(in.samplerOrder, parameters, "sampler_order"), parameters);
+        return new SamplerSettings(SamplerOrder.kobold(in.samplerOrder, parameters), parameters);
     }
 
     private static void put(Map<String, Object> parameters, String name, Object value, Object fallback) {

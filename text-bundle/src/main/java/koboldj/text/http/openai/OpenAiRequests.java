@@ -7,6 +7,7 @@ import java.util.Map;
 import koboldj.api.error.ApiException;
 import koboldj.api.sampler.SamplerSettings;
 import koboldj.api.text.GenerationRequest;
+import koboldj.api.text.GenerationResult;
 import koboldj.text.http.GrammarFields;
 import koboldj.text.http.SamplerOrder;
 
@@ -104,12 +105,28 @@ final class OpenAiRequests {
         if (in.repetitionPenalty != null) {
             parameters.put("rep_pen", in.repetitionPenalty);
         }
+        Object promptLogprobs = parameters.get(GenerationResult.PROMPT_LOGPROBS);
+        if (promptLogprobs != null && !(promptLogprobs instanceof Integer count && count >= 0 && count <= 20)) {
+            throw ApiException.badRequest(GenerationResult.PROMPT_LOGPROBS, "'prompt_logprobs' must be a whole number from 0 to 20.");
+        }
         // Aphrodite's names for samplers KoboldCpp names otherwise
         ALIASES.forEach((aphrodite, kobold) -> {
             if (parameters.containsKey(aphrodite)) {
                 parameters.put(kobold, parameters.get(aphrodite));
             }
         });
-        return new SamplerSettings(SamplerOrder.of(in.samplerPriority, parameters, "sampler_priority"), parameters);
+        return new SamplerSettings(samplerOrder(in, parameters), parameters);
+    }
+
+    /** Aphrodite's sampler_priority, or KoboldCpp's sampler_order, which KoboldCpp's /v1 routes also take. */
+    @SuppressWarnings("unchecked")
+    private static List<String> samplerOrder(CompletionInput in, Map<String, Object> parameters) {
+        if (in.samplerPriority == null && parameters.get("sampler_order") != null) {
+            if (!(parameters.get("sampler_order") instanceof List<?> order)) {
+                throw ApiException.badRequest("sampler_order", "'sampler_order' must be a list of sampler numbers or names.");
+            }
+            return SamplerOrder.kobold((List<Object>) order, parameters);
+        }
+        return SamplerOrder.aphrodite(in.samplerPriority, parameters);
     }
 }

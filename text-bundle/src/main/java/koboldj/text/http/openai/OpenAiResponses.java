@@ -22,7 +22,45 @@ final class OpenAiResponses {
         return whole(id, model, "text_completion", results, (choice, result) -> {
             choice.put("text", result.text());
             choice.put("logprobs", result.logprobs().isEmpty() ? null : logprobs(result.logprobs()));
+            if (!result.promptLogprobs().isEmpty()) {
+                choice.put("prompt_logprobs", promptLogprobs(result.promptLogprobs()));
+            }
         });
+    }
+
+    /**
+     * vLLM's and Aphrodite's prompt_logprobs: null for the first prompt token, then for each token a
+     * map from token id to its logprob, rank (where it is among the alternatives) and text, holding
+     * the prompt's own token and the most likely alternatives.
+     */
+    static List<Object> promptLogprobs(List<TokenLogprob> tokens) {
+        List<Object> entries = new ArrayList<>(tokens.size() + 1);
+        entries.add(null);
+        for (TokenLogprob token : tokens) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            int rank = 0;
+            for (int i = 0; i < token.top().size(); i++) {
+                if (token.top().get(i).token() == token.token()) {
+                    rank = i + 1;
+                }
+            }
+            entry.put(String.valueOf(token.token()), alternative(token, rank));
+            for (int i = 0; i < token.top().size(); i++) {
+                entry.putIfAbsent(String.valueOf(token.top().get(i).token()), alternative(token.top().get(i), i + 1));
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    private static Map<String, Object> alternative(TokenLogprob token, int rank) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("logprob", token.logprob());
+        if (rank > 0) {
+            value.put("rank", rank);
+        }
+        value.put("decoded_token", token.text());
+        return value;
     }
 
     static Map<String, Object> chat(String id, String model, List<GenerationResult> results) {
