@@ -6,9 +6,13 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 import koboldj.api.text.TextGenerator;
+import koboldj.api.text.Tokenizer;
 import koboldj.config.Pids;
 
-/** The chat template in force: from --chatcompletionsadapter and the loaded model's own template. */
+/**
+ * The chat format in force: the template --chatcompletionsadapter names, or else (AutoGuess) the
+ * model's own Jinja template, falling back to the named template its markers suggest.
+ */
 @Component(service = ChatTemplateChoice.class, configurationPid = Pids.TEXT)
 public class ChatTemplateChoice {
 
@@ -18,7 +22,7 @@ public class ChatTemplateChoice {
     }
 
     private final TextGenerator text;
-    private volatile ChatTemplate template;
+    private volatile ChatFormat format;
 
     @Activate
     public ChatTemplateChoice(@Reference TextGenerator text, Configuration configuration) {
@@ -28,11 +32,23 @@ public class ChatTemplateChoice {
 
     @Modified
     void configure(Configuration configuration) {
-        template = ChatTemplates.choose(configuration.chatcompletionsadapter(),
-                text.model().metadata().get("tokenizer.chat_template"));
+        String adapter = configuration.chatcompletionsadapter();
+        String modelTemplate = text.model().metadata().get("tokenizer.chat_template");
+        ChatTemplate named = ChatTemplates.choose(adapter, modelTemplate);
+        if (ChatTemplates.isAutoGuess(adapter) && modelTemplate != null && !modelTemplate.isBlank()) {
+            Tokenizer tokens = text.tokenizer();
+            format = ModelChatTemplate.orFallback(modelTemplate, tokenText(tokens, tokens.bos()), tokenText(tokens, tokens.eos()),
+                    tokens.tokenize("", true, false).length > 0, named);
+        } else {
+            format = named;
+        }
     }
 
-    ChatTemplate template() {
-        return template;
+    private static String tokenText(Tokenizer tokens, int token) {
+        return token < 0 ? "" : tokens.detokenize(new int[] {token}, true);
+    }
+
+    ChatFormat format() {
+        return format;
     }
 }
