@@ -1,5 +1,7 @@
 package koboldj.text.http.openai;
 
+import java.util.Optional;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -10,8 +12,9 @@ import koboldj.api.text.Tokenizer;
 import koboldj.config.Pids;
 
 /**
- * The chat format in force: the template --chatcompletionsadapter names, or else (AutoGuess) the
- * model's own Jinja template, falling back to the named template its markers suggest.
+ * The chat format in force: what --chatcompletionsadapter names (a named template, a KoboldCpp
+ * adapter JSON file or a .jinja template file), or else (AutoGuess) the model's own Jinja template;
+ * a Jinja template that cannot be rendered falls back to the named template its markers suggest.
  */
 @Component(service = ChatTemplateChoice.class, configurationPid = Pids.TEXT)
 public class ChatTemplateChoice {
@@ -34,14 +37,20 @@ public class ChatTemplateChoice {
     void configure(Configuration configuration) {
         String adapter = configuration.chatcompletionsadapter();
         String modelTemplate = text.model().metadata().get("tokenizer.chat_template");
-        ChatTemplate named = ChatTemplates.choose(adapter, modelTemplate);
-        if (ChatTemplates.isAutoGuess(adapter) && modelTemplate != null && !modelTemplate.isBlank()) {
-            Tokenizer tokens = text.tokenizer();
-            format = ModelChatTemplate.orFallback(modelTemplate, tokenText(tokens, tokens.bos()), tokenText(tokens, tokens.eos()),
-                    tokens.tokenize("", true, false).length > 0, named);
+        Optional<String> file = ChatTemplates.jinjaFile(adapter);
+        if (file.isPresent()) {
+            format = jinja("the chat template file " + adapter, file.get());
+        } else if (ChatTemplates.isAutoGuess(adapter) && modelTemplate != null && !modelTemplate.isBlank()) {
+            format = jinja("the model's own chat template", modelTemplate);
         } else {
-            format = named;
+            format = ChatTemplates.choose(adapter, modelTemplate);
         }
+    }
+
+    private ChatFormat jinja(String origin, String source) {
+        Tokenizer tokens = text.tokenizer();
+        return JinjaChatFormat.orFallback(origin, source, tokenText(tokens, tokens.bos()), tokenText(tokens, tokens.eos()),
+                tokens.tokenize("", true, false).length > 0, ChatTemplates.guess(source));
     }
 
     private static String tokenText(Tokenizer tokens, int token) {

@@ -61,6 +61,18 @@ final class ChatTemplates {
         return guess(modelTemplate);
     }
 
+    /** The text of a Jinja chat template file (*.jinja) named by --chatcompletionsadapter, if it names one. */
+    static Optional<String> jinjaFile(String adapter) {
+        if (adapter == null || !adapter.toLowerCase(Locale.ROOT).endsWith(".jinja")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(Path.of(adapter)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the chat template " + adapter + ": " + e.getMessage());
+        }
+    }
+
     /** Whether --chatcompletionsadapter leaves the choice to the model (AutoGuess, or not given). */
     static boolean isAutoGuess(String adapter) {
         return adapter == null || adapter.isBlank() || adapter.equalsIgnoreCase("AutoGuess");

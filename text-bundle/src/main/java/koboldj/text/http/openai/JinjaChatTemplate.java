@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import com.hubspot.jinjava.Jinjava;
@@ -26,7 +27,7 @@ import com.hubspot.jinjava.objects.date.StrftimeFormatter;
 final class JinjaChatTemplate {
     /** A prompt longer than this is a runaway template, not a conversation. */
     private static final long MAX_OUTPUT_CHARS = 16L << 20;
-    private static final Jinjava JINJA = jinja();
+    private static final Jinjava JINJA = withOwnClassLoader(JinjaChatTemplate::jinja);
     /**
      * Python's string methods and reversing slice, which templates call and jinjava (calling Java
      * methods) lacks, as the Java methods and filter that do the same.
@@ -78,7 +79,7 @@ final class JinjaChatTemplate {
         bindings.put("eos_token", eosToken);
         RenderResult result;
         try {
-            result = JINJA.renderForResult(source, bindings);
+            result = withOwnClassLoader(() -> JINJA.renderForResult(source, bindings));
         } catch (RuntimeException e) {
             throw refusedOr(e, e.toString());
         }
@@ -88,6 +89,21 @@ final class JinjaChatTemplate {
             throw refusedOr(error.getException(), error.getMessage() + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : ""));
         }
         return result.getOutput();
+    }
+
+    /**
+     * Runs {@code action} with this bundle's class loader as the context class loader: jinjava's
+     * expression engine loads its own classes through it, and under OSGi it is not the bundle's.
+     */
+    private static <T> T withOwnClassLoader(Supplier<T> action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(JinjaChatTemplate.class.getClassLoader());
+        try {
+            return action.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     private static Map<String, Object> asMap(ChatFormat.Message message) {

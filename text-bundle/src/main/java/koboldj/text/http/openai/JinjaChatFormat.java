@@ -8,14 +8,16 @@ import org.slf4j.LoggerFactory;
 import koboldj.api.error.ApiException;
 
 /**
- * The model's own chat template (GGUF tokenizer.chat_template), rendered with Jinja. A template the
- * engine cannot render falls back to the named template AutoGuess picks, and the log says why; a
- * template that refuses a conversation (raise_exception) is the client's 400.
+ * A Jinja chat template in force: the model's own (GGUF tokenizer.chat_template) or a .jinja file
+ * given as --chatcompletionsadapter. A template the engine cannot render falls back to the named
+ * template AutoGuess picks, and the log says why; a template that refuses a conversation
+ * (raise_exception) is the client's 400.
  */
-final class ModelChatTemplate implements ChatFormat {
-    private static final Logger LOG = LoggerFactory.getLogger(ModelChatTemplate.class);
+final class JinjaChatFormat implements ChatFormat {
+    private static final Logger LOG = LoggerFactory.getLogger(JinjaChatFormat.class);
     private static final List<Message> PROBE = List.of(new Message("user", "Hello"));
 
+    private final String origin;
     private final JinjaChatTemplate template;
     private final String bosToken;
     private final String eosToken;
@@ -23,10 +25,13 @@ final class ModelChatTemplate implements ChatFormat {
     private final ChatTemplate fallback;
 
     /**
+     * @param origin           where the template comes from, for the log and errors
      * @param tokenizerAddsBos whether the engine puts BOS before every prompt itself, so a template's
      *                         leading bos_token would double it (llama.cpp drops it likewise)
      */
-    ModelChatTemplate(String source, String bosToken, String eosToken, boolean tokenizerAddsBos, ChatTemplate fallback) {
+    private JinjaChatFormat(String origin, String source, String bosToken, String eosToken, boolean tokenizerAddsBos,
+            ChatTemplate fallback) {
+        this.origin = origin;
         this.template = new JinjaChatTemplate(source);
         this.bosToken = bosToken;
         this.eosToken = eosToken;
@@ -34,23 +39,26 @@ final class ModelChatTemplate implements ChatFormat {
         this.fallback = fallback;
     }
 
-    /** The model's template if it renders a one-message conversation, else {@code fallback} (logged). */
-    static ChatFormat orFallback(String source, String bosToken, String eosToken, boolean tokenizerAddsBos, ChatTemplate fallback) {
-        ModelChatTemplate model = new ModelChatTemplate(source, bosToken, eosToken, tokenizerAddsBos, fallback);
+    /**
+     * The template if it renders a one-message conversation, else {@code fallback} (logged), also
+     * when the Jinja engine itself cannot start: chat must keep working with a named template.
+     */
+    static ChatFormat orFallback(String origin, String source, String bosToken, String eosToken, boolean tokenizerAddsBos,
+            ChatTemplate fallback) {
         try {
-            model.template.render(PROBE, bosToken, eosToken, true);
-            LOG.info("Chat prompts use the model's own chat template");
-            return model;
-        } catch (JinjaChatTemplate.Refused | JinjaChatTemplate.Failed e) {
-            LOG.warn("The model's chat template cannot be used ({}); chat prompts use the {} template instead",
-                    e.getMessage(), fallback.name());
+            JinjaChatFormat jinja = new JinjaChatFormat(origin, source, bosToken, eosToken, tokenizerAddsBos, fallback);
+            jinja.template.render(PROBE, bosToken, eosToken, true);
+            LOG.info("Chat prompts use {}", origin);
+            return jinja;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("{} cannot be used ({}); chat prompts use the {} template instead", origin, e.getMessage(), fallback.name());
             return fallback;
         }
     }
 
     @Override
     public String name() {
-        return "model's own (tokenizer.chat_template)";
+        return origin;
     }
 
     @Override
@@ -62,10 +70,9 @@ final class ModelChatTemplate implements ChatFormat {
         try {
             prompt = template.render(conversation, bosToken, eosToken, true);
         } catch (JinjaChatTemplate.Refused e) {
-            throw ApiException.badRequest("messages", "The model's chat template refuses this conversation: " + e.getMessage());
+            throw ApiException.badRequest("messages", "The chat template refuses this conversation: " + e.getMessage());
         } catch (JinjaChatTemplate.Failed e) {
-            LOG.warn("The model's chat template failed on a conversation ({}); this one uses the {} template", e.getMessage(),
-                    fallback.name());
+            LOG.warn("{} failed on a conversation ({}); it uses the {} template instead", origin, e.getMessage(), fallback.name());
             return fallback.render(messages);
         }
         return tokenizerAddsBos && !bosToken.isEmpty() && prompt.startsWith(bosToken) ? prompt.substring(bosToken.length()) : prompt;
