@@ -80,9 +80,10 @@ class ChatTemplateE2EIT {
     }
 
     @Test
-    void propsCarriesTheModelsTemplateField() throws Exception {
+    void propsCarriesTheTemplateInLlamaCppsField() throws Exception {
         JsonNode props = json(server.get("/props"));
-        assertTrue(props.has("chat_template") && props.path("chat_template").isTextual(), props.toString());
+        assertEquals(GEMMA2, props.path("chat_template").asText(), props.toString());
+        assertEquals(4, props.path("total_slots").asInt());
     }
 
     @Test

@@ -26,6 +26,7 @@ public class ChatTemplateChoice {
 
     private final TextGenerator text;
     private volatile ChatFormat format;
+    private volatile String jinjaText;
 
     @Activate
     public ChatTemplateChoice(@Reference TextGenerator text, Configuration configuration) {
@@ -38,6 +39,7 @@ public class ChatTemplateChoice {
         String adapter = configuration.chatcompletionsadapter();
         String modelTemplate = text.model().metadata().get("tokenizer.chat_template");
         Optional<String> file = ChatTemplates.jinjaFile(adapter);
+        jinjaText = file.orElse(modelTemplate == null ? "" : modelTemplate);
         if (file.isPresent()) {
             format = jinja("the chat template file " + adapter, file.get());
         } else if (ChatTemplates.isAutoGuess(adapter) && modelTemplate != null && !modelTemplate.isBlank()) {
@@ -59,5 +61,10 @@ public class ChatTemplateChoice {
 
     ChatFormat format() {
         return format;
+    }
+
+    /** The Jinja template text: a .jinja --chatcompletionsadapter's, else the model's own ("" if it has none). */
+    String jinjaText() {
+        return jinjaText;
     }
 }
