@@ -20,9 +20,8 @@ import com.hubspot.jinjava.objects.date.StrftimeFormatter;
  * A Hugging Face chat template (the Jinja text in GGUF's tokenizer.chat_template) rendered with
  * jinjava, set up the way transformers' apply_chat_template sets up Jinja: blocks trimmed and
  * left-stripped, one trailing newline of the template dropped, Python's common string methods
- * mapped to Java's, {@code raise_exception} and
- * {@code strftime_now} defined, and {@code messages}, {@code add_generation_prompt},
- * {@code bos_token} and {@code eos_token} bound.
+ * mapped to Java's, {@code raise_exception} and {@code strftime_now} defined, and {@code messages},
+ * {@code add_generation_prompt}, {@code bos_token} and {@code eos_token} bound.
  */
 final class JinjaChatTemplate {
     /** A prompt longer than this is a runaway template, not a conversation. */
