@@ -76,6 +76,9 @@ final class JinjaChatTemplate {
         bindings.put("add_generation_prompt", addGenerationPrompt);
         bindings.put("bos_token", bosToken);
         bindings.put("eos_token", eosToken);
+        // transformers' functions are globals: templates ask "strftime_now is defined" before calling it
+        bindings.put("strftime_now", "strftime_now");
+        bindings.put("raise_exception", "raise_exception");
         RenderResult result;
         try {
             result = withOwnClassLoader(() -> JINJA.renderForResult(source, bindings));

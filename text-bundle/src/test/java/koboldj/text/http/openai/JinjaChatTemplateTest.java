@@ -128,18 +128,34 @@ class JinjaChatTemplateTest {
         assertTrue(order.getMessage().startsWith("Conversation roles must alternate"), order.getMessage());
     }
 
+    private static String resource(String name) throws java.io.IOException {
+        try (var in = JinjaChatTemplateTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /** Mistral-7B-Instruct-v0.3 (namespace, selectattr, slices, tools), kept as a file: it is long. */
     @Test
     void mistral7bInstructV03() throws Exception {
-        String mistral;
-        try (var in = JinjaChatTemplateTest.class.getResourceAsStream("mistral-7b-instruct-v0.3.jinja")) {
-            mistral = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
+        String mistral = resource("mistral-7b-instruct-v0.3.jinja");
         assertEquals("<s>[INST] Hi[/INST] Hello.</s>[INST] Be brief.\n\nBye[/INST]", render(mistral, CHAT, "<s>", "</s>"));
         assertEquals("<s>[INST] Hi[/INST] Hello.</s>[INST] Bye[/INST]", render(mistral, NO_SYSTEM, "<s>", "</s>"));
         JinjaChatTemplate.Refused order = assertThrows(JinjaChatTemplate.Refused.class,
                 () -> render(mistral, List.of(new ChatFormat.Message("user", "a"), new ChatFormat.Message("user", "b")), "<s>", "</s>"));
         assertTrue(order.getMessage().startsWith("After the optional system message, conversation roles must alternate"));
+    }
+
+    /** Llama-3.2-Instruct: today's date through strftime_now, the system message moved, messages[1:]. */
+    @Test
+    void llama32Instruct() throws Exception {
+        String today = LocalDate.now().format(DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.ROOT));
+        String system = "<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: " + today + "\n\n";
+        String turns = "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\nHello.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nBye<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n";
+        String llama = resource("llama-3.2-instruct.jinja");
+        assertEquals("<|begin_of_text|>" + system + "Be brief.<|eot_id|>" + turns, render(llama, CHAT, "<|begin_of_text|>", ""));
+        assertEquals("<|begin_of_text|>" + system + "<|eot_id|>" + turns, render(llama, NO_SYSTEM, "<|begin_of_text|>", ""));
     }
 
     @Test
