@@ -6,37 +6,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.objects.date.StrftimeFormatter;
 
+import jinjava.javax.el.CompositeELResolver;
+
 /**
  * A Hugging Face chat template (the Jinja text in GGUF's tokenizer.chat_template) rendered with
  * jinjava, set up the way transformers' apply_chat_template sets up Jinja: blocks trimmed and
- * left-stripped, one trailing newline of the template dropped, Python's common string methods
- * mapped to Java's, {@code raise_exception} and {@code strftime_now} defined, and {@code messages},
+ * left-stripped, one trailing newline of the template dropped, Python's string methods and
+ * {@code [::-1]}, {@code raise_exception} and {@code strftime_now} defined, and {@code messages},
  * {@code add_generation_prompt}, {@code bos_token} and {@code eos_token} bound.
  */
 final class JinjaChatTemplate {
     /** A prompt longer than this is a runaway template, not a conversation. */
     private static final long MAX_OUTPUT_CHARS = 16L << 20;
     private static final Jinjava JINJA = withOwnClassLoader(JinjaChatTemplate::jinja);
-    /**
-     * Python's string methods and reversing slice, which templates call and jinjava (calling Java
-     * methods) lacks, as the Java methods and filter that do the same.
-     */
-    private static final Map<Pattern, String> PYTHON = Map.of(
-            Pattern.compile("\\.startswith\\("), ".startsWith(", Pattern.compile("\\.endswith\\("), ".endsWith(",
-            Pattern.compile("\\.upper\\(\\)"), ".toUpperCase()", Pattern.compile("\\.lower\\(\\)"), ".toLowerCase()",
-            Pattern.compile("\\.lstrip\\(\\)"), ".stripLeading()", Pattern.compile("\\.rstrip\\(\\)"), ".stripTrailing()",
-            Pattern.compile("\\[::-1\\]"), "|reverse");
-
     private final String source;
 
     /** The template itself refused the conversation through raise_exception (e.g. roles must alternate). */
@@ -60,10 +52,7 @@ final class JinjaChatTemplate {
     JinjaChatTemplate(String source) {
         // Jinja (keep_trailing_newline=False) drops one newline at the end of a template
         String text = source.endsWith("\n") ? source.substring(0, source.length() - 1) : source;
-        for (Map.Entry<Pattern, String> python : PYTHON.entrySet()) {
-            text = python.getKey().matcher(text).replaceAll(python.getValue());
-        }
-        this.source = text;
+        this.source = JinjavaDialect.rewrite(text);
     }
 
     /**
@@ -140,8 +129,11 @@ final class JinjaChatTemplate {
         LegacyOverrides jinjaLike = LegacyOverrides.newBuilder().withUseNaturalOperatorPrecedence(true)
                 .withParseWhitespaceControlStrictly(true).withUseTrimmingForNotesAndExpressions(true)
                 .withIterateOverMapKeys(true).withKeepNullableLoopValues(true).build();
+        CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new PythonStringMethods());
+        resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
         JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
-                .withMaxOutputSize(MAX_OUTPUT_CHARS).withLegacyOverrides(jinjaLike).build();
+                .withMaxOutputSize(MAX_OUTPUT_CHARS).withLegacyOverrides(jinjaLike).withElResolver(resolver).build();
         Jinjava jinja = new Jinjava(config);
         jinja.registerFunction(new ELFunctionDefinition("", "raise_exception", JinjaChatTemplate.class, "raiseException", String.class));
         jinja.registerFunction(new ELFunctionDefinition("", "strftime_now", JinjaChatTemplate.class, "strftimeNow", String.class));

@@ -158,6 +158,17 @@ class JinjaChatTemplateTest {
         assertEquals("<|begin_of_text|>" + system + "<|eot_id|>" + turns, render(llama, NO_SYSTEM, "<|begin_of_text|>", ""));
     }
 
+    /** Qwen3: walks the messages backwards, drops the reasoning of earlier turns with split and lstrip. */
+    @Test
+    void qwen3() throws Exception {
+        String qwen3 = resource("qwen3.jinja");
+        List<ChatFormat.Message> thought = List.of(CHAT.get(0), CHAT.get(1),
+                new ChatFormat.Message("assistant", "<think>\nThey greet me.\n</think>\n\nHello."), CHAT.get(3));
+        assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+                + "<|im_start|>assistant\nHello.<|im_end|>\n<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n",
+                render(qwen3, thought, "", "<|im_end|>"));
+    }
+
     @Test
     void namespaceLoopHelpersAndStrftimeNow() {
         String template = "{%- set ns = namespace(count=0) %}{%- for m in messages %}{%- if m.role == 'user' %}"
@@ -175,6 +186,10 @@ class JinjaChatTemplateTest {
                 + "{{ ('  ' + m.role + '  ').rstrip() }}|{{ (' ' + m.role + ' ').strip() }}]{{ m.content.split('l')[-1] }}"
                 + "{%- endif %}{%- endfor %}";
         assertEquals("HELLO.hello.[assistant  |  assistant|assistant]o.HIhi[user  |  user|user]Hi", render(template, CHAT, "", ""));
+        String withArguments = "[{{ '\\n\\nx\\n'.strip('\\n') }}][{{ 'xxay'.lstrip('x') }}][{{ 'ayyx'.rstrip('xy') }}]"
+                + "[{{ ' a  b '.split() | join(',') }}][{{ 'a<b>c<b>'.split('<b>') | length }}][{{ 'abc'.startswith(['x', 'ab']) }}]"
+                + "[{{ 'hello world'.title() }}][{{ 'hELLO'.capitalize() }}][{{ 'a-b'.replace('-', '+') }}][{{ messages[0].content.endswith('.') }}]";
+        assertEquals("[x][ay][a][a,b][3][true][Hello World][Hello][a+b][true]", render(withArguments, CHAT, "", ""));
     }
 
     @Test
