@@ -29,6 +29,7 @@ final class JinjaChatTemplate {
     /** A prompt longer than this is a runaway template, not a conversation. */
     private static final long MAX_OUTPUT_CHARS = 16L << 20;
     private static final Jinjava JINJA = withOwnClassLoader(JinjaChatTemplate::jinja);
+
     private final String source;
 
     /** The template itself refused the conversation through raise_exception (e.g. roles must alternate). */
@@ -74,10 +75,17 @@ final class JinjaChatTemplate {
         } catch (RuntimeException e) {
             throw refusedOr(e, e.toString());
         }
-        // jinjava leaves out what it cannot evaluate (an unknown filter, say) with a warning; for a
-        // prompt a silently missing piece is as wrong as an error
-        for (TemplateError error : result.getErrors()) {
-            throw refusedOr(error.getException(), error.getMessage() + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : ""));
+        // jinjava reports some failures as warnings and renders on; for a prompt a missing piece is
+        // as wrong as an error
+        List<TemplateError> errors = result.getErrors();
+        for (TemplateError error : errors) {
+            if (refusedOr(error.getException(), "") instanceof Refused refused) {
+                throw refused;
+            }
+        }
+        if (!errors.isEmpty()) {
+            TemplateError error = errors.getFirst();
+            throw new Failed(error.getMessage() + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : ""));
         }
         return result.getOutput();
     }
