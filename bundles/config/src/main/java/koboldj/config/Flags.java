@@ -51,7 +51,7 @@ public final class Flags {
         flag("websearch", SWITCH, false, "enable /api/extra/websearch", List.of(Pids.WEBSEARCH));
         flag("maxrequestsize", INTEGER, 32, "largest request body in MB", List.of(Pids.SERVER), 1, 4096);
         flag("onready", TEXT, "", "shell command to run once the server is serving", List.of());
-        flag("chatcompletionsadapter", TEXT, "AutoGuess", "chat template: a name, a JSON file, or AutoGuess", List.of(Pids.TEXT));
+        flag("chatcompletionsadapter", TEXT, "AutoGuess", "chat template: a name, a KoboldCpp adapter JSON file, a Jinja .jinja file, or AutoGuess (the model's own)", List.of(Pids.TEXT));
         flag("mmproj", FILE, "", "vision projector for the text model", List.of(Pids.TEXT));
         flag("skiplauncher", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj has no GUI launcher", List.of());
         flag("gpulayers", INTEGER, -1, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of(),

@@ -83,17 +83,6 @@ public class ModelInfoResource {
         return body;
     }
 
-    @GET
-    @Path("props")
-    public Map<String, Object> props() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("chat_template", text.model().metadata().getOrDefault("tokenizer.chat_template", ""));
-        body.put("total_slots", text.parallelSlots());
-        body.put("model_path", text.model().path().getFileName().toString());
-        body.put("default_generation_settings", Map.of("n_ctx", text.maxContextLength()));
-        return body;
-    }
-
     /** KoboldCpp reports last_process and last_eval in milliseconds per token. */
     private static double perToken(double seconds, int tokens) {
         return tokens == 0 ? 0 : seconds * 1000 / tokens;

@@ -14,11 +14,11 @@ final class ChatMessages {
     private ChatMessages() {
     }
 
-    static List<ChatTemplate.Message> read(List<Object> messages) {
+    static List<ChatFormat.Message> read(List<Object> messages) {
         if (messages == null || messages.isEmpty()) {
             throw ApiException.badRequest("messages", "'messages' is required: a list of {role, content} objects.");
         }
-        List<ChatTemplate.Message> result = new ArrayList<>();
+        List<ChatFormat.Message> result = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             String field = "messages[" + i + "]";
             if (!(messages.get(i) instanceof Map<?, ?> message)) {
@@ -28,7 +28,7 @@ final class ChatMessages {
                 throw ApiException.badRequest(field + ".role", "'" + field + ".role' must be one of " + ROLES.stream().sorted().toList()
                         + ", not " + message.get("role") + ".");
             }
-            result.add(new ChatTemplate.Message(role, content(message.get("content"), field + ".content")));
+            result.add(new ChatFormat.Message(role, content(message.get("content"), field + ".content")));
         }
         return result;
     }

@@ -23,8 +23,8 @@ import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
 
 /**
- * OpenAI's chat completions. The conversation becomes a prompt through the chat template chosen
- * by --chatcompletionsadapter (a name, an adapter file, or AutoGuess from the model's template).
+ * OpenAI's chat completions. The conversation becomes a prompt through the chat format chosen by
+ * --chatcompletionsadapter (a name or an adapter file), or else the model's own Jinja template.
  */
 @Component(service = ChatResource.class)
 @JakartarsResource
@@ -52,7 +52,7 @@ public class ChatResource {
         if (input == null) {
             throw koboldj.api.error.ApiException.badRequest("messages", "The body must be a JSON object with 'messages'.");
         }
-        ChatTemplate chat = templates.template();
+        ChatFormat chat = templates.format();
         String prompt = chat.render(ChatMessages.read(input.messages));
         if (input.maxCompletionTokens != null && input.maxTokens == null) {
             input.maxTokens = input.maxCompletionTokens;

@@ -10,14 +10,10 @@ import koboldj.api.error.ApiException;
  * around each message by role, and the assistant's opening that prompts the reply.
  */
 record ChatTemplate(String name, String systemStart, String systemEnd, String userStart, String userEnd,
-        String assistantStart, String assistantEnd) {
+        String assistantStart, String assistantEnd) implements ChatFormat {
 
-    /** One message of a conversation. */
-    record Message(String role, String content) {
-    }
-
-    /** The prompt for a conversation, ending where the assistant's reply begins. */
-    String render(List<Message> messages) {
+    @Override
+    public String render(List<Message> messages) {
         StringBuilder prompt = new StringBuilder();
         for (Message message : messages) {
             switch (message.role()) {
@@ -31,8 +27,8 @@ record ChatTemplate(String name, String systemStart, String systemEnd, String us
         return prompt.append(assistantStart).toString();
     }
 
-    /** Texts that mean the assistant's turn is over. */
-    List<String> stops() {
+    @Override
+    public List<String> stops() {
         return List.of(assistantEnd.strip(), userStart.strip()).stream().filter(s -> !s.isEmpty()).distinct().toList();
     }
 

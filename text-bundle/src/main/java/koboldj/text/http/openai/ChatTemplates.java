@@ -44,7 +44,7 @@ final class ChatTemplates {
      * AutoGuess (or nothing) to recognise the model's own template, falling back to ChatML.
      */
     static ChatTemplate choose(String adapter, String modelTemplate) {
-        if (adapter != null && !adapter.isBlank() && !adapter.equalsIgnoreCase("AutoGuess")) {
+        if (!isAutoGuess(adapter)) {
             Optional<ChatTemplate> named = byName(adapter);
             if (named.isPresent()) {
                 return named.get();
@@ -59,6 +59,23 @@ final class ChatTemplates {
             }
         }
         return guess(modelTemplate);
+    }
+
+    /** The text of a Jinja chat template file (*.jinja) named by --chatcompletionsadapter, if it names one. */
+    static Optional<String> jinjaFile(String adapter) {
+        if (adapter == null || !adapter.toLowerCase(Locale.ROOT).endsWith(".jinja")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(Path.of(adapter)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the chat template " + adapter + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether --chatcompletionsadapter leaves the choice to the model (AutoGuess, or not given). */
+    static boolean isAutoGuess(String adapter) {
+        return adapter == null || adapter.isBlank() || adapter.equalsIgnoreCase("AutoGuess");
     }
 
     static Optional<ChatTemplate> byName(String name) {

@@ -7,9 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChatTemplatesTest {
-    private static final List<ChatTemplate.Message> CHAT = List.of(new ChatTemplate.Message("system", "Be brief."),
-            new ChatTemplate.Message("user", "Hi"), new ChatTemplate.Message("assistant", "Hello."),
-            new ChatTemplate.Message("user", "Bye"));
+    private static final List<ChatFormat.Message> CHAT = List.of(new ChatFormat.Message("system", "Be brief."),
+            new ChatFormat.Message("user", "Hi"), new ChatFormat.Message("assistant", "Hello."),
+            new ChatFormat.Message("user", "Bye"));
 
     @Test
     void chatMl() {

@@ -1,0 +1,111 @@
+// The official openai client against a running koboldj, as an OpenAI user would call it.
+// KOBOLDJ_URL is the server's base URL, KOBOLDJ_MODEL the loaded model's name. Prints one line per
+// check and exits non-zero if any failed. OpenAiNodeClientE2EIT runs it (after npm ci).
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+
+const base = process.env.KOBOLDJ_URL;
+const model = process.env.KOBOLDJ_MODEL;
+assert.ok(base && model, 'KOBOLDJ_URL and KOBOLDJ_MODEL must be set');
+const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'none', maxRetries: 0, timeout: 60_000 });
+const HELLO = [{ role: 'system', content: 'You tell short stories.' }, { role: 'user', content: 'Tell me about Lily.' }];
+
+/** Tokens of a prompt or conversation as /v1/tokenize counts them (BOS and chat template included). */
+async function tokenCount(body) {
+  const response = await fetch(`${base}/v1/tokenize`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()).count;
+}
+
+function checkUsage(usage, promptTokens, maxTokens, finishReason) {
+  assert.equal(usage.prompt_tokens, promptTokens, 'usage.prompt_tokens is what /v1/tokenize counts');
+  if (finishReason === 'length') {
+    assert.equal(usage.completion_tokens, maxTokens);
+  } else {
+    assert.ok(usage.completion_tokens >= 1 && usage.completion_tokens <= maxTokens, JSON.stringify(usage));
+  }
+  assert.equal(usage.total_tokens, usage.prompt_tokens + usage.completion_tokens);
+}
+
+/** Each check is one scenario; a new endpoint (embeddings, say) adds its own entry. */
+const checks = {
+  async modelsList() {
+    const models = await client.models.list();
+    assert.deepEqual(models.data.map((m) => m.id), [model]);
+    assert.equal(models.data[0].object, 'model');
+  },
+
+  async completion() {
+    const completion = await client.completions.create({ model, prompt: 'Once upon a time', max_tokens: 24, temperature: 0 });
+    assert.equal(completion.object, 'text_completion');
+    const choice = completion.choices[0];
+    assert.ok(choice.text.length > 0);
+    assert.equal(choice.finish_reason, 'length');
+    checkUsage(completion.usage, await tokenCount({ prompt: 'Once upon a time' }), 24, choice.finish_reason);
+  },
+
+  async completionStreamedEqualsWhole() {
+    const request = { model, prompt: 'Once upon a time', max_tokens: 40, temperature: 0.8, seed: 7 };
+    const whole = await client.completions.create(request);
+    let streamed = '';
+    for await (const chunk of await client.completions.create({ ...request, stream: true })) {
+      streamed += chunk.choices[0]?.text ?? '';
+    }
+    assert.equal(streamed, whole.choices[0].text);
+  },
+
+  async chatCompletion() {
+    const chat = await client.chat.completions.create({ model, messages: HELLO, max_tokens: 30, temperature: 0 });
+    assert.equal(chat.object, 'chat.completion');
+    const choice = chat.choices[0];
+    assert.equal(choice.message.role, 'assistant');
+    assert.equal(typeof choice.message.content, 'string');
+    checkUsage(chat.usage, await tokenCount({ messages: HELLO }), 30, choice.finish_reason);
+  },
+
+  async chatStreamedEqualsWhole() {
+    const request = { model, messages: HELLO, max_tokens: 40, temperature: 0.7, seed: 3 };
+    const whole = await client.chat.completions.create(request);
+    let streamed = '';
+    let role;
+    let finish;
+    for await (const chunk of await client.chat.completions.create({ ...request, stream: true })) {
+      const choice = chunk.choices[0];
+      role ??= choice?.delta?.role;
+      streamed += choice?.delta?.content ?? '';
+      finish = choice?.finish_reason ?? finish;
+    }
+    assert.equal(role, 'assistant');
+    assert.equal(streamed, whole.choices[0].message.content);
+    assert.equal(finish, whole.choices[0].finish_reason);
+  },
+
+  async badRequestIsAnApiError() {
+    await assert.rejects(client.chat.completions.create({ model, messages: [] }), (error) => {
+      assert.ok(error instanceof OpenAI.BadRequestError, String(error));
+      assert.equal(error.status, 400);
+      assert.equal(error.type, 'invalid_request_error');
+      assert.equal(error.param, 'messages');
+      return true;
+    });
+    await assert.rejects(client.chat.completions.create({ model, messages: HELLO, n: 0 }),
+      (error) => error.status === 400 && error.param === 'n');
+    const after = await client.chat.completions.create({ model, messages: HELLO, max_tokens: 2 });
+    assert.equal(after.choices.length, 1, 'still serving');
+  },
+};
+
+let failed = 0;
+for (const [name, check] of Object.entries(checks)) {
+  try {
+    await check();
+    console.log(`ok ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`FAILED ${name}: ${error?.stack ?? error}`);
+  }
+}
+console.log(`${Object.keys(checks).length - failed} of ${Object.keys(checks).length} openai client checks passed`);
+process.exit(failed === 0 ? 0 : 1);

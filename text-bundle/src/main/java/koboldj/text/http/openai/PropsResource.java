@@ -1,0 +1,45 @@
+package koboldj.text.http.openai;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import koboldj.api.text.TextGenerator;
+
+/** llama.cpp server's GET /props, which OpenAI-style chat front ends read for the chat template. */
+@Component(service = PropsResource.class)
+@JakartarsResource
+@JSONRequired
+@Path("")
+@Produces(MediaType.APPLICATION_JSON)
+public class PropsResource {
+    private final TextGenerator text;
+    private final ChatTemplateChoice templates;
+
+    @Activate
+    public PropsResource(@Reference TextGenerator text, @Reference ChatTemplateChoice templates) {
+        this.text = text;
+        this.templates = templates;
+    }
+
+    @GET
+    @Path("props")
+    public Map<String, Object> props() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("chat_template", templates.jinjaText());
+        body.put("total_slots", text.parallelSlots());
+        body.put("model_path", text.model().path().getFileName().toString());
+        body.put("default_generation_settings", Map.of("n_ctx", text.maxContextLength()));
+        return body;
+    }
+}
