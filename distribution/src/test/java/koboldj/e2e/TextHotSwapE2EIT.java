@@ -44,6 +44,8 @@ class TextHotSwapE2EIT {
             }
             assertTrue(within(30_000, () -> json(server.get("/api/extra/version")).path("llm").asBoolean()),
                     "the model loads again\n" + server.output());
+            // the REST whiteboard rebuilds its application as the bundle's resources come back; let it settle
+            assertTrue(within(10_000, () -> server.get("/api/v1/model").statusCode() == 200));
             assertTrue(within(5_000, () -> server.post("/api/v1/generate", GENERATE).statusCode() == 200));
             String after = json(server.post("/api/v1/generate", GENERATE)).path("results").get(0).path("text").asText();
             assertEquals(before, after, "the same greedy text as before the swap");

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,23 +36,39 @@ public class EmbeddingModelService {
     /** Longest input when --embeddingsmaxctx is 0: bounds the KV cache and batch memory of a large text model. */
     static final int DEFAULT_MAX_CONTEXT = 2048;
 
-    private final Thread loader;
+    private final BundleContext context;
+    private final SwitchingEmbeddings service = new SwitchingEmbeddings();
+    private Thread loader;
+    private String file = "";
+    /** Counts configuration changes, so that only the newest load takes effect. */
+    private int change;
     private LlamaModel model;
-    private EmbeddingEngine engine;
     private ServiceRegistration<EmbeddingService> registration;
     private boolean closed;
 
     @Activate
     public EmbeddingModelService(BundleContext context, EmbeddingsConfiguration configuration) {
-        String file = !configuration.embeddingsmodel().isBlank() ? configuration.embeddingsmodel() : configuration.model();
-        if (file.isBlank()) {
-            loader = null;
-            return;
-        }
-        loader = Thread.ofPlatform().name("koboldj-embeddings-loader").start(() -> load(context, Path.of(file), configuration));
+        this.context = context;
+        configure(configuration);
     }
 
-    private void load(BundleContext context, Path file, EmbeddingsConfiguration configuration) {
+    /** A new configuration (the admin API's reload): load the model it names, if that changed, while the old one serves. */
+    @Modified
+    synchronized void configure(EmbeddingsConfiguration configuration) {
+        String wanted = !configuration.embeddingsmodel().isBlank() ? configuration.embeddingsmodel() : configuration.model();
+        if (wanted.equals(file)) {
+            return;
+        }
+        file = wanted;
+        int mine = ++change;
+        if (wanted.isBlank()) {
+            replace(mine, null, null);
+            return;
+        }
+        loader = Thread.ofPlatform().name("koboldj-embeddings-loader").start(() -> load(mine, Path.of(wanted), configuration));
+    }
+
+    private void load(int mine, Path file, EmbeddingsConfiguration configuration) {
         long started = System.nanoTime();
         LOG.info("Loading embeddings model {}", file);
         Llama.get().logTo(LlamaLog::write);
@@ -64,30 +81,50 @@ public class EmbeddingModelService {
         }
         int contextLength = contextLength(configuration.embeddingsmaxctx(), loaded.descriptor().trainedContextLength());
         int threads = threads(configuration);
-        EmbeddingEngine started_;
+        EmbeddingEngine engine;
         try {
-            started_ = new EmbeddingEngine(loaded, contextLength, threads, threads);
+            engine = new EmbeddingEngine(loaded, contextLength, threads, threads);
         } catch (RuntimeException e) {
             LOG.error("The embeddings model {} cannot embed: {}", file, e.getMessage());
             loaded.close();
             return;
         }
-        synchronized (this) {
-            if (closed) {
-                started_.close();
-                loaded.close();
-                return;
-            }
-            model = loaded;
-            engine = started_;
-            Hashtable<String, Object> properties = new Hashtable<>();
-            properties.put(Capability.SERVICE_PROPERTY, Capability.EMBEDDINGS.key());
-            properties.put("koboldj.model.name", loaded.descriptor().name());
-            registration = context.registerService(EmbeddingService.class, started_, properties);
+        if (!replace(mine, loaded, engine)) {
+            engine.close();
+            loaded.close();
+            return;
         }
         LOG.info("Embeddings model {} ready in {} s: {} dimensions, {} pooling, up to {} tokens per input, {} threads",
                 loaded.descriptor().name(), String.format("%.2f", (System.nanoTime() - started) / 1e9),
-                started_.dimensions(), started_.pooling().name().toLowerCase(java.util.Locale.ROOT), contextLength, threads);
+                engine.dimensions(), engine.pooling().name().toLowerCase(java.util.Locale.ROOT), contextLength, threads);
+    }
+
+    /**
+     * Puts {@code engine} (null: none) behind the service, registering it the first time and
+     * unregistering it when none is left; false if a newer configuration or deactivation came first.
+     */
+    private synchronized boolean replace(int mine, LlamaModel loaded, EmbeddingEngine engine) {
+        if (closed || mine != change) {
+            return false;
+        }
+        EmbeddingEngine previous = service.switchTo(engine);
+        LlamaModel previousModel = model;
+        model = loaded;
+        if (engine != null && registration == null) {
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put(Capability.SERVICE_PROPERTY, Capability.EMBEDDINGS.key());
+            registration = context.registerService(EmbeddingService.class, service, properties);
+        } else if (engine == null && registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+        if (previous != null) {
+            previous.close(); // waits for the request it is serving; later ones get the new engine
+        }
+        if (previousModel != null) {
+            previousModel.close();
+        }
+        return true;
     }
 
     static int contextLength(int configured, int trained) {
@@ -110,25 +147,16 @@ public class EmbeddingModelService {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        Thread running;
         synchronized (this) {
+            running = loader;
+        }
+        if (running != null) {
+            running.join();
+        }
+        synchronized (this) {
+            replace(++change, null, null);
             closed = true;
-        }
-        if (loader != null) {
-            loader.join();
-        }
-        synchronized (this) {
-            if (registration != null) {
-                registration.unregister();
-                registration = null;
-            }
-            if (engine != null) {
-                engine.close();
-                engine = null;
-            }
-            if (model != null) {
-                model.close();
-                model = null;
-            }
         }
     }
 }

@@ -110,6 +110,9 @@ public final class EventStream {
             }
         } catch (IOException e) {
             generations.forEach(Generation::abort); // the client is gone
+        } catch (IllegalStateException e) {
+            // Jersey's application was replaced under the stream (a bundle came or went): it cannot be finished
+            generations.forEach(Generation::abort);
         } catch (InterruptedException e) {
             generations.forEach(Generation::abort);
             Thread.currentThread().interrupt();
