@@ -82,6 +82,25 @@ const checks = {
     assert.equal(finish, whole.choices[0].finish_reason);
   },
 
+  async embeddings() {
+    // the client asks for base64 by default and decodes it itself: that path is what most users take
+    const one = await client.embeddings.create({ model, input: 'Once upon a time' });
+    assert.equal(one.object, 'list');
+    const vector = one.data[0].embedding;
+    assert.ok(vector.length > 0);
+    const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
+    assert.ok(Math.abs(norm - 1) < 1e-4, `normalised, not ${norm}`);
+    assert.equal(one.usage.prompt_tokens, await tokenCount({ prompt: 'Once upon a time' }));
+
+    const many = await client.embeddings.create({ model, input: ['Once upon a time', 'The cat sat on the mat'],
+      encoding_format: 'float' });
+    assert.deepEqual(many.data.map((d) => d.index), [0, 1]);
+    const same = many.data[0].embedding.reduce((sum, x, i) => sum + x * vector[i], 0);
+    assert.ok(Math.abs(same - 1) < 1e-5, `a text's cosine with itself is 1, not ${same}`);
+    const other = many.data[1].embedding.reduce((sum, x, i) => sum + x * vector[i], 0);
+    assert.ok(other < 0.9999, 'another text gives another vector');
+  },
+
   async badRequestIsAnApiError() {
     await assert.rejects(client.chat.completions.create({ model, messages: [] }), (error) => {
       assert.ok(error instanceof OpenAI.BadRequestError, String(error));

@@ -37,7 +37,7 @@ class OpenAiNodeClientE2EIT {
             Finished run = run(List.of("node", "openai-client.mjs"), Map.of("KOBOLDJ_URL", server.uri("").toString(),
                     "KOBOLDJ_MODEL", "stories260K"), 300);
             assertEquals(0, run.exitCode(), "openai client checks failed:\n" + run.output() + "\nserver:\n" + server.output());
-            assertTrue(run.output().contains("6 of 6 openai client checks passed"), run.output());
+            assertTrue(run.output().contains("7 of 7 openai client checks passed"), run.output());
         }
     }
 
