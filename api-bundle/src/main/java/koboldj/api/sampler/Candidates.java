@@ -95,8 +95,12 @@ public final class Candidates {
             return;
         }
         if (!sorted) {
-            long[] keys = sortKeys();
-            selectSmallest(keys, size, keep);
+            long[] keys = sortKeys(0);
+            int found = keysOfTop(keys, keep);
+            if (found != keep) { // NaN logits defeat the threshold: select among all keys instead
+                keys = sortKeys();
+                selectSmallest(keys, size, keep);
+            }
             Arrays.sort(keys, 0, keep);
             reorder(keys, keep);
             sorted = true;
@@ -104,20 +108,83 @@ public final class Candidates {
         truncate(keep);
     }
 
+    /**
+     * Finds the k-th largest logit with a small min-heap (most logits lose one comparison against
+     * its top), then packs the keys of the candidates above it, and of those equal to it in index
+     * order until there are k, which is the order a full sort would keep. Returns how many it packed.
+     */
+    private int keysOfTop(long[] keys, int k) {
+        float[] heap = scratchLogits;
+        System.arraycopy(logits, 0, heap, 0, k);
+        for (int i = k / 2 - 1; i >= 0; i--) {
+            siftDown(heap, i, k);
+        }
+        for (int i = k; i < size; i++) {
+            if (logits[i] > heap[0]) {
+                heap[0] = logits[i];
+                siftDown(heap, 0, k);
+            }
+        }
+        float threshold = heap[0];
+        int above = 0;
+        for (int i = 0; i < size; i++) {
+            if (logits[i] > threshold) {
+                above++;
+            }
+        }
+        int equalWanted = k - above;
+        int packed = 0;
+        for (int i = 0; i < size && packed < k; i++) {
+            float logit = logits[i];
+            if (logit > threshold || (logit == threshold && equalWanted-- > 0)) {
+                keys[packed++] = key(logit, i);
+            }
+        }
+        return packed;
+    }
+
+    private static void siftDown(float[] heap, int at, int n) {
+        float value = heap[at];
+        while (true) {
+            int child = 2 * at + 1;
+            if (child >= n) {
+                break;
+            }
+            if (child + 1 < n && heap[child + 1] < heap[child]) {
+                child++;
+            }
+            if (heap[child] >= value) {
+                break;
+            }
+            heap[at] = heap[child];
+            at = child;
+        }
+        heap[at] = value;
+    }
+
     /** Keys whose ascending order is descending logit, then ascending index; one primitive sort suffices. */
     private long[] sortKeys() {
+        return sortKeys(size);
+    }
+
+    /** The scratch key array with the keys of the first {@code count} candidates filled in. */
+    private long[] sortKeys(int count) {
         if (scratchKeys == null) {
             scratchKeys = new long[ids.length];
             scratchIds = new int[ids.length];
             scratchLogits = new float[ids.length];
             scratchProbs = new float[ids.length];
         }
-        for (int i = 0; i < size; i++) {
-            int bits = Float.floatToIntBits(logits[i]);
-            int sortable = bits >= 0 ? bits : bits ^ 0x7fffffff;
-            scratchKeys[i] = ((long) ~sortable << 32) | i;
+        for (int i = 0; i < count; i++) {
+            scratchKeys[i] = key(logits[i], i);
         }
         return scratchKeys;
+    }
+
+    private static long key(float logit, int index) {
+        int bits = Float.floatToIntBits(logit);
+        int sortable = bits >= 0 ? bits : bits ^ 0x7fffffff;
+        return ((long) ~sortable << 32) | index;
     }
 
     /** Moves the candidates named by the first {@code count} keys to the front, in key order. */
