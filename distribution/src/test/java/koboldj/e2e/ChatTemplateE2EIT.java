@@ -39,9 +39,8 @@ class ChatTemplateE2EIT {
         Path template = Path.of("target", "gemma-2-chat-template.jinja").toAbsolutePath();
         Files.createDirectories(template.getParent());
         Files.writeString(template, GEMMA2);
-        server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "2048", "--chatcompletionsadapter",
+        server = ServerProcess.withTextModel("--contextsize", "2048", "--chatcompletionsadapter",
                 template.toString());
-        server.awaitTextModel();
     }
 
     @AfterAll

@@ -30,8 +30,7 @@ class ClientDisconnectE2EIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "8192", "--parallel", "1");
-        server.awaitTextModel();
+        server = ServerProcess.withTextModel("--contextsize", "8192", "--parallel", "1");
     }
 
     @AfterAll

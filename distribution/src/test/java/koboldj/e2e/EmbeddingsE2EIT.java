@@ -185,7 +185,7 @@ class EmbeddingsE2EIT {
 
     @Test
     void withoutAnEmbeddingsModelTheTextModelEmbeds() throws Exception {
-        try (ServerProcess text = ServerProcess.start("--model", TestModel.path())) {
+        try (ServerProcess text = ServerProcess.withTextModel()) {
             awaitEmbeddings(text);
             HttpResponse<String> response = text.post("/v1/embeddings", request("Lily went to the park.").toString());
             assertEquals(200, response.statusCode(), response.body());

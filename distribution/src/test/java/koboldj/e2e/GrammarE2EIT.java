@@ -27,8 +27,7 @@ class GrammarE2EIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "2048");
-        server.awaitTextModel();
+        server = ServerProcess.withTextModel("--contextsize", "2048");
     }
 
     @AfterAll

@@ -22,8 +22,7 @@ class OpenAiCompletionsE2EIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "2048");
-        server.awaitTextModel();
+        server = ServerProcess.withTextModel("--contextsize", "2048");
     }
 
     @AfterAll
@@ -167,6 +166,34 @@ class OpenAiCompletionsE2EIT {
         error(server.post("/v1/completions", "{\"prompt\":\"Hi\",\"prompt_logprobs\":21}"), 400);
         assertEquals("prompt_logprobs", error(server.post("/v1/completions", "{\"prompt\":\"Hi\",\"prompt_logprobs\":\"x\"}"), 400)
                 .path("error").path("param").asText());
+    }
+
+    @Test
+    void vllmsStopTokenIdsTruncationAndSpecialTokens() throws Exception {
+        // greedy "Once upon a time" goes on ", there was": stopping at the id of " there" ends it after the comma
+        JsonNode there = json(server.post("/v1/tokenize", "{\"prompt\":\"Once upon a time, there\"}")).path("tokens");
+        ObjectNode stopped = request(30);
+        stopped.put("temperature", 0);
+        stopped.putArray("stop_token_ids").add(there.get(there.size() - 1).asInt());
+        JsonNode choice = json(server.post("/v1/completions", stopped.toString())).path("choices").get(0);
+        assertEquals(",", choice.path("text").asText());
+        assertEquals("stop", choice.path("finish_reason").asText());
+
+        ObjectNode truncated = request(1);
+        truncated.put("prompt", "The dog ran to the park. Once upon a time");
+        truncated.put("truncate_prompt_tokens", 3);
+        assertEquals(3 + 1, json(server.post("/v1/completions", truncated.toString())).path("usage").path("prompt_tokens").asInt(),
+                "the prompt's last 3 tokens after BOS");
+
+        ObjectNode special = request(4);
+        special.put("skip_special_tokens", false);
+        assertEquals(200, server.post("/v1/completions", special.toString()).statusCode());
+        assertEquals("stop_token_ids", error(server.post("/v1/completions", "{\"prompt\":\"Hi\",\"stop_token_ids\":[\"x\"]}"), 400)
+                .path("error").path("param").asText());
+        assertEquals("truncate_prompt_tokens", error(server.post("/v1/completions",
+                "{\"prompt\":\"Hi\",\"truncate_prompt_tokens\":0}"), 400).path("error").path("param").asText());
+        assertEquals("skip_special_tokens", error(server.post("/v1/completions",
+                "{\"prompt\":\"Hi\",\"skip_special_tokens\":\"no\"}"), 400).path("error").path("param").asText());
     }
 
     @Test

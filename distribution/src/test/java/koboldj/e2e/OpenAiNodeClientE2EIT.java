@@ -32,8 +32,7 @@ class OpenAiNodeClientE2EIT {
         requireOnPath("node");
         requireOnPath("npm");
         install();
-        try (ServerProcess server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "2048")) {
-            server.awaitTextModel();
+        try (ServerProcess server = ServerProcess.withTextModel("--contextsize", "2048")) {
             Finished run = run(List.of("node", "openai-client.mjs"), Map.of("KOBOLDJ_URL", server.uri("").toString(),
                     "KOBOLDJ_MODEL", "stories260K"), 300);
             assertEquals(0, run.exitCode(), "openai client checks failed:\n" + run.output() + "\nserver:\n" + server.output());

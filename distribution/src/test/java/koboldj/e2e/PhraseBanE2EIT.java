@@ -32,9 +32,8 @@ class PhraseBanE2EIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "1024", "--parallel", "2",
+        server = ServerProcess.withTextModel("--contextsize", "1024", "--parallel", "2",
                 "--multiuser", "3");
-        server.awaitTextModel();
     }
 
     @AfterAll

@@ -35,9 +35,8 @@ class SamplerPluginE2EIT {
 
     @Test
     void aSamplerPluginIsUsableWhileDeployedAndRefusedOnceRemoved() throws Exception {
-        try (ServerProcess server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "1024",
+        try (ServerProcess server = ServerProcess.withTextModel("--contextsize", "1024",
                 "--bundles", plugins.toString())) {
-            server.awaitTextModel();
             JsonNode builtIn = json(server.get("/api/extra/samplers")).path("samplers");
             assertTrue(builtIn.toString().contains("\"top_k\""), builtIn.toString());
             assertFalse(listed(server));

@@ -55,6 +55,15 @@ public final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /** Starts {@code bin/koboldj --model <the test model> flags...} and waits until the model serves. */
+    public static ServerProcess withTextModel(String... flags) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--model", TestModel.path()));
+        args.addAll(List.of(flags));
+        ServerProcess server = start(args.toArray(String[]::new));
+        server.awaitTextModel();
+        return server;
+    }
+
     /** Starts {@code bin/koboldj args...} whose flags or config file choose {@code port}. */
     public static ServerProcess startOn(int port, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(script().toString()));

@@ -34,8 +34,7 @@ class TextE2EIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "2048", "--parallel", "4");
-        server.awaitTextModel();
+        server = ServerProcess.withTextModel("--contextsize", "2048", "--parallel", "4");
     }
 
     @AfterAll

@@ -25,8 +25,7 @@ class TextHotSwapE2EIT {
     void takeTheTextBundleOutAndPutItBack() throws Exception {
         Path jar = BUNDLES.resolve("koboldj.text.jar");
         Path aside = Files.createTempDirectory("koboldj-text-aside").resolve("koboldj.text.jar");
-        try (ServerProcess server = ServerProcess.start("--model", TestModel.path())) {
-            server.awaitTextModel();
+        try (ServerProcess server = ServerProcess.withTextModel()) {
             long pid = server.pid();
             String before = json(server.post("/api/v1/generate", GENERATE)).path("results").get(0).path("text").asText();
 

@@ -23,9 +23,8 @@ class TextLimitsE2EIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("--model", TestModel.path(), "--contextsize", "512", "--parallel", "1",
+        server = ServerProcess.withTextModel("--contextsize", "512", "--parallel", "1",
                 "--multiuser", "2");
-        server.awaitTextModel();
     }
 
     @AfterAll

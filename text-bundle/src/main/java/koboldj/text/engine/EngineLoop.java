@@ -393,6 +393,10 @@ final class EngineLoop implements Runnable {
             end(slot, FinishReason.END_OF_SEQUENCE);
             return;
         }
+        if (task.isStopToken(token)) {
+            end(slot, FinishReason.STOP_SEQUENCE);
+            return;
+        }
         if (distribution != null) {
             task.tokenLogprobs[task.generated] = distribution.logprob(token);
         }

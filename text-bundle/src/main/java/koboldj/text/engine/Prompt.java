@@ -14,7 +14,8 @@ import koboldj.text.llama.LlamaModel;
  */
 record Prompt(int[] tokens, int keep) {
 
-    static Prompt build(LlamaModel model, String memory, String prompt, int budget) {
+    /** @param promptLimit at most this many of the prompt's last tokens are kept (vLLM's truncate_prompt_tokens) */
+    static Prompt build(LlamaModel model, String memory, String prompt, int budget, int promptLimit) {
         if (prompt.isEmpty() && memory.isEmpty()) {
             throw ApiException.badRequest("prompt", "'prompt' must not be empty.");
         }
@@ -31,7 +32,7 @@ record Prompt(int[] tokens, int keep) {
             throw ApiException.badRequest("memory", "'memory' is " + head.length + " tokens; it must leave room in a "
                     + "context of " + budget + " tokens for the prompt.");
         }
-        int room = budget - head.length;
+        int room = Math.min(budget - head.length, promptLimit);
         if (body.length > room) {
             body = Arrays.copyOfRange(body, body.length - room, body.length);
         }

@@ -121,7 +121,9 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         int contextLength = Math.min(first.maxContextLength() > 0 ? first.maxContextLength() : settings.slotContext(),
                 settings.slotContext());
         int maxLength = Math.min(first.maxLength(), contextLength - 1);
-        Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength);
+        // vLLM's truncate_prompt_tokens: only the prompt's last N tokens are used
+        int promptLimit = first.sampling().integer("truncate_prompt_tokens", Integer.MAX_VALUE);
+        Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength, promptLimit);
         List<SamplerChain> chains = new ArrayList<>();
         List<BannedPhrases> phrases = new ArrayList<>();
         for (GenerationRequest request : requests) {

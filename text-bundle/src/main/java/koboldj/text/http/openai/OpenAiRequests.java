@@ -79,9 +79,14 @@ final class OpenAiRequests {
         List<String> stops = new java.util.ArrayList<>(stops(in.stop));
         templateStops.stream().filter(stop -> !stops.contains(stop)).forEach(stops::add);
         GrammarFields grammar = GrammarFields.of(in.extra);
+        // vLLM's skip_special_tokens (true by default): false shows control tokens as their text
+        Object skipSpecial = in.extra.getOrDefault("skip_special_tokens", Boolean.TRUE);
+        if (!(skipSpecial instanceof Boolean)) {
+            throw ApiException.badRequest("skip_special_tokens", "'skip_special_tokens' must be true or false.");
+        }
         return new GenerationRequest(prompt, "", maxTokens, contextLimit, stops,
-                !Boolean.TRUE.equals(in.includeStopStrInOutput), false, Boolean.TRUE.equals(in.ignoreEos), false, seed,
-                null, logprobs, sampling(in), grammar.grammar(), grammar.retainState());
+                !Boolean.TRUE.equals(in.includeStopStrInOutput), false, Boolean.TRUE.equals(in.ignoreEos),
+                !((Boolean) skipSpecial), seed, null, logprobs, sampling(in), grammar.grammar(), grammar.retainState());
     }
 
     private static List<String> stops(Object stop) {
@@ -104,6 +109,15 @@ final class OpenAiRequests {
         parameters.putIfAbsent("top_k", 0);
         if (in.repetitionPenalty != null) {
             parameters.put("rep_pen", in.repetitionPenalty);
+        }
+        Object stopTokens = parameters.get("stop_token_ids");
+        if (stopTokens != null && !(stopTokens instanceof List<?> ids && ids.size() <= 64
+                && ids.stream().allMatch(id -> id instanceof Integer value && value >= 0))) {
+            throw ApiException.badRequest("stop_token_ids", "'stop_token_ids' must be a list of at most 64 token ids.");
+        }
+        Object truncate = parameters.get("truncate_prompt_tokens");
+        if (truncate != null && !(truncate instanceof Integer count && count >= 1)) {
+            throw ApiException.badRequest("truncate_prompt_tokens", "'truncate_prompt_tokens' must be a whole number of 1 or more.");
         }
         Object promptLogprobs = parameters.get(GenerationResult.PROMPT_LOGPROBS);
         if (promptLogprobs != null && !(promptLogprobs instanceof Integer count && count >= 0 && count <= 20)) {
