@@ -6,9 +6,15 @@ import static koboldj.e2e.PlatformE2EIT.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +47,7 @@ class TextHotSwapE2EIT {
             } finally {
                 Files.move(aside, jar, StandardCopyOption.REPLACE_EXISTING);
             }
+            requestsDuringTheSwapAllGetJson(server);
             assertTrue(within(30_000, () -> json(server.get("/api/extra/version")).path("llm").asBoolean()),
                     "the model loads again\n" + server.output());
             // the REST whiteboard rebuilds its application as the bundle's resources come back; let it settle
@@ -50,6 +57,23 @@ class TextHotSwapE2EIT {
             assertEquals(before, after, "the same greedy text as before the swap");
             assertEquals(pid, server.pid());
             assertTrue(server.isAlive());
+        }
+    }
+
+    /** While the bundle comes back, the REST application is rebuilt under requests: each still gets a JSON answer. */
+    private static void requestsDuringTheSwapAllGetJson(ServerProcess server) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            answers.add(server.http().sendAsync(HttpRequest.newBuilder(server.uri("/api/v1/generate"))
+                    .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(GENERATE)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            Thread.sleep(20);
+        }
+        for (var answer : answers) {
+            HttpResponse<String> response = answer.get(); // a hung request fails here by its timeout
+            assertTrue(response.body().startsWith("{"), response.statusCode() + ": " + response.body());
+            assertTrue(response.statusCode() == 200 || response.statusCode() == 503, response.body());
         }
     }
 }

@@ -77,6 +77,11 @@ final class EngineLoop implements Runnable {
         this.savedStates = new SavedStates(llama, context, slots, clock::incrementAndGet);
     }
 
+    /** False once the loop has been asked to end: nothing queued after that is ever taken. */
+    boolean isRunning() {
+        return running;
+    }
+
     /** Asks the loop to end; generations still running end as aborted. */
     void stop() {
         running = false;

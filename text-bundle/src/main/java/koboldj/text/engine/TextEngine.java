@@ -162,6 +162,14 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             }
         }
         queue.offerAll(tasks);
+        if (!loop.isRunning()) {
+            // the engine stopped while these were submitted: its last sweep of the queue may have missed them
+            for (GenerationTask task : tasks) {
+                if (queue.remove(task)) {
+                    task.fail(new ApiException(ErrorKind.CAPABILITY_MISSING, "The text model is being unloaded."));
+                }
+            }
+        }
         latest = tasks.getLast();
         return List.copyOf(tasks);
     }

@@ -43,6 +43,16 @@ final class WaitQueue {
         }
     }
 
+    /** Takes {@code task} out if it is still waiting; false if the engine thread took it already. */
+    boolean remove(GenerationTask task) {
+        lock.lock();
+        try {
+            return waiting.remove(task);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     GenerationTask poll() {
         lock.lock();
         try {

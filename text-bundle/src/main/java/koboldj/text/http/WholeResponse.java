@@ -16,6 +16,9 @@ import org.glassfish.jersey.server.ChunkedOutput;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -46,7 +49,7 @@ public final class WholeResponse {
     }
 
     /** Resumes {@code response} with {@code body} of the results once every generation has ended. */
-    public static void answer(AsyncResponse response, List<Generation> generations,
+    public static void answer(AsyncResponse response, HttpServletRequest servlet, List<Generation> generations,
             Function<List<GenerationResult>, Object> body) {
         List<CompletableFuture<GenerationResult>> results = new ArrayList<>();
         for (Generation generation : generations) {
@@ -56,16 +59,48 @@ public final class WholeResponse {
         Thread.ofVirtual().name("koboldj-whole-response").start(() -> {
             try {
                 all.get(QUIET.toMillis(), TimeUnit.MILLISECONDS);
-                response.resume(body.apply(joined(results)));
+                Object answer = body.apply(joined(results));
+                response.resume(answer);
+                ensureAnswered(servlet, 200, answer);
             } catch (TimeoutException e) {
                 keepAlive(response, generations, all, () -> body.apply(joined(results)));
             } catch (ExecutionException | RuntimeException e) {
-                response.resume(unwrapped(e));
+                Throwable failure = unwrapped(e);
+                response.resume(failure);
+                ApiException api = failure instanceof ApiException known ? known
+                        : new ApiException(ErrorKind.INTERNAL, "The generation failed.");
+                ensureAnswered(servlet, api.kind().status(), ErrorResponse.of(api));
             } catch (InterruptedException e) {
                 generations.forEach(Generation::abort);
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /**
+     * A request suspended in a JAX-RS application that the REST whiteboard replaced meanwhile (a
+     * bundle came or went) is resumed into nothing: Jersey neither writes nor completes it. Then
+     * the answer is written here, through the servlet container, so the client is not left waiting.
+     */
+    private static void ensureAnswered(HttpServletRequest servlet, int status, Object body) {
+        try {
+            if (!servlet.isAsyncStarted()) {
+                return;
+            }
+            AsyncContext async = servlet.getAsyncContext();
+            HttpServletResponse out = (HttpServletResponse) async.getResponse();
+            if (out.isCommitted()) {
+                return; // Jersey is writing it
+            }
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            out.setStatus(status);
+            out.setContentType(MediaType.APPLICATION_JSON);
+            out.setContentLength(bytes.length);
+            out.getOutputStream().write(bytes);
+            async.complete();
+        } catch (IOException | IllegalStateException e) {
+            // the client is gone, or the container completed the request after all
+        }
     }
 
     private static void keepAlive(AsyncResponse response, List<Generation> generations, CompletableFuture<Void> all,

@@ -8,12 +8,14 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -40,9 +42,9 @@ public class GenerateResource {
     @Path("api/v1/generate")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public void generate(KoboldGenerateInput input, @Suspended AsyncResponse response) {
+    public void generate(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
         Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength()), GenerationListener.NONE);
-        WholeResponse.answer(response, List.of(generation), results -> KoboldResponses.results(results.get(0)));
+        WholeResponse.answer(response, servlet, List.of(generation), results -> KoboldResponses.results(results.get(0)));
     }
 
     @POST

@@ -15,8 +15,10 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.text.GenerationRequest;
@@ -48,7 +50,8 @@ public class ChatResource {
     @Path("v1/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
-    public void chat(ChatInput input, @Suspended AsyncResponse response) {
+    public void chat(ChatInput input, @Suspended AsyncResponse response,
+            @Context HttpServletRequest servlet) {
         if (input == null) {
             throw koboldj.api.error.ApiException.badRequest("messages", "The body must be a JSON object with 'messages'.");
         }
@@ -68,6 +71,6 @@ public class ChatResource {
         Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
                 OpenAiResponses.stream(id, model, CHUNK, "delta", piece -> piece == null ? Map.of() : Map.of("content", piece),
                         Map.of("role", "assistant", "content", "")),
-                results -> OpenAiResponses.chat(id, model, results), response);
+                results -> OpenAiResponses.chat(id, model, results), response, servlet);
     }
 }

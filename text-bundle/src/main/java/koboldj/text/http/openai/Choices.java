@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.AsyncResponse;
 
 import koboldj.api.text.GenerationListener;
@@ -24,12 +25,13 @@ final class Choices {
      * by cumulative log-probability, or all in their order when every one is kept.
      */
     static void run(TextGenerator text, List<GenerationRequest> requests, int keep, boolean stream,
-            EventStream.Format format, Function<List<GenerationResult>, Object> whole, AsyncResponse response) {
+            EventStream.Format format, Function<List<GenerationResult>, Object> whole, AsyncResponse response,
+            HttpServletRequest servlet) {
         if (stream) {
             EventStream events = new EventStream(format, requests.size());
             response.resume(events.respond(text.submitChoices(requests, events::listenerFor)));
         } else {
-            WholeResponse.answer(response, text.submitChoices(requests, index -> GenerationListener.NONE),
+            WholeResponse.answer(response, servlet, text.submitChoices(requests, index -> GenerationListener.NONE),
                     results -> whole.apply(best(results, keep)));
         }
     }

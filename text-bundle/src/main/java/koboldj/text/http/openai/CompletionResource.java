@@ -16,8 +16,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.text.GenerationRequest;
@@ -49,7 +51,8 @@ public class CompletionResource {
     @Path("v1/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
-    public void complete(CompletionInput input, @Suspended AsyncResponse response) {
+    public void complete(CompletionInput input, @Suspended AsyncResponse response,
+            @Context HttpServletRequest servlet) {
         String prompt = OpenAiRequests.prompt(input);
         int choices = OpenAiRequests.choices(input);
         int generated = OpenAiRequests.generated(input);
@@ -62,6 +65,6 @@ public class CompletionResource {
         }
         Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
                 OpenAiResponses.stream(id, model, "text_completion", "text", piece -> piece == null ? "" : piece, null),
-                results -> OpenAiResponses.completion(id, model, results), response);
+                results -> OpenAiResponses.completion(id, model, results), response, servlet);
     }
 }
