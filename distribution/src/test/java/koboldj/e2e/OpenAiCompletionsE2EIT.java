@@ -197,6 +197,31 @@ class OpenAiCompletionsE2EIT {
     }
 
     @Test
+    void chatLogprobsInOpenAisChatShape() throws Exception {
+        String chat = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":4,\"temperature\":0,"
+                + "\"logprobs\":true,\"top_logprobs\":2}";
+        JsonNode choice = json(server.post("/v1/chat/completions", chat)).path("choices").get(0);
+        JsonNode content = choice.path("logprobs").path("content");
+        StringBuilder spelled = new StringBuilder();
+        for (JsonNode token : content) {
+            spelled.append(token.path("token").asText());
+        }
+        assertEquals(choice.path("message").path("content").asText(), spelled.toString(), "the tokens spell the answer");
+        for (JsonNode token : content) {
+            assertTrue(token.path("logprob").asDouble() <= 0);
+            assertEquals(2, token.path("top_logprobs").size());
+            assertEquals(token.path("token").asText(), token.path("top_logprobs").get(0).path("token").asText(), "greedy picks the top one");
+            assertTrue(token.path("bytes").isArray());
+        }
+        JsonNode without = json(server.post("/v1/chat/completions", chat.replace("\"logprobs\":true,\"top_logprobs\":2", "\"logprobs\":false")));
+        assertTrue(without.path("choices").get(0).path("logprobs").isNull());
+        assertEquals("logprobs", error(server.post("/v1/chat/completions", chat.replace("\"logprobs\":true", "\"logprobs\":3")), 400)
+                .path("error").path("param").asText());
+        assertEquals("top_logprobs", error(server.post("/v1/chat/completions", chat.replace("\"top_logprobs\":2", "\"top_logprobs\":21")), 400)
+                .path("error").path("param").asText());
+    }
+
+    @Test
     void tokenizeCountsWhatUsageCounts() throws Exception {
         JsonNode tokens = json(server.post("/v1/tokenize", "{\"prompt\":\"Once upon a time\"}"));
         JsonNode completion = json(server.post("/v1/completions", request(4).toString()));

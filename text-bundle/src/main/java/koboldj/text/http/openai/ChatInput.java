@@ -10,4 +10,7 @@ public class ChatInput extends CompletionInput {
     public List<Object> messages;
     @JsonProperty("max_completion_tokens")
     public Integer maxCompletionTokens;
+    /** With {@code "logprobs": true}: how many alternatives per token (0-20). */
+    @JsonProperty("top_logprobs")
+    public Integer topLogprobs;
 }

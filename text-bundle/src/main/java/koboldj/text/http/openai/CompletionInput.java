@@ -27,8 +27,8 @@ public class CompletionInput {
     /** A string or a list of strings. */
     public Object stop;
     public Long seed;
-    /** How many alternatives per token to report (0-20). */
-    public Integer logprobs;
+    /** Completions: how many alternatives per token to report (0-20). Chat: true or false, with {@code top_logprobs}. */
+    public Object logprobs;
     @JsonProperty("repetition_penalty")
     public Double repetitionPenalty;
     @JsonProperty("ignore_eos")

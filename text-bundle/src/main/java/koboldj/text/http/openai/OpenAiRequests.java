@@ -71,10 +71,7 @@ final class OpenAiRequests {
             throw ApiException.badRequest("max_tokens", "'max_tokens' must be from 1 to " + contextLimit + ", not "
                     + maxTokens + ".");
         }
-        int logprobs = in.logprobs == null ? 0 : in.logprobs;
-        if (logprobs < 0 || logprobs > 20) {
-            throw ApiException.badRequest("logprobs", "'logprobs' must be from 0 to 20, not " + logprobs + ".");
-        }
+        int logprobs = in instanceof ChatInput chat ? chatLogprobs(chat) : completionLogprobs(in);
         long seed = in.seed == null ? -1 : in.seed + index;
         List<String> stops = new java.util.ArrayList<>(stops(in.stop));
         templateStops.stream().filter(stop -> !stops.contains(stop)).forEach(stops::add);
@@ -87,6 +84,38 @@ final class OpenAiRequests {
         return new GenerationRequest(prompt, "", maxTokens, contextLimit, stops,
                 !Boolean.TRUE.equals(in.includeStopStrInOutput), false, Boolean.TRUE.equals(in.ignoreEos),
                 !((Boolean) skipSpecial), seed, null, logprobs, sampling(in), grammar.grammar(), grammar.retainState());
+    }
+
+    /** Completions' logprobs: how many alternatives per token, 0 to 20 (none when absent). */
+    private static int completionLogprobs(CompletionInput in) {
+        if (in.logprobs == null) {
+            return 0;
+        }
+        if (!(in.logprobs instanceof Integer count) || count < 0 || count > 20) {
+            throw ApiException.badRequest("logprobs", "'logprobs' must be a whole number from 0 to 20, not " + in.logprobs + ".");
+        }
+        return count;
+    }
+
+    /**
+     * Chat's logprobs (true or false) and top_logprobs (0 to 20). The engine reports alternatives
+     * with each token's own logprob, so at least one is asked for; the answer shows top_logprobs.
+     */
+    static int chatLogprobs(ChatInput in) {
+        if (in.logprobs != null && !(in.logprobs instanceof Boolean)) {
+            throw ApiException.badRequest("logprobs", "'logprobs' must be true or false on chat completions.");
+        }
+        int top = in.topLogprobs == null ? 0 : in.topLogprobs;
+        if (top < 0 || top > 20) {
+            throw ApiException.badRequest("top_logprobs", "'top_logprobs' must be from 0 to 20, not " + top + ".");
+        }
+        if (!Boolean.TRUE.equals(in.logprobs)) {
+            if (in.topLogprobs != null && top > 0) {
+                throw ApiException.badRequest("top_logprobs", "'top_logprobs' needs 'logprobs': true.");
+            }
+            return 0;
+        }
+        return Math.max(1, top);
     }
 
     private static List<String> stops(Object stop) {

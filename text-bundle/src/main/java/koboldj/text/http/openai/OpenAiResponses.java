@@ -63,11 +63,39 @@ final class OpenAiResponses {
         return value;
     }
 
-    static Map<String, Object> chat(String id, String model, List<GenerationResult> results) {
+    /** @param topLogprobs alternatives to show per token when logprobs were asked for */
+    static Map<String, Object> chat(String id, String model, List<GenerationResult> results, int topLogprobs) {
         return whole(id, model, "chat.completion", results, (choice, result) -> {
             choice.put("message", Map.of("role", "assistant", "content", result.text()));
-            choice.put("logprobs", null);
+            choice.put("logprobs", result.logprobs().isEmpty() ? null : Map.of("content", chatLogprobs(result.logprobs(), topLogprobs)));
         });
+    }
+
+    /** The chat logprobs shape: per token its text, logprob, UTF-8 bytes and the top alternatives. */
+    static List<Map<String, Object>> chatLogprobs(List<TokenLogprob> tokens, int top) {
+        List<Map<String, Object>> content = new ArrayList<>(tokens.size());
+        for (TokenLogprob token : tokens) {
+            Map<String, Object> entry = chatToken(token);
+            List<Map<String, Object>> alternatives = new ArrayList<>();
+            for (TokenLogprob alternative : token.top().subList(0, Math.min(top, token.top().size()))) {
+                alternatives.add(chatToken(alternative));
+            }
+            entry.put("top_logprobs", alternatives);
+            content.add(entry);
+        }
+        return content;
+    }
+
+    private static Map<String, Object> chatToken(TokenLogprob token) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("token", token.text());
+        entry.put("logprob", token.logprob());
+        List<Integer> bytes = new ArrayList<>();
+        for (byte b : token.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            bytes.add(b & 0xff);
+        }
+        entry.put("bytes", bytes);
+        return entry;
     }
 
     /** A whole response: one choice per result, each filled in by {@code content}, and the usage. */
