@@ -58,33 +58,39 @@ final class JinjavaDialect {
     /** Positions of the commas between arguments, and the end. */
     private static int[] topLevelCommas(String arguments) {
         List<Integer> commas = new ArrayList<>();
-        int depth = 0;
-        char quote = 0;
-        for (int i = 0; i < arguments.length(); i++) {
-            char c = arguments.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
+        int[] depth = {0};
+        outsideQuotes(arguments, 0, (i, c) -> {
+            if (c == '(' || c == '[' || c == '{') {
+                depth[0]++;
             } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
+                depth[0]--;
+            } else if (c == ',' && depth[0] == 0) {
                 commas.add(i);
             }
-        }
+            return false;
+        });
         commas.add(arguments.length());
         return commas.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The index of the parenthesis closing the one before {@code from}, or -1. */
     private static int closingParenthesis(String text, int from) {
-        int depth = 1;
+        int[] depth = {1};
+        return outsideQuotes(text, from, (i, c) -> {
+            if (c == '(') {
+                depth[0]++;
+            }
+            return c == ')' && --depth[0] == 0;
+        });
+    }
+
+    private interface CharStep {
+        /** @return true to stop at this character */
+        boolean at(int index, char c);
+    }
+
+    /** Feeds {@code step} the characters from {@code from} on that lie outside quoted strings; where it stops, or -1. */
+    private static int outsideQuotes(String text, int from, CharStep step) {
         char quote = 0;
         for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -96,9 +102,7 @@ final class JinjavaDialect {
                 }
             } else if (c == '\'' || c == '"') {
                 quote = c;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')' && --depth == 0) {
+            } else if (step.at(i, c)) {
                 return i;
             }
         }
