@@ -269,6 +269,11 @@ class TextE2EIT {
                 .path("error").path("param").asText());
         assertEquals("sampler_order", error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"sampler_order\":[9]}"), 400)
                 .path("error").path("param").asText());
+        // vLLM's options reach the engine from either API and are checked there
+        assertEquals("stop_token_ids", error(server.post("/api/v1/generate", "{\"prompt\":\"a\",\"stop_token_ids\":\"x\"}"), 400)
+                .path("error").path("param").asText());
+        assertEquals("truncate_prompt_tokens", error(server.post("/api/v1/generate",
+                "{\"prompt\":\"a\",\"truncate_prompt_tokens\":-5}"), 400).path("error").path("param").asText());
         error(server.post("/api/extra/generate/stream", "{\"prompt\": 5}"), 400);
         error(server.post("/api/extra/abort", "{\"genkey\":\"never-used\"}"), 404);
         error(server.post("/api/extra/generate/check", "{\"genkey\":\"never-used\"}"), 404);

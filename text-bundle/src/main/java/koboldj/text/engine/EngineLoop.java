@@ -160,12 +160,12 @@ final class EngineLoop implements Runnable {
             Slot slot = bestSlotFor(task);
             shiftContext(slot, task);
             // prompt logprobs need the logits of every prompt token: nothing cached can be reused
-            int reuse = task.wantsPromptLogprobs() ? 0 : slot.cache.commonPrefix(task.prompt);
+            int reuse = task.vllm.wantsPromptLogprobs() ? 0 : slot.cache.commonPrefix(task.prompt);
             if (reuse == task.prompt.length) {
                 reuse--; // the last prompt token is decoded again for its logits
             }
             removeFrom(slot, reuse);
-            if (!task.wantsPromptLogprobs()) {
+            if (!task.vllm.wantsPromptLogprobs()) {
                 reuse = Math.max(reuse, copyPrefix(slot, task));
             }
             slot.task = task;
@@ -292,7 +292,7 @@ final class EngineLoop implements Runnable {
             }
             int[] prompt = slot.task.prompt;
             int count = Math.min(prompt.length - slot.promptNext, batch.capacity() - batch.size());
-            boolean everyToken = slot.task.wantsPromptLogprobs();
+            boolean everyToken = slot.task.vllm.wantsPromptLogprobs();
             slot.chunkStart = slot.promptNext;
             slot.chunkOutput = batch.size();
             slot.chunkLength = everyToken ? count : 0;
@@ -342,7 +342,7 @@ final class EngineLoop implements Runnable {
             }
             MemorySegment row = llama.logits(context, slot.chunkOutput + k, logits.length);
             MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
-            task.promptLogprobs.add(TokenLogprobs.of(logits).describe(task.prompt[next], task.promptAlternatives, model));
+            task.promptLogprobs.add(TokenLogprobs.of(logits).describe(task.prompt[next], task.vllm.promptAlternatives(), model));
         }
         slot.chunkLength = 0;
     }
@@ -398,7 +398,7 @@ final class EngineLoop implements Runnable {
             end(slot, FinishReason.END_OF_SEQUENCE);
             return;
         }
-        if (task.isStopToken(token)) {
+        if (task.vllm.isStopToken(token)) {
             end(slot, FinishReason.STOP_SEQUENCE);
             return;
         }

@@ -52,11 +52,8 @@ final class GenerationTask implements Generation {
 
     /** Per-token logprobs, when the request asked for them. */
     final List<TokenLogprob> logprobs = new ArrayList<>();
-    /** vLLM's stop_token_ids: generated tokens that end the generation (checked by the HTTP layer). */
-    static final String STOP_TOKEN_IDS = "stop_token_ids";
-    private final int[] stopTokens;
-    /** How many alternatives each prompt token's logprob comes with; -1 when prompt logprobs are not wanted. */
-    final int promptAlternatives;
+    /** vLLM's prompt_logprobs, stop_token_ids and truncate_prompt_tokens of this request. */
+    final VllmOptions vllm;
     /** Logprobs of the prompt tokens after the first, in order, when wanted. */
     final List<TokenLogprob> promptLogprobs = new ArrayList<>();
     int generated;
@@ -67,8 +64,8 @@ final class GenerationTask implements Generation {
     int promptEvaluated;
 
     GenerationTask(String genkey, GenerationRequest request, int[] prompt, int keep, int maxLength, SamplerChain chain,
-            GrammarConstraint grammar, long seed, BannedPhrases phrases, GenerationTask leader, boolean scored,
-            GenerationListener listener, Runnable wake) {
+            GrammarConstraint grammar, long seed, BannedPhrases phrases, VllmOptions vllm, GenerationTask leader,
+            boolean scored, GenerationListener listener, Runnable wake) {
         this.genkey = genkey;
         this.request = request;
         this.prompt = prompt;
@@ -83,26 +80,9 @@ final class GenerationTask implements Generation {
         this.assembler = new TextAssembler(request.stopSequences(), request.trimStop(), phrases);
         this.bans = new PhraseBans(phrases);
         this.leader = leader;
-        this.promptAlternatives = request.sampling().integer(GenerationResult.PROMPT_LOGPROBS, -1);
-        this.stopTokens = request.sampling().value(STOP_TOKEN_IDS)
-                .map(ids -> ((List<?>) ids).stream().mapToInt(id -> ((Number) id).intValue()).toArray())
-                .orElse(new int[0]);
+        this.vllm = vllm;
         // the log-softmax over the vocabulary costs a pass per token: only when logprobs or ranking need it
         this.tokenLogprobs = scored || request.logprobs() > 0 ? new double[maxLength] : null;
-    }
-
-    /** Whether every prompt token's logits are wanted, which rules out reusing cached prompt tokens. */
-    boolean wantsPromptLogprobs() {
-        return promptAlternatives >= 0;
-    }
-
-    boolean isStopToken(int token) {
-        for (int stop : stopTokens) {
-            if (stop == token) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Whether each token's log-probability is recorded. */

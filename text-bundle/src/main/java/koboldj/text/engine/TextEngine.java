@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -121,11 +122,9 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         int contextLength = Math.min(first.maxContextLength() > 0 ? first.maxContextLength() : settings.slotContext(),
                 settings.slotContext());
         int maxLength = Math.min(first.maxLength(), contextLength - 1);
-        // vLLM's truncate_prompt_tokens: only the prompt's last N tokens are used
-        int promptLimit = first.sampling().integer("truncate_prompt_tokens", Integer.MAX_VALUE);
-        Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength, promptLimit);
         List<SamplerChain> chains = new ArrayList<>();
         List<BannedPhrases> phrases = new ArrayList<>();
+        List<VllmOptions> options = new ArrayList<>();
         for (GenerationRequest request : requests) {
             chains.add(samplers.chain(request.sampling()));
             BannedPhrases banned = BannedPhrases.from(request.sampling(), model);
@@ -135,25 +134,32 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
                         + "leave out the phrases or constrain them in the grammar.");
             }
             phrases.add(banned);
+            options.add(VllmOptions.of(request.sampling()));
         }
+        Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength,
+                options.getFirst().promptLimit());
         if (inFlight.addAndGet(requests.size()) > settings.slots() + settings.queueCapacity()) {
             inFlight.addAndGet(-requests.size());
             throw ApiException.busy();
         }
-        List<GenerationTask> tasks = new ArrayList<>();
+        List<GrammarConstraint> constraints = new ArrayList<>();
         try {
-            for (int i = 0; i < requests.size(); i++) {
-                GenerationRequest request = requests.get(i);
-                long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
-                String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
-                tasks.add(new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chains.get(i),
-                        grammars.forRequest(request), seed, phrases.get(i), tasks.isEmpty() ? null : tasks.getFirst(),
-                        requests.size() > 1, listeners.apply(i), queue::signal));
+            for (GenerationRequest request : requests) {
+                constraints.add(grammars.forRequest(request));
             }
         } catch (RuntimeException e) {
             inFlight.addAndGet(-requests.size());
-            tasks.forEach(task -> task.fail(ApiException.badRequest("grammar", "The request was refused.")));
+            constraints.stream().filter(Objects::nonNull).forEach(GrammarConstraint::release);
             throw e;
+        }
+        List<GenerationTask> tasks = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            GenerationRequest request = requests.get(i);
+            long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
+            String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
+            tasks.add(new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chains.get(i),
+                    constraints.get(i), seed, phrases.get(i), options.get(i), tasks.isEmpty() ? null : tasks.getFirst(),
+                    requests.size() > 1, listeners.apply(i), queue::signal));
         }
         for (GenerationTask task : tasks) {
             task.result().whenComplete((result, error) -> inFlight.decrementAndGet());

@@ -7,7 +7,6 @@ import java.util.Map;
 import koboldj.api.error.ApiException;
 import koboldj.api.sampler.SamplerSettings;
 import koboldj.api.text.GenerationRequest;
-import koboldj.api.text.GenerationResult;
 import koboldj.text.http.GrammarFields;
 import koboldj.text.http.SamplerOrder;
 
@@ -101,7 +100,7 @@ final class OpenAiRequests {
      * Chat's logprobs (true or false) and top_logprobs (0 to 20). The engine reports alternatives
      * with each token's own logprob, so at least one is asked for; the answer shows top_logprobs.
      */
-    static int chatLogprobs(ChatInput in) {
+    private static int chatLogprobs(ChatInput in) {
         if (in.logprobs != null && !(in.logprobs instanceof Boolean)) {
             throw ApiException.badRequest("logprobs", "'logprobs' must be true or false on chat completions.");
         }
@@ -138,19 +137,6 @@ final class OpenAiRequests {
         parameters.putIfAbsent("top_k", 0);
         if (in.repetitionPenalty != null) {
             parameters.put("rep_pen", in.repetitionPenalty);
-        }
-        Object stopTokens = parameters.get("stop_token_ids");
-        if (stopTokens != null && !(stopTokens instanceof List<?> ids && ids.size() <= 64
-                && ids.stream().allMatch(id -> id instanceof Integer value && value >= 0))) {
-            throw ApiException.badRequest("stop_token_ids", "'stop_token_ids' must be a list of at most 64 token ids.");
-        }
-        Object truncate = parameters.get("truncate_prompt_tokens");
-        if (truncate != null && !(truncate instanceof Integer count && count >= 1)) {
-            throw ApiException.badRequest("truncate_prompt_tokens", "'truncate_prompt_tokens' must be a whole number of 1 or more.");
-        }
-        Object promptLogprobs = parameters.get(GenerationResult.PROMPT_LOGPROBS);
-        if (promptLogprobs != null && !(promptLogprobs instanceof Integer count && count >= 0 && count <= 20)) {
-            throw ApiException.badRequest(GenerationResult.PROMPT_LOGPROBS, "'prompt_logprobs' must be a whole number from 0 to 20.");
         }
         // Aphrodite's names for samplers KoboldCpp names otherwise
         ALIASES.forEach((aphrodite, kobold) -> {
