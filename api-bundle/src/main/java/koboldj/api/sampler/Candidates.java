@@ -78,7 +78,7 @@ public final class Candidates {
         if (sorted) {
             return;
         }
-        long[] keys = sortKeys();
+        long[] keys = sortKeys(size);
         Arrays.sort(keys, 0, size);
         reorder(keys, size);
         sorted = true;
@@ -98,7 +98,7 @@ public final class Candidates {
             long[] keys = sortKeys(0);
             int found = keysOfTop(keys, keep);
             if (found != keep) { // NaN logits defeat the threshold: select among all keys instead
-                keys = sortKeys();
+                keys = sortKeys(size);
                 selectSmallest(keys, size, keep);
             }
             Arrays.sort(keys, 0, keep);
@@ -162,12 +162,10 @@ public final class Candidates {
         heap[at] = value;
     }
 
-    /** Keys whose ascending order is descending logit, then ascending index; one primitive sort suffices. */
-    private long[] sortKeys() {
-        return sortKeys(size);
-    }
-
-    /** The scratch key array with the keys of the first {@code count} candidates filled in. */
+    /**
+     * The scratch key array with the keys of the first {@code count} candidates filled in. Keys
+     * sort ascending as descending logit, then ascending index: one primitive sort suffices.
+     */
     private long[] sortKeys(int count) {
         if (scratchKeys == null) {
             scratchKeys = new long[ids.length];

@@ -65,11 +65,9 @@ public final class WholeResponse {
             } catch (TimeoutException e) {
                 keepAlive(response, generations, all, () -> body.apply(joined(results)));
             } catch (ExecutionException | RuntimeException e) {
-                Throwable failure = unwrapped(e);
-                response.resume(failure);
-                ApiException api = failure instanceof ApiException known ? known
-                        : new ApiException(ErrorKind.INTERNAL, "The generation failed.");
-                ensureAnswered(servlet, api.kind().status(), ErrorResponse.of(api));
+                response.resume(unwrapped(e));
+                ErrorResponse error = errorBody(e);
+                ensureAnswered(servlet, error.error().code(), error);
             } catch (InterruptedException e) {
                 generations.forEach(Generation::abort);
                 Thread.currentThread().interrupt();
@@ -129,9 +127,14 @@ public final class WholeResponse {
         try {
             return body.get();
         } catch (RuntimeException e) {
-            return unwrapped(e) instanceof ApiException api ? ErrorResponse.of(api)
-                    : ErrorResponse.of(ErrorKind.INTERNAL, "The generation failed.", null);
+            return errorBody(e);
         }
+    }
+
+    /** The error shape of a failed generation: its own message when it is an API error, else a plain one. */
+    private static ErrorResponse errorBody(Exception e) {
+        return unwrapped(e) instanceof ApiException api ? ErrorResponse.of(api)
+                : ErrorResponse.of(ErrorKind.INTERNAL, "The generation failed.", null);
     }
 
     private static Throwable unwrapped(Exception e) {

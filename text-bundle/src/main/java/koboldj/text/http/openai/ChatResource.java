@@ -62,7 +62,6 @@ public class ChatResource {
         }
         int choices = OpenAiRequests.choices(input);
         int generated = OpenAiRequests.generated(input);
-        int topLogprobs = OpenAiRequests.chatLogprobs(input) > 0 ? input.topLogprobs == null ? 0 : input.topLogprobs : 0;
         String id = "chatcmpl-" + UUID.randomUUID();
         String model = text.model().name();
         List<GenerationRequest> requests = new ArrayList<>();
@@ -72,6 +71,7 @@ public class ChatResource {
         Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
                 OpenAiResponses.stream(id, model, CHUNK, "delta", piece -> piece == null ? Map.of() : Map.of("content", piece),
                         Map.of("role", "assistant", "content", "")),
-                results -> OpenAiResponses.chat(id, model, results, topLogprobs), response, servlet);
+                results -> OpenAiResponses.chat(id, model, results, input.topLogprobs == null ? 0 : input.topLogprobs),
+                response, servlet);
     }
 }
