@@ -21,13 +21,14 @@ import koboldj.text.llama.LlamaBatch;
 import koboldj.text.llama.LlamaModel;
 
 /**
- * The one thread that owns the llama context. Each step it admits waiting requests into free
- * slots (reusing the KV of the slot whose tokens share the longest beginning with the prompt),
- * puts the next token of every generating slot and chunks of pending prompts into one batch,
- * decodes once, and samples each slot that got logits (continuous batching).
+ * The one thread that owns the llama contexts (its {@link Lane}s). Each step it admits waiting
+ * requests into free slots (reusing the KV of the slot whose tokens share the longest beginning
+ * with the prompt), puts the next token of every generating slot and chunks of pending prompts
+ * into its lane's batch, decodes every lane with work once, and samples each slot that got logits
+ * (continuous batching).
  *
  * <p>Everything here runs on the engine thread; other threads only post to the {@link WaitQueue},
- * set abort flags, and {@link #post} jobs that need the context (save states).
+ * set abort flags, and {@link #post} jobs that need a context (save states).
  */
 final class EngineLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
@@ -35,19 +36,26 @@ final class EngineLoop implements Runnable {
     private static final int LARGE_STEP = 32;
     /** A context shift needs the prompt to continue the cache for at least this many tokens. */
     private static final int MIN_SHIFT_MATCH = 16;
+    /** Prompt tokens of cache a slot choice gives up to put a generation on a less busy lane. */
+    private static final int BALANCE_TOKENS = 64;
+    /**
+     * Dropping this many cells leaves holes worth closing: a step needs as many adjacent free
+     * cells as it has tokens, so the holes between other sequences' cells stay empty and attention
+     * spans them.
+     */
+    private static final int COMPACT_AFTER = 32;
     private static final byte[] NOTHING = new byte[0];
 
     private final Llama llama;
     private final LlamaModel model;
-    private final MemorySegment context;
-    private final LlamaBatch batch;
+    private final Lane[] lanes;
     private final Slot[] slots;
     private final WaitQueue queue;
     private final EngineStatistics statistics;
     private final int slotContext;
     private final int threads;
     private final int batchThreads;
-    private int threadsInUse = -1;
+    private final boolean compactCache;
     private final Candidates candidates;
     private final float[] logits;
     private final SlotView view = new SlotView();
@@ -58,23 +66,24 @@ final class EngineLoop implements Runnable {
     private final ConcurrentLinkedQueue<FutureTask<?>> jobs = new ConcurrentLinkedQueue<>();
     final SavedStates savedStates;
 
-    EngineLoop(LlamaModel model, MemorySegment context, EngineSettings settings, WaitQueue queue, EngineStatistics statistics) {
+    EngineLoop(LlamaModel model, Lane[] lanes, EngineSettings settings, WaitQueue queue, EngineStatistics statistics) {
         this.llama = Llama.get();
         this.model = model;
-        this.context = context;
+        this.lanes = lanes;
         this.queue = queue;
         this.statistics = statistics;
         this.slotContext = settings.slotContext();
         this.threads = settings.threads();
         this.batchThreads = settings.batchThreads();
-        this.batch = new LlamaBatch(settings.batchSize());
+        this.compactCache = settings.compactCache();
         this.slots = new Slot[settings.slots()];
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot(i, settings.slotContext());
+            // round robin, so the first generations land on different lanes
+            slots[i] = new Slot(i, lanes[i % lanes.length], i / lanes.length, settings.slotContext());
         }
         this.candidates = new Candidates(model.vocabularySize());
         this.logits = new float[model.vocabularySize()];
-        this.savedStates = new SavedStates(llama, context, slots, clock::incrementAndGet);
+        this.savedStates = new SavedStates(llama, slots, clock::incrementAndGet);
     }
 
     /** False once the loop has been asked to end: nothing queued after that is ever taken. */
@@ -128,7 +137,6 @@ final class EngineLoop implements Runnable {
             LOG.error("The text engine stopped after an internal error", e);
         } finally {
             endAll();
-            batch.close();
             FutureTask<?> job;
             while ((job = jobs.poll()) != null) {
                 job.cancel(false);
@@ -176,46 +184,82 @@ final class EngineLoop implements Runnable {
             task.promptEvaluated = task.prompt.length - reuse;
             statistics.promptReused(reuse);
             if (reuse > 0) {
-                LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.sequence, reuse, task.prompt.length);
+                LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.index, reuse, task.prompt.length);
             }
         }
     }
 
     /** Drops the slot's tokens from {@code position} on, from its cache and the KV cache. */
     private void removeFrom(Slot slot, int position) {
-        llama.removeTokens(context, slot.sequence, position, -1);
+        llama.removeTokens(slot.lane.context, slot.sequence, position, -1);
+        if (compactCache && slot.cache.size() - position >= COMPACT_AFTER) {
+            slot.lane.compact();
+        }
         slot.cache.truncate(position);
         slot.sharedBelow = Math.min(slot.sharedBelow, position);
     }
 
     /**
      * When another slot, busy or not, holds a longer beginning of the prompt than {@code slot}
-     * (the other choices of one request, or two clients with one story), its KV cells are shared
-     * into this slot's sequence instead of processing those tokens again. Returns how many prompt
-     * tokens the slot holds now; 0 if nothing was copied.
+     * (the other choices of one request, or two clients with one story), its KV cells are brought
+     * into this slot's sequence instead of processing those tokens again: shared, within a lane;
+     * copied through llama.cpp's sequence state, from another lane. Returns how many prompt tokens
+     * the slot holds now; 0 if nothing was brought in.
      */
     private int copyPrefix(Slot slot, GenerationTask task) {
+        Slot donor = donorFor(slot, task);
+        if (donor == null) {
+            return 0;
+        }
+        int best = copyable(donor, task);
+        removeFrom(slot, 0);
+        if (donor.lane == slot.lane) {
+            llama.copySequence(slot.lane.context, donor.sequence, slot.sequence, 0, best);
+            slot.sharedBelow = best;
+            donor.sharedBelow = Math.max(donor.sharedBelow, best);
+        } else if (!llama.restoreSequence(slot.lane.context, slot.sequence,
+                llama.saveSequence(donor.lane.context, donor.sequence))) {
+            removeFrom(slot, 0);
+            return 0;
+        } else {
+            llama.removeTokens(slot.lane.context, slot.sequence, best, -1);
+        }
+        for (int i = 0; i < best; i++) {
+            slot.cache.add(task.prompt[i]);
+        }
+        LOG.debug("slot {}: took {} prompt tokens from slot {}", slot.index, best, donor.index);
+        return best;
+    }
+
+    /**
+     * The other slot holding more of the prompt than {@code slot} does; null if none. A slot of
+     * another lane only if most of what its state copy carries is wanted.
+     */
+    private Slot donorFor(Slot slot, GenerationTask task) {
         Slot donor = null;
         int best = slot.cache.size();
         for (Slot other : slots) {
-            int shared = other == slot ? 0 : Math.min(other.cache.commonPrefix(task.prompt), task.prompt.length - 1);
+            if (other == slot || (other.lane != slot.lane && 2 * copyable(other, task) < other.cache.size())) {
+                continue;
+            }
+            int shared = copyable(other, task);
             if (shared > best) {
                 donor = other;
                 best = shared;
             }
         }
-        if (donor == null) {
-            return 0;
-        }
-        removeFrom(slot, 0);
-        llama.copySequence(context, donor.sequence, slot.sequence, 0, best);
-        for (int i = 0; i < best; i++) {
-            slot.cache.add(task.prompt[i]);
-        }
-        slot.sharedBelow = best;
-        donor.sharedBelow = Math.max(donor.sharedBelow, best);
-        LOG.debug("slot {}: copied {} prompt tokens from slot {}", slot.sequence, best, donor.sequence);
-        return best;
+        return donor;
+    }
+
+    /** How many prompt tokens may be copied from {@code donor}: the last is always decoded again. */
+    private static int copyable(Slot donor, GenerationTask task) {
+        return Math.min(donor.cache.commonPrefix(task.prompt), task.prompt.length - 1);
+    }
+
+    /** How many prompt tokens an idle slot would start with: its own cache's, or copied from another slot. */
+    private int reusable(Slot slot, GenerationTask task) {
+        Slot donor = donorFor(slot, task);
+        return donor == null ? slot.cache.commonPrefix(task.prompt) : copyable(donor, task);
     }
 
     /**
@@ -234,10 +278,10 @@ final class EngineLoop implements Runnable {
         if (dropped <= 0 || keep + dropped < slot.sharedBelow) {
             return; // shifting cells another sequence shares would move its positions too
         }
-        llama.removeTokens(context, slot.sequence, keep, keep + dropped);
-        llama.shiftPositions(context, slot.sequence, keep + dropped, -1, -dropped);
+        llama.removeTokens(slot.lane.context, slot.sequence, keep, keep + dropped);
+        llama.shiftPositions(slot.lane.context, slot.sequence, keep + dropped, -1, -dropped);
         slot.cache.removeRange(keep, keep + dropped);
-        LOG.debug("slot {}: context shift dropped {} tokens after the first {}", slot.sequence, dropped, keep);
+        LOG.debug("slot {}: context shift dropped {} tokens after the first {}", slot.index, dropped, keep);
     }
 
     private Slot anyIdle() {
@@ -249,27 +293,57 @@ final class EngineLoop implements Runnable {
         return null;
     }
 
-    /** The idle slot sharing the longest beginning with the prompt; else the least recently used. */
+    /**
+     * The idle slot to run {@code task}: among those that would reuse nearly the most of the
+     * prompt (within {@link #BALANCE_TOKENS}), the one on the least busy lane; then the one reusing
+     * most; then the least recently used. A few tokens of prompt cache are not worth two
+     * generations sharing a lane while another lane idles.
+     */
     private Slot bestSlotFor(GenerationTask task) {
-        Slot best = null;
-        int bestShared = -1;
+        int[] reuse = new int[slots.length];
+        int most = -1;
         for (Slot slot : slots) {
-            if (!slot.idle()) {
+            if (slot.idle()) {
+                reuse[slot.index] = reusable(slot, task);
+                most = Math.max(most, reuse[slot.index]);
+            }
+        }
+        Slot best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (Slot slot : slots) {
+            if (!slot.idle() || reuse[slot.index] < most - BALANCE_TOKENS) {
                 continue;
             }
-            int shared = slot.cache.commonPrefix(task.prompt);
-            if (shared > bestShared || (shared == bestShared && slot.lastUsed < best.lastUsed)) {
+            int load = busySlots(slot.lane);
+            if (best == null || load < bestLoad
+                    || (load == bestLoad && (reuse[slot.index] > reuse[best.index]
+                            || (reuse[slot.index] == reuse[best.index] && slot.lastUsed < best.lastUsed)))) {
                 best = slot;
-                bestShared = shared;
+                bestLoad = load;
             }
         }
         return best;
     }
 
-    /** One decode: next tokens of generating slots first, then prompt chunks while room is left. */
+    private int busySlots(Lane lane) {
+        int busy = 0;
+        for (Slot slot : slots) {
+            if (slot.lane == lane && !slot.idle()) {
+                busy++;
+            }
+        }
+        return busy;
+    }
+
+    /**
+     * One step: the next tokens of generating slots first, then prompt chunks while their lane's
+     * batch has room; every lane with tokens decodes once; then each slot with logits samples.
+     */
     private void step() {
         long stepStarted = System.nanoTime();
-        batch.clear();
+        for (Lane lane : lanes) {
+            lane.batch.clear();
+        }
         for (Slot slot : slots) {
             slot.output = -1;
             slot.chunkLength = 0;
@@ -281,42 +355,35 @@ final class EngineLoop implements Runnable {
                 continue;
             }
             if (slot.sampled >= 0) {
-                slot.output = batch.add(slot.sampled, slot.cache.size(), slot.sequence, true);
+                slot.output = slot.lane.batch.add(slot.sampled, slot.cache.size(), slot.sequence, true);
                 slot.cache.add(slot.sampled);
                 slot.sampled = -1;
             }
         }
         for (Slot slot : slots) {
-            if (!slot.prefilling() || batch.isFull()) {
+            if (slot.prefilling() && !slot.lane.batch.isFull()) {
+                addPromptChunk(slot);
+            }
+        }
+        int tokens = 0;
+        long decoding = 0;
+        for (Lane lane : lanes) {
+            if (lane.batch.size() == 0) {
                 continue;
             }
-            int[] prompt = slot.task.prompt;
-            int count = Math.min(prompt.length - slot.promptNext, batch.capacity() - batch.size());
-            boolean everyToken = slot.task.vllm.wantsPromptLogprobs();
-            slot.chunkStart = slot.promptNext;
-            slot.chunkOutput = batch.size();
-            slot.chunkLength = everyToken ? count : 0;
-            for (int i = 0; i < count; i++) {
-                int token = prompt[slot.promptNext++];
-                boolean last = slot.promptNext == prompt.length;
-                int index = batch.add(token, slot.cache.size(), slot.sequence, last || everyToken);
-                slot.cache.add(token);
-                if (last) {
-                    slot.output = index;
-                }
+            lane.useThreads(threadsFor(lane.batch.size()));
+            long started = System.nanoTime();
+            int status = lane.decode();
+            decoding += System.nanoTime() - started;
+            tokens += lane.batch.size();
+            if (status != 0) {
+                failLane(lane, status);
             }
         }
-        if (batch.size() == 0) {
+        if (tokens == 0) {
             return;
         }
-        useThreadsFor(batch.size());
-        long started = System.nanoTime();
-        int status = llama.decode(context, batch.struct());
-        if (status != 0) {
-            failBatch(status);
-            return;
-        }
-        statistics.decoded(batch.size(), System.nanoTime() - started);
+        statistics.decoded(tokens, decoding);
         for (Slot slot : slots) {
             if (slot.chunkLength > 0) {
                 scorePromptChunk(slot);
@@ -332,6 +399,26 @@ final class EngineLoop implements Runnable {
         statistics.stepped(System.nanoTime() - stepStarted, sampled);
     }
 
+    /** Puts as much of the slot's remaining prompt into its lane's batch as fits. */
+    private void addPromptChunk(Slot slot) {
+        LlamaBatch batch = slot.lane.batch;
+        int[] prompt = slot.task.prompt;
+        int count = Math.min(prompt.length - slot.promptNext, batch.capacity() - batch.size());
+        boolean everyToken = slot.task.vllm.wantsPromptLogprobs();
+        slot.chunkStart = slot.promptNext;
+        slot.chunkOutput = batch.size();
+        slot.chunkLength = everyToken ? count : 0;
+        for (int i = 0; i < count; i++) {
+            int token = prompt[slot.promptNext++];
+            boolean last = slot.promptNext == prompt.length;
+            int index = batch.add(token, slot.cache.size(), slot.sequence, last || everyToken);
+            slot.cache.add(token);
+            if (last) {
+                slot.output = index;
+            }
+        }
+    }
+
     /** Records how likely each prompt token of this step's chunk was, given the tokens before it. */
     private void scorePromptChunk(Slot slot) {
         GenerationTask task = slot.task;
@@ -340,7 +427,7 @@ final class EngineLoop implements Runnable {
             if (next >= task.prompt.length) {
                 break; // the last prompt token's logits are for the first generated token
             }
-            MemorySegment row = llama.logits(context, slot.chunkOutput + k, logits.length);
+            MemorySegment row = llama.logits(slot.lane.context, slot.chunkOutput + k, logits.length);
             MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
             task.promptLogprobs.add(TokenLogprobs.of(logits).describe(task.prompt[next], task.vllm.promptAlternatives(), model));
         }
@@ -352,12 +439,8 @@ final class EngineLoop implements Runnable {
      * of a few generating slots is as small as one token: it gets the generation thread count,
      * and only a step carrying a large prompt chunk gets the batch threads.
      */
-    private void useThreadsFor(int tokens) {
-        int wanted = tokens >= LARGE_STEP ? batchThreads : threads;
-        if (wanted != threadsInUse) {
-            llama.setThreads(context, wanted, wanted);
-            threadsInUse = wanted;
-        }
+    private int threadsFor(int tokens) {
+        return tokens >= LARGE_STEP ? batchThreads : threads;
     }
 
     private void sample(Slot slot) {
@@ -365,7 +448,7 @@ final class EngineLoop implements Runnable {
         if (task.promptDoneNanos == 0) {
             task.promptDoneNanos = System.nanoTime();
         }
-        MemorySegment row = llama.logits(context, slot.output, logits.length);
+        MemorySegment row = llama.logits(slot.lane.context, slot.output, logits.length);
         MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
         TokenLogprobs.Step distribution = task.scored() ? TokenLogprobs.of(logits) : null;
         candidates.reset(logits, logits.length);
@@ -443,7 +526,7 @@ final class EngineLoop implements Runnable {
             task.logprobs.subList(from, task.logprobs.size()).clear();
         }
         if (!task.bans.banAt(from, banned)) {
-            LOG.debug("slot {}: banned phrases made it back up {} times; ending there", slot.sequence, PhraseBans.MAX_BACKUPS);
+            LOG.debug("slot {}: banned phrases made it back up {} times; ending there", slot.index, PhraseBans.MAX_BACKUPS);
             end(slot, FinishReason.STOP_SEQUENCE);
             return;
         }
@@ -473,22 +556,24 @@ final class EngineLoop implements Runnable {
     }
 
     /**
-     * llama_decode failed. Its KV state is as before the call, so the tokens this step added are
-     * not there: the generations in the batch end with the reason, and their slots start empty.
+     * llama_decode failed on a lane. Its KV state is as before the call, so the tokens this step
+     * added are not there: the lane's generations end with the reason, and their slots start empty.
      */
-    private void failBatch(int status) {
+    private void failLane(Lane lane, int status) {
         String message = status == 1 || status == -3
                 ? "The context is full: the KV cache had no room for this step."
                 : "llama.cpp failed to decode (status " + status + ").";
         LOG.warn("{} Ending the generations in this batch.", message);
         for (Slot slot : slots) {
-            if (slot.idle()) {
+            if (slot.idle() || slot.lane != lane) {
                 continue;
             }
             removeFrom(slot, 0);
             GenerationTask task = slot.task;
             slot.task = null;
             slot.sampled = -1;
+            slot.output = -1;
+            slot.chunkLength = 0;
             task.fail(new ApiException(ErrorKind.INTERNAL, message));
         }
     }

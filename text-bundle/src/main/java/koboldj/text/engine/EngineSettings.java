@@ -4,16 +4,22 @@ package koboldj.text.engine;
  * How the engine runs.
  *
  * @param slots          generations decoded side by side (--parallel)
+ * @param lanes          llama contexts the slots are spread over, each decoded on its own thread
  * @param slotContext    tokens of context each generation may use (--contextsize)
  * @param batchSize      most tokens decoded in one step (--batchsize)
- * @param threads        CPU threads for generation steps
+ * @param threads        CPU threads for each lane's generation steps
  * @param batchThreads   CPU threads for prompt processing
  * @param queueCapacity  requests that may wait while every slot is busy; beyond them, 503
+ * @param compactCache   whether to move the KV cells together whenever a slot's old tokens are
+ *                       dropped (cheap for a small model, whose steps cost what their attention
+ *                       spans); otherwise llama.cpp does it once a context's used span reaches 2048
  */
-public record EngineSettings(int slots, int slotContext, int batchSize, int threads, int batchThreads, int queueCapacity) {
+public record EngineSettings(int slots, int lanes, int slotContext, int batchSize, int threads, int batchThreads, int queueCapacity,
+        boolean compactCache) {
 
     public EngineSettings {
-        if (slots < 1 || slotContext < 16 || batchSize < 1 || threads < 1 || batchThreads < 1 || queueCapacity < 0) {
+        if (slots < 1 || lanes < 1 || lanes > slots || slotContext < 16 || batchSize < 1 || threads < 1 || batchThreads < 1
+                || queueCapacity < 0) {
             throw new IllegalArgumentException("invalid engine settings " + this);
         }
     }

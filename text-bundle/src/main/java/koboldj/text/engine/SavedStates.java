@@ -1,6 +1,5 @@
 package koboldj.text.engine;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,14 +21,12 @@ final class SavedStates {
     }
 
     private final Llama llama;
-    private final MemorySegment context;
     private final Slot[] slots;
     private final LongSupplier clock;
     private final Saved[] saved = new Saved[ContextSnapshots.SLOTS];
 
-    SavedStates(Llama llama, MemorySegment context, Slot[] slots, LongSupplier clock) {
+    SavedStates(Llama llama, Slot[] slots, LongSupplier clock) {
         this.llama = llama;
-        this.context = context;
         this.slots = slots;
         this.clock = clock;
     }
@@ -41,7 +38,7 @@ final class SavedStates {
         }
         Slot current = lastUsed();
         Size now = current == null ? Size.EMPTY
-                : new Size(current.cache.size(), llama.sequenceStateSize(context, current.sequence));
+                : new Size(current.cache.size(), llama.sequenceStateSize(current.lane.context, current.sequence));
         return new ContextSnapshots.Report(List.copyOf(sizes), now);
     }
 
@@ -50,7 +47,7 @@ final class SavedStates {
         if (current == null) {
             return Size.EMPTY;
         }
-        Saved state = new Saved(current.cache.toArray(), llama.saveSequence(context, current.sequence));
+        Saved state = new Saved(current.cache.toArray(), llama.saveSequence(current.lane.context, current.sequence));
         saved[index] = state;
         return new Size(state.tokens.length, state.kv.length);
     }
@@ -69,10 +66,10 @@ final class SavedStates {
         if (target == null) {
             throw ApiException.busy();
         }
-        llama.removeTokens(context, target.sequence, 0, -1);
+        llama.removeTokens(target.lane.context, target.sequence, 0, -1);
         target.cache.truncate(0);
-        if (!llama.restoreSequence(context, target.sequence, state.kv)) {
-            llama.removeTokens(context, target.sequence, 0, -1);
+        if (!llama.restoreSequence(target.lane.context, target.sequence, state.kv)) {
+            llama.removeTokens(target.lane.context, target.sequence, 0, -1);
             return -1;
         }
         for (int token : state.tokens) {

@@ -1,10 +1,14 @@
 package koboldj.text.engine;
 
 /**
- * One sequence of the shared llama context. It keeps the tokens whose KV it holds after its
+ * One sequence of a lane's llama context. It keeps the tokens whose KV it holds after its
  * generation ends, so a later request with the same beginning reuses them. Engine thread only.
  */
 final class Slot {
+    /** Its number among all the engine's slots, for the log. */
+    final int index;
+    final Lane lane;
+    /** Its sequence id in the lane's context. */
     final int sequence;
     /** Tokens in this sequence's KV cache, at positions 0..size-1. */
     final IntList cache;
@@ -26,7 +30,9 @@ final class Slot {
      */
     int sharedBelow;
 
-    Slot(int sequence, int context) {
+    Slot(int index, Lane lane, int sequence, int context) {
+        this.index = index;
+        this.lane = lane;
         this.sequence = sequence;
         this.cache = new IntList(context);
     }

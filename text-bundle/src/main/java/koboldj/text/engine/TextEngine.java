@@ -1,6 +1,5 @@
 package koboldj.text.engine;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +31,6 @@ import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
 import koboldj.api.text.Tokenizer;
-import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
 import koboldj.text.phrases.BannedPhrases;
 import koboldj.text.sampling.SamplerCatalog;
@@ -52,7 +50,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
     private final EngineSettings settings;
     private final SamplerCatalog samplers;
     private final GrammarStates grammars;
-    private final MemorySegment context;
+    private final Lane[] lanes;
     private final WaitQueue queue;
     private final EngineStatistics statistics = new EngineStatistics();
     private final EngineLoop loop;
@@ -71,13 +69,30 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         this.settings = settings;
         this.samplers = samplers;
         this.grammars = new GrammarStates(model);
-        // every slot gets the whole --contextsize; the KV cache is shared by all of them
-        this.context = model.newContext(new Llama.ContextOptions(
-                settings.slots() * settings.slotContext(), settings.batchSize(), settings.slots(),
-                settings.threads(), settings.batchThreads(), false, -1));
+        this.lanes = newLanes(model, settings);
         this.queue = new WaitQueue();
-        this.loop = new EngineLoop(model, context, settings, queue, statistics);
+        this.loop = new EngineLoop(model, lanes, settings, queue, statistics);
         this.thread = Thread.ofPlatform().name("koboldj-text-engine").daemon().stackSize(GrammarStates.NATIVE_STACK).start(loop);
+    }
+
+    /** One context per lane; every slot gets the whole --contextsize in its lane's KV cache. */
+    private static Lane[] newLanes(LlamaModel model, EngineSettings settings) {
+        Lane[] lanes = new Lane[settings.lanes()];
+        try {
+            for (int i = 0; i < lanes.length; i++) {
+                // slots go round robin: lane i holds slots i, i + lanes, ...
+                int sequences = (settings.slots() - i + lanes.length - 1) / lanes.length;
+                lanes[i] = new Lane(i, model, settings, sequences);
+            }
+            return lanes;
+        } catch (RuntimeException e) {
+            for (Lane lane : lanes) {
+                if (lane != null) {
+                    lane.close();
+                }
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -285,10 +300,12 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             }
         }
         if (thread.isAlive()) {
-            // a decode that never returns: leaking the context is better than freeing it under the thread
-            LOG.error("The engine thread did not stop within 30 s; its llama context is left allocated.");
+            // a decode that never returns: leaking the contexts is better than freeing them under a thread
+            LOG.error("The engine did not stop within 30 s; its llama contexts are left allocated.");
         } else {
-            Llama.get().freeContext(context);
+            for (Lane lane : lanes) {
+                lane.close();
+            }
         }
         grammars.close();
         if (interrupted) {

@@ -19,6 +19,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 import koboldj.nativelib.llama.LlamaLibrary;
@@ -184,6 +185,7 @@ public final class Llama {
     private final MethodHandle modelIsRecurrent;
     private final MethodHandle modelHasEncoder;
     private final MethodHandle kvClear;
+    private final MethodHandle kvDefrag;
     private final MethodHandle tokenize;
     private final MethodHandle tokenToPiece;
     private final MethodHandle vocabNTokens;
@@ -232,6 +234,7 @@ public final class Llama {
         modelIsRecurrent = b.bind("llama_model_is_recurrent", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), critical);
         modelHasEncoder = b.bind("llama_model_has_encoder", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), critical);
         kvClear = b.bind("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
+        kvDefrag = b.bind("llama_kv_self_defrag", FunctionDescriptor.ofVoid(ADDRESS));
         tokenize = b.bind("llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
                 JAVA_BOOLEAN, JAVA_BOOLEAN));
         tokenToPiece = b.bind("llama_token_to_piece", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
@@ -445,8 +448,9 @@ public final class Llama {
             params.set(JAVA_INT, CTX_POOLING, options.pooling());
             params.set(JAVA_BOOLEAN, CTX_NO_PERF, true);
             // Slots come and go, so freed KV cells scatter over the whole cache and attention would
-            // span all of it; defragmenting keeps the used cells together at the front.
-            params.set(JAVA_FLOAT, CTX_DEFRAG_THOLD, 0.1f);
+            // span all of it; defragmenting keeps the used cells together at the front. But only
+            // where it is safe (see mayDefragment): elsewhere a defragmentation can abort the JVM.
+            params.set(JAVA_FLOAT, CTX_DEFRAG_THOLD, mayDefragment(options.contextLength(), options.batchSize()) ? 0.1f : -1f);
             MemorySegment context = (MemorySegment) initFromModel.invokeExact(model, params);
             if (context.equals(MemorySegment.NULL)) {
                 throw new LlamaException("llama.cpp could not create a context of " + options.contextLength() + " tokens");
@@ -467,10 +471,17 @@ public final class Llama {
 
     /**
      * Runs the model on a batch. Returns 0 on success; 1 or -3 when the KV cache has no room;
-     * other values are errors (the KV state is then as before the call).
+     * other values are errors (the KV state is then as before the call). One decode at a time in
+     * the whole process ({@link LlamaLibrary#computeLock}): text engines and embeddings alike.
      */
     public int decode(MemorySegment context, MemorySegment batch) {
-        return (int) call(() -> (int) decode.invokeExact(context, batch));
+        ReentrantLock lock = LlamaLibrary.computeLock();
+        lock.lock();
+        try {
+            return (int) call(() -> (int) decode.invokeExact(context, batch));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The logits row of output {@code index} of the last batch: {@code vocabularySize} floats. */
@@ -504,6 +515,25 @@ public final class Llama {
     /** Empties the KV cache of every sequence. */
     public void clearCache(MemorySegment context) {
         invoke(() -> { kvClear.invokeExact(context); });
+    }
+
+    /**
+     * Whether a context of {@code cells} decoding batches of up to {@code batchSize} tokens may be
+     * defragmented. In b4916 a defragmentation after a K-shift (context shift) of a context whose
+     * cells are fewer than twice its batch fails GGML_ASSERT in ggml_view and aborts the process
+     * (measured: 512 cells with batch 512, 1024 with 960, 544 with 512; never at twice the batch).
+     */
+    public static boolean mayDefragment(int cells, int batchSize) {
+        return cells >= 2 * batchSize;
+    }
+
+    /**
+     * Asks for the used KV cells to be moved together before the next decode. llama.cpp does it
+     * by itself only once a context's used span reaches 2048 cells. Only for a context that
+     * {@link #mayDefragment}.
+     */
+    public void defragment(MemorySegment context) {
+        invoke(() -> { kvDefrag.invokeExact(context); });
     }
 
     /** Removes positions [from, to) of a sequence (to < 0: to the end). */

@@ -91,6 +91,10 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return descriptor;
     }
 
+    public long parameterCount() {
+        return llama.parameterCount(model);
+    }
+
     /** A new context for this model; the caller frees it with {@link Llama#freeContext} before closing the model. */
     public MemorySegment newContext(Llama.ContextOptions options) {
         return llama.newContext(model, options);

@@ -161,9 +161,9 @@ public class TextModelService implements TextReloads {
             registration.setProperties(properties);
         }
         retire(previous, previousModel);
-        LOG.info("Text model {} ready in {} s: {} slots x {} tokens of context, {} threads, batch {}",
+        LOG.info("Text model {} ready in {} s: {} slots x {} tokens of context in {} lanes, {} threads, batch {}",
                 loaded.descriptor().name(), String.format("%.2f", (System.nanoTime() - started) / 1e9),
-                settings.slots(), settings.slotContext(), settings.threads(), settings.batchSize());
+                settings.slots(), settings.slotContext(), settings.lanes(), settings.threads(), settings.batchSize());
         return Optional.empty();
     }
 
@@ -199,20 +199,23 @@ public class TextModelService implements TextReloads {
     private static boolean sameEngine(TextConfiguration a, TextConfiguration b) {
         return Objects.equals(a.model(), b.model()) && a.contextsize() == b.contextsize() && a.threads() == b.threads()
                 && a.blasthreads() == b.blasthreads() && a.batchsize() == b.batchsize() && a.parallel() == b.parallel()
-                && a.multiuser() == b.multiuser();
+                && a.lanes() == b.lanes() && a.multiuser() == b.multiuser();
     }
 
     static EngineSettings settings(TextConfiguration configuration, LlamaModel model) {
         int cores = Runtime.getRuntime().availableProcessors();
-        int threads = configuration.threads() > 0 ? configuration.threads() : ThreadChoice.forDecode(cores);
-        int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : ThreadChoice.forPrompt(cores);
+        int lanes = configuration.lanes() > 0 ? Math.min(configuration.lanes(), configuration.parallel())
+                : EngineDefaults.lanes(configuration.parallel(), model.parameterCount());
+        int threads = configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forDecode(cores);
+        int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : EngineDefaults.forPrompt(cores);
         int batch = configuration.batchsize() > 0 ? configuration.batchsize() : 512;
         int queue = switch (configuration.multiuser()) {
             case 0 -> 0;
             case 1 -> DEFAULT_QUEUE;
             default -> configuration.multiuser() - 1;
         };
-        return new EngineSettings(configuration.parallel(), configuration.contextsize(), batch, threads, batchThreads, queue);
+        return new EngineSettings(configuration.parallel(), lanes, configuration.contextsize(), batch, threads, batchThreads, queue,
+                EngineDefaults.isSmall(model.parameterCount()));
     }
 
     @Deactivate

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Opens libjllama.so (llama.cpp tag b4916 with ggml), whose exported symbols are the whole llama.h
@@ -16,6 +17,7 @@ import java.util.Locale;
  * {@link SymbolLookup#libraryLookup} is not tied to a class loader, so any bundle may bind it.
  */
 public final class LlamaLibrary {
+    private static final ReentrantLock COMPUTE = new ReentrantLock();
     private static SymbolLookup lookup;
 
     private LlamaLibrary() {
@@ -28,6 +30,17 @@ public final class LlamaLibrary {
             lookup = SymbolLookup.libraryLookup(file, Arena.global());
         }
         return lookup;
+    }
+
+    /**
+     * The lock to hold around every computation of a graph (llama_decode) in the process, on any
+     * context. In this build ggml's CPU matrix product (llamafile's tinyBLAS) keeps its work
+     * counter in function-level statics ({@code tinyBLAS<..>::gemm<..>::current_chunk}), so two
+     * computations at once skip parts of each other's products: two contexts decoding batches of
+     * two or three tokens side by side gave wrong tokens in most runs (measured).
+     */
+    public static ReentrantLock computeLock() {
+        return COMPUTE;
     }
 
     private static Path extract() {
