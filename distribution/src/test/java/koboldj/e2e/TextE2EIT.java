@@ -2,6 +2,7 @@ package koboldj.e2e;
 
 import static koboldj.e2e.PlatformE2EIT.error;
 import static koboldj.e2e.PlatformE2EIT.json;
+import static koboldj.e2e.PlatformE2EIT.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,6 +112,58 @@ class TextE2EIT {
         assertEquals(whole, generate(sampled), "same seed, same text");
         sampled.put("sampler_seed", 99);
         assertFalse(whole.equals(generate(sampled)), "another seed, another text");
+    }
+
+    /**
+     * Embeddings and generations compute on two llama contexts of one process; in this llama.cpp
+     * build two computations at once corrupt each other's matrix products, so neither answer may
+     * change when they run side by side.
+     */
+    @Test
+    void embeddingsBesideGenerationsChangeNeitherAnswer() throws Exception {
+        String[] prompts = {"Once upon a time", "The cat", "Tom and Sue", "One day, a bird"};
+        // short inputs: their products are as small as a generation step's, where the corruption showed
+        String[] inputs = {"x", "a cat", "the big dog ran", "Lily", "Tom and his sister went"};
+        List<String> alone = new ArrayList<>();
+        for (String prompt : prompts) {
+            alone.add(generate(greedy(prompt, 120)));
+        }
+        assertTrue(within(60_000, () -> server.post("/v1/embeddings", "{\"input\": \"x\"}").statusCode() == 200),
+                "the text model embeds:\n" + server.output());
+        List<String> embeddingsAlone = new ArrayList<>();
+        for (String input : inputs) {
+            embeddingsAlone.add(embedding(input));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(prompts.length + 1);
+        try {
+            List<Future<String>> texts = new ArrayList<>();
+            for (String prompt : prompts) {
+                texts.add(pool.submit((Callable<String>) () -> generate(greedy(prompt, 120))));
+            }
+            Future<Integer> embedded = pool.submit(() -> {
+                int made = 0;
+                while (!texts.stream().allMatch(Future::isDone)) {
+                    int which = made++ % inputs.length;
+                    assertEquals(embeddingsAlone.get(which), embedding(inputs[which]),
+                            "the embedding of '" + inputs[which] + "' made while generations ran");
+                }
+                return made;
+            });
+            for (int i = 0; i < prompts.length; i++) {
+                assertEquals(alone.get(i), texts.get(i).get(), "prompt " + prompts[i]);
+            }
+            assertTrue(embedded.get() > 0, "embeddings were made while the generations ran");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String embedding(String input) throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("input", input);
+        HttpResponse<String> response = server.post("/v1/embeddings", body.toString());
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response).path("data").get(0).path("embedding").toString();
     }
 
     @Test
