@@ -1,0 +1,96 @@
+package koboldj.text.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import koboldj.api.sampler.SamplerSettings;
+import koboldj.api.text.Generation;
+import koboldj.api.text.GenerationListener;
+import koboldj.api.text.GenerationRequest;
+import koboldj.text.TestModel;
+import koboldj.text.llama.LlamaModel;
+import koboldj.text.sampling.SamplerCatalog;
+
+/** Slots spread over several llama contexts, and the KV compaction that comes with them. */
+class LanesTest {
+    private static LlamaModel model;
+
+    @BeforeAll
+    static void load() {
+        model = LlamaModel.load(TestModel.path(), 512, progress -> { });
+    }
+
+    @AfterAll
+    static void unload() {
+        model.close();
+    }
+
+    private static GenerationRequest request(String prompt, int maxLength, long seed) {
+        return new GenerationRequest(prompt, "", maxLength, 512, List.of(), false, true, false, false, seed, null, 0,
+                new SamplerSettings(List.of(), Map.of("temperature", 1.0, "top_k", 0, "top_p", 1.0)));
+    }
+
+    private static String text(Generation generation) throws Exception {
+        return generation.result().toCompletableFuture().get(60, TimeUnit.SECONDS).text();
+    }
+
+    /**
+     * Three choices on two lanes of two slots: the prompt is processed once; one choice shares its
+     * cells in the same lane, one gets a copy in the other lane, and each text is what its seed
+     * gives alone.
+     */
+    @Test
+    void choicesOnTwoLanesProcessThePromptOnceAndGiveTheirSoloText() throws Exception {
+        try (TextEngine engine = new TextEngine(model, new EngineSettings(4, 2, 512, 512, 1, 1, 4, true), new SamplerCatalog())) {
+            String prompt = "The old wizard lived in a tall tower at the edge of the dark forest, and every night he";
+            List<String> alone = new ArrayList<>();
+            for (int seed = 1; seed <= 3; seed++) {
+                alone.add(text(engine.submit(request(prompt, 32, seed), GenerationListener.NONE)));
+                engine.clear(); // nothing cached: each solo run processes the prompt
+            }
+            for (int slot = 0; slot < 4; slot++) {
+                // forget the solo runs' tokens: start each slot from an unrelated prompt
+                text(engine.submit(request("Tom had a dog number " + slot, 1, 9), GenerationListener.NONE));
+            }
+            long cachedBefore = engine.stats().cachedPromptTokens();
+            List<GenerationRequest> choices = List.of(request(prompt, 32, 1), request(prompt, 32, 2), request(prompt, 32, 3));
+            List<Generation> generations = engine.submitChoices(choices, index -> GenerationListener.NONE);
+            int promptTokens = model.tokenize(prompt, true, false).length;
+            for (int i = 0; i < 3; i++) {
+                assertEquals(alone.get(i), text(generations.get(i)), "choice " + i);
+            }
+            assertTrue(engine.stats().cachedPromptTokens() - cachedBefore >= 2L * (promptTokens - 1),
+                    "two choices took the prompt's KV: " + (engine.stats().cachedPromptTokens() - cachedBefore));
+        }
+    }
+
+    /**
+     * A context shift followed by compaction of freed cells aborts the process in llama.cpp b4916
+     * when the context holds fewer than twice its batch: the engine must not compact there.
+     */
+    @Test
+    void aContextShiftInASmallContextIsFollowedSafely() throws Exception {
+        try (TextEngine engine = new TextEngine(model, new EngineSettings(1, 1, 512, 512, 1, 1, 4, true), new SamplerCatalog())) {
+            StringBuilder story = new StringBuilder("Once upon a time");
+            while (story.length() < 3000) {
+                story.append(" there was a little girl named Lily who liked to play in the park with her red ball.");
+            }
+            String first = text(engine.submit(request(story.toString(), 16, 1), GenerationListener.NONE));
+            text(engine.submit(request(story + first + " Then she went home.", 16, 2), GenerationListener.NONE));
+            assertTrue(engine.stats().lastInputCount() < 100, "the trimmed story was shifted: " + engine.stats());
+            // a different prompt drops the slot's cells: compaction would now meet the shifted cache
+            assertEquals(16, text(engine.submit(request("The cat sat on the mat.", 16, 3), GenerationListener.NONE)).isEmpty()
+                    ? 0 : 16);
+            text(engine.submit(request("A bird sang in the tree.", 16, 4), GenerationListener.NONE));
+        }
+    }
+}
