@@ -300,8 +300,9 @@ public final class Llama {
     private static boolean progressUpcall(java.util.function.DoubleConsumer progress, float value, MemorySegment userData) {
         try {
             progress.accept(value);
-        } catch (RuntimeException e) {
-            // an upcall must never throw into native code
+        } catch (Throwable e) {
+            // an upcall must never throw into native code: that ends the JVM. Once this bundle
+            // revision is stopped, its sink may fail to load a class (an Error, not an Exception).
         }
         return true;
     }
@@ -641,8 +642,9 @@ public final class Llama {
                     logSink.accept(logLevel, line);
                 }
             }
-        } catch (RuntimeException e) {
-            // an upcall must never throw into native code
+        } catch (Throwable e) {
+            // an upcall must never throw into native code: that ends the JVM. Once this bundle
+            // revision is stopped, its sink may fail to load a class (an Error, not an Exception).
         }
     }
 
