@@ -65,6 +65,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         }
     };
     private volatile GenerationTask latest;
+    private volatile boolean contextFreed;
 
     public TextEngine(LlamaModel model, EngineSettings settings, SamplerCatalog samplers) {
         this.model = model;
@@ -273,6 +274,14 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         awaitStopAndFree();
     }
 
+    /**
+     * Whether {@link #close} or {@link #retire} freed the context, so the model may be freed too;
+     * false while an engine thread that would not stop may still be decoding on it.
+     */
+    public boolean contextFreed() {
+        return contextFreed;
+    }
+
     /** Waits for the engine thread even when interrupted: freeing the context under it would crash the JVM. */
     private void awaitStopAndFree() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -289,6 +298,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             LOG.error("The engine thread did not stop within 30 s; its llama context is left allocated.");
         } else {
             Llama.get().freeContext(context);
+            contextFreed = true;
         }
         grammars.close();
         if (interrupted) {
