@@ -63,6 +63,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         }
     };
     private volatile GenerationTask latest;
+    private volatile boolean contextFreed;
 
     public TextEngine(LlamaModel model, EngineSettings settings, SamplerCatalog samplers) {
         this.model = model;
@@ -288,6 +289,14 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         awaitStopAndFree();
     }
 
+    /**
+     * Whether {@link #close} or {@link #retire} freed the context, so the model may be freed too;
+     * false while an engine thread that would not stop may still be decoding on it.
+     */
+    public boolean contextFreed() {
+        return contextFreed;
+    }
+
     /** Waits for the engine thread even when interrupted: freeing the context under it would crash the JVM. */
     private void awaitStopAndFree() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -306,6 +315,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             for (Lane lane : lanes) {
                 lane.close();
             }
+            contextFreed = true;
         }
         grammars.close();
         if (interrupted) {

@@ -19,7 +19,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 import koboldj.nativelib.llama.LlamaLibrary;
@@ -303,8 +302,9 @@ public final class Llama {
     private static boolean progressUpcall(java.util.function.DoubleConsumer progress, float value, MemorySegment userData) {
         try {
             progress.accept(value);
-        } catch (RuntimeException e) {
-            // an upcall must never throw into native code
+        } catch (Throwable e) {
+            // an upcall must never throw into native code: that ends the JVM. Once this bundle
+            // revision is stopped, its sink may fail to load a class (an Error, not an Exception).
         }
         return true;
     }
@@ -472,15 +472,11 @@ public final class Llama {
     /**
      * Runs the model on a batch. Returns 0 on success; 1 or -3 when the KV cache has no room;
      * other values are errors (the KV state is then as before the call). One decode at a time in
-     * the whole process ({@link LlamaLibrary#computeLock}): text engines and embeddings alike.
+     * the whole process ({@link LlamaLibrary#computeMonitor}): text engines and embeddings alike.
      */
     public int decode(MemorySegment context, MemorySegment batch) {
-        ReentrantLock lock = LlamaLibrary.computeLock();
-        lock.lock();
-        try {
+        synchronized (LlamaLibrary.computeMonitor()) {
             return (int) call(() -> (int) decode.invokeExact(context, batch));
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -671,8 +667,9 @@ public final class Llama {
                     logSink.accept(logLevel, line);
                 }
             }
-        } catch (RuntimeException e) {
-            // an upcall must never throw into native code
+        } catch (Throwable e) {
+            // an upcall must never throw into native code: that ends the JVM. Once this bundle
+            // revision is stopped, its sink may fail to load a class (an Error, not an Exception).
         }
     }
 

@@ -7,8 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.DoubleConsumer;
+import java.util.function.Supplier;
 
+import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
 import koboldj.api.model.ModelDescriptor;
 import koboldj.api.text.Tokenizer;
 
@@ -16,6 +21,11 @@ import koboldj.api.text.Tokenizer;
  * A loaded GGUF text model and its vocabulary. The bytes of every token are read once at load, so
  * turning tokens into text needs no native call. Thread-safe; {@link #close()} frees the model and
  * must come after every context made from it is freed.
+ *
+ * <p>Request threads tokenize on the model outside any engine (a swapped or stopping bundle closes
+ * it under them), so each native call holds a read lock and {@link #close()} the write lock: the
+ * model is freed only once no call is using it, and a call after that fails as unloaded instead
+ * of reading freed memory.
  */
 public final class LlamaModel implements Tokenizer, AutoCloseable {
     private static final String[] METADATA_KEYS = {"general.architecture", "general.name", "tokenizer.chat_template",
@@ -31,6 +41,8 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
     private final byte[][] pieces;
     private final byte[][] specialPieces;
     private final ModelDescriptor descriptor;
+    private final ReadWriteLock users = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private LlamaModel(Llama llama, MemorySegment model, Path file, int contextLength) {
         this.llama = llama;
@@ -92,12 +104,12 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
     }
 
     public long parameterCount() {
-        return llama.parameterCount(model);
+        return use(() -> llama.parameterCount(model));
     }
 
     /** A new context for this model; the caller frees it with {@link Llama#freeContext} before closing the model. */
     public MemorySegment newContext(Llama.ContextOptions options) {
-        return llama.newContext(model, options);
+        return use(() -> llama.newContext(model, options));
     }
 
     /**
@@ -107,27 +119,27 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
      * @throws LlamaException when llama.cpp rejects the grammar
      */
     public GrammarSampler grammar(String gbnf) {
-        return new GrammarSampler(vocab, vocabularySize, gbnf);
+        return use(() -> new GrammarSampler(vocab, vocabularySize, gbnf));
     }
 
     /** A GGUF metadata value as text, or null if the model has no such key. */
     public String metadata(String key) {
-        return llama.metadata(model, key);
+        return use(() -> llama.metadata(model, key));
     }
 
     /** Size of the model's hidden state: the length of its embeddings. */
     public int embeddingSize() {
-        return llama.embeddingSize(model);
+        return use(() -> llama.embeddingSize(model));
     }
 
     /** Whether llama_decode with a KV cache runs this model (no recurrent state, no encoder). */
     public boolean decodesWithKvCache() {
-        return !llama.isRecurrent(model) && !llama.hasEncoder(model);
+        return use(() -> !llama.isRecurrent(model) && !llama.hasEncoder(model));
     }
 
     @Override
     public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
-        return llama.tokenize(vocab, text, addSpecial, parseSpecial);
+        return use(() -> llama.tokenize(vocab, text, addSpecial, parseSpecial));
     }
 
     @Override
@@ -164,8 +176,30 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return endOfGeneration[token];
     }
 
+    /** Frees the model once the calls using it have returned; later calls fail as unloaded. */
     @Override
     public void close() {
-        llama.freeModel(model);
+        users.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                llama.freeModel(model);
+            }
+        } finally {
+            users.writeLock().unlock();
+        }
+    }
+
+    private <T> T use(Supplier<T> call) {
+        users.readLock().lock();
+        try {
+            if (closed) {
+                throw new ApiException(ErrorKind.CAPABILITY_MISSING, "The model " + descriptor.name()
+                        + " was unloaded while this request used it; send it again.");
+            }
+            return call.get();
+        } finally {
+            users.readLock().unlock();
+        }
     }
 }

@@ -186,13 +186,27 @@ public class TextModelService implements TextReloads {
             engine.retire(RETIRE_GRACE, "The text model was switched while this generation ran, and it could not finish "
                     + "in time (" + RETIRE_GRACE.toSeconds() + " s at most). Send the request again.");
             generator.retired(engine);
-            engineModel.close();
-            LOG.info("The previous text model {} is unloaded", engineModel.descriptor().name());
+            if (closeModelOf(engine, engineModel)) {
+                LOG.info("The previous text model {} is unloaded", engineModel.descriptor().name());
+            }
         });
         synchronized (retirements) {
             retirements.removeIf(t -> !t.isAlive());
             retirements.add(thread);
         }
+    }
+
+    /**
+     * Frees a stopped engine's model; not if the engine thread would not stop and its context was
+     * left allocated, as decoding on a freed model would crash the JVM. Whether it was freed.
+     */
+    private static boolean closeModelOf(TextEngine engine, LlamaModel engineModel) {
+        if (!engine.contextFreed()) {
+            LOG.error("The text model {} is left allocated: its engine thread did not stop.", engineModel.descriptor().name());
+            return false;
+        }
+        engineModel.close();
+        return true;
     }
 
     /** Whether two configurations need the same engine (only the revision or logging differ). */
@@ -227,11 +241,9 @@ public class TextModelService implements TextReloads {
                 registration = null;
             }
             TextEngine engine = generator.switchTo(null);
-            if (engine != null) {
+            if (engine != null) { // the model came with it
                 engine.close();
-            }
-            if (model != null) {
-                model.close();
+                closeModelOf(engine, model);
                 model = null;
             }
         });

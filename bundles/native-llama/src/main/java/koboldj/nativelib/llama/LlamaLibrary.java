@@ -6,58 +6,87 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Opens libjllama.so (llama.cpp tag b4916 with ggml), whose exported symbols are the whole llama.h
- * and ggml C API. The library is copied out of this bundle once and opened for the life of the
- * process: native code cannot be unloaded, so engines that come and go share this one copy.
- * {@link SymbolLookup#libraryLookup} is not tied to a class loader, so any bundle may bind it.
+ * and ggml C API. The library is copied out of this bundle once per process and opened for the
+ * life of the process: native code cannot be unloaded, so engines that come and go share this one
+ * copy. {@link SymbolLookup#libraryLookup} is not tied to a class loader, so any bundle may bind it.
+ *
+ * <p>Updating this bundle makes a new class loader with fresh statics, so which file is open is
+ * kept in a system property, which outlives every revision. A second revision that extracted its
+ * own file would make the dynamic linker map a second, independent copy of llama.cpp and ggml
+ * (it tells libraries apart by path), with its own global state, next to the first.
  */
 public final class LlamaLibrary {
-    private static final ReentrantLock COMPUTE = new ReentrantLock();
+    /** System property prefix; the key ends with the library's SHA-256, the value is the opened file. */
+    static final String OPENED_PROPERTY = "koboldj.native.llama.opened.";
+    /** A string literal is one object in the whole JVM: every revision of this class holds the same monitor. */
+    private static final Object COMPUTE = "koboldj.native.llama.compute";
     private static SymbolLookup lookup;
 
     private LlamaLibrary() {
     }
 
-    /** The library's symbols; the first call extracts and opens it. */
+    /** The library's symbols; the first call in this process extracts and opens it. */
     public static synchronized SymbolLookup lookup() {
         if (lookup == null) {
-            Path file = extract();
+            byte[] library = bundled();
+            // computeIfAbsent is atomic, also against a revision of this class in another class loader
+            String file = (String) System.getProperties().computeIfAbsent(OPENED_PROPERTY + sha256(library),
+                    key -> extract(library));
+            // the same path string finds the copy already mapped (even if the file has been deleted since)
             lookup = SymbolLookup.libraryLookup(file, Arena.global());
         }
         return lookup;
     }
 
     /**
-     * The lock to hold around every computation of a graph (llama_decode) in the process, on any
-     * context. In this build ggml's CPU matrix product (llamafile's tinyBLAS) keeps its work
+     * The monitor to hold around every computation of a graph (llama_decode) in the process, on
+     * any context. In this build ggml's CPU matrix product (llamafile's tinyBLAS) keeps its work
      * counter in function-level statics ({@code tinyBLAS<..>::gemm<..>::current_chunk}), so two
      * computations at once skip parts of each other's products: two contexts decoding batches of
      * two or three tokens side by side gave wrong tokens in most runs (measured).
      */
-    public static ReentrantLock computeLock() {
+    public static Object computeMonitor() {
         return COMPUTE;
     }
 
-    private static Path extract() {
+    private static byte[] bundled() {
         String resource = "/de/kherud/llama/" + platform() + "/libjllama.so";
         try (InputStream in = LlamaLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new UnsupportedOperationException("llama.cpp is not bundled for " + platform());
             }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the bundled llama.cpp library: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the library to a new temporary folder; its real path, which the dynamic linker will know it by. */
+    private static String extract(byte[] library) {
+        try {
             Path folder = Files.createTempDirectory("koboldj-native-");
-            Path file = folder.resolve("libjllama.so");
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            Path file = Files.write(folder.resolve("libjllama.so"), library);
             // the mapping stays valid after the file is gone; nothing is left behind on exit
             file.toFile().deleteOnExit();
             folder.toFile().deleteOnExit();
-            return file;
+            return file.toRealPath().toString();
         } catch (IOException e) {
             throw new IllegalStateException("cannot extract the llama.cpp library: " + e.getMessage(), e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,161 @@
+package koboldj.e2e;
+
+import static koboldj.e2e.PlatformE2EIT.within;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rebuilding a checkout under a running server replaces its bundle jars with new content, and
+ * FileInstall updates those bundles in the live process. Here the llama.cpp library bundle and the
+ * text bundle are updated three times while generations and embeddings run: the server must stay
+ * up, no request may hang, both APIs answer 200 afterwards, and llama.cpp is mapped into the
+ * process once, not once per update of its bundle.
+ */
+class BundleUpdateE2EIT {
+    private static final Path BUNDLES = Path.of(System.getProperty("koboldj.runtime", "target/koboldj")).resolve("bundles");
+    private static final List<String> UPDATED = List.of("koboldj.native.llama.jar", "koboldj.text.jar");
+    private static final int ROUNDS = 3;
+    private static final String GENERATE = "{\"prompt\":\"Once upon a time\",\"max_length\":24}";
+    private static final String EMBED = "{\"input\":[\"Once upon a time there was\",\"a little girl\"]}";
+
+    @Test
+    void updatingTheNativeAndTextBundlesUnderLoadKeepsTheServerServing() throws Exception {
+        Map<Path, byte[]> originals = new LinkedHashMap<>();
+        for (String name : UPDATED) {
+            originals.put(BUNDLES.resolve(name), Files.readAllBytes(BUNDLES.resolve(name)));
+        }
+        Path staging = Files.createTempDirectory(BUNDLES.getParent(), "update-staging");
+        try (ServerProcess server = ServerProcess.withTextModel("--contextsize", "512")) {
+            long pid = server.pid();
+            assertTrue(within(60_000, () -> server.post("/v1/embeddings", EMBED).statusCode() == 200),
+                    "embeddings serve from the text model\n" + server.output());
+            Load load = new Load(server);
+            for (int round = 1; round <= ROUNDS; round++) {
+                int texts = count(server, "Text model ");
+                int embeddings = count(server, "Embeddings model ");
+                for (Map.Entry<Path, byte[]> jar : originals.entrySet()) {
+                    // a rebuilt jar: other bytes, same bundle (moved in whole, so no half-written jar is read)
+                    Path next = staging.resolve(jar.getKey().getFileName());
+                    Files.write(next, withExtraEntry(jar.getValue(), "koboldj-update-" + round + ".txt"));
+                    Files.move(next, jar.getKey(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+                int r = round;
+                assertTrue(within(45_000, () -> !server.isAlive()
+                        || count(server, "Text model ") > texts && count(server, "Embeddings model ") > embeddings),
+                        "round " + r + ": the updated text bundle loads both models again\n" + server.output());
+                assertTrue(server.isAlive(), "round " + round + ": the JVM is alive\n" + server.output());
+            }
+            load.stop();
+            assertTrue(within(20_000, () -> server.post("/api/v1/generate", GENERATE).statusCode() == 200),
+                    "generation answers after the updates\n" + server.output());
+            assertTrue(within(20_000, () -> server.post("/v1/embeddings", EMBED).statusCode() == 200),
+                    "embeddings answer after the updates\n" + server.output());
+            assertEquals(pid, server.pid());
+            assertTrue(server.isAlive());
+            assertTrue(load.failures.isEmpty(), "requests during the updates: " + load.failures);
+            assertTrue(load.answered.get() > 0, "the load ran");
+            assertEquals(1, mappedLibraries(pid), "libjllama.so is mapped once however often its bundle is updated");
+        } finally {
+            for (Map.Entry<Path, byte[]> jar : originals.entrySet()) {
+                Files.write(jar.getKey(), jar.getValue());
+            }
+            try (var files = Files.list(staging)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(staging);
+        }
+    }
+
+    /** Server log lines that say a model of this kind is ready (each start of the text bundle loads both). */
+    private static int count(ServerProcess server, String kind) {
+        return (int) server.output().lines().filter(line -> line.contains(kind) && line.contains(" ready in ")).count();
+    }
+
+    /** The distinct libjllama.so files mapped into the process. */
+    private static long mappedLibraries(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "maps")).stream()
+                .filter(line -> line.endsWith("libjllama.so") || line.contains("libjllama.so "))
+                .map(line -> line.substring(line.indexOf('/')))
+                .distinct().count();
+    }
+
+    private static byte[] withExtraEntry(byte[] jar, String name) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(jar.length + 1024);
+        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(jar));
+                ZipOutputStream out = new ZipOutputStream(bytes)) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null;) {
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+            out.putNextEntry(new ZipEntry(name));
+            out.write(name.getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Generations and embeddings back to back on two threads. A request that hangs (no answer
+     * within the client's 30 s) or an answer that is not JSON is a failure; statuses are not judged
+     * while the REST application is rebuilt around the bundle swap, only that each request ends.
+     */
+    private static final class Load {
+        final Queue<String> failures = new ConcurrentLinkedQueue<>();
+        final AtomicInteger answered = new AtomicInteger();
+        private volatile boolean running = true;
+        private final List<Thread> threads;
+
+        Load(ServerProcess server) {
+            threads = List.of(loop(server, "/api/v1/generate", GENERATE), loop(server, "/v1/embeddings", EMBED));
+        }
+
+        private Thread loop(ServerProcess server, String path, String body) {
+            return Thread.ofPlatform().name("load " + path).start(() -> {
+                while (running && server.isAlive()) {
+                    try {
+                        var response = server.post(path, body);
+                        answered.incrementAndGet();
+                        if (response.statusCode() == 200 && !response.body().startsWith("{")) {
+                            failures.add(path + " 200 without JSON: " + response.body());
+                        }
+                    } catch (HttpTimeoutException e) {
+                        failures.add(path + " hung: no answer in 30 s");
+                    } catch (IOException e) {
+                        // the connection was cut while the HTTP service restarted: the request ended
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+    }
+}
