@@ -10,12 +10,13 @@ package koboldj.text.engine;
  * @param threads        CPU threads for each lane's generation steps
  * @param batchThreads   CPU threads for prompt processing
  * @param queueCapacity  requests that may wait while every slot is busy; beyond them, 503
- * @param compactCache   whether to move the KV cells together whenever a slot's old tokens are
- *                       dropped (cheap for a small model, whose steps cost what their attention
- *                       spans); otherwise llama.cpp does it once a context's used span reaches 2048
+ * @param leanCache      for a small model, whose steps cost what their attention spans and whose
+ *                       prompts are cheap to process again: a slot starting in a lane drops the
+ *                       cached tokens of the lane's idle slots, and dropped cells are compacted at
+ *                       once (otherwise llama.cpp compacts once a context's used span reaches 2048)
  */
 public record EngineSettings(int slots, int lanes, int slotContext, int batchSize, int threads, int batchThreads, int queueCapacity,
-        boolean compactCache) {
+        boolean leanCache) {
 
     public EngineSettings {
         if (slots < 1 || lanes < 1 || lanes > slots || slotContext < 16 || batchSize < 1 || threads < 1 || batchThreads < 1
