@@ -2,8 +2,11 @@ package koboldj.text.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
@@ -24,11 +27,11 @@ import koboldj.text.llama.LlamaModel;
  * The one thread that owns the llama contexts (its {@link Lane}s). Each step it admits waiting
  * requests into free slots (reusing the KV of the slot whose tokens share the longest beginning
  * with the prompt), puts the next token of every generating slot and chunks of pending prompts
- * into its lane's batch, decodes every lane with work once, and samples each slot that got logits
- * (continuous batching).
+ * into its lane's batch, decodes every lane with work once (side by side, see {@link LaneDecoder}),
+ * and samples each slot that got logits (continuous batching).
  *
- * <p>Everything here runs on the engine thread; other threads only post to the {@link WaitQueue},
- * set abort flags, and {@link #post} jobs that need a context (save states).
+ * <p>Everything but the decoding runs on the engine thread; other threads only post to the
+ * {@link WaitQueue}, set abort flags, and {@link #post} jobs that need a context (save states).
  */
 final class EngineLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
@@ -49,6 +52,10 @@ final class EngineLoop implements Runnable {
     private final Llama llama;
     private final LlamaModel model;
     private final Lane[] lanes;
+    private final LaneDecoder decoder;
+    private final List<Lane> busyLanes = new ArrayList<>();
+    /** False if a lane thread outlived the loop: the lanes' contexts must then stay allocated. */
+    private volatile boolean lanesReleased;
     private final Slot[] slots;
     private final WaitQueue queue;
     private final EngineStatistics statistics;
@@ -81,6 +88,7 @@ final class EngineLoop implements Runnable {
             // round robin, so the first generations land on different lanes
             slots[i] = new Slot(i, lanes[i % lanes.length], i / lanes.length, settings.slotContext());
         }
+        this.decoder = new LaneDecoder(settings.laneThreads(), GrammarStates.NATIVE_STACK);
         this.candidates = new Candidates(model.vocabularySize());
         this.logits = new float[model.vocabularySize()];
         this.savedStates = new SavedStates(llama, slots, clock::incrementAndGet);
@@ -89,6 +97,11 @@ final class EngineLoop implements Runnable {
     /** False once the loop has been asked to end: nothing queued after that is ever taken. */
     boolean isRunning() {
         return running;
+    }
+
+    /** Whether the loop has ended and no lane thread can decode any more: the contexts may be freed. */
+    boolean lanesReleased() {
+        return lanesReleased;
     }
 
     /** Asks the loop to end; generations still running end as aborted. */
@@ -137,6 +150,7 @@ final class EngineLoop implements Runnable {
             LOG.error("The text engine stopped after an internal error", e);
         } finally {
             endAll();
+            lanesReleased = decoder.close(30, TimeUnit.SECONDS);
             FutureTask<?> job;
             while ((job = jobs.poll()) != null) {
                 job.cancel(false);
@@ -353,7 +367,8 @@ final class EngineLoop implements Runnable {
 
     /**
      * One step: the next tokens of generating slots first, then prompt chunks while their lane's
-     * batch has room; every lane with tokens decodes once; then each slot with logits samples.
+     * batch has room; every lane with tokens decodes once, side by side; then each slot with
+     * logits samples.
      */
     private void step() {
         long stepStarted = System.nanoTime();
@@ -381,25 +396,28 @@ final class EngineLoop implements Runnable {
                 addPromptChunk(slot);
             }
         }
+        busyLanes.clear();
         int tokens = 0;
-        long decoding = 0;
         for (Lane lane : lanes) {
-            if (lane.batch.size() == 0) {
-                continue;
-            }
-            lane.useThreads(threadsFor(lane.batch.size()));
-            long started = System.nanoTime();
-            int status = lane.decode();
-            decoding += System.nanoTime() - started;
-            tokens += lane.batch.size();
-            if (status != 0) {
-                failLane(lane, status);
+            if (lane.batch.size() > 0) {
+                busyLanes.add(lane);
+                tokens += lane.batch.size();
             }
         }
-        if (tokens == 0) {
+        if (busyLanes.isEmpty()) {
             return;
         }
-        statistics.decoded(tokens, decoding);
+        for (Lane lane : busyLanes) {
+            lane.useThreads(threadsFor(lane.batch.size(), busyLanes.size()));
+        }
+        long started = System.nanoTime();
+        decoder.decode(busyLanes);
+        statistics.decoded(tokens, System.nanoTime() - started);
+        for (Lane lane : busyLanes) {
+            if (lane.status != 0) {
+                failLane(lane, lane.status);
+            }
+        }
         for (Slot slot : slots) {
             if (slot.chunkLength > 0) {
                 scorePromptChunk(slot);
@@ -452,11 +470,12 @@ final class EngineLoop implements Runnable {
 
     /**
      * llama.cpp runs every batch of more than one token with its batch thread count, but a step
-     * of a few generating slots is as small as one token: it gets the generation thread count,
-     * and only a step carrying a large prompt chunk gets the batch threads.
+     * of a few generating slots is as small as one token: it gets the generation thread count.
+     * Only a large prompt chunk decoded while no other lane decodes gets the batch threads: lanes
+     * decoding side by side already keep the cores busy.
      */
-    private int threadsFor(int tokens) {
-        return tokens >= LARGE_STEP ? batchThreads : threads;
+    private int threadsFor(int tokens, int lanesDecoding) {
+        return tokens >= LARGE_STEP && lanesDecoding == 1 ? batchThreads : threads;
     }
 
     private void sample(Slot slot) {

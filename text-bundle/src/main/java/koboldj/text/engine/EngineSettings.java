@@ -4,7 +4,8 @@ package koboldj.text.engine;
  * How the engine runs.
  *
  * @param slots          generations decoded side by side (--parallel)
- * @param lanes          llama contexts the slots are spread over, each decoded on its own thread
+ * @param lanes          llama contexts the slots are spread over
+ * @param laneThreads    threads decoding lanes side by side, the engine thread included
  * @param slotContext    tokens of context each generation may use (--contextsize)
  * @param batchSize      most tokens decoded in one step (--batchsize)
  * @param threads        CPU threads for each lane's generation steps
@@ -15,11 +16,11 @@ package koboldj.text.engine;
  *                       cached tokens of the lane's idle slots, and dropped cells are compacted at
  *                       once (otherwise llama.cpp compacts once a context's used span reaches 2048)
  */
-public record EngineSettings(int slots, int lanes, int slotContext, int batchSize, int threads, int batchThreads, int queueCapacity,
+public record EngineSettings(int slots, int lanes, int laneThreads, int slotContext, int batchSize, int threads, int batchThreads, int queueCapacity,
         boolean leanCache) {
 
     public EngineSettings {
-        if (slots < 1 || lanes < 1 || lanes > slots || slotContext < 16 || batchSize < 1 || threads < 1 || batchThreads < 1
+        if (slots < 1 || lanes < 1 || lanes > slots || laneThreads < 1 || slotContext < 16 || batchSize < 1 || threads < 1 || batchThreads < 1
                 || queueCapacity < 0) {
             throw new IllegalArgumentException("invalid engine settings " + this);
         }

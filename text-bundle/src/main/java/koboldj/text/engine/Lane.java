@@ -8,7 +8,7 @@ import koboldj.text.llama.LlamaModel;
 
 /**
  * One llama context with its own KV cache and batch; the engine's slots are spread over its lanes
- * and each lane decodes its slots together (continuous batching), one lane after the other.
+ * and each lane decodes its slots together (continuous batching), beside the other lanes.
  *
  * <p>Why more than one context: in llama.cpp b4916 every token of a batch attends over all the
  * used cells of its context, the other sequences' cells included (masked out, yet computed). With
@@ -16,8 +16,10 @@ import koboldj.text.llama.LlamaModel;
  * which for a small model outweighs what batching the weights saves. A large model is bound by
  * its weights instead, and keeps one lane.
  *
- * <p>Lanes do not decode side by side: in this build of llama.cpp two decodes at once corrupt
- * each other (see {@link Llama#decode}). Engine thread only.
+ * <p>Lanes decode side by side only while their batches are single tokens: in this build of
+ * llama.cpp two products of several tokens at once corrupt each other (see {@link Llama#decode}),
+ * so multi-token batches take turns. The engine thread builds the batch; {@link #decode} may run
+ * on a lane thread.
  */
 final class Lane implements AutoCloseable {
     final int index;
@@ -26,6 +28,8 @@ final class Lane implements AutoCloseable {
     private final Llama llama;
     private final boolean mayDefragment;
     private int threadsInUse = -1;
+    /** llama_decode's status for the batch last decoded; written by the thread that decoded it. */
+    int status;
 
     /** Creates the context for {@code sequences} slots of {@code slotContext} tokens each. */
     Lane(int index, LlamaModel model, EngineSettings settings, int sequences) {

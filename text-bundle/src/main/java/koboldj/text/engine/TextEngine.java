@@ -308,7 +308,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
                 interrupted = true;
             }
         }
-        if (thread.isAlive()) {
+        if (thread.isAlive() || !loop.lanesReleased()) {
             // a decode that never returns: leaking the contexts is better than freeing them under a thread
             LOG.error("The engine did not stop within 30 s; its llama contexts are left allocated.");
         } else {

@@ -141,6 +141,7 @@ public final class Llama {
 
     static final long MODEL_PARAMS_USE_MMAP = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("use_mmap"));
     static final long MODEL_PARAMS_PROGRESS = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("progress_callback"));
+    static final long BATCH_N_TOKENS = offset(BATCH, "n_tokens");
     static final long CTX_N_CTX = offset(CONTEXT_PARAMS, "n_ctx");
     static final long CTX_N_BATCH = offset(CONTEXT_PARAMS, "n_batch");
     static final long CTX_N_UBATCH = offset(CONTEXT_PARAMS, "n_ubatch");
@@ -471,10 +472,16 @@ public final class Llama {
 
     /**
      * Runs the model on a batch. Returns 0 on success; 1 or -3 when the KV cache has no room;
-     * other values are errors (the KV state is then as before the call). One decode at a time in
-     * the whole process ({@link LlamaLibrary#computeMonitor}): text engines and embeddings alike.
+     * other values are errors (the KV state is then as before the call).
+     *
+     * <p>A batch of more than one token holds {@link LlamaLibrary#computeMonitor} while it runs:
+     * only such batches reach ggml's tinyBLAS (it declines products with a single column), whose
+     * statics two products at once would share. A single-token batch may run beside anything.
      */
     public int decode(MemorySegment context, MemorySegment batch) {
+        if (batch.get(JAVA_INT, BATCH_N_TOKENS) <= 1) {
+            return (int) call(() -> (int) decode.invokeExact(context, batch));
+        }
         synchronized (LlamaLibrary.computeMonitor()) {
             return (int) call(() -> (int) decode.invokeExact(context, batch));
         }

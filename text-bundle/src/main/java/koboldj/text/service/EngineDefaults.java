@@ -19,22 +19,27 @@ final class EngineDefaults {
     }
 
     /**
-     * A small model gets a lane per two slots; a large one a single lane. Each lane costs a decode
-     * of its own per step (about 0.1 ms of fixed work for the test model), each sequence sharing a
-     * lane makes every token's attention span its cells too: two per lane was the fastest for 4
-     * slots (bench/: 4 contexts of one sequence, 2 of two, 1 of four).
+     * A small model gets a lane per slot: no token's attention spans another sequence's cells, and
+     * single-token lanes decode side by side on the cores. A large one keeps a single lane, where
+     * one decode reads the weights for every slot.
      */
     static int lanes(int slots, long parameters) {
-        return isSmall(parameters) ? Math.max(1, slots / 2) : 1;
+        return isSmall(parameters) ? slots : 1;
+    }
+
+    /** Lanes decode side by side on at most one thread per core. */
+    static int laneThreads(int cores, int lanes) {
+        return Math.max(1, Math.min(cores, lanes));
     }
 
     /**
-     * A generation step is short, and its threads wait for each other every layer: one core is
-     * left to the JVM's own threads (HTTP, streaming, sampling), or the decode threads stall on
-     * them. On 2 cores with the test model one thread decodes 3-4x faster than two (bench/).
+     * A generation step is short, and its threads wait for each other every layer. Lanes side by
+     * side share the cores; a single lane leaves one core to the JVM's own threads (HTTP,
+     * streaming, sampling), or the decode threads stall on them. On 2 cores with the test model
+     * one thread decodes 3-4x faster than two (bench/).
      */
-    static int forDecode(int cores) {
-        return Math.max(1, cores - 1);
+    static int forDecode(int cores, int laneThreads) {
+        return laneThreads > 1 ? Math.max(1, (cores - 1) / laneThreads) : Math.max(1, cores - 1);
     }
 
     /** Prompt processing works on large batches: every core helps. */

@@ -161,9 +161,10 @@ public class TextModelService implements TextReloads {
             registration.setProperties(properties);
         }
         retire(previous, previousModel);
-        LOG.info("Text model {} ready in {} s: {} slots x {} tokens of context in {} lanes, {} threads, batch {}",
+        LOG.info("Text model {} ready in {} s: {} slots x {} tokens of context in {} lanes on {} threads, {} threads each, batch {}",
                 loaded.descriptor().name(), String.format("%.2f", (System.nanoTime() - started) / 1e9),
-                settings.slots(), settings.slotContext(), settings.lanes(), settings.threads(), settings.batchSize());
+                settings.slots(), settings.slotContext(), settings.lanes(), settings.laneThreads(), settings.threads(),
+                settings.batchSize());
         return Optional.empty();
     }
 
@@ -220,7 +221,8 @@ public class TextModelService implements TextReloads {
         int cores = Runtime.getRuntime().availableProcessors();
         int lanes = configuration.lanes() > 0 ? Math.min(configuration.lanes(), configuration.parallel())
                 : EngineDefaults.lanes(configuration.parallel(), model.parameterCount());
-        int threads = configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forDecode(cores);
+        int laneThreads = EngineDefaults.laneThreads(cores, lanes);
+        int threads = configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forDecode(cores, laneThreads);
         int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : EngineDefaults.forPrompt(cores);
         int batch = configuration.batchsize() > 0 ? configuration.batchsize() : 512;
         int queue = switch (configuration.multiuser()) {
@@ -228,7 +230,7 @@ public class TextModelService implements TextReloads {
             case 1 -> DEFAULT_QUEUE;
             default -> configuration.multiuser() - 1;
         };
-        return new EngineSettings(configuration.parallel(), lanes, configuration.contextsize(), batch, threads, batchThreads, queue,
+        return new EngineSettings(configuration.parallel(), lanes, laneThreads, configuration.contextsize(), batch, threads, batchThreads, queue,
                 EngineDefaults.isSmall(model.parameterCount()));
     }
 

@@ -50,7 +50,7 @@ class LanesTest {
      */
     @Test
     void choicesOnTwoLanesProcessThePromptOnceAndGiveTheirSoloText() throws Exception {
-        try (TextEngine engine = new TextEngine(model, new EngineSettings(4, 2, 512, 512, 1, 1, 4, true), new SamplerCatalog())) {
+        try (TextEngine engine = new TextEngine(model, new EngineSettings(4, 2, 2, 512, 512, 1, 1, 4, true), new SamplerCatalog())) {
             String prompt = "The old wizard lived in a tall tower at the edge of the dark forest, and every night he";
             List<String> alone = new ArrayList<>();
             for (int seed = 1; seed <= 3; seed++) {
@@ -73,13 +73,37 @@ class LanesTest {
         }
     }
 
+    /** Four lanes of one slot decode side by side on two threads; each greedy text is what it is alone. */
+    @Test
+    void lanesSideBySideGiveTheirSoloText() throws Exception {
+        try (TextEngine engine = new TextEngine(model, new EngineSettings(4, 4, 2, 512, 512, 1, 1, 4, true), new SamplerCatalog())) {
+            String[] prompts = {"Once upon a time", "The cat", "Tom and Sue", "One day, a bird", "The sun was", "Lily had a"};
+            List<String> alone = new ArrayList<>();
+            for (String prompt : prompts) {
+                alone.add(text(engine.submit(greedy(prompt), GenerationListener.NONE)));
+            }
+            List<Generation> together = new ArrayList<>();
+            for (String prompt : prompts) {
+                together.add(engine.submit(greedy(prompt), GenerationListener.NONE));
+            }
+            for (int i = 0; i < prompts.length; i++) {
+                assertEquals(alone.get(i), text(together.get(i)), "prompt " + prompts[i]);
+            }
+        }
+    }
+
+    private static GenerationRequest greedy(String prompt) {
+        return new GenerationRequest(prompt, "", 96, 512, List.of(), false, true, false, false, 1, null, 0,
+                new SamplerSettings(List.of(), Map.of("temperature", 0.0, "top_k", 1)));
+    }
+
     /**
      * A context shift followed by compaction of freed cells aborts the process in llama.cpp b4916
      * when the context holds fewer than twice its batch: the engine must not compact there.
      */
     @Test
     void aContextShiftInASmallContextIsFollowedSafely() throws Exception {
-        try (TextEngine engine = new TextEngine(model, new EngineSettings(1, 1, 512, 512, 1, 1, 4, true), new SamplerCatalog())) {
+        try (TextEngine engine = new TextEngine(model, new EngineSettings(1, 1, 1, 512, 512, 1, 1, 4, true), new SamplerCatalog())) {
             StringBuilder story = new StringBuilder("Once upon a time");
             while (story.length() < 3000) {
                 story.append(" there was a little girl named Lily who liked to play in the park with her red ball.");

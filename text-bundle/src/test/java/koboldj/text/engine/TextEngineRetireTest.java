@@ -42,7 +42,7 @@ class TextEngineRetireTest {
     }
 
     private static TextEngine engine() {
-        return new TextEngine(model, new EngineSettings(1, 1, 512, 64, 1, 1, 4, true), new SamplerCatalog());
+        return new TextEngine(model, new EngineSettings(1, 1, 1, 512, 64, 1, 1, 4, true), new SamplerCatalog());
     }
 
     private static GenerationRequest request(int maxLength) {

@@ -7,11 +7,12 @@ import org.junit.jupiter.api.Test;
 class EngineDefaultsTest {
 
     @Test
-    void aSmallModelGetsALanePerTwoSlots() {
-        assertEquals(2, EngineDefaults.lanes(4, 260_000));
-        assertEquals(4, EngineDefaults.lanes(8, 135_000_000));
-        assertEquals(1, EngineDefaults.lanes(1, 260_000));
-        assertEquals(1, EngineDefaults.lanes(3, 260_000));
+    void aSmallModelGetsALanePerSlotDecodedOnEveryCore() {
+        assertEquals(4, EngineDefaults.lanes(4, 260_000));
+        assertEquals(8, EngineDefaults.lanes(8, 135_000_000));
+        assertEquals(2, EngineDefaults.laneThreads(2, 4));
+        assertEquals(1, EngineDefaults.laneThreads(8, 1));
+        assertEquals(3, EngineDefaults.laneThreads(16, 3));
     }
 
     @Test
@@ -22,9 +23,11 @@ class EngineDefaultsTest {
 
     @Test
     void decodingLeavesACoreToTheServerAndPromptsUseThemAll() {
-        assertEquals(1, EngineDefaults.forDecode(2));
-        assertEquals(1, EngineDefaults.forDecode(1));
-        assertEquals(7, EngineDefaults.forDecode(8));
+        assertEquals(1, EngineDefaults.forDecode(2, 1));
+        assertEquals(1, EngineDefaults.forDecode(1, 1));
+        assertEquals(7, EngineDefaults.forDecode(8, 1));
+        assertEquals(1, EngineDefaults.forDecode(2, 2));
+        assertEquals(3, EngineDefaults.forDecode(8, 2));
         assertEquals(2, EngineDefaults.forPrompt(2));
     }
 }
