@@ -58,8 +58,8 @@ public final class Flags {
                 "--gpu-layers", "--n-gpu-layers", "-ngl");
         flag("usecpu", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of());
         flag("parallel", INTEGER, 4, "koboldj: generations decoded side by side (continuous batching)", List.of(Pids.TEXT), 1, 64, "-np");
-        flag("lanes", INTEGER, 0, "koboldj: llama contexts the --parallel slots are spread over; 0 picks one per two "
-                + "slots for small models (under 200M parameters) and one for large ones", List.of(Pids.TEXT), 0, 64);
+        flag("lanes", INTEGER, 0, "koboldj: llama contexts the --parallel slots are spread over, decoded side by side; "
+                + "0 picks one per slot for small models (under 200M parameters) and one for large ones", List.of(Pids.TEXT), 0, 64);
         flag("bundles", PATH, "", "koboldj: extra folder watched for plugin bundles (jars) to hot-deploy", List.of());
         flag("shell", SWITCH, false, "koboldj: start the Gogo shell on this terminal for operators", List.of());
     }
