@@ -104,6 +104,12 @@ final class EngineLoop implements Runnable {
         return lanesReleased;
     }
 
+    /** For a loop that never ran: stops its lane threads; true once none is left. */
+    boolean releaseLanes() {
+        lanesReleased = decoder.close(30, TimeUnit.SECONDS);
+        return lanesReleased;
+    }
+
     /** Asks the loop to end; generations still running end as aborted. */
     void stop() {
         running = false;
@@ -247,8 +253,7 @@ final class EngineLoop implements Runnable {
             llama.copySequence(slot.lane.context, donor.sequence, slot.sequence, 0, best);
             slot.sharedBelow = best;
             donor.sharedBelow = Math.max(donor.sharedBelow, best);
-        } else if (!llama.restoreSequence(slot.lane.context, slot.sequence,
-                llama.saveSequence(donor.lane.context, donor.sequence))) {
+        } else if (!llama.restoreSequence(slot.lane.context, slot.sequence, savedState(donor))) {
             removeFrom(slot, 0);
             return 0;
         } else {
@@ -259,6 +264,12 @@ final class EngineLoop implements Runnable {
         }
         LOG.debug("slot {}: took {} prompt tokens from slot {}", slot.index, best, donor.index);
         return best;
+    }
+
+    /** A slot's sequence state, with any context shift made so far applied to its keys. */
+    private byte[] savedState(Slot slot) {
+        llama.applyPendingCacheChanges(slot.lane.context);
+        return llama.saveSequence(slot.lane.context, slot.sequence);
     }
 
     /**
@@ -408,7 +419,7 @@ final class EngineLoop implements Runnable {
             return;
         }
         for (Lane lane : busyLanes) {
-            lane.useThreads(threadsFor(lane.batch.size(), busyLanes.size()));
+            lane.useThreads(threadsFor(lane.batch.size()));
         }
         long started = System.nanoTime();
         decoder.decode(busyLanes);
@@ -470,12 +481,12 @@ final class EngineLoop implements Runnable {
 
     /**
      * llama.cpp runs every batch of more than one token with its batch thread count, but a step
-     * of a few generating slots is as small as one token: it gets the generation thread count.
-     * Only a large prompt chunk decoded while no other lane decodes gets the batch threads: lanes
-     * decoding side by side already keep the cores busy.
+     * of a few generating slots is as small as one token: it gets the generation thread count,
+     * and only a step carrying a large prompt chunk gets the batch threads (it runs alone anyway,
+     * see Llama#decode).
      */
-    private int threadsFor(int tokens, int lanesDecoding) {
-        return tokens >= LARGE_STEP && lanesDecoding == 1 ? batchThreads : threads;
+    private int threadsFor(int tokens) {
+        return tokens >= LARGE_STEP ? batchThreads : threads;
     }
 
     private void sample(Slot slot) {

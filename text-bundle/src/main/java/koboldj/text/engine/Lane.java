@@ -39,7 +39,12 @@ final class Lane implements AutoCloseable {
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
                 settings.threads(), settings.batchThreads(), false, -1));
         this.mayDefragment = Llama.mayDefragment(cells, settings.batchSize());
-        this.batch = new LlamaBatch(settings.batchSize());
+        try {
+            this.batch = new LlamaBatch(settings.batchSize());
+        } catch (RuntimeException | Error e) {
+            llama.freeContext(context);
+            throw e;
+        }
     }
 
     /** Runs the model on this lane's batch; llama_decode's status (see {@link Llama#decode}). */

@@ -36,6 +36,7 @@ final class LaneDecoder implements AutoCloseable {
 
     /** Decodes each busy lane's batch, leaving the status in the lane; returns once all are done. Engine thread only. */
     void decode(List<Lane> busy) {
+        Throwable failure = null;
         int used = Math.min(threads, busy.size());
         for (int t = 1; t < used; t++) {
             List<Lane> share = workers[t - 1].share;
@@ -45,27 +46,27 @@ final class LaneDecoder implements AutoCloseable {
             }
             workers[t - 1].start(Thread.currentThread());
         }
-        RuntimeException failure = null;
         for (int i = 0; i < busy.size(); i += threads) {
             failure = decode(busy.get(i), failure);
         }
         for (int t = 1; t < used; t++) {
             workers[t - 1].awaitDone();
         }
-        if (failure != null) {
-            throw failure;
+        for (int t = 1; t < used && failure == null; t++) {
+            failure = workers[t - 1].failure;
         }
-        for (int t = 1; t < used; t++) {
-            if (workers[t - 1].failure != null) {
-                throw workers[t - 1].failure;
-            }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure instanceof Error e) {
+            throw e;
         }
     }
 
-    private static RuntimeException decode(Lane lane, RuntimeException earlier) {
+    /** Decodes one lane; returns the first failure seen, this one or {@code earlier}. */
+    private static Throwable decode(Lane lane, Throwable earlier) {
         try {
             lane.status = lane.decode();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return earlier == null ? e : earlier;
         }
         return earlier;
@@ -102,7 +103,7 @@ final class LaneDecoder implements AutoCloseable {
         final List<Lane> share = new ArrayList<>();
         volatile Thread thread;
         volatile boolean stop;
-        volatile RuntimeException failure;
+        volatile Throwable failure;
         private volatile Thread owner;
         /** True from {@link #start} until the worker has decoded its share. */
         private volatile boolean busy;
@@ -137,13 +138,17 @@ final class LaneDecoder implements AutoCloseable {
                     }
                     continue;
                 }
-                RuntimeException failed = null;
-                for (Lane lane : share) {
-                    failed = decode(lane, failed);
+                Throwable failed = null;
+                try {
+                    for (Lane lane : share) {
+                        failed = decode(lane, failed);
+                    }
+                } finally {
+                    // whatever happened, the engine thread waiting for this share must wake up
+                    failure = failed;
+                    busy = false;
+                    LockSupport.unpark(owner);
                 }
-                failure = failed;
-                busy = false;
-                LockSupport.unpark(owner);
                 spinUntil = System.nanoTime() + SPIN_NANOS;
             }
         }

@@ -47,6 +47,7 @@ final class SavedStates {
         if (current == null) {
             return Size.EMPTY;
         }
+        llama.applyPendingCacheChanges(current.lane.context); // a context shift's keys are rotated at the next decode
         Saved state = new Saved(current.cache.toArray(), llama.saveSequence(current.lane.context, current.sequence));
         saved[index] = state;
         return new Size(state.tokens.length, state.kv.length);
@@ -68,6 +69,7 @@ final class SavedStates {
         }
         llama.removeTokens(target.lane.context, target.sequence, 0, -1);
         target.cache.truncate(0);
+        target.sharedBelow = 0;
         if (!llama.restoreSequence(target.lane.context, target.sequence, state.kv)) {
             llama.removeTokens(target.lane.context, target.sequence, 0, -1);
             return -1;

@@ -72,8 +72,20 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         this.grammars = new GrammarStates(model);
         this.lanes = newLanes(model, settings);
         this.queue = new WaitQueue();
-        this.loop = new EngineLoop(model, lanes, settings, queue, statistics);
-        this.thread = Thread.ofPlatform().name("koboldj-text-engine").daemon().stackSize(GrammarStates.NATIVE_STACK).start(loop);
+        EngineLoop started = null;
+        try {
+            started = new EngineLoop(model, lanes, settings, queue, statistics);
+            this.thread = Thread.ofPlatform().name("koboldj-text-engine").daemon().stackSize(GrammarStates.NATIVE_STACK)
+                    .start(started);
+        } catch (RuntimeException | Error e) {
+            // no engine thread runs: stop the lane threads, then nothing can use the contexts
+            if (started == null || started.releaseLanes()) {
+                closeAll(lanes);
+            }
+            grammars.close();
+            throw e;
+        }
+        this.loop = started;
     }
 
     /** One context per lane; every slot gets the whole --contextsize in its lane's KV cache. */
@@ -86,13 +98,17 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
                 lanes[i] = new Lane(i, model, settings, sequences);
             }
             return lanes;
-        } catch (RuntimeException e) {
-            for (Lane lane : lanes) {
-                if (lane != null) {
-                    lane.close();
-                }
-            }
+        } catch (RuntimeException | Error e) {
+            closeAll(lanes);
             throw e;
+        }
+    }
+
+    private static void closeAll(Lane[] lanes) {
+        for (Lane lane : lanes) {
+            if (lane != null) {
+                lane.close();
+            }
         }
     }
 
@@ -312,9 +328,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             // a decode that never returns: leaking the contexts is better than freeing them under a thread
             LOG.error("The engine did not stop within 30 s; its llama contexts are left allocated.");
         } else {
-            for (Lane lane : lanes) {
-                lane.close();
-            }
+            closeAll(lanes);
             contextFreed = true;
         }
         grammars.close();

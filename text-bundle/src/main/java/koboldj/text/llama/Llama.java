@@ -186,6 +186,7 @@ public final class Llama {
     private final MethodHandle modelHasEncoder;
     private final MethodHandle kvClear;
     private final MethodHandle kvDefrag;
+    private final MethodHandle kvUpdate;
     private final MethodHandle tokenize;
     private final MethodHandle tokenToPiece;
     private final MethodHandle vocabNTokens;
@@ -235,6 +236,7 @@ public final class Llama {
         modelHasEncoder = b.bind("llama_model_has_encoder", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), critical);
         kvClear = b.bind("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
         kvDefrag = b.bind("llama_kv_self_defrag", FunctionDescriptor.ofVoid(ADDRESS));
+        kvUpdate = b.bind("llama_kv_self_update", FunctionDescriptor.ofVoid(ADDRESS));
         tokenize = b.bind("llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
                 JAVA_BOOLEAN, JAVA_BOOLEAN));
         tokenToPiece = b.bind("llama_token_to_piece", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
@@ -537,6 +539,16 @@ public final class Llama {
      */
     public void defragment(MemorySegment context) {
         invoke(() -> { kvDefrag.invokeExact(context); });
+    }
+
+    /**
+     * Applies what {@link #shiftPositions} and {@link #defragment} left pending: llama.cpp rotates
+     * shifted keys only at the next decode, and a sequence state saved before that would carry
+     * keys rotated for their old positions under the new ones. Rope and copies only, no matrix
+     * product, so it needs no compute turn.
+     */
+    public void applyPendingCacheChanges(MemorySegment context) {
+        invoke(() -> { kvUpdate.invokeExact(context); });
     }
 
     /** Removes positions [from, to) of a sequence (to < 0: to the end). */

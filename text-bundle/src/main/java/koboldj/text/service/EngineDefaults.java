@@ -27,9 +27,12 @@ final class EngineDefaults {
         return isSmall(parameters) ? slots : 1;
     }
 
-    /** Lanes decode side by side on at most one thread per core. */
-    static int laneThreads(int cores, int lanes) {
-        return Math.max(1, Math.min(cores, lanes));
+    /**
+     * Lanes decode side by side on as many threads as the cores hold: one per core, or fewer when
+     * --threads gives each decode several ({@code threads} &lt;= 0: not given).
+     */
+    static int laneThreads(int cores, int lanes, int threads) {
+        return Math.max(1, Math.min(lanes, cores / Math.max(1, threads)));
     }
 
     /**

@@ -221,7 +221,7 @@ public class TextModelService implements TextReloads {
         int cores = Runtime.getRuntime().availableProcessors();
         int lanes = configuration.lanes() > 0 ? Math.min(configuration.lanes(), configuration.parallel())
                 : EngineDefaults.lanes(configuration.parallel(), model.parameterCount());
-        int laneThreads = EngineDefaults.laneThreads(cores, lanes);
+        int laneThreads = EngineDefaults.laneThreads(cores, lanes, configuration.threads());
         int threads = configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forDecode(cores, laneThreads);
         int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : EngineDefaults.forPrompt(cores);
         int batch = configuration.batchsize() > 0 ? configuration.batchsize() : 512;
@@ -230,8 +230,8 @@ public class TextModelService implements TextReloads {
             case 1 -> DEFAULT_QUEUE;
             default -> configuration.multiuser() - 1;
         };
-        return new EngineSettings(configuration.parallel(), lanes, laneThreads, configuration.contextsize(), batch, threads, batchThreads, queue,
-                EngineDefaults.isSmall(model.parameterCount()));
+        return new EngineSettings(configuration.parallel(), lanes, laneThreads, configuration.contextsize(), batch, threads,
+                batchThreads, queue, EngineDefaults.isSmall(model.parameterCount()));
     }
 
     @Deactivate

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,8 +94,55 @@ class LanesTest {
         }
     }
 
+    /**
+     * A context shift rotates the keys only at the lane's next decode: a copy into another lane
+     * made before that (two requests with one trimmed story, admitted together) must carry keys
+     * already rotated, or the copy continues with garbage.
+     */
+    @Test
+    void aCopyOfAShiftedSlotInAnotherLaneContinuesLikeIt() throws Exception {
+        String[] names = {"Lily", "Tom", "Sue", "Max", "Ben", "Mia", "Sam", "Zoe"};
+        String[] things = {"red ball", "big dog", "small cat", "blue kite", "green frog", "old car", "shiny star", "yellow duck"};
+        String[] places = {"park", "garden", "forest", "house", "school", "beach", "farm", "river"};
+        StringBuilder story = new StringBuilder("Once upon a time");
+        for (int i = 0; story.length() < 3000; i++) {
+            story.append(' ').append(names[i % 8]).append(" found a ").append(things[(i * 3) % 8]).append(" near the ")
+                    .append(places[(i * 5) % 8]).append(i % 3 == 0 ? " and smiled." : i % 3 == 1 ? " and ran home." : ", so happy.");
+        }
+        // a third generation holds the engine thread in its listener, so the two requests are admitted in one go
+        AtomicBoolean hold = new AtomicBoolean();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GenerationListener holder = piece -> {
+            if (hold.get() && held.getCount() > 0) {
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (TextEngine engine = new TextEngine(model, new EngineSettings(3, 3, 1, 512, 512, 1, 1, 4, true), new SamplerCatalog())) {
+            Generation holding = engine.submit(greedy("Tom had a dog", 480, true), holder);
+            String first = text(engine.submit(greedy(story.toString(), 16, false), GenerationListener.NONE));
+            hold.set(true);
+            assertTrue(held.await(30, TimeUnit.SECONDS));
+            String trimmedStory = story + first + " Then she went home.";
+            Generation original = engine.submit(greedy(trimmedStory, 32, false), GenerationListener.NONE);
+            Generation copy = engine.submit(greedy(trimmedStory, 32, false), GenerationListener.NONE);
+            release.countDown();
+            assertEquals(text(original), text(copy), "the copy in the other lane continues like the shifted original");
+            holding.abort();
+        }
+    }
+
     private static GenerationRequest greedy(String prompt) {
-        return new GenerationRequest(prompt, "", 96, 512, List.of(), false, true, false, false, 1, null, 0,
+        return greedy(prompt, 96, true);
+    }
+
+    private static GenerationRequest greedy(String prompt, int maxLength, boolean banEos) {
+        return new GenerationRequest(prompt, "", maxLength, 512, List.of(), false, banEos, false, false, 1, null, 0,
                 new SamplerSettings(List.of(), Map.of("temperature", 0.0, "top_k", 1)));
     }
 

@@ -10,9 +10,11 @@ class EngineDefaultsTest {
     void aSmallModelGetsALanePerSlotDecodedOnEveryCore() {
         assertEquals(4, EngineDefaults.lanes(4, 260_000));
         assertEquals(8, EngineDefaults.lanes(8, 135_000_000));
-        assertEquals(2, EngineDefaults.laneThreads(2, 4));
-        assertEquals(1, EngineDefaults.laneThreads(8, 1));
-        assertEquals(3, EngineDefaults.laneThreads(16, 3));
+        assertEquals(2, EngineDefaults.laneThreads(2, 4, 0));
+        assertEquals(2, EngineDefaults.laneThreads(8, 8, 4));
+        assertEquals(1, EngineDefaults.laneThreads(2, 4, 2));
+        assertEquals(1, EngineDefaults.laneThreads(8, 1, 0));
+        assertEquals(3, EngineDefaults.laneThreads(16, 3, 0));
     }
 
     @Test
