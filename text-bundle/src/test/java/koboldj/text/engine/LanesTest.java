@@ -10,32 +10,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import koboldj.api.sampler.SamplerSettings;
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
-import koboldj.text.TestModel;
-import koboldj.text.llama.LlamaModel;
 import koboldj.text.sampling.SamplerCatalog;
 
 /** Slots spread over several llama contexts, and the KV compaction that comes with them. */
-class LanesTest {
-    private static LlamaModel model;
-
-    @BeforeAll
-    static void load() {
-        model = LlamaModel.load(TestModel.path(), 512, progress -> { });
-    }
-
-    @AfterAll
-    static void unload() {
-        model.close();
-    }
-
+class LanesTest extends WithTestModel {
     private static GenerationRequest request(String prompt, int maxLength, long seed) {
         return new GenerationRequest(prompt, "", maxLength, 512, List.of(), false, true, false, false, seed, null, 0,
                 new SamplerSettings(List.of(), Map.of("temperature", 1.0, "top_k", 0, "top_p", 1.0)));

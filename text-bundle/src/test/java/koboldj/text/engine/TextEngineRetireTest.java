@@ -12,8 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import koboldj.api.error.ApiException;
@@ -23,24 +21,10 @@ import koboldj.api.text.FinishReason;
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
-import koboldj.text.TestModel;
-import koboldj.text.llama.LlamaModel;
 import koboldj.text.sampling.SamplerCatalog;
 
 /** An engine replaced by a model switch: what it still runs may finish, within the grace it gets. */
-class TextEngineRetireTest {
-    private static LlamaModel model;
-
-    @BeforeAll
-    static void load() {
-        model = LlamaModel.load(TestModel.path(), 512, progress -> { });
-    }
-
-    @AfterAll
-    static void unload() {
-        model.close();
-    }
-
+class TextEngineRetireTest extends WithTestModel {
     private static TextEngine engine() {
         return new TextEngine(model, new EngineSettings(1, 1, 1, 512, 64, 1, 1, 4, true), new SamplerCatalog());
     }
