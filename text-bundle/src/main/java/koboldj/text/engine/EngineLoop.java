@@ -59,7 +59,6 @@ final class EngineLoop implements Runnable {
     private final Slot[] slots;
     private final WaitQueue queue;
     private final EngineStatistics statistics;
-    private final int slotContext;
     private final int threads;
     private final int batchThreads;
     private final boolean leanCache;
@@ -79,7 +78,6 @@ final class EngineLoop implements Runnable {
         this.lanes = lanes;
         this.queue = queue;
         this.statistics = statistics;
-        this.slotContext = settings.slotContext();
         this.threads = settings.threads();
         this.batchThreads = settings.batchThreads();
         this.leanCache = settings.leanCache();
@@ -104,7 +102,7 @@ final class EngineLoop implements Runnable {
         return lanesReleased;
     }
 
-    /** For a loop that never ran: stops its lane threads; true once none is left. */
+    /** Stops the lane threads (the loop does it as it ends); true once none is left. */
     boolean releaseLanes() {
         lanesReleased = decoder.close(30, TimeUnit.SECONDS);
         return lanesReleased;
@@ -156,7 +154,7 @@ final class EngineLoop implements Runnable {
             LOG.error("The text engine stopped after an internal error", e);
         } finally {
             endAll();
-            lanesReleased = decoder.close(30, TimeUnit.SECONDS);
+            releaseLanes();
             FutureTask<?> job;
             while ((job = jobs.poll()) != null) {
                 job.cancel(false);
@@ -253,7 +251,8 @@ final class EngineLoop implements Runnable {
             llama.copySequence(slot.lane.context, donor.sequence, slot.sequence, 0, best);
             slot.sharedBelow = best;
             donor.sharedBelow = Math.max(donor.sharedBelow, best);
-        } else if (!llama.restoreSequence(slot.lane.context, slot.sequence, savedState(donor))) {
+        } else if (!llama.restoreSequence(slot.lane.context, slot.sequence,
+                llama.saveSequence(donor.lane.context, donor.sequence))) {
             removeFrom(slot, 0);
             return 0;
         } else {
@@ -264,12 +263,6 @@ final class EngineLoop implements Runnable {
         }
         LOG.debug("slot {}: took {} prompt tokens from slot {}", slot.index, best, donor.index);
         return best;
-    }
-
-    /** A slot's sequence state, with any context shift made so far applied to its keys. */
-    private byte[] savedState(Slot slot) {
-        llama.applyPendingCacheChanges(slot.lane.context);
-        return llama.saveSequence(slot.lane.context, slot.sequence);
     }
 
     /**

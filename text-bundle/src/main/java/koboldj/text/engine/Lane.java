@@ -22,7 +22,6 @@ import koboldj.text.llama.LlamaModel;
  * on a lane thread.
  */
 final class Lane implements AutoCloseable {
-    final int index;
     final MemorySegment context;
     final LlamaBatch batch;
     private final Llama llama;
@@ -32,8 +31,7 @@ final class Lane implements AutoCloseable {
     int status;
 
     /** Creates the context for {@code sequences} slots of {@code slotContext} tokens each. */
-    Lane(int index, LlamaModel model, EngineSettings settings, int sequences) {
-        this.index = index;
+    Lane(LlamaModel model, EngineSettings settings, int sequences) {
         this.llama = Llama.get();
         int cells = sequences * settings.slotContext();
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * briefly before they park: a park and wake-up per step would cost more than a lane's decode.
  * Batches of more than one token still run one at a time in the process (see Llama#decode).
  */
-final class LaneDecoder implements AutoCloseable {
+final class LaneDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(LaneDecoder.class);
     /** How long a waiting thread spins before it parks. */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -92,11 +92,6 @@ final class LaneDecoder implements AutoCloseable {
             }
         }
         return stopped;
-    }
-
-    @Override
-    public void close() {
-        close(30, TimeUnit.SECONDS);
     }
 
     private static final class Worker implements Runnable {

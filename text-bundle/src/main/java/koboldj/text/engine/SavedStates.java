@@ -47,7 +47,6 @@ final class SavedStates {
         if (current == null) {
             return Size.EMPTY;
         }
-        llama.applyPendingCacheChanges(current.lane.context); // a context shift's keys are rotated at the next decode
         Saved state = new Saved(current.cache.toArray(), llama.saveSequence(current.lane.context, current.sequence));
         saved[index] = state;
         return new Size(state.tokens.length, state.kv.length);

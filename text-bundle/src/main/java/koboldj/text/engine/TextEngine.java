@@ -95,7 +95,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             for (int i = 0; i < lanes.length; i++) {
                 // slots go round robin: lane i holds slots i, i + lanes, ...
                 int sequences = (settings.slots() - i + lanes.length - 1) / lanes.length;
-                lanes[i] = new Lane(i, model, settings, sequences);
+                lanes[i] = new Lane(model, settings, sequences);
             }
             return lanes;
         } catch (RuntimeException | Error e) {

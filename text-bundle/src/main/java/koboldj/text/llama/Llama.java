@@ -541,16 +541,6 @@ public final class Llama {
         invoke(() -> { kvDefrag.invokeExact(context); });
     }
 
-    /**
-     * Applies what {@link #shiftPositions} and {@link #defragment} left pending: llama.cpp rotates
-     * shifted keys only at the next decode, and a sequence state saved before that would carry
-     * keys rotated for their old positions under the new ones. Rope and copies only, no matrix
-     * product, so it needs no compute turn.
-     */
-    public void applyPendingCacheChanges(MemorySegment context) {
-        invoke(() -> { kvUpdate.invokeExact(context); });
-    }
-
     /** Removes positions [from, to) of a sequence (to < 0: to the end). */
     public boolean removeTokens(MemorySegment context, int sequence, int from, int to) {
         return (boolean) call(() -> (boolean) kvSeqRm.invokeExact(context, sequence, from, to));
@@ -573,7 +563,14 @@ public final class Llama {
         return (long) call(() -> (long) stateSeqGetSize.invokeExact(context, sequence));
     }
 
+    /**
+     * A sequence's tokens and KV cells. What {@link #shiftPositions} and {@link #defragment} left
+     * pending is applied first: llama.cpp rotates shifted keys only at the next decode, and a
+     * state saved before that would carry keys rotated for their old positions under the new ones.
+     * That update is rope and copies only, no matrix product, so it needs no compute turn.
+     */
     public byte[] saveSequence(MemorySegment context, int sequence) {
+        invoke(() -> { kvUpdate.invokeExact(context); });
         long size = sequenceStateSize(context, sequence);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(Math.max(1, size));

@@ -219,8 +219,9 @@ public class TextModelService implements TextReloads {
 
     static EngineSettings settings(TextConfiguration configuration, LlamaModel model) {
         int cores = Runtime.getRuntime().availableProcessors();
+        long parameters = model.parameterCount();
         int lanes = configuration.lanes() > 0 ? Math.min(configuration.lanes(), configuration.parallel())
-                : EngineDefaults.lanes(configuration.parallel(), model.parameterCount());
+                : EngineDefaults.lanes(configuration.parallel(), parameters);
         int laneThreads = EngineDefaults.laneThreads(cores, lanes, configuration.threads());
         int threads = configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forDecode(cores, laneThreads);
         int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : EngineDefaults.forPrompt(cores);
@@ -231,7 +232,7 @@ public class TextModelService implements TextReloads {
             default -> configuration.multiuser() - 1;
         };
         return new EngineSettings(configuration.parallel(), lanes, laneThreads, configuration.contextsize(), batch, threads,
-                batchThreads, queue, EngineDefaults.isSmall(model.parameterCount()));
+                batchThreads, queue, EngineDefaults.isSmall(parameters));
     }
 
     @Deactivate
