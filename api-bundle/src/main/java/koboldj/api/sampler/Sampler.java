@@ -10,7 +10,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * order and passes its parameters by their names (see {@link SamplerSettings}).
  *
  * <p>The engine calls {@link #prepare} once per request, on the request's submitting thread, and
- * the returned step on the engine's thread for every token of that request.
+ * the returned step on an engine thread, one thread at a time, for every token of that request.
  */
 @ConsumerType
 public interface Sampler {

@@ -2,7 +2,7 @@ package koboldj.api.text;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
-/** Receives text as it is produced. Called on the engine's thread: return quickly, never block. */
+/** Receives text as it is produced. Called on an engine thread: return quickly, never block. */
 @ConsumerType
 public interface GenerationListener {
 

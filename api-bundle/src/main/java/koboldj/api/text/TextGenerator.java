@@ -28,7 +28,7 @@ public interface TextGenerator {
 
     /**
      * Queues a generation and returns at once. Pieces of text reach {@code listener} as they are
-     * produced, on the engine's thread, so listeners must not block.
+     * produced, on an engine thread, so listeners must not block.
      *
      * @throws koboldj.api.error.ApiException BAD_REQUEST for invalid settings, BUSY when the slots
      *         and the wait queue are full

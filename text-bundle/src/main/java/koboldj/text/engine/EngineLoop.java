@@ -1,71 +1,68 @@
 package koboldj.text.engine;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.random.RandomGenerator;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
-import koboldj.api.sampler.Candidates;
-import koboldj.api.sampler.SamplingContext;
 import koboldj.api.text.FinishReason;
-import koboldj.api.text.Tokenizer;
 import koboldj.text.llama.Llama;
-import koboldj.text.llama.LlamaBatch;
 import koboldj.text.llama.LlamaModel;
 
 /**
- * The one thread that owns the llama contexts (its {@link Lane}s). Each step it admits waiting
- * requests into free slots (reusing the KV of the slot whose tokens share the longest beginning
- * with the prompt), puts the next token of every generating slot and chunks of pending prompts
- * into its lane's batch, decodes every lane with work once (side by side, see {@link LaneDecoder}),
- * and samples each slot that got logits (continuous batching).
+ * The engine threads, which own the llama contexts (the {@link Lane}s). Each of them, over and
+ * over, claims a lane that has work and steps it (see {@link LaneStepper}): one decode of the
+ * lane's batch, holding the next token of each of its generating slots and chunks of pending
+ * prompts (continuous batching), then sampling. Lanes step side by side with no barrier between
+ * them, so no thread waits for another's decode or sampling: a step that ended early does not
+ * leave its core idle until the slowest lane is done.
  *
- * <p>Everything but the decoding runs on the engine thread; other threads only post to the
- * {@link WaitQueue}, set abort flags, and {@link #post} jobs that need a context (save states).
+ * <p>Admitting waiting requests into idle slots (reusing the KV of the slot whose tokens share the
+ * longest beginning with the prompt, possibly in another lane) and the jobs that need a context
+ * (save states) see every lane at once: the thread that does them pauses the others at the end
+ * of their current step. Other threads only post to the {@link WaitQueue}, set abort flags, and
+ * {@link #post} jobs.
  */
 final class EngineLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
-    /** Steps with at least this many tokens are prompt processing, worth the batch threads. */
-    private static final int LARGE_STEP = 32;
     /** A context shift needs the prompt to continue the cache for at least this many tokens. */
     private static final int MIN_SHIFT_MATCH = 16;
     /** Prompt tokens of cache a slot choice gives up to put a generation on a less busy lane. */
     private static final int BALANCE_TOKENS = 64;
     /**
-     * Dropping this many cells leaves holes worth closing: a step needs as many adjacent free
-     * cells as it has tokens, so the holes between other sequences' cells stay empty and attention
-     * spans them.
+     * How long an engine thread with no lane to step spins before it sleeps: a step lasts a
+     * fraction of a millisecond, and waking a sleeping thread costs about as much.
      */
-    private static final int COMPACT_AFTER = 32;
-    private static final byte[] NOTHING = new byte[0];
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** How long a thread pausing the others waits for a lane's step to end before it checks again. */
+    private static final long CLAIM_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final Llama llama;
     private final LlamaModel model;
+    private final EngineSettings settings;
     private final Lane[] lanes;
-    private final LaneDecoder decoder;
-    private final List<Lane> busyLanes = new ArrayList<>();
-    /** False if a lane thread outlived the loop: the lanes' contexts must then stay allocated. */
-    private volatile boolean lanesReleased;
     private final Slot[] slots;
     private final WaitQueue queue;
     private final EngineStatistics statistics;
-    private final int threads;
-    private final int batchThreads;
     private final boolean leanCache;
-    private final Candidates candidates;
-    private final float[] logits;
-    private final SlotView view = new SlotView();
+    /** Slots with no generation; a hint for when admitting is worth pausing the lanes. */
+    private final AtomicInteger idleSlots;
+    private final Thread[] helpers;
+    /** Held by the thread admitting requests or running jobs, with every lane claimed. */
+    private final ReentrantLock coordinating = new ReentrantLock();
+    /** Set while a thread gathers the lanes to admit: the others claim none meanwhile. */
+    private volatile boolean pausing;
     private volatile boolean running = true;
+    /** False if an engine thread outlived the loop: the lanes' contexts must then stay allocated. */
+    private volatile boolean lanesReleased;
     /** Why the loop was stopped, for the generations it cuts off; null: a plain abort. */
     private volatile String stopReason;
     private final AtomicLong clock = new AtomicLong();
@@ -75,20 +72,25 @@ final class EngineLoop implements Runnable {
     EngineLoop(LlamaModel model, Lane[] lanes, EngineSettings settings, WaitQueue queue, EngineStatistics statistics) {
         this.llama = Llama.get();
         this.model = model;
+        this.settings = settings;
         this.lanes = lanes;
         this.queue = queue;
         this.statistics = statistics;
-        this.threads = settings.threads();
-        this.batchThreads = settings.batchThreads();
         this.leanCache = settings.leanCache();
         this.slots = new Slot[settings.slots()];
         for (int i = 0; i < slots.length; i++) {
             // round robin, so the first generations land on different lanes
             slots[i] = new Slot(i, lanes[i % lanes.length], i / lanes.length, settings.slotContext());
         }
-        this.decoder = new LaneDecoder(settings.laneThreads(), GrammarStates.NATIVE_STACK);
-        this.candidates = new Candidates(model.vocabularySize());
-        this.logits = new float[model.vocabularySize()];
+        for (int l = 0; l < lanes.length; l++) {
+            Slot[] own = new Slot[(slots.length - l + lanes.length - 1) / lanes.length];
+            for (int k = 0; k < own.length; k++) {
+                own[k] = slots[l + k * lanes.length];
+            }
+            lanes[l].slots = own;
+        }
+        this.idleSlots = new AtomicInteger(slots.length);
+        this.helpers = new Thread[Math.min(settings.laneThreads(), lanes.length) - 1];
         this.savedStates = new SavedStates(llama, slots, clock::incrementAndGet);
     }
 
@@ -97,15 +99,31 @@ final class EngineLoop implements Runnable {
         return running;
     }
 
-    /** Whether the loop has ended and no lane thread can decode any more: the contexts may be freed. */
+    /** Whether the loop has ended and no engine thread can decode any more: the contexts may be freed. */
     boolean lanesReleased() {
         return lanesReleased;
     }
 
-    /** Stops the lane threads (the loop does it as it ends); true once none is left. */
+    /** Waits for the helper engine threads to end (the loop does it as it ends); true once none is left. */
     boolean releaseLanes() {
-        lanesReleased = decoder.close(30, TimeUnit.SECONDS);
-        return lanesReleased;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        boolean stopped = true;
+        for (Thread helper : helpers) {
+            if (helper == null) {
+                continue;
+            }
+            try {
+                helper.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (helper.isAlive()) {
+                LOG.error("Engine thread {} did not stop in time", helper.getName());
+                stopped = false;
+            }
+        }
+        lanesReleased = stopped;
+        return stopped;
     }
 
     /** Asks the loop to end; generations still running end as aborted. */
@@ -120,7 +138,7 @@ final class EngineLoop implements Runnable {
         stop();
     }
 
-    /** Runs {@code job} on the engine thread between two steps; cancelled if the loop ends first. */
+    /** Runs {@code job} between two steps with every lane paused; cancelled if the loop ends first. */
     void post(FutureTask<?> job) {
         jobs.add(job);
         queue.signal();
@@ -129,32 +147,22 @@ final class EngineLoop implements Runnable {
         }
     }
 
-    private void runJobs() {
-        FutureTask<?> job;
-        while ((job = jobs.poll()) != null) {
-            job.run();
-        }
-    }
-
+    /** The first engine thread: starts the others, steps lanes with them, and ends what is left when stopped. */
     @Override
     public void run() {
+        LaneStepper stepper = newStepper();
         try {
-            while (running) {
-                runJobs();
-                admit();
-                if (!anyBusy()) {
-                    queue.awaitWork(1000);
-                    continue;
-                }
-                step();
+            for (int i = 0; i < helpers.length; i++) {
+                int worker = i + 1;
+                LaneStepper own = newStepper();
+                helpers[i] = Thread.ofPlatform().name("koboldj-text-lane-" + worker).daemon()
+                        .stackSize(GrammarStates.NATIVE_STACK).start(() -> work(worker, own));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            LOG.error("The text engine stopped after an internal error", e);
+            work(0, stepper);
         } finally {
-            endAll();
+            stop();
             releaseLanes();
+            endAll(stepper);
             FutureTask<?> job;
             while ((job = jobs.poll()) != null) {
                 job.cancel(false);
@@ -162,13 +170,122 @@ final class EngineLoop implements Runnable {
         }
     }
 
-    private boolean anyBusy() {
-        for (Slot slot : slots) {
-            if (!slot.idle()) {
-                return true;
+    private LaneStepper newStepper() {
+        return new LaneStepper(model, settings, statistics, idleSlots);
+    }
+
+    /**
+     * One engine thread's life: admit when requests wait for idle slots (or jobs wait), else step
+     * the next lane with work that no other thread has, starting after the one it stepped last,
+     * so that every lane gets its turn and, with as many busy lanes as threads, each thread keeps
+     * to its own. With nothing to step it sleeps until the queue rings: work only comes to a lane
+     * through admission.
+     */
+    private void work(int worker, LaneStepper stepper) {
+        int last = worker - 1;
+        long idleSince = 0;
+        try {
+            while (running) {
+                long rung = queue.rings();
+                if (!jobs.isEmpty() || (idleSlots.get() > 0 && queue.hasReady())) {
+                    coordinate(stepper);
+                }
+                Lane lane = pausing ? null : claimNext(last);
+                if (lane != null) {
+                    try {
+                        stepper.step(lane);
+                    } finally {
+                        lane.release();
+                    }
+                    last = indexOf(lane);
+                    idleSince = 0;
+                } else if (pausing) {
+                    Thread.onSpinWait();
+                } else if (idleSince == 0) {
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    queue.awaitRing(rung, 1000);
+                    idleSince = 0;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.error("The text engine stopped after an internal error", e);
+        } finally {
+            stop(); // one thread gone: the loop ends, and the first thread ends what is left
+        }
+    }
+
+    /** Claims the first lane after index {@code last}, cyclically, that has work; null if none is free. */
+    private Lane claimNext(int last) {
+        for (int k = 1; k <= lanes.length; k++) {
+            Lane lane = lanes[Math.floorMod(last + k, lanes.length)];
+            if (lane.running > 0 && lane.tryClaim()) {
+                if (lane.running > 0) {
+                    return lane;
+                }
+                lane.release();
             }
         }
-        return false;
+        return null;
+    }
+
+    private int indexOf(Lane lane) {
+        for (int i = 0; i < lanes.length; i++) {
+            if (lanes[i] == lane) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Admits waiting requests and runs the posted jobs with every lane claimed, once the other
+     * threads have ended their current steps; then wakes the sleeping threads, since admitted
+     * generations may be on lanes nobody steps. Another thread doing it already is enough.
+     */
+    private void coordinate(LaneStepper stepper) {
+        if (!coordinating.tryLock()) {
+            return;
+        }
+        int claimed = 0;
+        try {
+            pausing = true;
+            for (; claimed < lanes.length; claimed++) {
+                claim(lanes[claimed]);
+            }
+            runJobs();
+            admit();
+        } finally {
+            for (int i = 0; i < claimed; i++) {
+                lanes[i].release();
+            }
+            pausing = false;
+            coordinating.unlock();
+        }
+        queue.signal();
+    }
+
+    /** Waits for the lane's current step to end and claims it. */
+    private static void claim(Lane lane) {
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (!lane.tryClaim()) {
+            if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(CLAIM_PARK_NANOS); // a large prompt chunk: leave the cores to its decode
+            }
+        }
+    }
+
+    private void runJobs() {
+        FutureTask<?> job;
+        while ((job = jobs.poll()) != null) {
+            job.run();
+        }
     }
 
     /** Moves waiting requests into idle slots. */
@@ -190,7 +307,7 @@ final class EngineLoop implements Runnable {
             if (reuse == task.prompt.length) {
                 reuse--; // the last prompt token is decoded again for its logits
             }
-            removeFrom(slot, reuse);
+            slot.removeFrom(reuse);
             if (!task.vllm.wantsPromptLogprobs()) {
                 reuse = Math.max(reuse, copyPrefix(slot, task));
             }
@@ -198,6 +315,8 @@ final class EngineLoop implements Runnable {
                 dropIdleNeighbours(slot);
             }
             slot.task = task;
+            slot.lane.running++;
+            idleSlots.decrementAndGet();
             slot.promptNext = reuse;
             slot.sampled = -1;
             slot.lastUsed = clock.incrementAndGet();
@@ -218,19 +337,9 @@ final class EngineLoop implements Runnable {
     private void dropIdleNeighbours(Slot slot) {
         for (Slot other : slots) {
             if (other != slot && other.lane == slot.lane && other.idle() && other.cache.size() > 0) {
-                removeFrom(other, 0);
+                other.removeFrom(0);
             }
         }
-    }
-
-    /** Drops the slot's tokens from {@code position} on, from its cache and the KV cache. */
-    private void removeFrom(Slot slot, int position) {
-        llama.removeTokens(slot.lane.context, slot.sequence, position, -1);
-        if (leanCache && slot.cache.size() - position >= COMPACT_AFTER) {
-            slot.lane.compact();
-        }
-        slot.cache.truncate(position);
-        slot.sharedBelow = Math.min(slot.sharedBelow, position);
     }
 
     /**
@@ -246,14 +355,14 @@ final class EngineLoop implements Runnable {
             return 0;
         }
         int best = copyable(donor, task);
-        removeFrom(slot, 0);
+        slot.removeFrom(0);
         if (donor.lane == slot.lane) {
             llama.copySequence(slot.lane.context, donor.sequence, slot.sequence, 0, best);
             slot.sharedBelow = best;
             donor.sharedBelow = Math.max(donor.sharedBelow, best);
         } else if (!llama.restoreSequence(slot.lane.context, slot.sequence,
                 llama.saveSequence(donor.lane.context, donor.sequence))) {
-            removeFrom(slot, 0);
+            slot.removeFrom(0);
             return 0;
         } else {
             llama.removeTokens(slot.lane.context, slot.sequence, best, -1);
@@ -348,7 +457,7 @@ final class EngineLoop implements Runnable {
             if (!slot.idle() || reuse[slot.index] < most - BALANCE_TOKENS) {
                 continue;
             }
-            int load = busySlots(slot.lane);
+            int load = slot.lane.running;
             if (best == null || load < bestLoad
                     || (load == bestLoad && (reuse[slot.index] > reuse[best.index]
                             || (reuse[slot.index] == reuse[best.index] && slot.lastUsed < best.lastUsed)))) {
@@ -359,276 +468,26 @@ final class EngineLoop implements Runnable {
         return best;
     }
 
-    private int busySlots(Lane lane) {
-        int busy = 0;
-        for (Slot slot : slots) {
-            if (slot.lane == lane && !slot.idle()) {
-                busy++;
-            }
-        }
-        return busy;
-    }
-
     /**
-     * One step: the next tokens of generating slots first, then prompt chunks while their lane's
-     * batch has room; every lane with tokens decodes once, side by side; then each slot with
-     * logits samples.
+     * Ends every generation, running or waiting, once the loop has stopped: running ones as
+     * aborted, or failing with the stop's reason. A lane still claimed by a thread that would not
+     * stop keeps its generations: touching them could race its step.
      */
-    private void step() {
-        long stepStarted = System.nanoTime();
-        for (Lane lane : lanes) {
-            lane.batch.clear();
-        }
-        for (Slot slot : slots) {
-            slot.output = -1;
-            slot.chunkLength = 0;
-            if (slot.idle()) {
-                continue;
-            }
-            if (slot.task.abortRequested()) {
-                end(slot, FinishReason.ABORTED);
-                continue;
-            }
-            if (slot.sampled >= 0) {
-                slot.output = slot.lane.batch.add(slot.sampled, slot.cache.size(), slot.sequence, true);
-                slot.cache.add(slot.sampled);
-                slot.sampled = -1;
-            }
-        }
-        for (Slot slot : slots) {
-            if (slot.prefilling() && !slot.lane.batch.isFull()) {
-                addPromptChunk(slot);
-            }
-        }
-        busyLanes.clear();
-        int tokens = 0;
-        for (Lane lane : lanes) {
-            if (lane.batch.size() > 0) {
-                busyLanes.add(lane);
-                tokens += lane.batch.size();
-            }
-        }
-        if (busyLanes.isEmpty()) {
-            return;
-        }
-        for (Lane lane : busyLanes) {
-            lane.useThreads(threadsFor(lane.batch.size()));
-        }
-        long started = System.nanoTime();
-        decoder.decode(busyLanes);
-        statistics.decoded(tokens, System.nanoTime() - started);
-        for (Lane lane : busyLanes) {
-            if (lane.status != 0) {
-                failLane(lane, lane.status);
-            }
-        }
-        for (Slot slot : slots) {
-            if (slot.chunkLength > 0) {
-                scorePromptChunk(slot);
-            }
-        }
-        int sampled = 0;
-        for (Slot slot : slots) {
-            if (slot.output >= 0) {
-                sample(slot);
-                sampled++;
-            }
-        }
-        statistics.stepped(System.nanoTime() - stepStarted, sampled);
-    }
-
-    /** Puts as much of the slot's remaining prompt into its lane's batch as fits. */
-    private void addPromptChunk(Slot slot) {
-        LlamaBatch batch = slot.lane.batch;
-        int[] prompt = slot.task.prompt;
-        int count = Math.min(prompt.length - slot.promptNext, batch.capacity() - batch.size());
-        boolean everyToken = slot.task.vllm.wantsPromptLogprobs();
-        slot.chunkStart = slot.promptNext;
-        slot.chunkOutput = batch.size();
-        slot.chunkLength = everyToken ? count : 0;
-        for (int i = 0; i < count; i++) {
-            int token = prompt[slot.promptNext++];
-            boolean last = slot.promptNext == prompt.length;
-            int index = batch.add(token, slot.cache.size(), slot.sequence, last || everyToken);
-            slot.cache.add(token);
-            if (last) {
-                slot.output = index;
-            }
-        }
-    }
-
-    /** Records how likely each prompt token of this step's chunk was, given the tokens before it. */
-    private void scorePromptChunk(Slot slot) {
-        GenerationTask task = slot.task;
-        for (int k = 0; k < slot.chunkLength; k++) {
-            int next = slot.chunkStart + k + 1;
-            if (next >= task.prompt.length) {
-                break; // the last prompt token's logits are for the first generated token
-            }
-            MemorySegment row = llama.logits(slot.lane.context, slot.chunkOutput + k, logits.length);
-            MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
-            task.promptLogprobs.add(TokenLogprobs.of(logits).describe(task.prompt[next], task.vllm.promptAlternatives(), model));
-        }
-        slot.chunkLength = 0;
-    }
-
-    /**
-     * llama.cpp runs every batch of more than one token with its batch thread count, but a step
-     * of a few generating slots is as small as one token: it gets the generation thread count,
-     * and only a step carrying a large prompt chunk gets the batch threads (it runs alone anyway,
-     * see Llama#decode).
-     */
-    private int threadsFor(int tokens) {
-        return tokens >= LARGE_STEP ? batchThreads : threads;
-    }
-
-    private void sample(Slot slot) {
-        GenerationTask task = slot.task;
-        if (task.promptDoneNanos == 0) {
-            task.promptDoneNanos = System.nanoTime();
-        }
-        MemorySegment row = llama.logits(slot.lane.context, slot.output, logits.length);
-        MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
-        TokenLogprobs.Step distribution = task.scored() ? TokenLogprobs.of(logits) : null;
-        candidates.reset(logits, logits.length);
-        if (task.request.banEos()) {
-            banEndTokens();
-        }
-        task.bans.apply(candidates, task.generated);
-        view.slot = slot;
-        view.random = task.random;
-        int token = task.chain.sample(candidates, view, task.random);
-        if (task.grammar != null && !task.grammar.allows(token)) {
-            // As llama.cpp's common sampler does: checking the one token drawn is cheap, masking the
-            // whole vocabulary is not, so the mask is applied (and the draw repeated) only when needed.
-            candidates.reset(logits, logits.length);
-            if (task.request.banEos()) {
-                banEndTokens();
-            }
-            if (!task.grammar.restrict(candidates)) {
-                end(slot, FinishReason.END_OF_SEQUENCE);
-                return;
-            }
-            token = task.chain.sample(candidates, view, task.random);
-        }
-        task.chain.accept(token);
-        if (task.grammar != null) {
-            task.grammar.accept(token);
-        }
-
-        if (model.isEndOfGeneration(token) && !task.request.bypassEos()) {
-            end(slot, FinishReason.END_OF_SEQUENCE);
-            return;
-        }
-        if (task.vllm.isStopToken(token)) {
-            end(slot, FinishReason.STOP_SEQUENCE);
-            return;
-        }
-        if (distribution != null) {
-            task.tokenLogprobs[task.generated] = distribution.logprob(token);
-        }
-        task.generated++;
-        if (task.request.logprobs() > 0) {
-            task.logprobs.add(distribution.describe(token, task.request.logprobs(), model));
-        }
-        boolean render = !model.isEndOfGeneration(token);
-        String released = task.assembler.add(render ? model.piece(token, task.request.renderSpecial()) : NOTHING);
-        if (task.assembler.bannedFrom() >= 0) {
-            backUp(slot, task.assembler.bannedFrom(), token);
-            return;
-        }
-        task.emit(released);
-        if (task.assembler.stopped()) {
-            end(slot, FinishReason.STOP_SEQUENCE);
-        } else if (task.generated >= task.maxLength) {
-            slot.sampled = token;
-            end(slot, FinishReason.LENGTH);
-        } else {
-            slot.sampled = token;
-        }
-    }
-
-    /**
-     * A banned phrase just completed; it began at generated token {@code from}. Everything from
-     * there is taken back — text, logprobs, sampler state, the slot's tokens and their KV — and
-     * that position is sampled again with the token the phrase began with banned there. The logits
-     * of that position come from decoding the token before it once more.
-     */
-    private void backUp(Slot slot, int from, int latest) {
-        GenerationTask task = slot.task;
-        int promptLength = task.prompt.length;
-        int banned = from == task.generated - 1 ? latest : slot.cache.get(promptLength + from);
-        task.assembler.rollback(from);
-        task.chain.rollback(from);
-        task.generated = from;
-        if (task.logprobs.size() > from) {
-            task.logprobs.subList(from, task.logprobs.size()).clear();
-        }
-        if (!task.bans.banAt(from, banned)) {
-            LOG.debug("slot {}: banned phrases made it back up {} times; ending there", slot.index, PhraseBans.MAX_BACKUPS);
-            end(slot, FinishReason.STOP_SEQUENCE);
-            return;
-        }
-        int again = promptLength + from - 1;
-        slot.sampled = slot.cache.get(again);
-        removeFrom(slot, again);
-    }
-
-    private void banEndTokens() {
-        for (int i = 0; i < candidates.size(); i++) {
-            if (model.isEndOfGeneration(candidates.id(i))) {
-                candidates.setLogit(i, Float.NEGATIVE_INFINITY);
-            }
-        }
-    }
-
-    /** The one way a slot's generation ends: the slot keeps its KV for the next request. */
-    private void end(Slot slot, FinishReason reason) {
-        GenerationTask task = slot.task;
-        slot.task = null;
-        slot.sampled = -1;
-        slot.output = -1;
-        long now = System.nanoTime();
-        long promptDone = task.promptDoneNanos == 0 ? now : task.promptDoneNanos;
-        statistics.finished(task, reason, promptDone - task.admittedNanos, now - promptDone);
-        task.finish(reason);
-    }
-
-    /**
-     * llama_decode failed on a lane. Its KV state is as before the call, so the tokens this step
-     * added are not there: the lane's generations end with the reason, and their slots start empty.
-     */
-    private void failLane(Lane lane, int status) {
-        String message = status == 1 || status == -3
-                ? "The context is full: the KV cache had no room for this step."
-                : "llama.cpp failed to decode (status " + status + ").";
-        LOG.warn("{} Ending the generations in this batch.", message);
-        for (Slot slot : slots) {
-            if (slot.idle() || slot.lane != lane) {
-                continue;
-            }
-            removeFrom(slot, 0);
-            GenerationTask task = slot.task;
-            slot.task = null;
-            slot.sampled = -1;
-            slot.output = -1;
-            slot.chunkLength = 0;
-            task.fail(new ApiException(ErrorKind.INTERNAL, message));
-        }
-    }
-
-    private void endAll() {
+    private void endAll(LaneStepper stepper) {
         String reason = stopReason;
-        for (Slot slot : slots) {
-            if (slot.idle()) {
+        for (Lane lane : lanes) {
+            if (!lane.tryClaim()) {
                 continue;
             }
-            if (reason == null) {
-                end(slot, FinishReason.ABORTED);
-            } else {
-                GenerationTask task = slot.task;
-                slot.task = null;
-                task.fail(new ApiException(ErrorKind.BUSY, reason));
+            for (Slot slot : lane.slots) {
+                if (slot.idle()) {
+                    continue;
+                }
+                if (reason == null) {
+                    stepper.end(slot, FinishReason.ABORTED);
+                } else {
+                    stepper.free(slot).fail(new ApiException(ErrorKind.BUSY, reason));
+                }
             }
         }
         GenerationTask waiting;
@@ -638,37 +497,6 @@ final class EngineLoop implements Runnable {
             } else {
                 waiting.fail(new ApiException(ErrorKind.BUSY, reason));
             }
-        }
-    }
-
-    /** What a sampler sees of the slot it runs for: its tokens so far and its generator. */
-    private final class SlotView implements SamplingContext {
-        Slot slot;
-        RandomGenerator random;
-
-        @Override
-        public int token(int index) {
-            return slot.cache.get(index);
-        }
-
-        @Override
-        public int length() {
-            return slot.cache.size();
-        }
-
-        @Override
-        public int promptLength() {
-            return slot.task.prompt.length;
-        }
-
-        @Override
-        public RandomGenerator random() {
-            return random;
-        }
-
-        @Override
-        public Tokenizer tokenizer() {
-            return model;
         }
     }
 }

@@ -5,7 +5,7 @@ package koboldj.text.engine;
  *
  * @param slots          generations decoded side by side (--parallel)
  * @param lanes          llama contexts the slots are spread over
- * @param laneThreads    threads decoding lanes side by side, the engine thread included
+ * @param laneThreads    engine threads stepping lanes side by side
  * @param slotContext    tokens of context each generation may use (--contextsize)
  * @param batchSize      most tokens decoded in one step (--batchsize)
  * @param threads        CPU threads for each lane's generation steps

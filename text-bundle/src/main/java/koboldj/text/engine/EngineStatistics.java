@@ -3,7 +3,7 @@ package koboldj.text.engine;
 import koboldj.api.text.EngineStats;
 import koboldj.api.text.FinishReason;
 
-/** Figures for /api/extra/perf. Written by the engine thread, read by any. */
+/** Figures for /api/extra/perf. Written by the engine threads, one at a time, read by any. */
 final class EngineStatistics {
     private final long startedNanos = System.nanoTime();
     private volatile double lastProcessSeconds;
@@ -19,21 +19,21 @@ final class EngineStatistics {
     private volatile long busyNanos;
     private volatile long tokensSampled;
 
-    void promptReused(int tokens) {
+    synchronized void promptReused(int tokens) {
         reusedPromptTokens += tokens;
     }
 
-    void decoded(int tokens, long nanos) {
+    synchronized void decoded(int tokens, long nanos) {
         decodedTokens += tokens;
         decodeNanos += nanos;
     }
 
-    void stepped(long nanos, int sampled) {
+    synchronized void stepped(long nanos, int sampled) {
         busyNanos += nanos;
         tokensSampled += sampled;
     }
 
-    void finished(GenerationTask task, FinishReason reason, long promptNanos, long evalNanos) {
+    synchronized void finished(GenerationTask task, FinishReason reason, long promptNanos, long evalNanos) {
         lastProcessSeconds = promptNanos / 1e9;
         lastEvalSeconds = evalNanos / 1e9;
         lastTokenCount = task.generated;

@@ -19,7 +19,7 @@ import koboldj.text.sampling.SamplerChain;
 
 /**
  * One generation from submission to result. Fields without {@code volatile} belong to the engine
- * thread; {@link #textSoFar()}, {@link #abort()} and {@link #result()} may be called from anywhere.
+ * thread that holds its slot's lane; {@link #textSoFar()}, {@link #abort()} and {@link #result()} may be called from anywhere.
  */
 final class GenerationTask implements Generation {
     private static final RandomGeneratorFactory<RandomGenerator> RANDOM = RandomGeneratorFactory.of("L64X128MixRandom");
@@ -47,7 +47,7 @@ final class GenerationTask implements Generation {
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
     private final Runnable wake;
     private volatile boolean abortRequested;
-    /** Text handed to the listener; appended by the engine thread, read by check calls. */
+    /** Text handed to the listener; appended by the engine thread stepping it, read by check calls. */
     private final StringBuilder released = new StringBuilder();
 
     /** Per-token logprobs, when the request asked for them. */
@@ -130,7 +130,7 @@ final class GenerationTask implements Generation {
         return result.isDone();
     }
 
-    /** Engine thread: hands released text to the listener. */
+    /** Engine threads: hands released text to the listener. */
     void emit(String text) {
         if (text.isEmpty()) {
             return;
@@ -146,7 +146,7 @@ final class GenerationTask implements Generation {
         }
     }
 
-    /** Engine thread: the one way a generation ends. */
+    /** Engine threads: the one way a generation ends. */
     void finish(FinishReason reason) {
         releaseGrammar();
         emit(assembler.finish());

@@ -4,7 +4,7 @@ import koboldj.api.sampler.Candidates;
 import koboldj.text.llama.GrammarSampler;
 
 /**
- * The grammar a generation must follow, and how far it has got. Engine thread only, apart from
+ * The grammar a generation must follow, and how far it has got. Used by the engine thread stepping it, apart from
  * construction; {@link #release()} hands the state back to {@link GrammarStates} when the
  * generation ends, for a later request with {@code grammar_retain_state}.
  */

@@ -1,6 +1,7 @@
 package koboldj.text.engine;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaBatch;
@@ -16,23 +17,30 @@ import koboldj.text.llama.LlamaModel;
  * which for a small model outweighs what batching the weights saves. A large model is bound by
  * its weights instead, and keeps one lane.
  *
- * <p>Lanes decode side by side only while their batches are single tokens: in this build of
- * llama.cpp two products of several tokens at once corrupt each other (see {@link Llama#decode}),
- * so multi-token batches take turns. The engine thread builds the batch; {@link #decode} may run
- * on a lane thread.
+ * <p>A lane, its batch and its slots belong to the engine thread that has {@link #tryClaim
+ * claimed} it, for one step at a time (see {@link EngineLoop}); claiming and releasing it carries
+ * their state from one thread to the next. Lanes step side by side only while their batches are
+ * single tokens: in this build of llama.cpp two products of several tokens at once corrupt each
+ * other (see {@link Llama#decode}), so multi-token batches take turns.
  */
 final class Lane implements AutoCloseable {
     final MemorySegment context;
     final LlamaBatch batch;
+    /** Whether dropping cells compacts the cache at once (see {@link EngineSettings#leanCache}). */
+    final boolean leanCache;
+    /** The slots whose sequences live in this context; set once by the loop. */
+    Slot[] slots = new Slot[0];
+    /** How many of its slots are generating: written by the lane's holder, read by any engine thread. */
+    volatile int running;
+    private final AtomicBoolean claimed = new AtomicBoolean();
     private final Llama llama;
     private final boolean mayDefragment;
     private int threadsInUse = -1;
-    /** llama_decode's status for the batch last decoded; written by the thread that decoded it. */
-    int status;
 
     /** Creates the context for {@code sequences} slots of {@code slotContext} tokens each. */
     Lane(LlamaModel model, EngineSettings settings, int sequences) {
         this.llama = Llama.get();
+        this.leanCache = settings.leanCache();
         int cells = sequences * settings.slotContext();
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
                 settings.threads(), settings.batchThreads(), false, -1));
@@ -45,9 +53,23 @@ final class Lane implements AutoCloseable {
         }
     }
 
+    /** Takes the lane for the calling thread; false if another thread has it. */
+    boolean tryClaim() {
+        return !claimed.get() && claimed.compareAndSet(false, true);
+    }
+
+    void release() {
+        claimed.set(false);
+    }
+
     /** Runs the model on this lane's batch; llama_decode's status (see {@link Llama#decode}). */
     int decode() {
         return llama.decode(context, batch.struct());
+    }
+
+    /** Drops the sequence's KV cells from {@code position} on. */
+    void removeTokens(int sequence, int position) {
+        llama.removeTokens(context, sequence, position, -1);
     }
 
     /** Moves the used KV cells together before the next decode, where llama.cpp can do that safely. */
@@ -65,7 +87,7 @@ final class Lane implements AutoCloseable {
         }
     }
 
-    /** Frees the context and batch: only once the engine thread has stopped. */
+    /** Frees the context and batch: only once no engine thread runs. */
     @Override
     public void close() {
         llama.freeContext(context);

@@ -10,7 +10,7 @@ import koboldj.text.phrases.BannedPhrases;
  * The bans one generation samples under: the tokens its banned phrases forbid everywhere, and the
  * tokens forbidden at one position because a banned phrase began with them there (KoboldCpp's
  * anti-slop). A backed-up generation never picks the same token at the same place again, and the
- * number of back-ups is bounded, so it cannot loop. Engine thread only.
+ * number of back-ups is bounded, so it cannot loop. Used by the engine thread stepping its generation.
  */
 final class PhraseBans {
     /** Back-ups one generation may make before it ends where the last phrase began. */

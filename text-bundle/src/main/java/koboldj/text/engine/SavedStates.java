@@ -14,7 +14,7 @@ import koboldj.text.llama.Llama;
  * KoboldCpp's save states over the slots of continuous batching: "the context" is the slot used
  * last. A state is that slot's tokens with its sequence's KV cells (llama.cpp per-sequence state);
  * loading one into an idle slot makes it the slot a prompt starting with those tokens reuses.
- * Engine thread only.
+ * Runs only with every lane paused (see EngineLoop#post).
  */
 final class SavedStates {
     private record Saved(int[] tokens, byte[] kv) {

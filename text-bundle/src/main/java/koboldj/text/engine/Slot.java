@@ -2,9 +2,17 @@ package koboldj.text.engine;
 
 /**
  * One sequence of a lane's llama context. It keeps the tokens whose KV it holds after its
- * generation ends, so a later request with the same beginning reuses them. Engine thread only.
+ * generation ends, so a later request with the same beginning reuses them. Only the engine thread
+ * that holds its lane touches it.
  */
 final class Slot {
+    /**
+     * Dropping this many cells leaves holes worth closing: a step needs as many adjacent free
+     * cells as it has tokens, so the holes between other sequences' cells stay empty and attention
+     * spans them.
+     */
+    private static final int COMPACT_AFTER = 32;
+
     /** Its number among all the engine's slots, for the log. */
     final int index;
     final Lane lane;
@@ -35,6 +43,16 @@ final class Slot {
         this.lane = lane;
         this.sequence = sequence;
         this.cache = new IntList(context);
+    }
+
+    /** Drops the tokens from {@code position} on, from the cache and the KV cache. */
+    void removeFrom(int position) {
+        lane.removeTokens(sequence, position);
+        if (lane.leanCache && cache.size() - position >= COMPACT_AFTER) {
+            lane.compact();
+        }
+        cache.truncate(position);
+        sharedBelow = Math.min(sharedBelow, position);
     }
 
     boolean idle() {

@@ -15,7 +15,7 @@ import koboldj.text.phrases.BannedPhrases;
  * where it begins, so that when the phrase completes the generation can back up to that token
  * ({@link #rollback}) without taking back anything the client saw.
  *
- * <p>Not thread-safe: owned by one generation on the engine thread.
+ * <p>Not thread-safe: owned by one generation, on the engine thread stepping it.
  */
 final class TextAssembler {
     private final List<String> stops;

@@ -38,12 +38,12 @@ import koboldj.text.sampling.SamplerChain;
 
 /**
  * A loaded text model serving generations: validates and tokenizes requests on the caller's
- * thread, queues them, and leaves the rest to the {@link EngineLoop} thread that owns the context.
+ * thread, queues them, and leaves the rest to the {@link EngineLoop} threads that own the contexts.
  */
 public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TextEngine.class);
     private static final int REMEMBERED_GENERATIONS = 256;
-    /** How long a save-state call waits for the engine thread to get to it. */
+    /** How long a save-state call waits for the engine threads to get to it. */
     private static final long JOB_TIMEOUT_SECONDS = 60;
 
     private final LlamaModel model;
@@ -78,7 +78,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             this.thread = Thread.ofPlatform().name("koboldj-text-engine").daemon().stackSize(GrammarStates.NATIVE_STACK)
                     .start(started);
         } catch (RuntimeException | Error e) {
-            // no engine thread runs: stop the lane threads, then nothing can use the contexts
+            // no engine thread runs: nothing can use the contexts
             if (started == null || started.releaseLanes()) {
                 closeAll(lanes);
             }
@@ -253,7 +253,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         });
     }
 
-    /** Runs {@code job} on the engine thread, which owns the context, and waits for its result. */
+    /** Runs {@code job} between two steps with every lane paused, and waits for its result. */
     private <T> T onEngineThread(Callable<T> job) {
         FutureTask<T> task = new FutureTask<>(job);
         loop.post(task);
@@ -298,7 +298,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         }
     }
 
-    /** Stops the engine thread (running generations end as aborted) and frees the context. */
+    /** Stops the engine threads (running generations end as aborted) and frees the contexts. */
     @Override
     public void close() {
         loop.stop();
@@ -313,7 +313,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         return contextFreed;
     }
 
-    /** Waits for the engine thread even when interrupted: freeing the context under it would crash the JVM. */
+    /** Waits for the engine threads even when interrupted: freeing a context under one would crash the JVM. */
     private void awaitStopAndFree() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         boolean interrupted = false;

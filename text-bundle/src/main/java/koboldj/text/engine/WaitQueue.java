@@ -8,29 +8,40 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Requests waiting for a slot, first come first served. {@link TextEngine} bounds how many may be
- * in flight, so this queue needs no bound of its own. Also the engine thread's doorbell: it sleeps
- * here when there is nothing to do.
+ * in flight, so this queue needs no bound of its own. Also the engine threads' doorbell: they sleep
+ * here when there is nothing to step.
  */
 final class WaitQueue {
     private final ArrayDeque<GenerationTask> waiting = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private boolean pendingSignal;
+    /** Counts the rings, so that a thread that looked for work before one does not sleep through it. */
+    private volatile long rings;
 
     /** Queues the tasks one after the other, with nothing between them. */
     void offerAll(List<GenerationTask> tasks) {
         lock.lock();
         try {
             waiting.addAll(tasks);
-            pendingSignal = true;
-            work.signal();
+            ring();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the first waiting task may take a slot now. */
+    boolean hasReady() {
+        lock.lock();
+        try {
+            GenerationTask first = waiting.peekFirst();
+            return first != null && first.ready();
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Engine thread: the first waiting task if it may take a slot now. A choice waiting for its
+     * Engine threads: the first waiting task if it may take a slot now. A choice waiting for its
      * leader's prompt keeps its place and holds back those behind it, first come first served.
      */
     GenerationTask pollReady() {
@@ -43,7 +54,7 @@ final class WaitQueue {
         }
     }
 
-    /** Takes {@code task} out if it is still waiting; false if the engine thread took it already. */
+    /** Takes {@code task} out if it is still waiting; false if an engine thread took it already. */
     boolean remove(GenerationTask task) {
         lock.lock();
         try {
@@ -71,26 +82,34 @@ final class WaitQueue {
         }
     }
 
-    /** Wakes the engine thread (an abort, a shutdown). */
+    /** Wakes the sleeping engine threads (new work, an abort, a shutdown). */
     void signal() {
         lock.lock();
         try {
-            pendingSignal = true;
-            work.signal();
+            ring();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Sleeps until a task arrives or {@link #signal()} is called, at most {@code millis}. */
-    void awaitWork(long millis) throws InterruptedException {
+    private void ring() {
+        rings++;
+        work.signalAll();
+    }
+
+    /** The rings so far: what {@link #awaitRing} compares with. */
+    long rings() {
+        return rings;
+    }
+
+    /** Sleeps until the queue has rung since {@link #rings()} returned {@code seen}, at most {@code millis}. */
+    void awaitRing(long seen, long millis) throws InterruptedException {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
-            while (!pendingSignal && waiting.isEmpty() && nanos > 0) {
+            while (rings == seen && nanos > 0) {
                 nanos = work.awaitNanos(nanos);
             }
-            pendingSignal = false;
         } finally {
             lock.unlock();
         }

@@ -58,21 +58,37 @@ public final class WholeResponse {
         CompletableFuture<Void> all = CompletableFuture.allOf(results.toArray(CompletableFuture[]::new));
         Thread.ofVirtual().name("koboldj-whole-response").start(() -> {
             try {
-                all.get(QUIET.toMillis(), TimeUnit.MILLISECONDS);
-                Object answer = body.apply(joined(results));
-                response.resume(answer);
+                Object answer;
+                try {
+                    all.get(QUIET.toMillis(), TimeUnit.MILLISECONDS);
+                    answer = body.apply(joined(results));
+                } catch (ExecutionException | RuntimeException e) {
+                    ErrorResponse error = errorBody(e);
+                    resume(response, unwrapped(e));
+                    ensureAnswered(servlet, error.error().code(), error);
+                    return;
+                }
+                resume(response, answer);
                 ensureAnswered(servlet, 200, answer);
             } catch (TimeoutException e) {
                 keepAlive(response, generations, all, () -> body.apply(joined(results)));
-            } catch (ExecutionException | RuntimeException e) {
-                response.resume(unwrapped(e));
-                ErrorResponse error = errorBody(e);
-                ensureAnswered(servlet, error.error().code(), error);
             } catch (InterruptedException e) {
                 generations.forEach(Generation::abort);
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /**
+     * Resumes the suspended request; a JAX-RS application that the REST whiteboard is replacing
+     * may refuse, and then {@link #ensureAnswered} writes the answer instead.
+     */
+    private static void resume(AsyncResponse response, Object answer) {
+        try {
+            response.resume(answer);
+        } catch (RuntimeException e) {
+            // the application is being torn down under the request
+        }
     }
 
     /**

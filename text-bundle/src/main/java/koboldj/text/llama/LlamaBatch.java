@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * sequence. Filled with {@link #add} and handed to {@link Llama#decode} as {@link #struct()}.
  * Refuses to grow past its capacity, since llama.cpp aborts on a batch larger than n_batch.
  *
- * <p>Not thread-safe: belongs to the engine thread.
+ * <p>Not thread-safe: belongs to its lane, stepped by one engine thread at a time.
  */
 public final class LlamaBatch implements AutoCloseable {
     private final Arena arena = Arena.ofShared();

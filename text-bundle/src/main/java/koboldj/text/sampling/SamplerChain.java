@@ -8,7 +8,7 @@ import koboldj.api.sampler.Candidates;
 import koboldj.api.sampler.SamplerStep;
 import koboldj.api.sampler.SamplingContext;
 
-/** The prepared samplers of one request, in order, and the final draw. Used on the engine thread only. */
+/** The prepared samplers of one request, in order, and the final draw. Used by one engine thread at a time. */
 public final class SamplerChain {
     private final SamplerStep[] steps;
     /** Whether any step keeps state that backing up must restore. */

@@ -79,6 +79,90 @@ class LanesTest extends WithTestModel {
     }
 
     /**
+     * Two threads step four lanes with no barrier between them while requests come and go:
+     * many more requests than slots with different lengths (so slots end and are admitted at
+     * different steps, pausing the lanes each time), aborts, and save-state jobs posted under
+     * load. Each greedy text is still what it is alone, and every call returns.
+     */
+    @Test
+    void lanesSteppedIndependentlyUnderChurnGiveTheirSoloText() throws Exception {
+        try (TextEngine engine = new TextEngine(model, new EngineSettings(4, 4, 2, 512, 512, 1, 1, 32, true), new SamplerCatalog())) {
+            String[] starts = {"Once upon a time", "The cat", "Tom and Sue", "One day, a bird", "The sun was", "Lily had a",
+                    "The big dog", "A little boy"};
+            int count = 24;
+            List<GenerationRequest> requests = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                requests.add(greedy(starts[i % starts.length] + (i < starts.length ? "" : " and " + starts[(i * 3) % starts.length]),
+                        8 + (i * 29) % 90, true));
+            }
+            List<String> alone = new ArrayList<>();
+            for (GenerationRequest request : requests) {
+                alone.add(text(engine.submit(request, GenerationListener.NONE)));
+            }
+            List<Generation> together = new ArrayList<>();
+            List<Generation> aborted = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                together.add(engine.submit(requests.get(i), GenerationListener.NONE));
+                if (i % 5 == 2) {
+                    Generation extra = engine.submit(greedy("An aborted story number " + i, 400, true), GenerationListener.NONE);
+                    aborted.add(extra);
+                }
+                if (i % 6 == 0) {
+                    engine.check();
+                    engine.save(i % 3);
+                }
+            }
+            for (Generation extra : aborted) {
+                extra.abort();
+            }
+            for (int i = 0; i < count; i++) {
+                assertEquals(alone.get(i), text(together.get(i)), "request " + i);
+            }
+            for (Generation extra : aborted) {
+                extra.result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(0, engine.stats().queued(), "nothing left waiting");
+        }
+    }
+
+    /**
+     * Admission changes slots and KV cells of any lane, so it waits until no lane is in a step:
+     * while one generation's step is held (in its listener, called mid-step), a new request on
+     * an idle lane does not start; once the step ends, both go on and give their solo texts.
+     */
+    @Test
+    void admissionWaitsForTheStepsInFlight() throws Exception {
+        try (TextEngine engine = new TextEngine(model, new EngineSettings(4, 2, 2, 512, 512, 1, 1, 4, true), new SamplerCatalog())) {
+            String heldAlone = text(engine.submit(greedy("Tom had a dog", 64, true), GenerationListener.NONE));
+            String laterAlone = text(engine.submit(greedy("The sun was", 64, true), GenerationListener.NONE));
+            engine.clear();
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            GenerationListener holder = piece -> {
+                if (held.getCount() > 0) {
+                    held.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            Generation holding = engine.submit(greedy("Tom had a dog", 64, true), holder);
+            assertTrue(held.await(30, TimeUnit.SECONDS));
+            Generation later = engine.submit(greedy("The sun was", 64, true), GenerationListener.NONE);
+            try {
+                Thread.sleep(300);
+                assertEquals("", later.textSoFar(), "nothing is admitted while a step is in flight");
+            } finally {
+                release.countDown();
+            }
+            assertEquals(laterAlone, text(later));
+            assertEquals(heldAlone, text(holding));
+        }
+    }
+
+    /**
      * A context shift rotates the keys only at the lane's next decode: a copy into another lane
      * made before that (two requests with one trimmed story, admitted together) must carry keys
      * already rotated, or the copy continues with garbage.

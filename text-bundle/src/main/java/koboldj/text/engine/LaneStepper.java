@@ -1,0 +1,311 @@
+package koboldj.text.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
+import koboldj.api.sampler.Candidates;
+import koboldj.api.sampler.SamplingContext;
+import koboldj.api.text.FinishReason;
+import koboldj.api.text.Tokenizer;
+import koboldj.text.llama.Llama;
+import koboldj.text.llama.LlamaBatch;
+import koboldj.text.llama.LlamaModel;
+
+/**
+ * Steps lanes on one engine thread: puts the next token of each generating slot of the lane and a
+ * chunk of a pending prompt into its batch, decodes it, and samples every slot that got logits.
+ * Each engine thread has its own stepper, since the logits and candidate buffers are reused from
+ * token to token; the lane it steps must be claimed by that thread.
+ */
+final class LaneStepper {
+    private static final Logger LOG = LoggerFactory.getLogger(LaneStepper.class);
+    /** Steps with at least this many tokens are prompt processing, worth the batch threads. */
+    private static final int LARGE_STEP = 32;
+    private static final byte[] NOTHING = new byte[0];
+
+    private final Llama llama;
+    private final LlamaModel model;
+    private final EngineStatistics statistics;
+    private final AtomicInteger idleSlots;
+    private final int threads;
+    private final int batchThreads;
+    private final Candidates candidates;
+    private final float[] logits;
+    private final SlotView view = new SlotView();
+
+    LaneStepper(LlamaModel model, EngineSettings settings, EngineStatistics statistics, AtomicInteger idleSlots) {
+        this.llama = Llama.get();
+        this.model = model;
+        this.statistics = statistics;
+        this.idleSlots = idleSlots;
+        this.threads = settings.threads();
+        this.batchThreads = settings.batchThreads();
+        this.candidates = new Candidates(model.vocabularySize());
+        this.logits = new float[model.vocabularySize()];
+    }
+
+    /**
+     * One step of {@code lane}: the next tokens of its generating slots first, then prompt chunks
+     * while the batch has room; one decode; then each slot with logits samples.
+     */
+    void step(Lane lane) {
+        long stepStarted = System.nanoTime();
+        LlamaBatch batch = lane.batch;
+        batch.clear();
+        for (Slot slot : lane.slots) {
+            slot.output = -1;
+            slot.chunkLength = 0;
+            if (slot.idle()) {
+                continue;
+            }
+            if (slot.task.abortRequested()) {
+                end(slot, FinishReason.ABORTED);
+                continue;
+            }
+            if (slot.sampled >= 0) {
+                slot.output = batch.add(slot.sampled, slot.cache.size(), slot.sequence, true);
+                slot.cache.add(slot.sampled);
+                slot.sampled = -1;
+            }
+        }
+        for (Slot slot : lane.slots) {
+            if (slot.prefilling() && !batch.isFull()) {
+                addPromptChunk(slot);
+            }
+        }
+        int tokens = batch.size();
+        if (tokens == 0) {
+            return;
+        }
+        lane.useThreads(tokens >= LARGE_STEP ? batchThreads : threads);
+        long started = System.nanoTime();
+        int status = lane.decode();
+        statistics.decoded(tokens, System.nanoTime() - started);
+        if (status != 0) {
+            failLane(lane, status);
+            return;
+        }
+        int sampled = 0;
+        for (Slot slot : lane.slots) {
+            if (slot.chunkLength > 0) {
+                scorePromptChunk(slot);
+            }
+            if (slot.output >= 0) {
+                sample(slot);
+                sampled++;
+            }
+        }
+        statistics.stepped(System.nanoTime() - stepStarted, sampled);
+    }
+
+    /** Puts as much of the slot's remaining prompt into its lane's batch as fits. */
+    private void addPromptChunk(Slot slot) {
+        LlamaBatch batch = slot.lane.batch;
+        int[] prompt = slot.task.prompt;
+        int count = Math.min(prompt.length - slot.promptNext, batch.capacity() - batch.size());
+        boolean everyToken = slot.task.vllm.wantsPromptLogprobs();
+        slot.chunkStart = slot.promptNext;
+        slot.chunkOutput = batch.size();
+        slot.chunkLength = everyToken ? count : 0;
+        for (int i = 0; i < count; i++) {
+            int token = prompt[slot.promptNext++];
+            boolean last = slot.promptNext == prompt.length;
+            int index = batch.add(token, slot.cache.size(), slot.sequence, last || everyToken);
+            slot.cache.add(token);
+            if (last) {
+                slot.output = index;
+            }
+        }
+    }
+
+    /** Records how likely each prompt token of this step's chunk was, given the tokens before it. */
+    private void scorePromptChunk(Slot slot) {
+        GenerationTask task = slot.task;
+        for (int k = 0; k < slot.chunkLength; k++) {
+            int next = slot.chunkStart + k + 1;
+            if (next >= task.prompt.length) {
+                break; // the last prompt token's logits are for the first generated token
+            }
+            MemorySegment row = llama.logits(slot.lane.context, slot.chunkOutput + k, logits.length);
+            MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+            task.promptLogprobs.add(TokenLogprobs.of(logits).describe(task.prompt[next], task.vllm.promptAlternatives(), model));
+        }
+        slot.chunkLength = 0;
+    }
+
+    private void sample(Slot slot) {
+        GenerationTask task = slot.task;
+        if (task.promptDoneNanos == 0) {
+            task.promptDoneNanos = System.nanoTime();
+        }
+        MemorySegment row = llama.logits(slot.lane.context, slot.output, logits.length);
+        MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+        TokenLogprobs.Step distribution = task.scored() ? TokenLogprobs.of(logits) : null;
+        candidates.reset(logits, logits.length);
+        if (task.request.banEos()) {
+            banEndTokens();
+        }
+        task.bans.apply(candidates, task.generated);
+        view.slot = slot;
+        view.random = task.random;
+        int token = task.chain.sample(candidates, view, task.random);
+        if (task.grammar != null && !task.grammar.allows(token)) {
+            // As llama.cpp's common sampler does: checking the one token drawn is cheap, masking the
+            // whole vocabulary is not, so the mask is applied (and the draw repeated) only when needed.
+            candidates.reset(logits, logits.length);
+            if (task.request.banEos()) {
+                banEndTokens();
+            }
+            if (!task.grammar.restrict(candidates)) {
+                end(slot, FinishReason.END_OF_SEQUENCE);
+                return;
+            }
+            token = task.chain.sample(candidates, view, task.random);
+        }
+        task.chain.accept(token);
+        if (task.grammar != null) {
+            task.grammar.accept(token);
+        }
+
+        if (model.isEndOfGeneration(token) && !task.request.bypassEos()) {
+            end(slot, FinishReason.END_OF_SEQUENCE);
+            return;
+        }
+        if (task.vllm.isStopToken(token)) {
+            end(slot, FinishReason.STOP_SEQUENCE);
+            return;
+        }
+        if (distribution != null) {
+            task.tokenLogprobs[task.generated] = distribution.logprob(token);
+        }
+        task.generated++;
+        if (task.request.logprobs() > 0) {
+            task.logprobs.add(distribution.describe(token, task.request.logprobs(), model));
+        }
+        boolean render = !model.isEndOfGeneration(token);
+        String released = task.assembler.add(render ? model.piece(token, task.request.renderSpecial()) : NOTHING);
+        if (task.assembler.bannedFrom() >= 0) {
+            backUp(slot, task.assembler.bannedFrom(), token);
+            return;
+        }
+        task.emit(released);
+        if (task.assembler.stopped()) {
+            end(slot, FinishReason.STOP_SEQUENCE);
+        } else if (task.generated >= task.maxLength) {
+            slot.sampled = token;
+            end(slot, FinishReason.LENGTH);
+        } else {
+            slot.sampled = token;
+        }
+    }
+
+    /**
+     * A banned phrase just completed; it began at generated token {@code from}. Everything from
+     * there is taken back — text, logprobs, sampler state, the slot's tokens and their KV — and
+     * that position is sampled again with the token the phrase began with banned there. The logits
+     * of that position come from decoding the token before it once more.
+     */
+    private void backUp(Slot slot, int from, int latest) {
+        GenerationTask task = slot.task;
+        int promptLength = task.prompt.length;
+        int banned = from == task.generated - 1 ? latest : slot.cache.get(promptLength + from);
+        task.assembler.rollback(from);
+        task.chain.rollback(from);
+        task.generated = from;
+        if (task.logprobs.size() > from) {
+            task.logprobs.subList(from, task.logprobs.size()).clear();
+        }
+        if (!task.bans.banAt(from, banned)) {
+            LOG.debug("slot {}: banned phrases made it back up {} times; ending there", slot.index, PhraseBans.MAX_BACKUPS);
+            end(slot, FinishReason.STOP_SEQUENCE);
+            return;
+        }
+        int again = promptLength + from - 1;
+        slot.sampled = slot.cache.get(again);
+        slot.removeFrom(again);
+    }
+
+    private void banEndTokens() {
+        for (int i = 0; i < candidates.size(); i++) {
+            if (model.isEndOfGeneration(candidates.id(i))) {
+                candidates.setLogit(i, Float.NEGATIVE_INFINITY);
+            }
+        }
+    }
+
+    /** The one way a slot's generation ends: the slot keeps its KV for the next request. */
+    void end(Slot slot, FinishReason reason) {
+        GenerationTask task = free(slot);
+        long now = System.nanoTime();
+        long promptDone = task.promptDoneNanos == 0 ? now : task.promptDoneNanos;
+        statistics.finished(task, reason, promptDone - task.admittedNanos, now - promptDone);
+        task.finish(reason);
+    }
+
+    /** Takes the task out of its slot, which becomes idle; returns the task. */
+    GenerationTask free(Slot slot) {
+        GenerationTask task = slot.task;
+        slot.task = null;
+        slot.sampled = -1;
+        slot.output = -1;
+        slot.chunkLength = 0;
+        slot.lane.running--;
+        idleSlots.incrementAndGet();
+        return task;
+    }
+
+    /**
+     * llama_decode failed on a lane. Its KV state is as before the call, so the tokens this step
+     * added are not there: the lane's generations end with the reason, and their slots start empty.
+     */
+    private void failLane(Lane lane, int status) {
+        String message = status == 1 || status == -3
+                ? "The context is full: the KV cache had no room for this step."
+                : "llama.cpp failed to decode (status " + status + ").";
+        LOG.warn("{} Ending the generations in this batch.", message);
+        for (Slot slot : lane.slots) {
+            if (!slot.idle()) {
+                slot.removeFrom(0);
+                free(slot).fail(new ApiException(ErrorKind.INTERNAL, message));
+            }
+        }
+    }
+
+    /** What a sampler sees of the slot it runs for: its tokens so far and its generator. */
+    private final class SlotView implements SamplingContext {
+        Slot slot;
+        RandomGenerator random;
+
+        @Override
+        public int token(int index) {
+            return slot.cache.get(index);
+        }
+
+        @Override
+        public int length() {
+            return slot.cache.size();
+        }
+
+        @Override
+        public int promptLength() {
+            return slot.task.prompt.length;
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return random;
+        }
+
+        @Override
+        public Tokenizer tokenizer() {
+            return model;
+        }
+    }
+}
