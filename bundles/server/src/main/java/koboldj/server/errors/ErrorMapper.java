@@ -89,6 +89,10 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING,
                     path + " is not available: it needs " + capability.enableHint() + ".");
         }
+        if (owner.isPresent() && owner.get().routes().contains(path)) {
+            // the capability's services are up but the REST whiteboard has not routed its resources yet
+            return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING, path + " is starting; try again in a moment.");
+        }
         return ErrorResponses.of(ErrorKind.NOT_FOUND,
                 "No such endpoint: " + request.getMethod() + " " + path + ". GET /api lists what this server offers.");
     }
