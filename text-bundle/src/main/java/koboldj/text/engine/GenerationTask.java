@@ -60,7 +60,8 @@ final class GenerationTask implements Generation {
     /** Log-probability of each generated token, for {@link GenerationResult#cumulativeLogprob()}; null if unscored. */
     final double[] tokenLogprobs;
     long admittedNanos;
-    long promptDoneNanos;
+    /** When the prompt was in the cache; volatile: another engine thread reads it to admit this task's followers. */
+    volatile long promptDoneNanos;
     int promptEvaluated;
 
     GenerationTask(String genkey, GenerationRequest request, int[] prompt, int keep, int maxLength, SamplerChain chain,
