@@ -188,25 +188,27 @@ final class EngineLoop implements Runnable {
             while (running) {
                 long rung = queue.rings();
                 if (!jobs.isEmpty() || (idleSlots.get() > 0 && queue.hasReady())) {
-                    coordinate(stepper);
+                    coordinate();
                 }
-                Lane lane = pausing ? null : claimNext(last);
-                if (lane != null) {
+                int next = pausing ? -1 : claimNext(last);
+                if (next >= 0) {
                     try {
-                        stepper.step(lane);
+                        stepper.step(lanes[next]);
                     } finally {
-                        lane.release();
+                        lanes[next].release();
                     }
-                    last = indexOf(lane);
+                    last = next;
                     idleSince = 0;
-                } else if (pausing) {
-                    Thread.onSpinWait();
-                } else if (idleSince == 0) {
-                    idleSince = System.nanoTime();
-                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    continue;
+                }
+                long now = System.nanoTime();
+                if (idleSince == 0) {
+                    idleSince = now;
+                }
+                if (now - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    queue.awaitRing(rung, 1000);
+                    queue.awaitRing(rung, 1000); // the end of a pause rings too
                     idleSince = 0;
                 }
             }
@@ -219,24 +221,16 @@ final class EngineLoop implements Runnable {
         }
     }
 
-    /** Claims the first lane after index {@code last}, cyclically, that has work; null if none is free. */
-    private Lane claimNext(int last) {
+    /** Claims the first lane after index {@code last}, cyclically, that has work; its index, or -1 if none is free. */
+    private int claimNext(int last) {
         for (int k = 1; k <= lanes.length; k++) {
-            Lane lane = lanes[Math.floorMod(last + k, lanes.length)];
+            int index = Math.floorMod(last + k, lanes.length);
+            Lane lane = lanes[index];
             if (lane.running > 0 && lane.tryClaim()) {
                 if (lane.running > 0) {
-                    return lane;
+                    return index;
                 }
                 lane.release();
-            }
-        }
-        return null;
-    }
-
-    private int indexOf(Lane lane) {
-        for (int i = 0; i < lanes.length; i++) {
-            if (lanes[i] == lane) {
-                return i;
             }
         }
         return -1;
@@ -247,7 +241,7 @@ final class EngineLoop implements Runnable {
      * threads have ended their current steps; then wakes the sleeping threads, since admitted
      * generations may be on lanes nobody steps. Another thread doing it already is enough.
      */
-    private void coordinate(LaneStepper stepper) {
+    private void coordinate() {
         if (!coordinating.tryLock()) {
             return;
         }
