@@ -60,20 +60,22 @@ public final class TextBenchmark {
         // work; C2 needs about 60 requests of 200 tokens before the rate stops climbing (measured)
         bench.run(4, 16);
         JsonNode before = bench.perf();
-        System.out.printf("%-8s %9s %12s %10s %10s %10s %10s %9s%n", "clients", "requests", "aggregate", "per-stream",
-                "p50 s", "p99 s", "TTFT p50", "rejected");
+        System.out.printf("%-8s %9s %12s %10s %10s %10s %10s %9s %13s%n", "clients", "requests", "aggregate", "per-stream",
+                "p50 s", "p99 s", "TTFT p50", "rejected", "client ms/1k");
         for (int clients : levels) {
             long started = System.nanoTime();
+            long cpuBefore = cpuNanos();
             List<Sample> samples = bench.run(clients, perClient);
             double wall = (System.nanoTime() - started) / 1e9;
+            long cpu = cpuNanos() - cpuBefore;
             List<Sample> ok = samples.stream().filter(s -> !s.rejected()).toList();
             int total = ok.stream().mapToInt(Sample::tokens).sum();
             List<Double> latency = ok.stream().map(Sample::seconds).sorted().toList();
             List<Double> firstToken = ok.stream().map(Sample::firstTokenSeconds).sorted().toList();
             double perStream = ok.stream().mapToDouble(s -> s.tokens() / (s.seconds() - s.firstTokenSeconds())).average().orElse(0);
-            System.out.printf("%-8d %9d %10.0f/s %8.0f/s %10.3f %10.3f %10.4f %9d%n", clients, samples.size(), total / wall,
-                    perStream, percentile(latency, 50), percentile(latency, 99), percentile(firstToken, 50),
-                    samples.size() - ok.size());
+            System.out.printf("%-8d %9d %10.0f/s %8.0f/s %10.3f %10.3f %10.4f %9d %13.1f%n", clients, samples.size(),
+                    total / wall, perStream, percentile(latency, 50), percentile(latency, 99), percentile(firstToken, 50),
+                    samples.size() - ok.size(), total == 0 ? 0 : cpu / 1e6 / total * 1000);
         }
         JsonNode after = bench.perf();
         double busy = after.path("engine_busy_seconds").asDouble() - before.path("engine_busy_seconds").asDouble();
@@ -83,6 +85,14 @@ public final class TextBenchmark {
             System.out.printf("engine: %d tokens sampled; decode %.1f%% of busy time; overhead outside llama_decode "
                     + "%.3f ms per sampled token%n", generated, 100 * decode / busy, (busy - decode) * 1000 / generated);
         }
+    }
+
+    /**
+     * The CPU time this client process has used: it shares the machine with the server, so what it
+     * spends per token is taken from the server's decode.
+     */
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private JsonNode perf() throws IOException, InterruptedException {
