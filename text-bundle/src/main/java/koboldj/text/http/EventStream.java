@@ -2,13 +2,12 @@ package koboldj.text.http;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import org.glassfish.jersey.server.ChunkedOutput;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -28,20 +27,15 @@ import koboldj.api.text.GenerationResult;
  * whether an OpenAI answer streams, and Jersey holds back plain StreamingOutput until it ends.
  */
 public final class EventStream {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** How a dialect frames its events. */
+    /** How a dialect frames its events: each method returns whole events, with the blank line that ends them. */
     public interface Format {
         /** The event that opens a choice, or null if there is none. */
-        Map<String, Object> opening(int choice);
+        String opening(int choice);
 
-        Map<String, Object> text(int choice, String text);
+        String text(int choice, String text);
 
         /** @param reason "length", "stop" or "error" */
-        Map<String, Object> finish(int choice, String reason);
-
-        /** One event around its JSON, with the blank line that ends it. */
-        String frame(String json);
+        String finish(int choice, String reason);
 
         /** The line after the last event, or null. */
         String end();
@@ -85,9 +79,9 @@ public final class EventStream {
         int open = choices;
         try (output) {
             for (int choice = 0; choice < choices; choice++) {
-                Map<String, Object> opening = format.opening(choice);
+                String opening = format.opening(choice);
                 if (opening != null) {
-                    output.write(frame(opening));
+                    output.write(opening);
                 }
             }
             while (open > 0) {
@@ -98,11 +92,11 @@ public final class EventStream {
                         events.poll();
                         text.append(more.text());
                     }
-                    output.write(frame(format.text(event.choice(), text.toString())));
+                    output.write(format.text(event.choice(), text.toString()));
                 } else {
                     open--;
                     String reason = event.result() != null ? finishReason(event.result().reason()) : "error";
-                    output.write(frame(format.finish(event.choice(), reason)));
+                    output.write(format.finish(event.choice(), reason));
                 }
             }
             if (format.end() != null) {
@@ -119,7 +113,10 @@ public final class EventStream {
         }
     }
 
-    private String frame(Map<String, Object> event) throws IOException {
-        return format.frame(JSON.writeValueAsString(event));
+    /** Appends {@code text} as a JSON string, quotes included, escaped as Jackson writes it. */
+    public static StringBuilder appendJson(StringBuilder out, String text) {
+        out.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, out);
+        return out.append('"');
     }
 }
