@@ -191,7 +191,8 @@ public final class TextBenchmark {
         }
         double first = -1;
         boolean complete = false;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 if (!line.startsWith("data:")) {

@@ -152,7 +152,7 @@ public final class EventStream implements WriteListener {
         EventWriter.schedule(this);
     }
 
-    /** Writes what is pending, as far as the container takes it without blocking, and ends the response after the last event. */
+    /** Writes what is pending as far as the container takes it without blocking; ends the response after the last event. */
     void write() {
         boolean ended;
         synchronized (this) {

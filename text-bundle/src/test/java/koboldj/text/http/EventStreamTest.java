@@ -91,7 +91,8 @@ class EventStreamTest {
     void theLastEventCarriesTheFinishAndTheClosingLineAndEndsTheResponse() throws Exception {
         started();
         piece("d");
-        generation.result.complete(new GenerationResult("d", FinishReason.LENGTH, 1, 1, 0, List.of(), Double.NaN, List.of()));
+        generation.result.complete(
+                new GenerationResult("d", FinishReason.LENGTH, 1, 1, 0, List.of(), Double.NaN, List.of()));
         await(() -> ((ChunkedOutput<?>) response.getEntity()).isClosed());
         assertEquals("open 0\n\n0: d\n\n0 length\n\ndone\n\n", String.join("", out.flushes()));
         assertFalse(generation.aborted);

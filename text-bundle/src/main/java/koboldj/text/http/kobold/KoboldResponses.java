@@ -61,8 +61,8 @@ final class KoboldResponses {
         }
 
         public String text(int choice, String text) {
-            return EventStream.appendJson(new StringBuilder(text.length() + 40).append("event: message\ndata: {\"token\":"), text)
-                    .append("}\n\n").toString();
+            StringBuilder event = new StringBuilder(text.length() + 40).append("event: message\ndata: {\"token\":");
+            return EventStream.appendJson(event, text).append("}\n\n").toString();
         }
 
         public String finish(int choice, String reason) {

@@ -131,7 +131,7 @@ final class OpenAiResponses {
         return body;
     }
 
-    /** OpenAI's stream of text completions: {@code data: {chunk}} events whose "text" holds the piece, then {@code data: [DONE]}. */
+    /** OpenAI's stream of text completions: {@code data: {chunk}} events with the piece as "text", then {@code data: [DONE]}. */
     static EventStream.Format completionStream(String id, String model) {
         return new ChunkStream(id, model, "text_completion", false);
     }
@@ -164,8 +164,8 @@ final class OpenAiResponses {
         }
 
         public String text(int choice, String text) {
-            StringBuilder content = new StringBuilder(text.length() + 24).append(chat ? "\"delta\":{\"content\":" : "\"text\":");
-            EventStream.appendJson(content, text);
+            StringBuilder content = new StringBuilder(text.length() + 24);
+            EventStream.appendJson(content.append(chat ? "\"delta\":{\"content\":" : "\"text\":"), text);
             return chunk(choice, chat ? content.append('}').toString() : content.toString(), null);
         }
 
