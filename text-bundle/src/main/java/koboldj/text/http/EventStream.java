@@ -1,73 +1,110 @@
 package koboldj.text.http;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import org.glassfish.jersey.server.ChunkedOutput;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import koboldj.api.text.FinishReason;
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
-import koboldj.api.text.GenerationResult;
 
 /**
  * A server-sent-events stream of one or more generations (the choices of one request), for
  * either API: an event per piece of text, written and flushed at once (pieces that piled up
- * while a write was under way go out as one event), an event with each choice's finish reason,
+ * while the client was slow go out as one event), an event with each choice's finish reason,
  * and the format's closing line. A client that goes away aborts the generations.
  *
- * <p>Written through Jersey's ChunkedOutput from a virtual thread: the request body decides
- * whether an OpenAI answer streams, and Jersey holds back plain StreamingOutput until it ends.
+ * <p>The engine thread only queues a piece and, when it sleeps, wakes {@link EventWriter}, the
+ * one thread that writes every stream, with the servlet container's non-blocking output: a slow
+ * client holds up nobody, its pieces wait for the container's callback. Jersey only starts the
+ * response (status, headers, its response filters) and ends it; the events go to the servlet
+ * output directly, without Jersey's work per chunk (request scope, writer lookup, its queue).
  */
-public final class EventStream {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class EventStream implements WriteListener {
 
-    /** How a dialect frames its events. */
+    /** How a dialect frames its events: each method returns whole events, with the blank line that ends them. */
     public interface Format {
         /** The event that opens a choice, or null if there is none. */
-        Map<String, Object> opening(int choice);
+        String opening(int choice);
 
-        Map<String, Object> text(int choice, String text);
+        String text(int choice, String text);
 
         /** @param reason "length", "stop" or "error" */
-        Map<String, Object> finish(int choice, String reason);
-
-        /** One event around its JSON, with the blank line that ends it. */
-        String frame(String json);
+        String finish(int choice, String reason);
 
         /** The line after the last event, or null. */
         String end();
     }
 
-    private record Event(int choice, String text, GenerationResult result, Throwable error) {
+    /** A piece of a choice's text, or with {@code reason} its end. */
+    private record Event(int choice, String text, String reason) {
     }
 
     private final Format format;
-    private final int choices;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final HttpServletRequest servlet;
+    private final Start output = new Start();
+    /** Guards what the engine thread touches, so that it never waits for a write. */
+    private final Object queue = new Object();
+    // guarded by queue
+    private final List<Event> pending = new ArrayList<>();
+    private List<Generation> generations = List.of();
+    /** Choices whose end is not queued yet. */
+    private int open;
+    /** The output takes writes: new events are to be scheduled with the writer. */
+    private boolean writable;
+    /** The response is being ended, or the client is gone: nothing more is written. */
+    private boolean over;
+    /** Waiting in {@link EventWriter}'s queue; guarded by its lock. */
+    boolean scheduled;
+    // guarded by this, held while writing
+    /** Set once Jersey has put the status and headers on the servlet response. */
+    private ServletOutputStream out;
+    private boolean unflushed;
 
-    public EventStream(Format format, int choices) {
+    /** @param servlet the request, suspended: its async context holds the response to write to */
+    public EventStream(Format format, int choices, HttpServletRequest servlet) {
         this.format = format;
-        this.choices = choices;
+        this.servlet = servlet;
+        this.open = choices;
+        StringBuilder openings = new StringBuilder();
+        for (int choice = 0; choice < choices; choice++) {
+            String opening = format.opening(choice);
+            if (opening != null) {
+                openings.append(opening);
+            }
+        }
+        if (!openings.isEmpty()) {
+            pending.add(new Event(-1, openings.toString(), null));
+        }
     }
 
-    /** The listener to submit choice {@code choice} with. */
+    /** The listener to submit choice {@code choice} with. Engine thread. */
     public GenerationListener listenerFor(int choice) {
-        return piece -> events.add(new Event(choice, piece.text(), null, null));
+        return piece -> offer(new Event(choice, piece.text(), null));
     }
 
-    /** Starts writing the submitted generations and returns the streaming response. */
+    /** The streaming response for the submitted generations, to resume the suspended request with. */
     public Response respond(List<Generation> generations) {
-        ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
-        Thread.ofVirtual().name("koboldj-event-stream").start(() -> writeTo(generations, output));
+        synchronized (queue) {
+            this.generations = generations;
+        }
+        for (int i = 0; i < generations.size(); i++) {
+            int choice = i;
+            generations.get(i).result().whenComplete((result, error) ->
+                    offer(new Event(choice, null, result != null ? finishReason(result.reason()) : "error")));
+        }
         return Response.ok(output, MediaType.SERVER_SENT_EVENTS_TYPE).header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no").build();
     }
@@ -77,49 +114,194 @@ public final class EventStream {
         return reason == FinishReason.LENGTH ? "length" : "stop";
     }
 
-    private void writeTo(List<Generation> generations, ChunkedOutput<String> output) {
-        for (int i = 0; i < generations.size(); i++) {
-            int choice = i;
-            generations.get(i).result().whenComplete((result, error) -> events.add(new Event(choice, null, result, error)));
-        }
-        int open = choices;
-        try (output) {
-            for (int choice = 0; choice < choices; choice++) {
-                Map<String, Object> opening = format.opening(choice);
-                if (opening != null) {
-                    output.write(frame(opening));
-                }
-            }
-            while (open > 0) {
-                Event event = events.take();
-                if (event.text() != null) {
-                    StringBuilder text = new StringBuilder(event.text());
-                    while (events.peek() instanceof Event more && more.choice() == event.choice() && more.text() != null) {
-                        events.poll();
-                        text.append(more.text());
-                    }
-                    output.write(frame(format.text(event.choice(), text.toString())));
-                } else {
-                    open--;
-                    String reason = event.result() != null ? finishReason(event.result().reason()) : "error";
-                    output.write(frame(format.finish(event.choice(), reason)));
-                }
-            }
-            if (format.end() != null) {
-                output.write(format.end());
-            }
-        } catch (IOException e) {
-            generations.forEach(Generation::abort); // the client is gone
-        } catch (IllegalStateException e) {
-            // Jersey's application was replaced under the stream (a bundle came or went): it cannot be finished
-            generations.forEach(Generation::abort);
-        } catch (InterruptedException e) {
-            generations.forEach(Generation::abort);
-            Thread.currentThread().interrupt();
+    /** Appends {@code text} as a JSON string, quotes included, escaped as Jackson writes it. */
+    public static StringBuilder appendJson(StringBuilder out, String text) {
+        out.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, out);
+        return out.append('"');
+    }
+
+    /** Container thread: the client can take more. */
+    @Override
+    public void onWritePossible() {
+        write();
+    }
+
+    /** Container thread: a write failed, the client is gone. */
+    @Override
+    public void onError(Throwable failure) {
+        if (fail()) {
+            end();
         }
     }
 
-    private String frame(Map<String, Object> event) throws IOException {
-        return format.frame(JSON.writeValueAsString(event));
+    /** Engine thread: queues the event for the writer, or for the container's callback while the client is slow. */
+    private void offer(Event event) {
+        synchronized (queue) {
+            if (over) {
+                return;
+            }
+            pending.add(event);
+            if (event.reason() != null) {
+                open--;
+            }
+            if (!writable) {
+                return;
+            }
+        }
+        EventWriter.schedule(this);
+    }
+
+    /** Writes what is pending as far as the container takes it without blocking; ends the response after the last event. */
+    void write() {
+        boolean ended;
+        synchronized (this) {
+            ended = drain();
+        }
+        if (ended) {
+            end();
+        }
+    }
+
+    /** @return true if the response is to be ended now */
+    private boolean drain() {
+        if (out == null) {
+            return false;
+        }
+        try {
+            while (out.isReady()) {
+                Event[] events = null;
+                boolean last;
+                synchronized (queue) {
+                    if (over) {
+                        return false;
+                    }
+                    if (!pending.isEmpty()) {
+                        events = pending.toArray(Event[]::new);
+                        pending.clear();
+                    } else if (!unflushed) {
+                        writable = true;
+                        over = open == 0;
+                        return over;
+                    }
+                    last = open == 0;
+                }
+                if (events != null) {
+                    out.write(frames(events, last));
+                    unflushed = true;
+                } else {
+                    unflushed = false;
+                    out.flush();
+                }
+            }
+            synchronized (queue) {
+                writable = false;
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return fail();
+        }
+    }
+
+    /** The events as one buffer, consecutive pieces of a choice joined into one event; the closing line after the last. */
+    private byte[] frames(Event[] events, boolean last) {
+        StringBuilder frames = new StringBuilder();
+        for (int i = 0; i < events.length; i++) {
+            Event event = events[i];
+            if (event.choice() < 0) {
+                frames.append(event.text());
+            } else if (event.reason() != null) {
+                frames.append(format.finish(event.choice(), event.reason()));
+            } else {
+                String text = event.text();
+                if (i + 1 < events.length && continues(event, events[i + 1])) {
+                    StringBuilder joined = new StringBuilder(text);
+                    while (i + 1 < events.length && continues(event, events[i + 1])) {
+                        joined.append(events[++i].text());
+                    }
+                    text = joined.toString();
+                }
+                frames.append(format.text(event.choice(), text));
+            }
+        }
+        if (last && format.end() != null) {
+            frames.append(format.end());
+        }
+        return frames.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean continues(Event piece, Event next) {
+        return next.choice() == piece.choice() && next.reason() == null;
+    }
+
+    /** The client is gone: aborts the generations; returns true if the response is to be ended now. */
+    private boolean fail() {
+        List<Generation> aborted;
+        synchronized (queue) {
+            if (over) {
+                return false;
+            }
+            over = true;
+            pending.clear();
+            aborted = generations;
+        }
+        aborted.forEach(Generation::abort);
+        return true;
+    }
+
+    /** Jersey's start of the response: the output is the servlet's from now on. */
+    void start() {
+        synchronized (this) {
+            try {
+                out = servlet.getAsyncContext().getResponse().getOutputStream();
+                // the container calls onWritePossible as soon as it can take what is pending
+                out.setWriteListener(this);
+                return;
+            } catch (IOException | RuntimeException e) {
+                // no output: the request is over
+            }
+        }
+        if (fail()) {
+            end();
+        }
+    }
+
+    /**
+     * Ends the response through Jersey, which then completes the request; if Jersey's application
+     * was replaced under the stream (a bundle came or went) it cannot, and the servlet request is
+     * completed here.
+     */
+    private void end() {
+        try {
+            output.close();
+        } catch (IOException | RuntimeException e) {
+            try {
+                AsyncContext async = servlet.getAsyncContext();
+                async.complete();
+            } catch (RuntimeException completed) {
+                // the container has ended the request already
+            }
+        }
+    }
+
+    /**
+     * The response entity. Jersey writes no chunks through it: it calls {@link #flushQueue} first
+     * once the status and headers are on the servlet response, which is when the events may follow.
+     */
+    private final class Start extends ChunkedOutput<byte[]> {
+        private boolean started;
+
+        Start() {
+            super(byte[].class);
+        }
+
+        @Override
+        protected void flushQueue() throws IOException {
+            super.flushQueue();
+            if (!started) {
+                started = true;
+                start();
+            }
+        }
     }
 }

@@ -17,7 +17,6 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
@@ -51,9 +50,9 @@ public class GenerateResource {
     @Path("api/extra/generate/stream")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Response stream(KoboldGenerateInput input) {
-        EventStream stream = new EventStream(KoboldResponses.STREAM, 1);
-        return stream.respond(List.of(text.submit(KoboldRequests.toRequest(input, text.maxContextLength()),
-                stream.listenerFor(0))));
+    public void stream(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
+        EventStream stream = new EventStream(KoboldResponses.STREAM, 1, servlet);
+        response.resume(stream.respond(List.of(text.submit(KoboldRequests.toRequest(input, text.maxContextLength()),
+                stream.listenerFor(0)))));
     }
 }

@@ -56,26 +56,22 @@ final class KoboldResponses {
 
     /** KoboldCpp's token stream: {@code event: message} / {@code data: {"token": …}}, the last with finish_reason. */
     static final EventStream.Format STREAM = new EventStream.Format() {
-        public Map<String, Object> opening(int choice) {
+        public String opening(int choice) {
             return null;
         }
 
-        public Map<String, Object> text(int choice, String text) {
-            return Map.of("token", text);
+        public String text(int choice, String text) {
+            StringBuilder event = new StringBuilder(text.length() + 40).append("event: message\ndata: {\"token\":");
+            return EventStream.appendJson(event, text).append("}\n\n").toString();
         }
 
-        public Map<String, Object> finish(int choice, String reason) {
-            Map<String, Object> last = new LinkedHashMap<>();
-            last.put("token", "");
-            last.put("finish_reason", reason);
+        public String finish(int choice, String reason) {
+            StringBuilder event = new StringBuilder("event: message\ndata: {\"token\":\"\",\"finish_reason\":");
+            EventStream.appendJson(event, reason);
             if (reason.equals("error")) {
-                last.put("error", "The generation failed; the server log says why.");
+                event.append(",\"error\":\"The generation failed; the server log says why.\"");
             }
-            return last;
-        }
-
-        public String frame(String json) {
-            return "event: message\ndata: " + json + "\n\n";
+            return event.append("}\n\n").toString();
         }
 
         public String end() {

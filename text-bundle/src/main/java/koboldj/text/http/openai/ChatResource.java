@@ -2,7 +2,6 @@ package koboldj.text.http.openai;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.osgi.service.component.annotations.Activate;
@@ -35,7 +34,6 @@ import koboldj.api.text.TextGenerator;
 public class ChatResource {
     /** Replies run to this many tokens unless the request says otherwise (KoboldCpp's default amount). */
     static final int DEFAULT_MAX_TOKENS = 512;
-    private static final String CHUNK = "chat.completion.chunk";
 
     private final TextGenerator text;
     private final ChatTemplateChoice templates;
@@ -69,8 +67,7 @@ public class ChatResource {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), DEFAULT_MAX_TOKENS, chat.stops()));
         }
         Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
-                OpenAiResponses.stream(id, model, CHUNK, "delta", piece -> piece == null ? Map.of() : Map.of("content", piece),
-                        Map.of("role", "assistant", "content", "")),
+                OpenAiResponses.chatStream(id, model),
                 results -> OpenAiResponses.chat(id, model, results, input.topLogprobs == null ? 0 : input.topLogprobs),
                 response, servlet);
     }

@@ -28,7 +28,7 @@ final class Choices {
             EventStream.Format format, Function<List<GenerationResult>, Object> whole, AsyncResponse response,
             HttpServletRequest servlet) {
         if (stream) {
-            EventStream events = new EventStream(format, requests.size());
+            EventStream events = new EventStream(format, requests.size(), servlet);
             response.resume(events.respond(text.submitChoices(requests, events::listenerFor)));
         } else {
             WholeResponse.answer(response, servlet, text.submitChoices(requests, index -> GenerationListener.NONE),

@@ -64,7 +64,7 @@ public class CompletionResource {
                     List.of()));
         }
         Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
-                OpenAiResponses.stream(id, model, "text_completion", "text", piece -> piece == null ? "" : piece, null),
+                OpenAiResponses.completionStream(id, model),
                 results -> OpenAiResponses.completion(id, model, results), response, servlet);
     }
 }

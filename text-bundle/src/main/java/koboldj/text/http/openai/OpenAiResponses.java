@@ -115,19 +115,6 @@ final class OpenAiResponses {
         return body;
     }
 
-    /** One streamed chunk: {@code field} (text or delta) of one choice, and its finish_reason or null. */
-    static Map<String, Object> chunk(String id, String model, String object, int choice, String field, Object value,
-            String finishReason) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("index", choice);
-        entry.put(field, value);
-        entry.put("logprobs", null);
-        entry.put("finish_reason", finishReason);
-        Map<String, Object> body = header(id, model, object);
-        body.put("choices", List.of(entry));
-        return body;
-    }
-
     private static Map<String, Object> usage(List<GenerationResult> results) {
         int completionTokens = results.stream().mapToInt(GenerationResult::completionTokens).sum();
         int promptTokens = results.getFirst().promptTokens();
@@ -144,30 +131,63 @@ final class OpenAiResponses {
         return body;
     }
 
-    /** OpenAI's stream: {@code data: {chunk}} lines, then {@code data: [DONE]}; {@code field} holds the text. */
-    static EventStream.Format stream(String id, String model, String object, String field,
-            java.util.function.Function<String, Object> content, Object opening) {
-        return new EventStream.Format() {
-            public Map<String, Object> opening(int choice) {
-                return opening == null ? null : chunk(id, model, object, choice, field, opening, null);
-            }
+    /** OpenAI's stream of text completions: {@code data: {chunk}} events with the piece as "text", then {@code data: [DONE]}. */
+    static EventStream.Format completionStream(String id, String model) {
+        return new ChunkStream(id, model, "text_completion", false);
+    }
 
-            public Map<String, Object> text(int choice, String text) {
-                return chunk(id, model, object, choice, field, content.apply(text), null);
-            }
+    /** The chat stream: a first chunk per choice with the assistant's role, then each piece as the "delta" content. */
+    static EventStream.Format chatStream(String id, String model) {
+        return new ChunkStream(id, model, "chat.completion.chunk", true);
+    }
 
-            public Map<String, Object> finish(int choice, String reason) {
-                return chunk(id, model, object, choice, field, content.apply(null), reason);
-            }
+    /**
+     * The chunks of one stream, written as text around a head made once: no JSON tree per piece.
+     * The fields and their order are those Jackson wrote for the same chunk as a map.
+     */
+    private static final class ChunkStream implements EventStream.Format {
+        private final String head;
+        private final boolean chat;
 
-            public String frame(String json) {
-                return "data: " + json + "\n\n";
-            }
+        ChunkStream(String id, String model, String object, boolean chat) {
+            StringBuilder head = new StringBuilder("data: {\"id\":");
+            EventStream.appendJson(head, id).append(",\"object\":");
+            EventStream.appendJson(head, object).append(",\"created\":").append(System.currentTimeMillis() / 1000)
+                    .append(",\"model\":");
+            EventStream.appendJson(head, model).append(",\"choices\":[{\"index\":");
+            this.head = head.toString();
+            this.chat = chat;
+        }
 
-            public String end() {
-                return "data: [DONE]\n\n";
+        public String opening(int choice) {
+            return chat ? chunk(choice, "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}", null) : null;
+        }
+
+        public String text(int choice, String text) {
+            StringBuilder content = new StringBuilder(text.length() + 24);
+            EventStream.appendJson(content.append(chat ? "\"delta\":{\"content\":" : "\"text\":"), text);
+            return chunk(choice, chat ? content.append('}').toString() : content.toString(), null);
+        }
+
+        public String finish(int choice, String reason) {
+            return chunk(choice, chat ? "\"delta\":{}" : "\"text\":\"\"", reason);
+        }
+
+        public String end() {
+            return "data: [DONE]\n\n";
+        }
+
+        /** @param content the choice's "text" or "delta" member */
+        private String chunk(int choice, String content, String finishReason) {
+            StringBuilder chunk = new StringBuilder(head.length() + content.length() + 64).append(head).append(choice)
+                    .append(',').append(content).append(",\"logprobs\":null,\"finish_reason\":");
+            if (finishReason == null) {
+                chunk.append("null");
+            } else {
+                EventStream.appendJson(chunk, finishReason);
             }
-        };
+            return chunk.append("}]}\n\n").toString();
+        }
     }
 
     /** The legacy completions logprobs shape: parallel lists. */
