@@ -57,7 +57,12 @@ public class ShutdownResource {
             return;
         }
         Thread.ofPlatform().name("koboldj-shutdown-request").start(() -> {
-            response.resume(Map.of("success", true));
+            try {
+                response.resume(Map.of("success", true));
+            } catch (RuntimeException e) {
+                // the REST whiteboard is rebuilding the application under the request: shut down all the same
+                LOG.info("The shutdown request could not be answered: {}", e.getMessage());
+            }
             LOG.info("Received the shutdown command; shutting down");
             try {
                 context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).stop();
