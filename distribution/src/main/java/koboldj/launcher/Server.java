@@ -26,6 +26,7 @@ import koboldj.config.Settings;
 /** One run of the server: the Felix container, its bundles, and the wait until it stops. */
 final class Server {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(20);
     /** Held here: java.util.logging keeps loggers only weakly, and would forget their level. */
     private static final List<Logger> QUIETED = List.of(
             Logger.getLogger("org.glassfish.jersey.internal.inject.Providers"),
@@ -89,6 +90,9 @@ final class Server {
                     + " s; the log above says why");
             stop(framework);
             return 1;
+        }
+        if (!new SettledRuntime(framework.getBundleContext(), installation.deployFolder()).await(SETTLE_TIMEOUT)) {
+            System.err.println("koboldj: the capability bundles were still starting after " + SETTLE_TIMEOUT.toSeconds() + " s");
         }
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         String shownHost = probeHost.contains(":") ? "[" + probeHost + "]" : probeHost;

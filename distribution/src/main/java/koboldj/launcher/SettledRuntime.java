@@ -1,0 +1,92 @@
+package koboldj.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Waits until the capability bundles of the bundles folder are installed and the HTTP and REST
+ * runtimes have stopped changing. Those bundles arrive through FileInstall after the platform
+ * answers, and each one's resources make the REST whiteboard rebuild its application: a request
+ * that meets a rebuild can find its connection closed with no answer, so "serving" waits for the
+ * last of them.
+ */
+final class SettledRuntime {
+    /** The runtimes whose service.changecount moves with every registration they take in. */
+    private static final List<String> RUNTIMES = List.of("org.osgi.service.jakartars.runtime.JakartarsServiceRuntime",
+            "org.osgi.service.servlet.runtime.HttpServiceRuntime");
+    private static final Duration QUIET = Duration.ofMillis(400);
+
+    private final BundleContext context;
+    private final Path folder;
+
+    SettledRuntime(BundleContext context, Path folder) {
+        this.context = context;
+        this.folder = folder;
+    }
+
+    /** True once settled; false if {@code timeout} passed first (the server then serves as it is). */
+    boolean await(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String seen = null;
+        long unchangedSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            String now = allInstalled() ? changeCounts() : null;
+            if (now == null || !now.equals(seen)) {
+                seen = now;
+                unchangedSince = System.nanoTime();
+            } else if (System.nanoTime() - unchangedSince >= QUIET.toNanos()) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean allInstalled() {
+        try (Stream<Path> jars = Files.list(folder)) {
+            List<String> names = jars.map(jar -> jar.getFileName().toString()).filter(name -> name.endsWith(".jar")).toList();
+            Bundle[] bundles = context.getBundles();
+            for (String name : names) {
+                if (Stream.of(bundles).noneMatch(bundle -> bundle.getLocation().endsWith("/" + name))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return true; // no folder to wait for
+        }
+    }
+
+    private String changeCounts() {
+        StringBuilder counts = new StringBuilder();
+        for (String runtime : RUNTIMES) {
+            try {
+                ServiceReference<?>[] references = context.getAllServiceReferences(runtime, null);
+                if (references != null) {
+                    for (ServiceReference<?> reference : references) {
+                        counts.append(reference.getProperty(Constants.SERVICE_ID)).append('=')
+                                .append(reference.getProperty(Constants.SERVICE_CHANGECOUNT)).append(';');
+                    }
+                }
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e); // no filter is given
+            }
+        }
+        return counts.toString();
+    }
+}
