@@ -307,6 +307,22 @@ class TextE2EIT {
         assertEquals("stop", result.path("finish_reason").asText());
     }
 
+    /** As in KoboldCpp, a body is JSON whatever curl -d's form type or a missing type says; a declared other type is refused. */
+    @Test
+    void aBodyWithoutTheJsonTypeIsReadAsJson() throws Exception {
+        String body = greedy("Once upon a time", 16).toString();
+        String expected = generate(greedy("Once upon a time", 16));
+        HttpResponse<String> form = server.send(HttpRequest.newBuilder(server.uri("/api/v1/generate"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/x-www-form-urlencoded"));
+        assertEquals(200, form.statusCode(), form.body());
+        assertEquals(expected, json(form).path("results").get(0).path("text").asText());
+        HttpResponse<String> untyped = server.send(HttpRequest.newBuilder(server.uri("/v1/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"Once upon a time\",\"max_tokens\":4}")));
+        assertEquals(200, untyped.statusCode(), untyped.body());
+        error(server.send(HttpRequest.newBuilder(server.uri("/api/v1/generate")).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "text/plain")), 415);
+    }
+
     @Test
     void badInputIsA4xxAndTheServerGoesOn() throws Exception {
         error(server.post("/api/v1/generate", "this is not json"), 400);

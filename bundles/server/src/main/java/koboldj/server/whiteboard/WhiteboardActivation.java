@@ -31,6 +31,7 @@ public class WhiteboardActivation {
             @Reference(target = "(osgi.jakartars.name=koboldj.apikey)") ContainerRequestFilter apiKey,
             @Reference(target = "(osgi.jakartars.name=koboldj.requestsize)") ContainerRequestFilter requestSize,
             @Reference(target = "(osgi.jakartars.name=koboldj.cors)") ContainerRequestFilter cors,
+            @Reference(target = "(osgi.jakartars.name=koboldj.jsonbydefault)") ContainerRequestFilter jsonByDefault,
             @Reference PlatformResource platform) throws IOException {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("jersey.context.path", "/");
