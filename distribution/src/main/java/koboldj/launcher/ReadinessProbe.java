@@ -23,19 +23,7 @@ final class ReadinessProbe {
     }
 
     boolean await(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (answers()) {
-                return true;
-            }
-            try {
-                Thread.sleep(15);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+        return Polling.until(timeout, Duration.ofMillis(15), this::answers);
     }
 
     private boolean answers() {

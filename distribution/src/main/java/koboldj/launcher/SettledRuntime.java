@@ -28,6 +28,9 @@ final class SettledRuntime {
 
     private final BundleContext context;
     private final Path folder;
+    /** The change counts last seen, and since when they have not moved. */
+    private String seen;
+    private long unchangedSince;
 
     SettledRuntime(BundleContext context, Path folder) {
         this.context = context;
@@ -36,25 +39,18 @@ final class SettledRuntime {
 
     /** True once settled; false if {@code timeout} passed first (the server then serves as it is). */
     boolean await(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String seen = null;
-        long unchangedSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            String now = allInstalled() ? changeCounts() : null;
-            if (now == null || !now.equals(seen)) {
-                seen = now;
-                unchangedSince = System.nanoTime();
-            } else if (System.nanoTime() - unchangedSince >= QUIET.toNanos()) {
-                return true;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        return Polling.until(timeout, Duration.ofMillis(20), this::quietLongEnough);
+    }
+
+    /** Whether everything is installed and the runtimes' counts have not moved for {@link #QUIET}. */
+    private boolean quietLongEnough() {
+        String now = allInstalled() ? changeCounts() : null;
+        if (now == null || !now.equals(seen)) {
+            seen = now;
+            unchangedSince = System.nanoTime();
+            return false;
         }
-        return false;
+        return System.nanoTime() - unchangedSince >= QUIET.toNanos();
     }
 
     private boolean allInstalled() {

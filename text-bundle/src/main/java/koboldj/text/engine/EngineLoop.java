@@ -1,5 +1,6 @@
 package koboldj.text.engine;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -82,12 +83,8 @@ final class EngineLoop implements Runnable {
             // round robin, so the first generations land on different lanes
             slots[i] = new Slot(i, lanes[i % lanes.length], i / lanes.length, settings.slotContext());
         }
-        for (int l = 0; l < lanes.length; l++) {
-            Slot[] own = new Slot[(slots.length - l + lanes.length - 1) / lanes.length];
-            for (int k = 0; k < own.length; k++) {
-                own[k] = slots[l + k * lanes.length];
-            }
-            lanes[l].slots = own;
+        for (Lane lane : lanes) {
+            lane.slots = Arrays.stream(slots).filter(slot -> slot.lane == lane).toArray(Slot[]::new);
         }
         this.idleSlots = new AtomicInteger(slots.length);
         this.helpers = new Thread[Math.min(settings.laneThreads(), lanes.length) - 1];

@@ -66,11 +66,9 @@ final class SavedStates {
         if (target == null) {
             throw ApiException.busy();
         }
-        llama.removeTokens(target.lane.context, target.sequence, 0, -1);
-        target.cache.truncate(0);
-        target.sharedBelow = 0;
+        target.removeFrom(0);
         if (!llama.restoreSequence(target.lane.context, target.sequence, state.kv)) {
-            llama.removeTokens(target.lane.context, target.sequence, 0, -1);
+            target.removeFrom(0);
             return -1;
         }
         for (int token : state.tokens) {
