@@ -40,6 +40,18 @@ class PasswordE2EIT {
         error(server.get("/no/such/route", "Authorization", "Bearer s3cret"), 404);
     }
 
+    /**
+     * A refused POST is answered before its body is read; the connection must stay usable for the
+     * client's next request, which it sends at once on the same connection.
+     */
+    @Test
+    void refusedPostsLeaveTheConnectionServing() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            error(server.post("/api/v1/generate", "{\"prompt\": \"" + "x".repeat(i * 50) + "\"}"), 401);
+            error(server.post("/no/such/route", "{}", "Authorization", "Bearer s3cret"), 404);
+        }
+    }
+
     @Test
     void discoveryRoutesStayOpenAndSayTheServerIsProtected() throws Exception {
         assertTrue(json(server.get("/api/extra/version")).path("protected").asBoolean());

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.MessageBodyReader;
 
@@ -32,6 +33,7 @@ public class WhiteboardActivation {
             @Reference(target = "(osgi.jakartars.name=koboldj.requestsize)") ContainerRequestFilter requestSize,
             @Reference(target = "(osgi.jakartars.name=koboldj.cors)") ContainerRequestFilter cors,
             @Reference(target = "(osgi.jakartars.name=koboldj.jsonbydefault)") ContainerRequestFilter jsonByDefault,
+            @Reference(target = "(osgi.jakartars.name=koboldj.drain)") ContainerResponseFilter drain,
             @Reference PlatformResource platform) throws IOException {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("jersey.context.path", "/");

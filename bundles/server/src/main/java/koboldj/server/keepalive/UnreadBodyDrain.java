@@ -1,0 +1,57 @@
+package koboldj.server.keepalive;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtension;
+import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+
+/**
+ * Reads the rest of a request body that was answered without being read (a 401, 404, 413 or 415
+ * to a POST). Jetty closes a keep-alive connection whose body is unread when the answer ends, and
+ * a client that already sends its next request on that connection gets no answer at all. A body
+ * too large to read here is not read: the answer says {@code Connection: close} instead.
+ */
+@Component(service = ContainerResponseFilter.class)
+@JakartarsExtension
+@JakartarsName("koboldj.drain")
+@JSONRequired
+@Priority(1)
+public class UnreadBodyDrain implements ContainerResponseFilter {
+    /** More than any request of ours that is refused unread; reading a larger one costs more than a new connection. */
+    static final int MAX_DRAINED = 1024 * 1024;
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getLength() > MAX_DRAINED || !drained(request)) {
+            response.getHeaders().putSingle("Connection", "close");
+        }
+    }
+
+    /** True once the body is read to its end; false if it is longer than {@link #MAX_DRAINED} or unreadable. */
+    private static boolean drained(ContainerRequestContext request) {
+        byte[] buffer = new byte[8192];
+        long read = 0;
+        try {
+            InputStream body = request.getEntityStream();
+            for (int n; (n = body.read(buffer)) >= 0;) {
+                read += n;
+                if (read > MAX_DRAINED) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IllegalStateException e) {
+            return true; // Jersey closes a body stream once it has read the entity from it
+        } catch (IOException | RuntimeException e) {
+            return false; // e.g. a body cut off at --maxrequestsize
+        }
+    }
+}
