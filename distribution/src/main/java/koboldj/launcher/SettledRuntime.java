@@ -16,9 +16,8 @@ import org.osgi.framework.ServiceReference;
 /**
  * Waits until the capability bundles of the bundles folder are installed and the HTTP and REST
  * runtimes have stopped changing. Those bundles arrive through FileInstall after the platform
- * answers, and each one's resources make the REST whiteboard rebuild its application: a request
- * that meets a rebuild can find its connection closed with no answer, so "serving" waits for the
- * last of them.
+ * answers, and each one's resources make the REST whiteboard rebuild its application: until the
+ * last of them is in, its routes answer 503 or 404, so "serving" waits for it.
  */
 final class SettledRuntime {
     /** The runtimes whose service.changecount moves with every registration they take in. */
