@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import koboldj.api.dto.ErrorResponse;
 import koboldj.api.error.ErrorKind;
 import koboldj.server.json.Json;
+import koboldj.server.keepalive.UnreadBodyDrain;
 
 /**
  * The servlet container's own error page, in the server's JSON shape. JAX-RS answers its errors
@@ -41,6 +42,9 @@ public class ContainerErrorPage extends HttpServlet {
         response.setStatus(kind.status());
         if (kind == ErrorKind.BUSY) {
             response.setHeader("Retry-After", "1");
+        }
+        if (!UnreadBodyDrain.readToEnd(request.getInputStream())) {
+            response.setHeader("Connection", "close");
         }
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

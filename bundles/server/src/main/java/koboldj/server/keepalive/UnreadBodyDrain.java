@@ -30,17 +30,30 @@ public class UnreadBodyDrain implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (request.getLength() > MAX_DRAINED || !drained(request)) {
+        if (request.getLength() > MAX_DRAINED || !readToEnd(request)) {
             response.getHeaders().putSingle("Connection", "close");
         }
     }
 
-    /** True once the body is read to its end; false if it is longer than {@link #MAX_DRAINED} or unreadable. */
-    private static boolean drained(ContainerRequestContext request) {
-        byte[] buffer = new byte[8192];
-        long read = 0;
+    private static boolean readToEnd(ContainerRequestContext request) {
         try {
-            InputStream body = request.getEntityStream();
+            return readToEnd(request.getEntityStream());
+        } catch (IllegalStateException e) {
+            return true; // Jersey closes a body stream once it has read the entity from it
+        }
+    }
+
+    /**
+     * Reads and drops what is left of {@code body}; true once it is at its end, false if more than
+     * {@link #MAX_DRAINED} bytes are left or it cannot be read (then the connection must close).
+     */
+    public static boolean readToEnd(InputStream body) {
+        try {
+            if (body.read() < 0) {
+                return true; // read already, as almost every body is
+            }
+            byte[] buffer = new byte[8192];
+            long read = 1;
             for (int n; (n = body.read(buffer)) >= 0;) {
                 read += n;
                 if (read > MAX_DRAINED) {
