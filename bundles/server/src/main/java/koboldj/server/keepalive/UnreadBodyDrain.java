@@ -61,8 +61,6 @@ public class UnreadBodyDrain implements ContainerResponseFilter {
                 }
             }
             return true;
-        } catch (IllegalStateException e) {
-            return true; // Jersey closes a body stream once it has read the entity from it
         } catch (IOException | RuntimeException e) {
             return false; // e.g. a body cut off at --maxrequestsize
         }
