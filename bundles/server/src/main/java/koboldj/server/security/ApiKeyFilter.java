@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import koboldj.api.error.ErrorKind;
 import koboldj.config.Pids;
 import koboldj.server.errors.ErrorResponses;
+import koboldj.server.paths.RoutePath;
 
 /**
  * With --password, every API route needs {@code Authorization: Bearer <password>}; /api/admin
@@ -62,9 +63,10 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         if (HttpMethod.OPTIONS.equals(request.getMethod())) {
             return;
         }
-        String path = "/" + request.getUriInfo().getPath(false).replaceFirst("^/", "").replaceFirst("/$", "");
+        // decided on the path the router will match, not on the raw text (';x', '%3B', '//', case)
+        String path = RoutePath.normalised(request.getUriInfo().getPath(false));
         // shutdown ends the server: it needs the admin key as the admin routes do
-        boolean admin = path.startsWith("/api/admin/") || path.equals("/api/extra/shutdown");
+        boolean admin = path.equals("/api/admin") || path.startsWith("/api/admin/") || path.equals("/api/extra/shutdown");
         byte[] needed = admin && adminPassword.length > 0 ? adminPassword : password;
         if (needed.length == 0 || (!admin && HttpMethod.GET.equals(request.getMethod())
                 && (DISCOVERY.contains(path) || PUBLIC.contains(path)))) {
