@@ -2,7 +2,9 @@ package koboldj.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +20,14 @@ public final class KcppsFile {
 
     /** {@code base} with the file's values laid over it. */
     public static Settings read(Path file, Settings base) throws FlagException {
+        return read(file, base, new HashSet<>());
+    }
+
+    /**
+     * {@code base} with the file's values laid over it; {@code named} receives the name of every
+     * flag the file sets (a key with a null value sets nothing).
+     */
+    public static Settings read(Path file, Settings base, Set<String> named) throws FlagException {
         Map<?, ?> json;
         try {
             json = new ObjectMapper().readValue(file.toFile(), Map.class);
@@ -47,12 +57,14 @@ public final class KcppsFile {
             }
             try {
                 settings = settings.with(key, flag.get().fromJson(value));
+                named.add(flag.get().name());
             } catch (FlagException e) {
                 throw new FlagException(file.getFileName() + ": " + e.getMessage());
             }
         }
         if (json.get("port_param") instanceof Number port && port.intValue() != 5001) {
             settings = settings.with("port", Flags.get("port").fromJson(port));
+            named.add("port");
         }
         return CommandLine.absolutePaths(settings, file.toAbsolutePath().getParent());
     }

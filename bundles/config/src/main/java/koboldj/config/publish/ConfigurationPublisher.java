@@ -3,11 +3,13 @@ package koboldj.config.publish;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Dictionary;
+import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
@@ -40,6 +42,13 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
      */
     static final List<String> KEPT_ON_RELOAD = List.of("port", "host", "admin", "adminpassword", "admindir", "config",
             "onready", "bundles", "shell");
+    /**
+     * The operator's settings: the API key, the limits that protect the server, and koboldj's own
+     * flags, which a KoboldCpp file never names. A reload keeps them unless the file names them, so
+     * a file that only picks a model does not open the API, lift the body limit or shrink the queue.
+     */
+    static final List<String> KEPT_UNLESS_NAMED = List.of("password", "maxrequestsize", "multiuser", "quiet",
+            "parallel", "lanes");
 
     private final ConfigurationAdmin configurationAdmin;
     private Settings current;
@@ -59,13 +68,28 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
         return publish(reloaded(current, file));
     }
 
-    /** The settings a reload to {@code file} runs with: the file's, but {@link #KEPT_ON_RELOAD} as they are. */
+    /**
+     * The settings a reload to {@code file} runs with: the file's, but {@link #KEPT_ON_RELOAD} as
+     * they are, {@link #KEPT_UNLESS_NAMED} as they are unless the file names them, and never
+     * without a password while one is in force: a reload may change security, not remove it.
+     */
     static Settings reloaded(Settings current, Path file) throws FlagException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        Settings next = name.endsWith(".gguf") ? current.with("model", file.toAbsolutePath().toString())
-                : KcppsFile.read(file, Settings.defaults());
+        if (name.endsWith(".gguf")) {
+            return current.with("model", file.toAbsolutePath().toString());
+        }
+        Set<String> named = new HashSet<>();
+        Settings next = KcppsFile.read(file, Settings.defaults(), named);
         for (String kept : KEPT_ON_RELOAD) {
             next = next.with(kept, current.get(kept));
+        }
+        for (String kept : KEPT_UNLESS_NAMED) {
+            if (!named.contains(kept)) {
+                next = next.with(kept, current.get(kept));
+            }
+        }
+        if (next.text("password").isBlank()) {
+            next = next.with("password", current.get("password"));
         }
         return next;
     }

@@ -48,4 +48,39 @@ class ConfigurationPublisherTest {
         assertEquals(other.toString(), next.text("model"));
         assertEquals(4096, next.integer("contextsize"));
     }
+
+    @Test
+    void aReloadKeepsTheOperatorsKeyAndLimitsUnlessTheFileNamesThem() throws Exception {
+        Path model = Files.writeString(folder.resolve("m.gguf"), "x");
+        Path onlyModel = Files.writeString(folder.resolve("only-model.kcpps"),
+                "{\"model_param\": \"m.gguf\", \"contextsize\": 1024}");
+        Settings current = CommandLine.parse(List.of("--model", model.toString(), "--password", "secret",
+                "--maxrequestsize", "1", "--multiuser", "8", "--parallel", "2", "--quiet"), folder).settings();
+
+        Settings next = ConfigurationPublisher.reloaded(current, onlyModel);
+        assertEquals(1024, next.integer("contextsize"));
+        assertEquals("secret", next.text("password"));
+        assertEquals(1, next.integer("maxrequestsize"));
+        assertEquals(8, next.integer("multiuser"));
+        assertEquals(2, next.integer("parallel"));
+        assertEquals(true, next.enabled("quiet"));
+
+        Path naming = Files.writeString(folder.resolve("naming.kcpps"),
+                "{\"maxrequestsize\": 4, \"multiuser\": 1, \"quiet\": false, \"password\": \"other\"}");
+        Settings named = ConfigurationPublisher.reloaded(current, naming);
+        assertEquals(4, named.integer("maxrequestsize"));
+        assertEquals(1, named.integer("multiuser"));
+        assertEquals(false, named.enabled("quiet"));
+        assertEquals("other", named.text("password"));
+    }
+
+    @Test
+    void aFileCannotClearThePasswordInForce() throws Exception {
+        Path model = Files.writeString(folder.resolve("m.gguf"), "x");
+        Settings current = CommandLine.parse(List.of("--model", model.toString(), "--password", "secret"), folder).settings();
+        for (String password : new String[] {"\"\"", "\"  \"", "null"}) {
+            Path file = Files.writeString(folder.resolve("clear.kcpps"), "{\"password\": " + password + "}");
+            assertEquals("secret", ConfigurationPublisher.reloaded(current, file).text("password"), password);
+        }
+    }
 }
