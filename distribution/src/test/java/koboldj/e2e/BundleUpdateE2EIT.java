@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * FileInstall updates those bundles in the live process. Here the llama.cpp library bundle and the
  * text bundle are updated three times while generations and embeddings run: the server must stay
  * up, no request may hang, both APIs answer 200 afterwards, and llama.cpp is mapped into the
- * process once, not once per update of its bundle.
+ * process once, not once per update of its bundle. A stream that the update cuts off ends with
+ * an error event that says so, never with a "stop" that reads like a natural end.
  */
 class BundleUpdateE2EIT {
     private static final Path BUNDLES = Path.of(System.getProperty("koboldj.runtime", "target/koboldj")).resolve("bundles");
@@ -36,6 +37,8 @@ class BundleUpdateE2EIT {
     private static final int ROUNDS = 3;
     private static final String GENERATE = "{\"prompt\":\"Once upon a time\",\"max_length\":24}";
     private static final String EMBED = "{\"input\":[\"Once upon a time there was\",\"a little girl\"]}";
+    /** Nothing but the length can end this stream naturally: no end-of-sequence, no stop sequence. */
+    private static final String STREAM = "{\"prompt\":\"Once upon a time\",\"max_length\":400,\"ban_eos_token\":true}";
 
     @Test
     void updatingTheNativeAndTextBundlesUnderLoadKeepsTheServerServing() throws Exception {
@@ -73,6 +76,7 @@ class BundleUpdateE2EIT {
             assertTrue(server.isAlive());
             assertTrue(load.failures.isEmpty(), "requests during the updates: " + load.failures);
             assertTrue(load.answered.get() > 0, "the load ran");
+            assertTrue(load.streamed.get() > 0, "the streams ran");
             assertEquals(1, mappedLibraries(pid), "libjllama.so is mapped once however often its bundle is updated");
         } finally {
             for (Map.Entry<Path, byte[]> jar : originals.entrySet()) {
@@ -124,11 +128,41 @@ class BundleUpdateE2EIT {
     private static final class Load {
         final Queue<String> failures = new ConcurrentLinkedQueue<>();
         final AtomicInteger answered = new AtomicInteger();
+        final AtomicInteger streamed = new AtomicInteger();
         private volatile boolean running = true;
         private final List<Thread> threads;
 
         Load(ServerProcess server) {
-            threads = List.of(loop(server, "/api/v1/generate", GENERATE), loop(server, "/v1/embeddings", EMBED));
+            threads = List.of(loop(server, "/api/v1/generate", GENERATE), loop(server, "/v1/embeddings", EMBED),
+                    streams(server));
+        }
+
+        /** Streams that only their length can end: each must end with "length", or with "error" and why. */
+        private Thread streams(ServerProcess server) {
+            return Thread.ofPlatform().name("load streams").start(() -> {
+                while (running && server.isAlive()) {
+                    try {
+                        var response = server.post("/api/extra/generate/stream", STREAM);
+                        if (response.statusCode() != 200) {
+                            continue; // refused while the text bundle was away: judged by the other loops
+                        }
+                        streamed.incrementAndGet();
+                        String body = response.body();
+                        boolean length = body.contains("\"finish_reason\":\"length\"");
+                        boolean error = body.contains("\"finish_reason\":\"error\",\"error\":\"The text module");
+                        if (length == error) {
+                            failures.add("a stream did not end with its length or an error: "
+                                    + body.substring(Math.max(0, body.length() - 300)));
+                        }
+                    } catch (HttpTimeoutException e) {
+                        failures.add("a stream hung: no end in 30 s");
+                    } catch (IOException e) {
+                        // the connection was cut while the HTTP service restarted: the request ended
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
         }
 
         private Thread loop(ServerProcess server, String path, String body) {

@@ -5,17 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.glassfish.jersey.server.ChunkedOutput;
-
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import koboldj.api.dto.ErrorResponse;
+import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
 import koboldj.api.text.FinishReason;
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
@@ -41,20 +41,25 @@ public final class EventStream implements WriteListener {
 
         String text(int choice, String text);
 
-        /** @param reason "length", "stop" or "error" */
-        String finish(int choice, String reason);
+        /**
+         * @param reason "length", "stop" or "error"
+         * @param error  with "error", why the choice failed; else null
+         */
+        String finish(int choice, String reason, ErrorResponse error);
 
         /** The line after the last event, or null. */
         String end();
     }
 
-    /** A piece of a choice's text, or with {@code reason} its end. */
-    private record Event(int choice, String text, String reason) {
+    /** A piece of a choice's text, or with {@code reason} its end ({@code error} says why it failed). */
+    private record Event(int choice, String text, String reason, ErrorResponse error) {
+        Event(int choice, String text) {
+            this(choice, text, null, null);
+        }
     }
 
     private final Format format;
-    private final HttpServletRequest servlet;
-    private final Start output = new Start();
+    private final ServletContinuation output;
     /** Guards what the engine thread touches, so that it never waits for a write. */
     private final Object queue = new Object();
     // guarded by queue
@@ -76,7 +81,7 @@ public final class EventStream implements WriteListener {
     /** @param servlet the request, suspended: its async context holds the response to write to */
     public EventStream(Format format, int choices, HttpServletRequest servlet) {
         this.format = format;
-        this.servlet = servlet;
+        this.output = new ServletContinuation(servlet, this::start);
         this.open = choices;
         StringBuilder openings = new StringBuilder();
         for (int choice = 0; choice < choices; choice++) {
@@ -86,13 +91,13 @@ public final class EventStream implements WriteListener {
             }
         }
         if (!openings.isEmpty()) {
-            pending.add(new Event(-1, openings.toString(), null));
+            pending.add(new Event(-1, openings.toString()));
         }
     }
 
     /** The listener to submit choice {@code choice} with. Engine thread. */
     public GenerationListener listenerFor(int choice) {
-        return piece -> offer(new Event(choice, piece.text(), null));
+        return piece -> offer(new Event(choice, piece.text()));
     }
 
     /** The streaming response for the submitted generations, to resume the suspended request with. */
@@ -102,8 +107,9 @@ public final class EventStream implements WriteListener {
         }
         for (int i = 0; i < generations.size(); i++) {
             int choice = i;
-            generations.get(i).result().whenComplete((result, error) ->
-                    offer(new Event(choice, null, result != null ? finishReason(result.reason()) : "error")));
+            generations.get(i).result().whenComplete((result, error) -> offer(result != null
+                    ? new Event(choice, null, finishReason(result.reason()), null)
+                    : new Event(choice, null, "error", failureMessage(error))));
         }
         return Response.ok(output, MediaType.SERVER_SENT_EVENTS_TYPE).header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no").build();
@@ -112,6 +118,16 @@ public final class EventStream implements WriteListener {
     /** "length" when the token budget ran out, "stop" for every other ending, as both APIs say. */
     public static String finishReason(FinishReason reason) {
         return reason == FinishReason.LENGTH ? "length" : "stop";
+    }
+
+    /** What a client is shown for a failed choice: an ApiException's own error, else a general one. */
+    static ErrorResponse failureMessage(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ApiException api) {
+                return ErrorResponse.of(api);
+            }
+        }
+        return ErrorResponse.of(ErrorKind.INTERNAL, "The generation failed; the server log says why.", null);
     }
 
     /** Appends {@code text} as a JSON string, quotes included, escaped as Jackson writes it. */
@@ -211,7 +227,7 @@ public final class EventStream implements WriteListener {
             if (event.choice() < 0) {
                 frames.append(event.text());
             } else if (event.reason() != null) {
-                frames.append(format.finish(event.choice(), event.reason()));
+                frames.append(format.finish(event.choice(), event.reason(), event.error()));
             } else {
                 String text = event.text();
                 if (i + 1 < events.length && continues(event, events[i + 1])) {
@@ -249,16 +265,18 @@ public final class EventStream implements WriteListener {
         return true;
     }
 
-    /** Jersey's start of the response: the output is the servlet's from now on. */
-    void start() {
-        synchronized (this) {
-            try {
-                out = servlet.getAsyncContext().getResponse().getOutputStream();
-                // the container calls onWritePossible as soon as it can take what is pending
-                out.setWriteListener(this);
-                return;
-            } catch (IOException | RuntimeException e) {
-                // no output: the request is over
+    /** Jersey's start of the response: the output is the servlet's from now on, or null if the request is over. */
+    void start(ServletOutputStream servletOutput) {
+        if (servletOutput != null) {
+            synchronized (this) {
+                try {
+                    out = servletOutput;
+                    // the container calls onWritePossible as soon as it can take what is pending
+                    out.setWriteListener(this);
+                    return;
+                } catch (RuntimeException e) {
+                    out = null;
+                }
             }
         }
         if (fail()) {
@@ -266,42 +284,7 @@ public final class EventStream implements WriteListener {
         }
     }
 
-    /**
-     * Ends the response through Jersey, which then completes the request; if Jersey's application
-     * was replaced under the stream (a bundle came or went) it cannot, and the servlet request is
-     * completed here.
-     */
     private void end() {
-        try {
-            output.close();
-        } catch (IOException | RuntimeException e) {
-            try {
-                AsyncContext async = servlet.getAsyncContext();
-                async.complete();
-            } catch (RuntimeException completed) {
-                // the container has ended the request already
-            }
-        }
-    }
-
-    /**
-     * The response entity. Jersey writes no chunks through it: it calls {@link #flushQueue} first
-     * once the status and headers are on the servlet response, which is when the events may follow.
-     */
-    private final class Start extends ChunkedOutput<byte[]> {
-        private boolean started;
-
-        Start() {
-            super(byte[].class);
-        }
-
-        @Override
-        protected void flushQueue() throws IOException {
-            super.flushQueue();
-            if (!started) {
-                started = true;
-                start();
-            }
-        }
+        output.end();
     }
 }

@@ -12,11 +12,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import org.glassfish.jersey.server.ChunkedOutput;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -71,7 +70,7 @@ public final class WholeResponse {
                 resume(response, answer);
                 ensureAnswered(servlet, 200, answer);
             } catch (TimeoutException e) {
-                keepAlive(response, generations, all, () -> body.apply(joined(results)));
+                keepAlive(response, servlet, generations, all, () -> body.apply(joined(results)));
             } catch (InterruptedException e) {
                 generations.forEach(Generation::abort);
                 Thread.currentThread().interrupt();
@@ -117,26 +116,50 @@ public final class WholeResponse {
         }
     }
 
-    private static void keepAlive(AsyncResponse response, List<Generation> generations, CompletableFuture<Void> all,
-            Supplier<Object> body) {
-        ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
-        response.resume(Response.ok(output, MediaType.APPLICATION_JSON_TYPE).build());
-        try (output) {
+    /**
+     * Commits 200 and fills the wait with spaces, then writes the JSON, all to the servlet output
+     * (see {@link ServletContinuation}): an answer that outlasts a rebuild of the REST application
+     * still arrives whole.
+     */
+    private static void keepAlive(AsyncResponse response, HttpServletRequest servlet, List<Generation> generations,
+            CompletableFuture<Void> all, Supplier<Object> body) {
+        CompletableFuture<ServletOutputStream> started = new CompletableFuture<>();
+        ServletContinuation output = new ServletContinuation(servlet, started::complete);
+        try {
+            resume(response, Response.ok(output, MediaType.APPLICATION_JSON_TYPE).build());
+            // Jersey starts the response on this thread; an application being replaced resumes into nothing
+            ServletOutputStream out = started.completeOnTimeout(null, 1, TimeUnit.SECONDS).get();
+            if (out == null) {
+                out = startedByServlet(servlet);
+            }
             while (!all.isDone()) {
-                output.write(" ");
+                out.write(' ');
+                out.flush();
                 try {
                     all.get(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException | ExecutionException e) {
                     // ExecutionException: reported below, through the body
                 }
             }
-            output.write(JSON.writeValueAsString(finalBody(body)));
-        } catch (IOException e) {
+            out.write(JSON.writeValueAsBytes(finalBody(body)));
+        } catch (IOException | ExecutionException | RuntimeException e) {
             generations.forEach(Generation::abort); // the client is gone
         } catch (InterruptedException e) {
             generations.forEach(Generation::abort);
             Thread.currentThread().interrupt();
+        } finally {
+            output.end();
         }
+    }
+
+    /** Starts a 200 JSON answer on the servlet response itself; fails when there is no response to start. */
+    private static ServletOutputStream startedByServlet(HttpServletRequest servlet) throws IOException {
+        HttpServletResponse out = (HttpServletResponse) servlet.getAsyncContext().getResponse();
+        if (!out.isCommitted()) {
+            out.setStatus(200);
+            out.setContentType(MediaType.APPLICATION_JSON);
+        }
+        return out.getOutputStream();
     }
 
     private static Object finalBody(Supplier<Object> body) {

@@ -54,6 +54,9 @@ public class TextModelService implements TextReloads {
     /** How long generations on a replaced model may run on before they are cut off. */
     static final Duration RETIRE_GRACE = Duration.ofSeconds(60);
     private static final int REMEMBERED_OUTCOMES = 16;
+    /** What generations running when the text bundle stops (an update, a removal, shutdown) end with. */
+    static final String STOPPED = "The text module was stopped or replaced while this generation ran, so it was cut off; "
+            + "send the request again.";
 
     private final SamplerCatalog samplers;
     private final BundleContext context;
@@ -245,7 +248,8 @@ public class TextModelService implements TextReloads {
             }
             TextEngine engine = generator.switchTo(null);
             if (engine != null) { // the model came with it
-                engine.close();
+                // an explicit error, never a "stop" that reads like the natural end of a shorter text
+                engine.retire(Duration.ZERO, STOPPED);
                 closeModelOf(engine, model);
                 model = null;
             }

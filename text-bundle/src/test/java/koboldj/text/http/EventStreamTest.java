@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 
 import org.glassfish.jersey.server.ChunkedOutput;
+import koboldj.api.dto.ErrorResponse;
 import org.junit.jupiter.api.Test;
 
 import jakarta.servlet.AsyncContext;
@@ -41,8 +42,8 @@ class EventStreamTest {
             return choice + ": " + text + "\n\n";
         }
 
-        public String finish(int choice, String reason) {
-            return choice + " " + reason + "\n\n";
+        public String finish(int choice, String reason, ErrorResponse error) {
+            return choice + " " + reason + (error == null ? "" : " " + error.error().message()) + "\n\n";
         }
 
         public String end() {
@@ -60,7 +61,7 @@ class EventStreamTest {
     void piecesBeforeTheResponseStartsGoOutTogetherAfterTheOpening() throws Exception {
         piece("Once");
         piece(" upon");
-        stream.start();
+        stream.start(out);
         out.listener.onWritePossible();
         assertEquals(List.of("open 0\n\n0: Once upon\n\n"), out.flushes());
     }
@@ -103,7 +104,8 @@ class EventStreamTest {
         started();
         generation.result.completeExceptionally(new IllegalStateException("native failure"));
         await(() -> ((ChunkedOutput<?>) response.getEntity()).isClosed());
-        assertEquals("open 0\n\n0 error\n\ndone\n\n", String.join("", out.flushes()));
+        assertEquals("open 0\n\n0 error The generation failed; the server log says why.\n\ndone\n\n",
+                String.join("", out.flushes()));
     }
 
     @Test
@@ -126,7 +128,7 @@ class EventStreamTest {
     }
 
     private void started() throws Exception {
-        stream.start();
+        stream.start(out);
         out.listener.onWritePossible();
         assertEquals(List.of("open 0\n\n"), out.flushes());
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import koboldj.api.dto.ErrorResponse;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TokenLogprob;
 import koboldj.text.http.EventStream;
@@ -65,11 +66,11 @@ final class KoboldResponses {
             return EventStream.appendJson(event, text).append("}\n\n").toString();
         }
 
-        public String finish(int choice, String reason) {
+        public String finish(int choice, String reason, ErrorResponse error) {
             StringBuilder event = new StringBuilder("event: message\ndata: {\"token\":\"\",\"finish_reason\":");
             EventStream.appendJson(event, reason);
-            if (reason.equals("error")) {
-                event.append(",\"error\":\"The generation failed; the server log says why.\"");
+            if (error != null) {
+                EventStream.appendJson(event.append(",\"error\":"), error.error().message());
             }
             return event.append("}\n\n").toString();
         }

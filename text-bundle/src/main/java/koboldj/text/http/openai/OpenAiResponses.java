@@ -6,6 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import koboldj.api.dto.ErrorResponse;
+
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TokenLogprob;
 import koboldj.text.http.EventStream;
@@ -146,6 +152,7 @@ final class OpenAiResponses {
      * The fields and their order are those Jackson wrote for the same chunk as a map.
      */
     private static final class ChunkStream implements EventStream.Format {
+        private static final ObjectWriter ERROR_WRITER = JsonMapper.builder().build().writer();
         private final String head;
         private final boolean chat;
 
@@ -169,8 +176,17 @@ final class OpenAiResponses {
             return chunk(choice, chat ? content.append('}').toString() : content.toString(), null);
         }
 
-        public String finish(int choice, String reason) {
-            return chunk(choice, chat ? "\"delta\":{}" : "\"text\":\"\"", reason);
+        /** A failed choice is followed by an event with the error alone, where OpenAI's clients look for one. */
+        public String finish(int choice, String reason, ErrorResponse error) {
+            String chunk = chunk(choice, chat ? "\"delta\":{}" : "\"text\":\"\"", reason);
+            if (error == null) {
+                return chunk;
+            }
+            try {
+                return chunk + "data: " + ERROR_WRITER.writeValueAsString(error) + "\n\n";
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e); // records of strings and an int always write
+            }
         }
 
         public String end() {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import koboldj.api.dto.ErrorResponse;
+import koboldj.api.error.ErrorKind;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,10 +29,11 @@ class KoboldStreamTest {
         Map<String, Object> last = new LinkedHashMap<>();
         last.put("token", "");
         last.put("finish_reason", "stop");
-        assertEquals(event(last), KoboldResponses.STREAM.finish(0, "stop"));
+        assertEquals(event(last), KoboldResponses.STREAM.finish(0, "stop", null));
         last.put("finish_reason", "error");
-        last.put("error", "The generation failed; the server log says why.");
-        assertEquals(event(last), KoboldResponses.STREAM.finish(0, "error"));
+        last.put("error", "The text module was replaced.");
+        assertEquals(event(last), KoboldResponses.STREAM.finish(0, "error",
+                ErrorResponse.of(ErrorKind.BUSY, "The text module was replaced.", null)));
     }
 
     private static String event(Map<String, Object> data) throws Exception {

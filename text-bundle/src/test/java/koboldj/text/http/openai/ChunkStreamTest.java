@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import koboldj.api.dto.ErrorResponse;
+import koboldj.api.error.ErrorKind;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +28,7 @@ class ChunkStreamTest {
         assertNull(format.opening(0));
         String text = format.text(1, AWKWARD);
         assertEquals(data(chunk(text, "text_completion", "my \"model\"", 1, "text", AWKWARD, null)), text);
-        String finish = format.finish(0, "length");
+        String finish = format.finish(0, "length", null);
         assertEquals(data(chunk(finish, "text_completion", "my \"model\"", 0, "text", "", "length")), finish);
         assertEquals("data: [DONE]\n\n", format.end());
     }
@@ -41,8 +43,20 @@ class ChunkStreamTest {
         assertEquals(data(chunk(opening, "chat.completion.chunk", "m", 0, "delta", role, null)), opening);
         String text = format.text(0, AWKWARD);
         assertEquals(data(chunk(text, "chat.completion.chunk", "m", 0, "delta", Map.of("content", AWKWARD), null)), text);
-        String finish = format.finish(0, "stop");
+        String finish = format.finish(0, "stop", null);
         assertEquals(data(chunk(finish, "chat.completion.chunk", "m", 0, "delta", Map.of(), "stop")), finish);
+    }
+
+    @Test
+    void aFailedChoiceIsFollowedByTheErrorAsOpenAiClientsReadIt() throws Exception {
+        EventStream.Format format = OpenAiResponses.chatStream("chatcmpl-1", "m");
+        String[] events = format.finish(0, "error", ErrorResponse.of(ErrorKind.BUSY, "replaced", null)).split("\n\n");
+        assertEquals(2, events.length);
+        assertEquals(data(chunk(events[0] + "\n\n", "chat.completion.chunk", "m", 0, "delta", Map.of(), "error")),
+                events[0] + "\n\n");
+        Map<?, ?> error = (Map<?, ?>) JSON.readValue(events[1].substring("data: ".length()), Map.class).get("error");
+        assertEquals("replaced", error.get("message"));
+        assertEquals(503, error.get("code"));
     }
 
     /** The chunk as a map, with the id and created time the event carries. */
