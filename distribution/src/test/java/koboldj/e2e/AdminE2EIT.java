@@ -114,6 +114,13 @@ class AdminE2EIT {
         error(server.post("/api/admin/reload_config", "{\"filename\": \"small.kcpps\"}"), 401);
         error(server.post("/api/admin/save_state", "{}", "Authorization", "Bearer wrong"), 401);
         error(server.post("/api/extra/shutdown", "", "Authorization", "Bearer wrong"), 401);
+        // --adminpassword without --password: ';' parameters once made these need no key at all
+        for (String path : new String[] {"/api;x/extra/shutdown", "/api/extra;x/shutdown", "/api/extra/shutdown;x",
+                "/api;x=1/admin/list_options", "/api/admin;x=1/list_options"}) {
+            error(server.post(path, ""), 400);
+        }
+        error(server.get("/API/ADMIN/list_options"), 401);
+        error(server.post("/api/extra/shutdown/", ""), 401);
         assertTrue(server.isAlive());
         assertEquals(2048, contextSize(), "nothing was switched");
     }

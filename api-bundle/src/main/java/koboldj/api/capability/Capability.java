@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public enum Capability {
     TEXT("llm", "a text model: start koboldj with --model FILE.gguf",
-            "/api/v1/generate", "/api/extra/generate", "/api/extra/abort", "/api/extra/tokencount",
+            "/api/v1/generate", "/api/extra/generate/stream", "/api/extra/generate/check", "/api/extra/abort", "/api/extra/tokencount",
             "/api/extra/tokenize", "/api/extra/detokenize", "/api/extra/last_logprobs",
             "/api/extra/json_to_grammar", "/api/extra/perf", "/api/extra/true_max_context_length",
             "/api/v1/model", "/api/v1/config/", "/v1/completions", "/v1/chat/completions", "/v1/models",
@@ -69,6 +69,16 @@ public enum Capability {
             boolean match = route.endsWith("/") ? path.startsWith(route) || path.equals(route.substring(0, route.length() - 1))
                     : path.equals(route) || path.startsWith(route + "/");
             if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code path} is one of this capability's routes as listed, not merely below one. */
+    public boolean lists(String path) {
+        for (String route : routes) {
+            if (route.endsWith("/") ? path.startsWith(route) : path.equals(route)) {
                 return true;
             }
         }

@@ -89,7 +89,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING,
                     path + " is not available: it needs " + capability.enableHint() + ".");
         }
-        if (owner.isPresent() && owner.get().routes().contains(path)) {
+        if (owner.isPresent() && owner.get().lists(path)) {
             // the capability's services are up but the REST whiteboard has not routed its resources yet
             return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING, path + " is starting; try again in a moment.");
         }
