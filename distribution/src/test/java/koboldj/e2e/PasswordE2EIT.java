@@ -33,7 +33,7 @@ class PasswordE2EIT {
                 .contains("Authorization: Bearer"));
         error(server.post("/api/v1/generate", "{}", "Authorization", "Bearer wrong"), 401);
         error(server.post("/api/v1/generate", "{}", "Authorization", "s3cret"), 401);
-        error(server.get("/api/v1/model"), 401);
+        error(server.get("/api/extra/perf"), 401);
         error(server.get("/no/such/route"), 401);
         // with the key the request gets through to routing: no text model here, so 503
         error(server.post("/api/v1/generate", "{}", "Authorization", "Bearer s3cret"), 503);

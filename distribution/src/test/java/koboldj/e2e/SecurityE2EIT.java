@@ -36,8 +36,7 @@ class SecurityE2EIT {
             new Route("POST", "/api/admin/save_state"), new Route("POST", "/api/admin/load_state"),
             new Route("POST", "/api/admin/clear_state"), new Route("POST", "/api/extra/shutdown"));
     /** Routes that need the user key. */
-    private static final List<Route> USER_ROUTES = List.of(new Route("GET", "/api/v1/model"),
-            new Route("GET", "/api/v1/config/max_context_length"), new Route("GET", "/api/extra/perf"),
+    private static final List<Route> USER_ROUTES = List.of(new Route("GET", "/api/extra/perf"),
             new Route("GET", "/v1/models"), new Route("GET", "/props"), new Route("GET", "/api/extra/samplers"),
             new Route("POST", "/api/v1/generate"), new Route("POST", "/api/extra/generate/stream"),
             new Route("POST", "/api/extra/tokencount"), new Route("POST", "/api/extra/abort"),
@@ -137,8 +136,33 @@ class SecurityE2EIT {
         assertEquals(200, server.get("/api/extra/perf", "Authorization", "Bearer " + USER).statusCode());
     }
 
+    /**
+     * KoboldAI Lite's connect, in its order: it reads the model first and shows its key prompt on
+     * the masked name, so every read before the key must answer, as KoboldCpp's do.
+     */
     @Test
     @Order(3)
+    void koboldLiteConnectsWithoutAKeyAndIsAskedForOne() throws Exception {
+        assertEquals("koboldcpp/protected-model", json(server.get("/api/v1/model")).path("result").asText());
+        assertEquals("koboldcpp/protected-model", json(server.get("/api/v1/model", "Authorization", "Bearer wrong"))
+                .path("result").asText());
+        assertEquals("1.2.5", json(server.get("/api/v1/info/version")).path("result").asText());
+        assertTrue(json(server.get("/api/extra/version")).path("protected").asBoolean());
+        assertEquals(512, json(server.get("/api/extra/true_max_context_length")).path("value").asInt());
+        assertEquals(512, json(server.get("/api/v1/config/max_context_length")).path("value").asInt());
+        assertTrue(json(server.get("/api/v1/config/max_length")).path("value").asInt() > 0);
+        error(server.get("/api/extra/perf"), 401);
+        error(server.post("/api/v1/generate", "{\"prompt\": \"Once\", \"max_length\": 4}"), 401);
+
+        String[] key = {"Authorization", "Bearer " + USER};
+        assertEquals("koboldcpp/stories260K", json(server.get("/api/v1/model", key)).path("result").asText());
+        assertTrue(json(server.get("/api/extra/version", key)).path("llm").asBoolean());
+        assertEquals(200, server.get("/api/extra/perf", key).statusCode());
+        assertEquals(200, server.post("/api/v1/generate", "{\"prompt\": \"Once\", \"max_length\": 4}", key).statusCode());
+    }
+
+    @Test
+    @Order(4)
     void aReloadToAFileNamingOnlyAModelKeepsTheKeyAndTheBodyLimit() throws Exception {
         HttpResponse<String> reload = server.post("/api/admin/reload_config", "{\"filename\": \"only-model.kcpps\"}",
                 "Authorization", "Bearer " + ADMIN);

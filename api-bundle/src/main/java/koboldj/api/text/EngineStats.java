@@ -13,14 +13,13 @@ package koboldj.api.text;
  * @param queued             requests waiting for a slot
  * @param running            generations in a slot now
  * @param cachedPromptTokens prompt tokens reused from the prompt cache, in total since start
- * @param uptimeSeconds      seconds since the engine started
  * @param busySeconds        time the engine spent on steps since start
  * @param decodeSeconds      of that, time inside the model's decode
  * @param tokensSampled      tokens sampled since start
  */
 public record EngineStats(double lastProcessSeconds, double lastEvalSeconds, int lastTokenCount,
         int lastInputCount, long lastSeed, FinishReason lastReason, long totalGenerations, int queued,
-        int running, long cachedPromptTokens, double uptimeSeconds, double busySeconds, double decodeSeconds,
+        int running, long cachedPromptTokens, double busySeconds, double decodeSeconds,
         long tokensSampled) {
 
     public boolean idle() {

@@ -5,7 +5,6 @@ import koboldj.api.text.FinishReason;
 
 /** Figures for /api/extra/perf. Written by the engine threads, one at a time, read by any. */
 final class EngineStatistics {
-    private final long startedNanos = System.nanoTime();
     private volatile double lastProcessSeconds;
     private volatile double lastEvalSeconds;
     private volatile int lastTokenCount;
@@ -45,7 +44,7 @@ final class EngineStatistics {
 
     EngineStats snapshot(int queued, int running) {
         return new EngineStats(lastProcessSeconds, lastEvalSeconds, lastTokenCount, lastInputCount, lastSeed, lastReason,
-                totalGenerations, queued, running, reusedPromptTokens, (System.nanoTime() - startedNanos) / 1e9,
+                totalGenerations, queued, running, reusedPromptTokens,
                 busyNanos / 1e9, decodeNanos / 1e9, tokensSampled);
     }
 }

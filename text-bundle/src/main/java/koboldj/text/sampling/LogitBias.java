@@ -30,6 +30,9 @@ public class LogitBias implements Sampler {
     @Override
     public SamplerStep prepare(SamplerSettings settings) {
         Object value = settings.value(NAME).orElse(Map.of());
+        if (value instanceof List<?> list && list.isEmpty()) {
+            return null; // KoboldCpp reads [] as "no bias", and clients send it
+        }
         if (!(value instanceof Map<?, ?> map)) {
             throw ApiException.badRequest(NAME, "'logit_bias' must be an object of token id or text to a number.");
         }

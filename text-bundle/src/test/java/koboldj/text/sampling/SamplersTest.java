@@ -232,6 +232,7 @@ class SamplersTest {
         assertEquals(1f, c.logit(1));
         assertEquals(Float.NEGATIVE_INFINITY, c.logit(2));
         assertThrows(ApiException.class, () -> new LogitBias().prepare(settings(Map.of("logit_bias", List.of(1)))));
+        assertNull(new LogitBias().prepare(settings(Map.of("logit_bias", List.of()))), "[] is no bias, as KoboldCpp reads it");
     }
 
     @Test

@@ -2,6 +2,7 @@ package koboldj.server.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
@@ -20,6 +21,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import koboldj.api.error.ErrorKind;
 import koboldj.config.Pids;
@@ -42,9 +45,20 @@ import koboldj.server.paths.RoutePath;
 @Priority(Priorities.AUTHENTICATION)
 public class ApiKeyFilter implements ContainerRequestFilter {
     private static final String BEARER = "Bearer ";
-    /** Routes that say what the server is and whether it is protected; they reveal no model or data. */
+    /**
+     * Routes that say what the server is, whether it is protected and how long a context it takes;
+     * they reveal no model, data or usage. KoboldCpp leaves them open, and clients read them before
+     * they know a key is needed.
+     */
     private static final Set<String> DISCOVERY = Set.of("/api/extra/version", "/api/v1/info/version",
-            "/.well-known/serviceinfo", "/api");
+            "/.well-known/serviceinfo", "/api", "/api/v1/config/max_length", "/api/v1/config/max_context_length",
+            "/api/extra/true_max_context_length");
+    /**
+     * KoboldCpp answers the model route to anyone, masking the name without the key: KoboldAI Lite
+     * and AI Horde workers connect with it first and show their key prompt on seeing this name.
+     */
+    private static final String MODEL_ROUTE = "/api/v1/model";
+    static final String PROTECTED_MODEL = "koboldcpp/protected-model";
     /** The --preloadstory story, open as in KoboldCpp: the operator publishes it to every client. */
     private static final Set<String> PUBLIC = Set.of("/api/extra/preloadstory");
 
@@ -75,6 +89,10 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String key = header != null && header.startsWith(BEARER) ? header.substring(BEARER.length()).strip() : null;
         if (key == null || !MessageDigest.isEqual(bytes(key), needed)) {
+            if (!admin && path.equals(MODEL_ROUTE) && HttpMethod.GET.equals(request.getMethod())) {
+                request.abortWith(Response.ok(Map.of("result", PROTECTED_MODEL), MediaType.APPLICATION_JSON_TYPE).build());
+                return;
+            }
             request.abortWith(ErrorResponses.of(ErrorKind.UNAUTHORIZED, admin
                     ? "Admin key is missing or invalid: send 'Authorization: Bearer <admin password>'."
                     : "Authentication key is missing or invalid: send 'Authorization: Bearer <password>'."));

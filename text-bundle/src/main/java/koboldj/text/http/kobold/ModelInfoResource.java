@@ -1,5 +1,6 @@
 package koboldj.text.http.kobold;
 
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -73,7 +74,8 @@ public class ModelInfoResource {
         body.put("stop_reason", stats.lastReason() == null ? -1 : stats.lastReason().koboldCode());
         body.put("queue", stats.queued());
         body.put("idle", stats.idle() ? 1 : 0);
-        body.put("uptime", stats.uptimeSeconds());
+        // since the server started, as KoboldCpp counts it; the engine restarts with every model switch
+        body.put("uptime", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
         body.put("cached_prompt_tokens", stats.cachedPromptTokens());
         body.put("running", stats.running());
         body.put("slots", text.parallelSlots());
