@@ -92,6 +92,18 @@ class PlatformE2EIT {
         assertEquals(200, server.get("/api/extra/version").statusCode(), "still serving");
     }
 
+    /** KoboldAI Lite lists image models and samplers on every connect; KoboldCpp answers [] without an image model. */
+    @Test
+    void listsOfAMissingCapabilityAreEmpty() throws Exception {
+        for (String list : new String[] {"/sdapi/v1/sd-models", "/sdapi/v1/samplers", "/sdapi/v1/upscalers"}) {
+            HttpResponse<String> response = server.get(list);
+            assertEquals(200, response.statusCode(), list);
+            assertEquals("[]", response.body(), list);
+        }
+        error(server.post("/sdapi/v1/sd-models", "{}"), 503);
+        error(server.get("/sdapi/v1/options"), 503);
+    }
+
     @Test
     void corsIsOpenAndPreflightAnswered() throws Exception {
         HttpResponse<String> preflight = server.send(HttpRequest.newBuilder(server.uri("/api/v1/generate"))

@@ -1,6 +1,7 @@
 package koboldj.it;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -30,7 +31,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
-import koboldj.api.capability.Capability;
+import koboldj.api.capability.CapabilityDescriptor;
+import koboldj.api.capability.KoboldCppKeys;
 import koboldj.launcher.Installation;
 import koboldj.launcher.StartLevels;
 
@@ -80,7 +82,7 @@ public class PlatformIT {
 
         // a capability is present exactly while a service announces it
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Capability.SERVICE_PROPERTY, Capability.WEBSEARCH.key());
+        properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.WEBSEARCH);
         ServiceRegistration<?> registration = context.registerService(Object.class, new Object(), properties);
         assertTrue(get("/api/extra/version").body().contains("\"websearch\":true"));
         assertEquals(401, get("/api/extra/websearch").statusCode());
@@ -89,9 +91,32 @@ public class PlatformIT {
     }
 
     @Test
+    public void aThirdPartysCapabilityIsReportedWhileItsServiceIsUp() throws Exception {
+        awaitOk("/api/extra/version");
+        assertFalse(get("/api/extra/version").body().contains("\"echo\""));
+        Hashtable<String, Object> properties = new Hashtable<>(CapabilityDescriptor.of("echo", "the echo plugin", "/echo/")
+                .withApi("echo", "Echo API", "/echo").toProperties());
+        ServiceRegistration<?> registration = context.registerService(Object.class, new Object(), properties);
+        try {
+            assertTrue(get("/api/extra/version").body().contains("\"echo\":true"));
+            assertTrue(get("/.well-known/serviceinfo").body().contains("\"rel_url\":\"/echo\""));
+            assertTrue(get("/api").body().contains("\"echo\":{\"loaded\":true"));
+            // its services are up, its resources not routed: 'starting', naming the route
+            HttpResponse<String> starting = get("/echo/x", "Authorization", "Bearer it-key");
+            assertEquals(503, starting.statusCode());
+            assertTrue(starting.body(), starting.body().contains("/echo/x is starting"));
+        } finally {
+            registration.unregister();
+        }
+        assertFalse(get("/api/extra/version").body().contains("\"echo\""));
+        assertEquals(404, get("/echo/x", "Authorization", "Bearer it-key").statusCode());
+    }
+
+    @Test
     public void protectedRoutesNeedTheKeyFromTheFlags() throws Exception {
         awaitOk("/api/extra/version");
-        assertEquals(401, get("/api/v1/model").statusCode());
+        assertEquals(401, get("/api/extra/perf").statusCode());
+        assertTrue(get("/api/v1/model").body().contains("koboldcpp/protected-model"));
     }
 
     private String awaitOk(String path) throws Exception {
@@ -110,8 +135,12 @@ public class PlatformIT {
         throw new AssertionError(path + " did not answer 200 within 60 s");
     }
 
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    private HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + context.getProperty(PORT_PROPERTY) + path);
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,6 +1,9 @@
-/** What the server can do right now: capability names, the flag that enables each, the routes each owns. */
+/**
+ * How a bundle announces a capability: service properties that carry its key, its routes, how to
+ * turn it on and the API it adds. Nothing central lists capabilities.
+ */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package koboldj.api.capability;
 
 import org.osgi.annotation.bundle.Export;

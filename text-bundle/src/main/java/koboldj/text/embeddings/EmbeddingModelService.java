@@ -14,7 +14,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import koboldj.api.capability.Capability;
+import koboldj.api.capability.CapabilityDescriptor;
+import koboldj.api.capability.KoboldCppKeys;
 import koboldj.api.embeddings.EmbeddingService;
 import koboldj.config.Pids;
 import koboldj.text.llama.Llama;
@@ -112,7 +113,7 @@ public class EmbeddingModelService {
         model = loaded;
         if (engine != null && registration == null) {
             Hashtable<String, Object> properties = new Hashtable<>();
-            properties.put(Capability.SERVICE_PROPERTY, Capability.EMBEDDINGS.key());
+            properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.EMBEDDINGS);
             registration = context.registerService(EmbeddingService.class, service, properties);
         } else if (engine == null && registration != null) {
             registration.unregister();

@@ -26,7 +26,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import koboldj.api.capability.Capability;
+import koboldj.api.capability.CapabilityDescriptor;
+import koboldj.api.capability.KoboldCppKeys;
 import koboldj.api.text.ContextSnapshots;
 import koboldj.api.text.TextGenerator;
 import koboldj.api.text.TextReloads;
@@ -155,7 +156,7 @@ public class TextModelService implements TextReloads {
         TextEngine previous = generator.switchTo(engine);
         model = loaded;
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Capability.SERVICE_PROPERTY, Capability.TEXT.key());
+        properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.TEXT);
         properties.put("koboldj.model.name", loaded.descriptor().name());
         if (registration == null) {
             registration = context.registerService(

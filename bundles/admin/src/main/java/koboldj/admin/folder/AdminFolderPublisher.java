@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import koboldj.admin.AdminConfiguration;
-import koboldj.api.capability.Capability;
+import koboldj.api.capability.CapabilityDescriptor;
+import koboldj.api.capability.KoboldCppKeys;
 import koboldj.config.Pids;
 
 /**
@@ -43,7 +44,7 @@ public class AdminFolderPublisher {
             return;
         }
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Capability.SERVICE_PROPERTY, Capability.ADMIN.key());
+        properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.ADMIN);
         registration = context.registerService(AdminFolder.class, new AdminFolder(Path.of(configuration.admindir())),
                 properties);
     }

@@ -1,9 +1,10 @@
 package koboldj.server.capabilities;
 
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -14,23 +15,31 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.util.tracker.ServiceTracker;
 
-import koboldj.api.capability.Capability;
+import koboldj.api.capability.CapabilityDescriptor;
 
 /**
  * Knows which capabilities are present right now: one is present while any service carries the
- * property {@code koboldj.capability=<key>}. Bundles coming and going change the answer at once.
+ * property {@link CapabilityDescriptor#KEY}, described by that service's properties (over
+ * {@link KnownCapabilities} for KoboldCpp's own keys). Bundles coming and going change the answer
+ * at once; a third party's capability is as present as a built-in one.
  */
 @Component(service = CapabilityRegistry.class)
 public class CapabilityRegistry {
-    private final ServiceTracker<Object, Capability> tracker;
+    /** Tracks the announcing services' references; their properties are read when asked, so changes show at once. */
+    private final ServiceTracker<Object, ServiceReference<Object>> tracker;
 
     @Activate
     public CapabilityRegistry(BundleContext context) throws InvalidSyntaxException {
         tracker = new ServiceTracker<>(context,
-                FrameworkUtil.createFilter("(" + Capability.SERVICE_PROPERTY + "=*)"), null) {
+                FrameworkUtil.createFilter("(" + CapabilityDescriptor.KEY + "=*)"), null) {
             @Override
-            public Capability addingService(ServiceReference<Object> reference) {
-                return Capability.byKey(String.valueOf(reference.getProperty(Capability.SERVICE_PROPERTY))).orElse(null);
+            public ServiceReference<Object> addingService(ServiceReference<Object> reference) {
+                return reference;
+            }
+
+            @Override
+            public void removedService(ServiceReference<Object> reference, ServiceReference<Object> tracked) {
+                // nothing was got, so nothing is released
             }
         };
         tracker.open(true);
@@ -41,24 +50,33 @@ public class CapabilityRegistry {
         tracker.close();
     }
 
-    public boolean isPresent(Capability capability) {
-        return present().contains(capability);
+    public boolean isPresent(String key) {
+        return present().containsKey(key);
     }
 
-    public Set<Capability> present() {
-        Map<ServiceReference<Object>, Capability> tracked = tracker.getTracked();
-        Set<Capability> result = EnumSet.noneOf(Capability.class);
-        result.addAll(tracked.values());
-        return result;
-    }
-
-    /** For each capability, whether it is present. */
-    public Map<Capability, Boolean> snapshot() {
-        Set<Capability> present = present();
-        Map<Capability, Boolean> result = new EnumMap<>(Capability.class);
-        for (Capability capability : Capability.values()) {
-            result.put(capability, present.contains(capability));
+    /** The capabilities present now, by key. */
+    public Map<String, CapabilityDescriptor> present() {
+        Map<String, CapabilityDescriptor> present = new LinkedHashMap<>();
+        for (ServiceReference<Object> reference : tracker.getTracked().keySet()) {
+            CapabilityDescriptor.fromProperties(reference::getProperty, KnownCapabilities::byKey)
+                    .ifPresent(descriptor -> present.putIfAbsent(descriptor.key(), descriptor));
         }
-        return result;
+        return present;
+    }
+
+    /** KoboldCpp's known capabilities, as present ones describe them or else as known, then the other present ones. */
+    public List<CapabilityDescriptor> all() {
+        Map<String, CapabilityDescriptor> present = present();
+        List<CapabilityDescriptor> all = new ArrayList<>();
+        for (CapabilityDescriptor known : KnownCapabilities.all()) {
+            all.add(present.getOrDefault(known.key(), known));
+        }
+        present.values().stream().filter(d -> KnownCapabilities.byKey(d.key()).isEmpty()).forEach(all::add);
+        return all;
+    }
+
+    /** The capability that serves {@code path}, present or not. */
+    public Optional<CapabilityDescriptor> owning(String path) {
+        return all().stream().filter(descriptor -> descriptor.owns(path)).findFirst();
     }
 }

@@ -1,5 +1,6 @@
 package koboldj.server.errors;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
@@ -15,17 +16,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 
-import koboldj.api.capability.Capability;
+import koboldj.api.capability.CapabilityDescriptor;
 import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.server.capabilities.CapabilityRegistry;
@@ -83,9 +86,12 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     private Response notFound() {
         String path = path();
-        Optional<Capability> owner = Capability.owning(path);
-        if (owner.isPresent() && !capabilities.isPresent(owner.get())) {
-            Capability capability = owner.get();
+        Optional<CapabilityDescriptor> owner = capabilities.owning(path);
+        if (owner.isPresent() && !capabilities.isPresent(owner.get().key())) {
+            CapabilityDescriptor capability = owner.get();
+            if (HttpMethod.GET.equals(request.getMethod()) && capability.emptyLists().contains(path)) {
+                return Response.ok(List.of(), MediaType.APPLICATION_JSON_TYPE).build(); // nothing to list, as KoboldCpp says
+            }
             return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING,
                     path + " is not available: it needs " + capability.enableHint() + ".");
         }

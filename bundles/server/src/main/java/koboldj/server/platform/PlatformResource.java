@@ -18,7 +18,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import koboldj.api.capability.Capability;
+import koboldj.api.capability.CapabilityDescriptor;
+import koboldj.api.capability.KoboldCppKeys;
 import koboldj.config.Pids;
 import koboldj.server.capabilities.CapabilityRegistry;
 import koboldj.server.security.ServerConfiguration;
@@ -60,19 +61,19 @@ public class PlatformResource {
     @GET
     @Path("api/extra/version")
     public Map<String, Object> version() {
-        Map<Capability, Boolean> present = capabilities.snapshot();
+        Map<String, CapabilityDescriptor> present = capabilities.present();
         ServerConfiguration config = configuration;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("result", "KoboldCpp");
         body.put("version", KOBOLDCPP_API_VERSION);
         body.put("protected", !config.password().isBlank());
-        for (Capability capability : Capability.values()) {
-            if (capability != Capability.ADMIN) {
-                body.put(capability.key(), present.get(capability));
+        for (CapabilityDescriptor capability : capabilities.all()) {
+            if (!capability.key().equals(KoboldCppKeys.ADMIN)) {
+                body.put(capability.key(), present.containsKey(capability.key()));
             }
         }
         body.put("audio", false);
-        body.put("admin", present.get(Capability.ADMIN) ? (config.adminpassword().isBlank() ? 1 : 2) : 0);
+        body.put("admin", present.containsKey(KoboldCppKeys.ADMIN) ? (config.adminpassword().isBlank() ? 1 : 2) : 0);
         body.put("guidance", false);
         body.put("jinja", false);
         body.put("koboldj", koboldjVersion);
@@ -91,8 +92,9 @@ public class PlatformResource {
         Map<String, ServiceInfo.Api> apis = new LinkedHashMap<>();
         apis.put("koboldai", new ServiceInfo.Api("KoboldAI API", "/api", KOBOLDCPP_API_VERSION));
         apis.put("openai", new ServiceInfo.Api("OpenAI API", "/v1", KOBOLDCPP_API_VERSION));
-        if (capabilities.isPresent(Capability.IMAGE)) {
-            apis.put("a1111", new ServiceInfo.Api("Automatic1111 API", "/sdapi/v1", KOBOLDCPP_API_VERSION));
+        for (CapabilityDescriptor capability : capabilities.present().values()) {
+            capability.api().ifPresent(api -> apis.putIfAbsent(api.id(),
+                    new ServiceInfo.Api(api.name(), api.path(), KOBOLDCPP_API_VERSION)));
         }
         return new ServiceInfo("0.2", new ServiceInfo.Software("koboldj", koboldjVersion), apis);
     }
@@ -100,13 +102,13 @@ public class PlatformResource {
     @GET
     @Path("api")
     public ApiIndex index() {
-        Map<Capability, Boolean> present = capabilities.snapshot();
+        Map<String, CapabilityDescriptor> present = capabilities.present();
         Map<String, ApiIndex.CapabilityEntry> entries = new LinkedHashMap<>();
-        for (Capability capability : Capability.values()) {
-            entries.put(capability.key(), new ApiIndex.CapabilityEntry(present.get(capability),
-                    present.get(capability) ? null : "needs " + capability.enableHint(), capability.routes()));
+        for (CapabilityDescriptor capability : capabilities.all()) {
+            boolean loaded = present.containsKey(capability.key());
+            entries.put(capability.key(), new ApiIndex.CapabilityEntry(loaded,
+                    loaded ? null : "needs " + capability.enableHint(), capability.routes()));
         }
-        return new ApiIndex("koboldj", koboldjVersion, Map.of(
-                "platform", ApiIndex.PLATFORM_ROUTES), entries);
+        return new ApiIndex("koboldj", koboldjVersion, Map.of("platform", ApiIndex.PLATFORM_ROUTES), entries);
     }
 }

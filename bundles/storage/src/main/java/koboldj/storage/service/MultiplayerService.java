@@ -10,7 +10,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 
-import koboldj.api.capability.Capability;
+import koboldj.api.capability.CapabilityDescriptor;
+import koboldj.api.capability.KoboldCppKeys;
 import koboldj.config.Pids;
 import koboldj.storage.multiplayer.SharedStory;
 
@@ -28,7 +29,7 @@ public class MultiplayerService {
             return;
         }
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Capability.SERVICE_PROPERTY, Capability.MULTIPLAYER.key());
+        properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.MULTIPLAYER);
         registration = context.registerService(SharedStory.class, new SharedStory(Clock.systemUTC()), properties);
     }
 

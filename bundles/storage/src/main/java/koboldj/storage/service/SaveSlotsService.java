@@ -13,7 +13,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import koboldj.api.capability.Capability;
+import koboldj.api.capability.CapabilityDescriptor;
+import koboldj.api.capability.KoboldCppKeys;
 import koboldj.config.Pids;
 import koboldj.storage.slots.SaveSlots;
 
@@ -43,7 +44,7 @@ public class SaveSlotsService {
             return;
         }
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(Capability.SERVICE_PROPERTY, Capability.SAVEDATA.key());
+        properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.SAVEDATA);
         registration = context.registerService(SaveSlots.class, slots, properties);
         LOG.info("Save slots in {}", slots.file());
     }
