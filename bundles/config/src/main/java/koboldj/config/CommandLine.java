@@ -57,7 +57,7 @@ public record CommandLine(Settings settings, Action action) {
             } else {
                 throw new FlagException(spelling + " needs a value (see --help)");
             }
-            given.put(flag, value);
+            given.merge(flag, value, (before, added) -> flag.type() == FlagType.ASSIGNMENT ? before + "\n" + added : added);
         }
 
         Settings settings = Settings.defaults();

@@ -34,6 +34,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
     public Object parse(String text) throws FlagException {
         return switch (type) {
             case TEXT, PATH, FILE -> text;
+            case ASSIGNMENT -> PropertyAssignments.checked(name, text);
             case SWITCH -> switch (text.toLowerCase()) {
                 case "true", "1", "yes", "on" -> Boolean.TRUE;
                 case "false", "0", "no", "off", "" -> Boolean.FALSE;
@@ -49,6 +50,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
             return defaultValue;
         }
         return switch (type) {
+            case ASSIGNMENT -> throw new FlagException("'" + name + "' is for the command line only");
             case TEXT, PATH, FILE -> value instanceof List<?> list
                     ? (list.isEmpty() ? defaultValue : String.valueOf(list.getFirst()))
                     : String.valueOf(value);

@@ -13,5 +13,7 @@ public enum FlagType {
     /** On when present, takes no value (argparse store_true). */
     SWITCH,
     /** A whole number that may be left out: {@code --multiuser} means {@code --multiuser 1}. */
-    OPTIONAL_INTEGER
+    OPTIONAL_INTEGER,
+    /** {@code PID.key=value}, repeatable: each use adds a line (see {@link PropertyAssignments}). */
+    ASSIGNMENT
 }

@@ -1,5 +1,6 @@
 package koboldj.config;
 
+import static koboldj.config.FlagType.ASSIGNMENT;
 import static koboldj.config.FlagType.FILE;
 import static koboldj.config.FlagType.INTEGER;
 import static koboldj.config.FlagType.OPTIONAL_INTEGER;
@@ -62,6 +63,10 @@ public final class Flags {
                 + "0 picks one per slot for small models (under 200M parameters) and one for large ones", List.of(Pids.TEXT), 0, 64);
         flag("bundles", PATH, "", "koboldj: extra folder watched for plugin bundles (jars) to hot-deploy", List.of());
         flag("shell", SWITCH, false, "koboldj: start the Gogo shell on this terminal for operators", List.of());
+        flag("conf", PATH, "conf", "koboldj: folder of OSGi configuration files (PID.cfg, PID.config) for plugins, "
+                + "watched while the server runs", List.of());
+        flag("set", ASSIGNMENT, "", "koboldj: a configuration property for any component, a plugin's included "
+                + "(repeatable), e.g. --set org.example.echo.greeting=hi", List.of());
     }
 
     private Flags() {
@@ -95,6 +100,7 @@ public final class Flags {
                 case OPTIONAL_INTEGER -> spelling.append(" [N]");
                 case TEXT -> spelling.append(" TEXT");
                 case PATH, FILE -> spelling.append(" PATH");
+                case ASSIGNMENT -> spelling.append(" PID.key=value");
                 case SWITCH -> { }
             }
             String defaultText = flag.type() == SWITCH || "".equals(flag.defaultValue()) ? "" : " (default " + flag.defaultValue() + ")";

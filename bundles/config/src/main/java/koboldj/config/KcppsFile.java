@@ -40,8 +40,8 @@ public final class KcppsFile {
         for (Map.Entry<?, ?> entry : json.entrySet()) {
             String key = canonicalKey(String.valueOf(entry.getKey()));
             var flag = Flags.find(key);
-            if (flag.isEmpty() || key.equals("config") || key.equals("onready")) {
-                // onready runs a shell command: KoboldCpp refuses it from a file too
+            if (flag.isEmpty() || key.equals("config") || key.equals("onready") || flag.get().type() == FlagType.ASSIGNMENT) {
+                // onready runs a shell command: KoboldCpp refuses it from a file too; --set is the operator's
                 continue;
             }
             Object value = entry.getValue();

@@ -144,4 +144,22 @@ class CommandLineTest {
         assertTrue(!settings.forPid(Pids.TEXT).containsKey("password"));
         assertTrue(settings.forPid(Pids.TEXT).containsKey("contextsize"));
     }
+
+    @Test
+    void setIsRepeatableAndReachesAnyPid() throws Exception {
+        Settings settings = parse("--set", "org.example.echo.greeting=hi there", "--set=koboldj.text.contextsize=1024",
+                "--set", "org.example.echo.greeting=a=b").settings();
+        assertEquals("org.example.echo.greeting=hi there\nkoboldj.text.contextsize=1024\norg.example.echo.greeting=a=b",
+                settings.text("set"));
+        var byPid = PropertyAssignments.byPid(settings.text("set"));
+        assertEquals(java.util.Map.of("greeting", "a=b"), byPid.get("org.example.echo"), "the later one wins");
+        assertEquals(java.util.Map.of("contextsize", "1024"), byPid.get("koboldj.text"));
+    }
+
+    @Test
+    void setNeedsAPidAKeyAndAValue() {
+        for (String bad : new String[] {"nokey=1", "pid.key", ".key=1", "pid.=1", "pid.key with space=1"}) {
+            assertThrows(FlagException.class, () -> parse("--set", bad), bad);
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package koboldj.config.publish;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashSet;
 import java.util.Hashtable;
@@ -22,12 +24,15 @@ import koboldj.config.ConfigurationSwitch;
 import koboldj.config.FlagException;
 import koboldj.config.KcppsFile;
 import koboldj.config.Pids;
+import koboldj.config.PropertyAssignments;
 import koboldj.config.Settings;
 
 /**
  * Turns the launcher's flags (framework properties) into ConfigAdmin configurations, one per
  * concern, so each bundle reads only its own PID and only the components a change concerns are
- * re-activated. Also configures FileInstall for the user's plugin folder. ConfigAdmin keeps
+ * re-activated; {@code --set PID.key=value} reaches any configuration, a plugin's included. Also
+ * has FileInstall watch the user's plugin folder (--bundles) and configuration folder (--conf,
+ * {@code PID.cfg} files for plugins). ConfigAdmin keeps
  * configurations in memory only ({@code felix.cm.pm=memory}): the flags of this start are the truth,
  * until the admin API switches to another file ({@link ConfigurationSwitch}).
  */
@@ -41,7 +46,12 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
      * itself, and what only the launcher reads at start.
      */
     static final List<String> KEPT_ON_RELOAD = List.of("port", "host", "admin", "adminpassword", "admindir", "config",
-            "onready", "bundles", "shell");
+            "onready", "bundles", "shell", "conf", "set");
+    /** koboldj's own configurations, published from the flags. */
+    static final List<String> FLAG_PIDS = List.of(Pids.SERVER, Pids.TEXT, Pids.EMBEDDINGS, Pids.IMAGE, Pids.TRANSCRIBE,
+            Pids.TTS, Pids.WEBSEARCH, Pids.STORAGE, Pids.ADMIN);
+    /** Configuration files FileInstall applies from the --conf folder (jars there are left alone). */
+    static final String CONFIGURATION_FILES = ".*\\.(cfg|config)";
     /**
      * The operator's settings: the API key, the limits that protect the server, and koboldj's own
      * flags, which a KoboldCpp file never names. A reload keeps them unless the file names them, so
@@ -60,7 +70,10 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
         this.configurationAdmin = configurationAdmin;
         Settings settings = Settings.fromProperties(context::getProperty);
         publish(settings);
-        watchPluginFolder(settings.text("bundles"));
+        watchFolder("plugins", settings.text("bundles"), null);
+        if (Files.isDirectory(Path.of(settings.text("conf")))) {
+            watchFolder("conf", settings.text("conf"), CONFIGURATION_FILES);
+        }
     }
 
     @Override
@@ -108,19 +121,40 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
     public synchronized long publish(Settings settings) throws IOException {
         current = settings;
         revision++;
-        for (String pid : new String[] {Pids.SERVER, Pids.TEXT, Pids.EMBEDDINGS, Pids.IMAGE, Pids.TRANSCRIBE,
-                Pids.TTS, Pids.WEBSEARCH, Pids.STORAGE, Pids.ADMIN}) {
+        Map<String, Map<String, Object>> assigned = PropertyAssignments.byPid(settings.text("set"));
+        for (String pid : FLAG_PIDS) {
             Map<String, Object> properties = new LinkedHashMap<>(settings.forPid(pid));
+            properties.putAll(assigned.getOrDefault(pid, Map.of())); // --set wins over the flags, on every reload too
             if (pid.equals(Pids.TEXT)) {
                 properties.put(REVISION_PROPERTY, revision);
             }
             update(pid, properties);
         }
+        for (Map.Entry<String, Map<String, Object>> other : assigned.entrySet()) {
+            if (!FLAG_PIDS.contains(other.getKey())) {
+                assign(other.getKey(), other.getValue());
+            }
+        }
         return revision;
     }
 
-    private void watchPluginFolder(String folder) throws IOException {
-        Configuration[] existing = listFileInstallConfigurations();
+    /** Lays {@code values} over what the configuration of {@code pid} holds (e.g. from a file in --conf). */
+    private void assign(String pid, Map<String, Object> values) throws IOException {
+        Configuration configuration = configurationAdmin.getConfiguration(pid, "?");
+        Map<String, Object> properties = new LinkedHashMap<>();
+        Dictionary<String, Object> existing = configuration.getProperties();
+        if (existing != null) {
+            for (String key : Collections.list(existing.keys())) {
+                properties.put(key, existing.get(key));
+            }
+        }
+        properties.putAll(values);
+        configuration.updateIfDifferent(dictionary(properties));
+    }
+
+    /** Has FileInstall watch {@code folder} (none when blank), for the files {@code filter} matches (all when null). */
+    private void watchFolder(String name, String folder, String filter) throws IOException {
+        Configuration[] existing = listFileInstallConfigurations(name);
         if (folder.isBlank()) {
             for (Configuration configuration : existing) {
                 configuration.delete();
@@ -128,18 +162,24 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
             return;
         }
         Configuration configuration = existing.length > 0 ? existing[0]
-                : configurationAdmin.getFactoryConfiguration(FILEINSTALL_FACTORY_PID, "plugins", "?");
-        configuration.updateIfDifferent(dictionary(Map.of(
+                : configurationAdmin.getFactoryConfiguration(FILEINSTALL_FACTORY_PID, name, "?");
+        Map<String, Object> properties = new LinkedHashMap<>(Map.of(
                 "felix.fileinstall.dir", folder,
                 "felix.fileinstall.poll", "500",
                 "felix.fileinstall.noInitialDelay", "true",
-                "felix.fileinstall.bundles.new.start", "true")));
+                "felix.fileinstall.bundles.new.start", "true",
+                // the operator's files are read, never written: --set values must not end up in them
+                "felix.fileinstall.enableConfigSave", "false"));
+        if (filter != null) {
+            properties.put("felix.fileinstall.filter", filter);
+        }
+        configuration.updateIfDifferent(dictionary(properties));
     }
 
-    private Configuration[] listFileInstallConfigurations() throws IOException {
+    private Configuration[] listFileInstallConfigurations(String name) throws IOException {
         try {
-            Configuration[] found = configurationAdmin.listConfigurations(
-                    "(service.factoryPid=" + FILEINSTALL_FACTORY_PID + ")");
+            Configuration[] found = configurationAdmin.listConfigurations("(&(service.factoryPid=" + FILEINSTALL_FACTORY_PID
+                    + ")(service.pid=" + FILEINSTALL_FACTORY_PID + "~" + name + "))");
             return found == null ? new Configuration[0] : found;
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);

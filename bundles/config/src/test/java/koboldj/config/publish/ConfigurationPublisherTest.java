@@ -55,7 +55,8 @@ class ConfigurationPublisherTest {
         Path onlyModel = Files.writeString(folder.resolve("only-model.kcpps"),
                 "{\"model_param\": \"m.gguf\", \"contextsize\": 1024}");
         Settings current = CommandLine.parse(List.of("--model", model.toString(), "--password", "secret",
-                "--maxrequestsize", "1", "--multiuser", "8", "--parallel", "2", "--quiet"), folder).settings();
+                "--maxrequestsize", "1", "--multiuser", "8", "--parallel", "2", "--quiet",
+                "--set", "org.example.echo.greeting=hi"), folder).settings();
 
         Settings next = ConfigurationPublisher.reloaded(current, onlyModel);
         assertEquals(1024, next.integer("contextsize"));
@@ -64,6 +65,7 @@ class ConfigurationPublisherTest {
         assertEquals(8, next.integer("multiuser"));
         assertEquals(2, next.integer("parallel"));
         assertEquals(true, next.enabled("quiet"));
+        assertEquals("org.example.echo.greeting=hi", next.text("set"), "--set is the operator's too");
 
         Path naming = Files.writeString(folder.resolve("naming.kcpps"),
                 "{\"maxrequestsize\": 4, \"multiuser\": 1, \"quiet\": false, \"password\": \"other\"}");
