@@ -108,16 +108,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     }
 
     private static Response clientError(int status, String message) {
-        ErrorKind kind = switch (status) {
-            case 401 -> ErrorKind.UNAUTHORIZED;
-            case 403 -> ErrorKind.FORBIDDEN;
-            case 404 -> ErrorKind.NOT_FOUND;
-            case 405 -> ErrorKind.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorKind.TOO_LARGE;
-            case 415 -> ErrorKind.UNSUPPORTED_MEDIA_TYPE;
-            default -> ErrorKind.BAD_REQUEST;
-        };
-        return ErrorResponses.of(kind, message);
+        return ErrorResponses.of(ErrorResponses.kindFor(status), message);
     }
 
     private static String fieldPath(MismatchedInputException e) {
