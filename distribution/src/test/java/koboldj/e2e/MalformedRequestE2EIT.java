@@ -77,4 +77,14 @@ class MalformedRequestE2EIT {
         assertJsonError(RawHttp.exchange(server.port(), "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", TIMEOUT), 404, "OPTIONS *");
         assertEquals(200, server.get("/api/extra/version").statusCode(), "still serving");
     }
+
+    @Test
+    void aHugeAnnouncedBodyIsRefusedAtTheHeader() throws Exception {
+        RawHttp.Answer answer = RawHttp.exchange(server.port(), "POST /api/extra/tokencount HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{\"prompt\":\"a\"}", TIMEOUT);
+        JsonNode body = assertJsonError(answer, 413, "Content-Length: 99999999999");
+        assertTrue(body.path("detail").path("msg").asText().contains("--maxrequestsize"), body.toString());
+        assertTrue(answer.took().compareTo(Duration.ofSeconds(1)) < 0, "answered at the header, not after waiting: " + answer.took());
+        assertEquals(200, server.get("/api/extra/version").statusCode(), "still serving");
+    }
 }

@@ -14,10 +14,12 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 import koboldj.config.Pids;
 import koboldj.config.Readiness;
+import koboldj.server.limits.DeclaredSizeLimit;
 import koboldj.server.security.ServerConfiguration;
 
 /**
@@ -25,13 +27,15 @@ import koboldj.server.security.ServerConfiguration;
  * settled, through Felix's {@link ConnectorFactory} extension. Felix opens Jetty's port before any
  * servlet is registered, and for about two seconds it would answer Jetty's HTML 404s; so Felix's
  * own connector listens on a loopback port only the launcher knows (for its readiness checks) and
- * is closed here once this one is open. Jetty's own errors on it are answered in JSON.
+ * is closed here once this one is open. The connector also carries what Jetty must do for every
+ * request: Jetty's own errors in JSON and --maxrequestsize checked at the header.
  */
 @Component(service = ConnectorFactory.class, configurationPid = Pids.SERVER,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public class PublicPort implements ConnectorFactory {
     private final String host;
     private final int port;
+    private final DeclaredSizeLimit sizeLimit;
     /** The Jetty server the port was opened on, and its error handler before ours. */
     private Server server;
     private Request.Handler jettyErrorHandler;
@@ -42,6 +46,12 @@ public class PublicPort implements ConnectorFactory {
         // a reload never changes host and port (KoboldCpp's rule), so they are read once
         this.host = configuration.host().isBlank() ? null : configuration.host();
         this.port = configuration.port();
+        this.sizeLimit = new DeclaredSizeLimit(configuration.maxrequestsize());
+    }
+
+    @Modified
+    void modified(ServerConfiguration configuration) {
+        sizeLimit.limit(configuration.maxrequestsize());
     }
 
     @Override
@@ -65,7 +75,7 @@ public class PublicPort implements ConnectorFactory {
         return connector;
     }
 
-    /** Felix's settings (header and buffer sizes, no Server header) carried over. */
+    /** Felix's settings (header and buffer sizes, no Server header) carried over, and the size check added. */
     private HttpConnectionFactory connectionFactory(Connector[] internal) {
         HttpConnectionFactory felix = new HttpConnectionFactory();
         for (Connector connector : internal) {
@@ -75,6 +85,7 @@ public class PublicPort implements ConnectorFactory {
             }
         }
         HttpConfiguration http = new HttpConfiguration(felix.getHttpConfiguration());
+        http.addCustomizer(sizeLimit);
         HttpConnectionFactory factory = new HttpConnectionFactory(http);
         factory.setInputBufferSize(felix.getInputBufferSize());
         return factory;
