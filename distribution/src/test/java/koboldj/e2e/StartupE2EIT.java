@@ -1,6 +1,8 @@
 package koboldj.e2e;
 
 import static koboldj.e2e.MalformedRequestE2EIT.assertJsonError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,11 +13,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What a client meets while the server starts, polling from the moment the process is launched:
- * the port refuses connections or answers the server's own JSON, never Jetty's HTML.
+ * the port refuses connections or answers the server's own JSON, never Jetty's HTML; and a client
+ * that waits for "llm": true and then generates is never turned away.
  */
 class StartupE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,6 +55,35 @@ class StartupE2EIT {
                 Thread.sleep(5);
             }
             assertTrue(statuses.contains(200) && statuses.contains(404) && statuses.contains(503), statuses.toString());
+        }
+    }
+
+    @Test
+    void aClientThatSawLlmGeneratesAtOnce() throws Exception {
+        try (ServerProcess server = ServerProcess.launch("--model", TestModel.path())) {
+            long deadline = System.nanoTime() + START.toNanos();
+            int generatedAfterLlm = 0;
+            while (generatedAfterLlm < 5) {
+                assertTrue(System.nanoTime() < deadline, "llm never came: " + server.output());
+                assertTrue(server.isAlive(), server.output());
+                RawHttp.Answer version = answerOrRefused(server.port(), get("/api/extra/version"));
+                boolean llm = version != null && JSON.readTree(version.body()).path("llm").asBoolean();
+                RawHttp.Answer generated = answerOrRefused(server.port(), post("/api/v1/generate", GENERATE));
+                if (generated == null) {
+                    assertFalse(llm, "the port closed after it said llm: true");
+                    continue;
+                }
+                if (llm) {
+                    assertEquals(200, generated.status(), "generate right after \"llm\": true\n-> " + generated);
+                    JsonNode results = JSON.readTree(generated.body()).path("results");
+                    assertFalse(results.path(0).path("text").isMissingNode(), generated.body());
+                    generatedAfterLlm++;
+                } else if (generated.status() != 200) {
+                    // not ready yet: temporarily unavailable, and said so, never "no such endpoint"
+                    assertJsonError(generated, 503, "generate before \"llm\": true");
+                    assertEquals("1", generated.header("Retry-After"), generated.toString());
+                }
+            }
         }
     }
 

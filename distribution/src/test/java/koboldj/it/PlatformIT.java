@@ -20,6 +20,9 @@ import java.util.jar.JarFile;
 
 import javax.inject.Inject;
 
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Produces;
+
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -78,14 +81,45 @@ public class PlatformIT {
         assertTrue(version, version.contains("\"protected\":true"));
         assertTrue(version, version.contains("\"websearch\":false"));
 
-        // a capability is present exactly while a service announces it
+        // a capability is reported while a service announces it, once the REST application serves its routes
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(Capability.SERVICE_PROPERTY, Capability.WEBSEARCH.key());
-        ServiceRegistration<?> registration = context.registerService(Object.class, new Object(), properties);
-        assertTrue(get("/api/extra/version").body().contains("\"websearch\":true"));
-        assertEquals(401, get("/api/extra/websearch").statusCode());
-        registration.unregister();
+        ServiceRegistration<?> announcement = context.registerService(Object.class, new Object(), properties);
         assertTrue(get("/api/extra/version").body().contains("\"websearch\":false"));
+        Hashtable<String, Object> resource = new Hashtable<>();
+        resource.put("osgi.jakartars.resource", true);
+        ServiceRegistration<?> routes = context.registerService(WebSearchStub.class, new WebSearchStub(), resource);
+        assertTrue(within(10_000, () -> get("/api/extra/version").body().contains("\"websearch\":true")));
+        assertEquals(401, get("/api/extra/websearch").statusCode());
+        announcement.unregister();
+        assertTrue(get("/api/extra/version").body().contains("\"websearch\":false"));
+        routes.unregister();
+    }
+
+    /** Stands in for a web search bundle's resource. */
+    @jakarta.ws.rs.Path("")
+    public static class WebSearchStub {
+        @GET
+        @jakarta.ws.rs.Path("api/extra/websearch")
+        @Produces("application/json")
+        public String search() {
+            return "[]";
+        }
+    }
+
+    private interface Check {
+        boolean test() throws Exception;
+    }
+
+    private static boolean within(long millis, Check check) throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            if (check.test()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     @Test

@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * The capabilities koboldj can offer. A bundle announces one by registering any service with the
  * property {@link #SERVICE_PROPERTY} set to {@link #key()}; the capability is present exactly while
- * such a service is registered. {@code /api/extra/version} reports these keys, and a request to one
- * of {@link #routes()} while the capability is missing gets a 503 naming {@link #enableHint()}.
+ * such a service is registered. {@code /api/extra/version} reports a capability once it is present
+ * and the REST application serves its {@link #routes()}; a request to one of them while the
+ * capability is missing gets a 503 naming {@link #enableHint()}.
  */
 public enum Capability {
     TEXT("llm", "a text model: start koboldj with --model FILE.gguf",
@@ -37,6 +38,12 @@ public enum Capability {
 
     /** Service property a bundle sets to a capability key to announce that capability. */
     public static final String SERVICE_PROPERTY = "koboldj.capability";
+    /**
+     * Service property a bundle sets to a capability key while it loads that capability (a model
+     * given at start or by a reload) and nothing serves it yet: its routes then answer 503 with
+     * Retry-After, "loading", instead of naming the flag that would load it.
+     */
+    public static final String LOADING_PROPERTY = "koboldj.capability.loading";
 
     private final String key;
     private final String enableHint;
@@ -66,13 +73,17 @@ public enum Capability {
     /** Whether {@code path} is one of this capability's routes. */
     public boolean owns(String path) {
         for (String route : routes) {
-            boolean match = route.endsWith("/") ? path.startsWith(route) || path.equals(route.substring(0, route.length() - 1))
-                    : path.equals(route) || path.startsWith(route + "/");
-            if (match) {
+            if (covers(route, path)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether one entry of {@link #routes()} covers {@code path}: the same, or below it. */
+    public static boolean covers(String route, String path) {
+        return route.endsWith("/") ? path.startsWith(route) || path.equals(route.substring(0, route.length() - 1))
+                : path.equals(route) || path.startsWith(route + "/");
     }
 
     /** The capability that serves {@code path}, if any. */

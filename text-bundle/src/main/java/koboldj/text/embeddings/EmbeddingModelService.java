@@ -21,6 +21,7 @@ import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
 import koboldj.text.service.LlamaLog;
 import koboldj.text.service.LoadProgress;
+import koboldj.text.service.LoadingNotice;
 
 /**
  * Loads the model named by --embeddingsmodel, or else the text model of --model, off the
@@ -38,6 +39,7 @@ public class EmbeddingModelService {
 
     private final BundleContext context;
     private final SwitchingEmbeddings service = new SwitchingEmbeddings();
+    private final LoadingNotice loading;
     private Thread loader;
     private String file = "";
     /** Counts configuration changes, so that only the newest load takes effect. */
@@ -49,6 +51,7 @@ public class EmbeddingModelService {
     @Activate
     public EmbeddingModelService(BundleContext context, EmbeddingsConfiguration configuration) {
         this.context = context;
+        this.loading = new LoadingNotice(context, Capability.EMBEDDINGS);
         configure(configuration);
     }
 
@@ -65,7 +68,14 @@ public class EmbeddingModelService {
             replace(mine, null, null);
             return;
         }
-        loader = Thread.ofPlatform().name("koboldj-embeddings-loader").start(() -> load(mine, Path.of(wanted), configuration));
+        loading.begin();
+        loader = Thread.ofPlatform().name("koboldj-embeddings-loader").start(() -> {
+            try {
+                load(mine, Path.of(wanted), configuration);
+            } finally {
+                loading.end();
+            }
+        });
     }
 
     private void load(int mine, Path file, EmbeddingsConfiguration configuration) {
@@ -158,5 +168,6 @@ public class EmbeddingModelService {
             replace(++change, null, null);
             closed = true;
         }
+        loading.close();
     }
 }

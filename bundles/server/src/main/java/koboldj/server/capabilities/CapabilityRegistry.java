@@ -18,35 +18,50 @@ import koboldj.api.capability.Capability;
 
 /**
  * Knows which capabilities are present right now: one is present while any service carries the
- * property {@code koboldj.capability=<key>}. Bundles coming and going change the answer at once.
+ * property {@code koboldj.capability=<key>}, and loading while one carries
+ * {@code koboldj.capability.loading=<key>}. Bundles coming and going change the answer at once.
  */
 @Component(service = CapabilityRegistry.class)
 public class CapabilityRegistry {
-    private final ServiceTracker<Object, Capability> tracker;
+    private final ServiceTracker<Object, Capability> present;
+    private final ServiceTracker<Object, Capability> loading;
 
     @Activate
     public CapabilityRegistry(BundleContext context) throws InvalidSyntaxException {
-        tracker = new ServiceTracker<>(context,
-                FrameworkUtil.createFilter("(" + Capability.SERVICE_PROPERTY + "=*)"), null) {
+        present = track(context, Capability.SERVICE_PROPERTY);
+        loading = track(context, Capability.LOADING_PROPERTY);
+    }
+
+    private static ServiceTracker<Object, Capability> track(BundleContext context, String property)
+            throws InvalidSyntaxException {
+        ServiceTracker<Object, Capability> tracker = new ServiceTracker<>(context,
+                FrameworkUtil.createFilter("(" + property + "=*)"), null) {
             @Override
             public Capability addingService(ServiceReference<Object> reference) {
-                return Capability.byKey(String.valueOf(reference.getProperty(Capability.SERVICE_PROPERTY))).orElse(null);
+                return Capability.byKey(String.valueOf(reference.getProperty(property))).orElse(null);
             }
         };
         tracker.open(true);
+        return tracker;
     }
 
     @Deactivate
     void close() {
-        tracker.close();
+        present.close();
+        loading.close();
     }
 
     public boolean isPresent(Capability capability) {
         return present().contains(capability);
     }
 
+    /** Whether a bundle is loading the capability (a model given at start, say). */
+    public boolean isLoading(Capability capability) {
+        return loading.getTracked().containsValue(capability);
+    }
+
     public Set<Capability> present() {
-        Map<ServiceReference<Object>, Capability> tracked = tracker.getTracked();
+        Map<ServiceReference<Object>, Capability> tracked = present.getTracked();
         Set<Capability> result = EnumSet.noneOf(Capability.class);
         result.addAll(tracked.values());
         return result;

@@ -2,6 +2,7 @@ package koboldj.server.errors;
 
 import java.util.Optional;
 
+import org.glassfish.jersey.server.ExtendedResourceContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -29,10 +30,12 @@ import koboldj.api.capability.Capability;
 import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.server.capabilities.CapabilityRegistry;
+import koboldj.server.capabilities.ServedRoutes;
 
 /**
  * Every failure leaves the server through here as the one JSON error shape: never a stack trace,
- * never HTML. A route of a capability that is not loaded answers 503 saying what loads it.
+ * never HTML. A route of a capability that is not loaded answers 503 saying what loads it; one
+ * that is loading, or whose resources are not routed yet, 503 with Retry-After.
  */
 @Component(service = ExceptionMapper.class)
 @JakartarsExtension
@@ -48,6 +51,9 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Context
     private Request request;
+
+    @Context
+    private ExtendedResourceContext resources;
 
     @Activate
     public ErrorMapper(@Reference CapabilityRegistry capabilities) {
@@ -84,14 +90,18 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     private Response notFound() {
         String path = path();
         Optional<Capability> owner = Capability.owning(path);
-        if (owner.isPresent() && !capabilities.isPresent(owner.get())) {
+        if (owner.isPresent()) {
             Capability capability = owner.get();
-            return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING,
-                    path + " is not available: it needs " + capability.enableHint() + ".");
-        }
-        if (owner.isPresent() && owner.get().routes().contains(path)) {
-            // the capability's services are up but the REST whiteboard has not routed its resources yet
-            return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING, path + " is starting; try again in a moment.");
+            if (!capabilities.isPresent(capability)) {
+                return capabilities.isLoading(capability)
+                        ? ErrorResponses.temporarilyUnavailable(path + " is loading; try again in a moment.")
+                        : ErrorResponses.of(ErrorKind.CAPABILITY_MISSING,
+                                path + " is not available: it needs " + capability.enableHint() + ".");
+            }
+            if (!ServedRoutes.of(resources).serve(capability)) {
+                // the capability's services are up but the REST whiteboard has not routed its resources yet
+                return ErrorResponses.temporarilyUnavailable(path + " is starting; try again in a moment.");
+            }
         }
         return ErrorResponses.of(ErrorKind.NOT_FOUND,
                 "No such endpoint: " + request.getMethod() + " " + path + ". GET /api lists what this server offers.");

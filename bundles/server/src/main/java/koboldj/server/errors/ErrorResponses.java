@@ -36,6 +36,11 @@ public final class ErrorResponses {
         return of(e.kind(), e.getMessage(), e.param());
     }
 
+    /** A 503 for what is only temporarily missing, with Retry-After so that clients wait and try again. */
+    public static Response temporarilyUnavailable(String message) {
+        return Response.fromResponse(of(ErrorKind.BUSY, message)).header("Retry-After", RETRY_AFTER_SECONDS).build();
+    }
+
     /** The body of an error, for code that writes it itself. */
     public static byte[] json(ErrorKind kind, String message) {
         try {

@@ -3,6 +3,7 @@ package koboldj.server.platform;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.glassfish.jersey.server.ExtendedResourceContext;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Activate;
@@ -16,16 +17,19 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.capability.Capability;
 import koboldj.config.Pids;
 import koboldj.server.capabilities.CapabilityRegistry;
+import koboldj.server.capabilities.ServedRoutes;
 import koboldj.server.security.ServerConfiguration;
 
 /**
- * The platform's own endpoints: who this server is and what it can do right now. Capability
- * flags are read from the services registered at the moment of the request.
+ * The platform's own endpoints: who this server is and what it can do right now. A capability is
+ * reported once a service announces it and the application answering the request has its routes:
+ * a client that sees {@code "llm": true} and generates next is not answered 404 or 503.
  */
 @Component(service = PlatformResource.class, configurationPid = Pids.SERVER,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -59,8 +63,8 @@ public class PlatformResource {
 
     @GET
     @Path("api/extra/version")
-    public Map<String, Object> version() {
-        Map<Capability, Boolean> present = capabilities.snapshot();
+    public Map<String, Object> version(@Context ExtendedResourceContext resources) {
+        Map<Capability, Boolean> present = available(resources);
         ServerConfiguration config = configuration;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("result", "KoboldCpp");
@@ -87,11 +91,11 @@ public class PlatformResource {
 
     @GET
     @Path(".well-known/serviceinfo")
-    public ServiceInfo serviceInfo() {
+    public ServiceInfo serviceInfo(@Context ExtendedResourceContext resources) {
         Map<String, ServiceInfo.Api> apis = new LinkedHashMap<>();
         apis.put("koboldai", new ServiceInfo.Api("KoboldAI API", "/api", KOBOLDCPP_API_VERSION));
         apis.put("openai", new ServiceInfo.Api("OpenAI API", "/v1", KOBOLDCPP_API_VERSION));
-        if (capabilities.isPresent(Capability.IMAGE)) {
+        if (available(resources).get(Capability.IMAGE)) {
             apis.put("a1111", new ServiceInfo.Api("Automatic1111 API", "/sdapi/v1", KOBOLDCPP_API_VERSION));
         }
         return new ServiceInfo("0.2", new ServiceInfo.Software("koboldj", koboldjVersion), apis);
@@ -99,8 +103,8 @@ public class PlatformResource {
 
     @GET
     @Path("api")
-    public ApiIndex index() {
-        Map<Capability, Boolean> present = capabilities.snapshot();
+    public ApiIndex index(@Context ExtendedResourceContext resources) {
+        Map<Capability, Boolean> present = available(resources);
         Map<String, ApiIndex.CapabilityEntry> entries = new LinkedHashMap<>();
         for (Capability capability : Capability.values()) {
             entries.put(capability.key(), new ApiIndex.CapabilityEntry(present.get(capability),
@@ -108,5 +112,13 @@ public class PlatformResource {
         }
         return new ApiIndex("koboldj", koboldjVersion, Map.of(
                 "platform", ApiIndex.PLATFORM_ROUTES), entries);
+    }
+
+    /** For each capability, whether it is present and this application serves its routes. */
+    private Map<Capability, Boolean> available(ExtendedResourceContext resources) {
+        ServedRoutes served = ServedRoutes.of(resources);
+        Map<Capability, Boolean> result = capabilities.snapshot();
+        result.replaceAll((capability, present) -> present && served.serve(capability));
+        return result;
     }
 }
