@@ -69,6 +69,8 @@ class MalformedRequestE2EIT {
         refused.put("Content-Length: -1", "POST /api/extra/tokencount HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n{}");
         refused.put("Content-Length with Transfer-Encoding", "POST /api/extra/tokencount HTTP/1.1\r\nHost: x\r\n"
                 + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+        refused.put("a broken chunk", "POST /api/extra/tokencount HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nZZZ\r\n");
         refused.put("an unknown HTTP version", "GET /api/extra/version HTTP/9.9\r\nHost: x\r\n\r\n");
         refused.put("a header too large", "GET /api/extra/version HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(70_000) + "\r\n\r\n");
         for (Map.Entry<String, String> request : refused.entrySet()) {

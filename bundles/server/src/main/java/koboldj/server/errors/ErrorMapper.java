@@ -2,6 +2,7 @@ package koboldj.server.errors;
 
 import java.util.Optional;
 
+import org.eclipse.jetty.http.HttpException;
 import org.glassfish.jersey.server.ExtendedResourceContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -69,6 +70,11 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         Optional<JsonProcessingException> json = causeOf(thrown, JsonProcessingException.class);
         if (json.isPresent()) {
             return badJson(json.get());
+        }
+        Optional<HttpException> unreadable = jettyRefusal(thrown);
+        if (unreadable.isPresent()) {
+            // a body Jetty could not read (a broken chunk, the client gone mid-body) is the client's failure
+            return clientError(unreadable.get().getCode(), "The request body could not be read: " + unreadable.get().getReason() + ".");
         }
         if (thrown instanceof NotFoundException) {
             return notFound();
@@ -143,6 +149,16 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     private String path() {
         return "/" + uriInfo.getPath(false).replaceFirst("^/", "");
+    }
+
+    /** Jetty's own refusal of the request (an HTTP exception with a 4xx code) behind the failure, if any. */
+    private static Optional<HttpException> jettyRefusal(Throwable thrown) {
+        for (Throwable t = thrown; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                return Optional.of(http);
+            }
+        }
+        return Optional.empty();
     }
 
     private static <T extends Throwable> Optional<T> causeOf(Throwable thrown, Class<T> type) {
