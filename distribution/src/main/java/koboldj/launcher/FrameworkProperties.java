@@ -12,7 +12,11 @@ final class FrameworkProperties {
     private FrameworkProperties() {
     }
 
-    static Map<String, String> of(Installation installation, Settings settings, Path cache) {
+    /**
+     * @param internalPort the loopback port Felix's own connector listens on; the port clients use
+     *        (--host, --port) is opened by the server bundle once the runtime has settled
+     */
+    static Map<String, String> of(Installation installation, Settings settings, Path cache, int internalPort) {
         Map<String, String> properties = new HashMap<>(settings.toProperties());
         properties.put("org.osgi.framework.storage", cache.toString());
         // Every start begins from the flags and the jars on disk, not from what an earlier run left.
@@ -21,8 +25,8 @@ final class FrameworkProperties {
         properties.put("felix.log.level", "1");
         properties.put("felix.cm.pm", "memory");
 
-        properties.put("org.osgi.service.http.port", String.valueOf(settings.integer("port")));
-        properties.put("org.apache.felix.http.host", settings.text("host").isBlank() ? "0.0.0.0" : settings.text("host"));
+        properties.put("org.osgi.service.http.port", String.valueOf(internalPort));
+        properties.put("org.apache.felix.http.host", Server.LOOPBACK);
         properties.put("org.apache.felix.http.jetty.sendServerHeader", "false");
         properties.put("org.apache.felix.jetty.gziphandler.enable", "true");
         properties.put("org.apache.felix.jetty.gzip.minGzipSize", "1024");

@@ -1,8 +1,10 @@
 package koboldj.launcher;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,16 +19,22 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
 
+import koboldj.config.Readiness;
 import koboldj.config.Settings;
 
 /** One run of the server: the Felix container, its bundles, and the wait until it stops. */
 final class Server {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(20);
+    /** How long the public port may take to open once the runtime is told it has settled. */
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+    /** Where Felix's own connector listens: only this launcher talks to it, before the public port opens. */
+    static final String LOOPBACK = "127.0.0.1";
     /** Held here: java.util.logging keeps loggers only weakly, and would forget their level. */
     private static final List<Logger> QUIETED = List.of(
             Logger.getLogger("org.glassfish.jersey.internal.inject.Providers"),
@@ -52,8 +60,15 @@ final class Server {
             return 1;
         }
         configureLogging(settings.enabled("quiet"));
+        int internalPort;
+        try {
+            internalPort = freeLoopbackPort();
+        } catch (IOException e) {
+            System.err.println("koboldj: no free loopback port for the start-up checks: " + e.getMessage());
+            return 1;
+        }
         Path cache = installation.cacheFor(host, port);
-        Map<String, String> properties = FrameworkProperties.of(installation, settings, cache);
+        Map<String, String> properties = FrameworkProperties.of(installation, settings, cache, internalPort);
         Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
                 .newFramework(properties);
@@ -84,8 +99,9 @@ final class Server {
             return 1;
         }
 
-        String probeHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        if (!new ReadinessProbe(probeHost, port).await(READY_TIMEOUT)) {
+        // the start-up checks talk to Felix's loopback connector; clients find the port closed
+        // until everything below holds, and then only the server's own answers
+        if (!new ReadinessProbe(LOOPBACK, internalPort).await(READY_TIMEOUT)) {
             System.err.println("koboldj: the server did not answer HTTP within " + READY_TIMEOUT.toSeconds()
                     + " s; the log above says why");
             stop(framework);
@@ -93,6 +109,14 @@ final class Server {
         }
         if (!new SettledRuntime(framework.getBundleContext(), installation.deployFolder()).await(SETTLE_TIMEOUT)) {
             System.err.println("koboldj: the capability bundles were still starting after " + SETTLE_TIMEOUT.toSeconds() + " s");
+        }
+        framework.getBundleContext().registerService(Object.class, new Object(),
+                FrameworkUtil.asDictionary(Map.of(Readiness.PROPERTY, true)));
+        String probeHost = host.equals("0.0.0.0") || host.equals("::") ? LOOPBACK : host;
+        if (!new ReadinessProbe(probeHost, port).await(OPEN_TIMEOUT)) {
+            System.err.println("koboldj: could not open " + host + ":" + port + "; the log above says why");
+            stop(framework);
+            return 1;
         }
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         String shownHost = probeHost.contains(":") ? "[" + probeHost + "]" : probeHost;
@@ -152,8 +176,15 @@ final class Server {
         }
     }
 
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static String checkPortFree(String host, int port) {
-        try (ServerSocket socket = new ServerSocket()) {
+        // bound, never listening: a server socket would accept (and reset) a client's early connection
+        try (Socket socket = new Socket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
             return null;

@@ -55,6 +55,17 @@ public final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts {@code bin/koboldj --port <free> args...} and returns at once, before it serves, for
+     * tests of what a client meets from the first moment; {@link #awaitServing()} waits for the rest.
+     */
+    public static ServerProcess launch(String... args) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(script().toString(), "--port", String.valueOf(port)));
+        command.addAll(List.of(args));
+        return new ServerProcess(launch(command), port);
+    }
+
     /** Starts {@code bin/koboldj --model <the test model> flags...} and waits until the model serves. */
     public static ServerProcess withTextModel(String... flags) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--model", TestModel.path()));
@@ -105,7 +116,8 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private void awaitServing() throws InterruptedException {
+    /** Waits until the server says it is serving (its port is then open). */
+    public void awaitServing() throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (output.stream().anyMatch(line -> line.contains("koboldj is serving at"))) {

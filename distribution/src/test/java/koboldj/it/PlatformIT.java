@@ -21,6 +21,9 @@ import java.util.jar.JarFile;
 
 import javax.inject.Inject;
 
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Produces;
+
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -80,14 +83,60 @@ public class PlatformIT {
         assertTrue(version, version.contains("\"protected\":true"));
         assertTrue(version, version.contains("\"websearch\":false"));
 
-        // a capability is present exactly while a service announces it
+        // a capability is reported while a service announces it, once the REST application serves its routes
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.WEBSEARCH);
-        ServiceRegistration<?> registration = context.registerService(Object.class, new Object(), properties);
-        assertTrue(get("/api/extra/version").body().contains("\"websearch\":true"));
-        assertEquals(401, get("/api/extra/websearch").statusCode());
-        registration.unregister();
+        ServiceRegistration<?> announcement = context.registerService(Object.class, new Object(), properties);
         assertTrue(get("/api/extra/version").body().contains("\"websearch\":false"));
+        ServiceRegistration<?> routes = context.registerService(WebSearchStub.class, new WebSearchStub(), resource());
+        assertTrue(within(10_000, () -> get("/api/extra/version").body().contains("\"websearch\":true")));
+        assertEquals(401, get("/api/extra/websearch").statusCode());
+        announcement.unregister();
+        assertTrue(get("/api/extra/version").body().contains("\"websearch\":false"));
+        routes.unregister();
+    }
+
+    /** Stands in for a web search bundle's resource. */
+    @jakarta.ws.rs.Path("")
+    public static class WebSearchStub {
+        @GET
+        @jakarta.ws.rs.Path("api/extra/websearch")
+        @Produces("application/json")
+        public String search() {
+            return "[]";
+        }
+    }
+
+    /** Stands in for a third party's resource. */
+    @jakarta.ws.rs.Path("echo")
+    public static class EchoStub {
+        @GET
+        @jakarta.ws.rs.Path("x")
+        @Produces("application/json")
+        public String echo() {
+            return "[]";
+        }
+    }
+
+    private static Hashtable<String, Object> resource() {
+        Hashtable<String, Object> resource = new Hashtable<>();
+        resource.put("osgi.jakartars.resource", true);
+        return resource;
+    }
+
+    private interface Check {
+        boolean test() throws Exception;
+    }
+
+    private static boolean within(long millis, Check check) throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            if (check.test()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     @Test
@@ -97,16 +146,22 @@ public class PlatformIT {
         Hashtable<String, Object> properties = new Hashtable<>(CapabilityDescriptor.of("echo", "the echo plugin", "/echo/")
                 .withApi("echo", "Echo API", "/echo").toProperties());
         ServiceRegistration<?> registration = context.registerService(Object.class, new Object(), properties);
+        ServiceRegistration<?> routes = null;
         try {
-            assertTrue(get("/api/extra/version").body().contains("\"echo\":true"));
-            assertTrue(get("/.well-known/serviceinfo").body().contains("\"rel_url\":\"/echo\""));
-            assertTrue(get("/api").body().contains("\"echo\":{\"loaded\":true"));
-            // its services are up, its resources not routed: 'starting', naming the route
+            // announced, not routed yet: named but not reported on, and its routes say 'starting'
+            assertTrue(get("/api/extra/version").body().contains("\"echo\":false"));
             HttpResponse<String> starting = get("/echo/x", "Authorization", "Bearer it-key");
             assertEquals(503, starting.statusCode());
             assertTrue(starting.body(), starting.body().contains("/echo/x is starting"));
+            routes = context.registerService(EchoStub.class, new EchoStub(), resource());
+            assertTrue(within(10_000, () -> get("/api/extra/version").body().contains("\"echo\":true")));
+            assertTrue(get("/.well-known/serviceinfo").body().contains("\"rel_url\":\"/echo\""));
+            assertTrue(get("/api").body().contains("\"echo\":{\"loaded\":true"));
         } finally {
             registration.unregister();
+            if (routes != null) {
+                routes.unregister();
+            }
         }
         assertFalse(get("/api/extra/version").body().contains("\"echo\""));
         assertEquals(404, get("/echo/x", "Authorization", "Bearer it-key").statusCode());

@@ -38,6 +38,12 @@ public record CapabilityDescriptor(String key, List<String> routes, String enabl
     public static final String API_PATH = "koboldj.capability.api.path";
     /** Service property (String[]): {@link #emptyLists()}. */
     public static final String EMPTY_LISTS = "koboldj.capability.emptylists";
+    /**
+     * Service property a bundle sets to a capability key while it loads that capability (a model
+     * given at start or by a reload) and nothing serves it yet: its routes then answer 503 with
+     * Retry-After, "loading", instead of naming what would turn it on.
+     */
+    public static final String LOADING = "koboldj.capability.loading";
 
     /** An API for /.well-known/serviceinfo: its id there, its name and its base path. */
     public record Api(String id, String name, String path) {
@@ -66,24 +72,13 @@ public record CapabilityDescriptor(String key, List<String> routes, String enabl
 
     /** Whether {@code path} is one of its routes or below one. */
     public boolean owns(String path) {
-        for (String route : routes) {
-            boolean match = route.endsWith("/") ? path.startsWith(route) || path.equals(route.substring(0, route.length() - 1))
-                    : path.equals(route) || path.startsWith(route + "/");
-            if (match) {
-                return true;
-            }
-        }
-        return false;
+        return routes.stream().anyMatch(route -> covers(route, path));
     }
 
-    /** Whether {@code path} is one of its routes as listed (or below a route ending in '/'), not merely below one. */
-    public boolean lists(String path) {
-        for (String route : routes) {
-            if (route.endsWith("/") ? path.startsWith(route) : path.equals(route)) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether one entry of {@link #routes()} covers {@code path}: the same, or below it. */
+    public static boolean covers(String route, String path) {
+        return route.endsWith("/") ? path.startsWith(route) || path.equals(route.substring(0, route.length() - 1))
+                : path.equals(route) || path.startsWith(route + "/");
     }
 
     /** The service properties that announce this capability. */

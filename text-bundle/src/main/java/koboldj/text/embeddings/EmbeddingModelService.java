@@ -22,6 +22,7 @@ import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
 import koboldj.text.service.LlamaLog;
 import koboldj.text.service.LoadProgress;
+import koboldj.text.service.LoadingNotice;
 
 /**
  * Loads the model named by --embeddingsmodel, or else the text model of --model, off the
@@ -39,6 +40,7 @@ public class EmbeddingModelService {
 
     private final BundleContext context;
     private final SwitchingEmbeddings service = new SwitchingEmbeddings();
+    private final LoadingNotice loading;
     private Thread loader;
     private String file = "";
     /** Counts configuration changes, so that only the newest load takes effect. */
@@ -50,6 +52,7 @@ public class EmbeddingModelService {
     @Activate
     public EmbeddingModelService(BundleContext context, EmbeddingsConfiguration configuration) {
         this.context = context;
+        this.loading = new LoadingNotice(context, KoboldCppKeys.EMBEDDINGS);
         configure(configuration);
     }
 
@@ -66,7 +69,14 @@ public class EmbeddingModelService {
             replace(mine, null, null);
             return;
         }
-        loader = Thread.ofPlatform().name("koboldj-embeddings-loader").start(() -> load(mine, Path.of(wanted), configuration));
+        loading.begin();
+        loader = Thread.ofPlatform().name("koboldj-embeddings-loader").start(() -> {
+            try {
+                load(mine, Path.of(wanted), configuration);
+            } finally {
+                loading.end();
+            }
+        });
     }
 
     private void load(int mine, Path file, EmbeddingsConfiguration configuration) {
@@ -159,5 +169,6 @@ public class EmbeddingModelService {
             replace(++change, null, null);
             closed = true;
         }
+        loading.close();
     }
 }

@@ -64,6 +64,7 @@ public class TextModelService implements TextReloads {
     private final ExecutorService loader = Executors.newSingleThreadExecutor(
             runnable -> Thread.ofPlatform().name("koboldj-text-loader").unstarted(runnable));
     private final SwitchingTextGenerator generator = new SwitchingTextGenerator();
+    private final LoadingNotice loading;
     private final List<Thread> retirements = new ArrayList<>();
     /** Revision -> empty when applied, else why not. Guarded by itself. */
     private final Map<Long, Optional<String>> outcomes = new LinkedHashMap<>() {
@@ -82,12 +83,30 @@ public class TextModelService implements TextReloads {
     public TextModelService(@Reference SamplerCatalog samplers, BundleContext context, TextConfiguration configuration) {
         this.samplers = samplers;
         this.context = context;
-        loader.execute(() -> apply(configuration));
+        this.loading = new LoadingNotice(context, KoboldCppKeys.TEXT);
+        queue(configuration);
     }
 
     @Modified
     void modified(TextConfiguration configuration) {
-        loader.execute(() -> apply(configuration));
+        queue(configuration);
+    }
+
+    /** Applies the configuration on the loader thread; a model to load is announced from now until it serves or failed. */
+    private void queue(TextConfiguration configuration) {
+        boolean loads = !configuration.model().isBlank();
+        if (loads) {
+            loading.begin();
+        }
+        loader.execute(() -> {
+            try {
+                apply(configuration);
+            } finally {
+                if (loads) {
+                    loading.end();
+                }
+            }
+        });
     }
 
     @Override
@@ -257,6 +276,7 @@ public class TextModelService implements TextReloads {
         });
         loader.shutdown();
         loader.awaitTermination(2, TimeUnit.MINUTES);
+        loading.close();
         List<Thread> pending;
         synchronized (retirements) {
             pending = List.copyOf(retirements);

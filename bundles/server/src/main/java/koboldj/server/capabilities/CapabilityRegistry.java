@@ -20,18 +20,26 @@ import koboldj.api.capability.CapabilityDescriptor;
 /**
  * Knows which capabilities are present right now: one is present while any service carries the
  * property {@link CapabilityDescriptor#KEY}, described by that service's properties (over
- * {@link KnownCapabilities} for KoboldCpp's own keys). Bundles coming and going change the answer
- * at once; a third party's capability is as present as a built-in one.
+ * {@link KnownCapabilities} for KoboldCpp's own keys), and loading while one carries
+ * {@link CapabilityDescriptor#LOADING}. Bundles coming and going change the answer at once; a third
+ * party's capability is as present as a built-in one.
  */
 @Component(service = CapabilityRegistry.class)
 public class CapabilityRegistry {
     /** Tracks the announcing services' references; their properties are read when asked, so changes show at once. */
     private final ServiceTracker<Object, ServiceReference<Object>> tracker;
+    private final ServiceTracker<Object, ServiceReference<Object>> loading;
 
     @Activate
     public CapabilityRegistry(BundleContext context) throws InvalidSyntaxException {
-        tracker = new ServiceTracker<>(context,
-                FrameworkUtil.createFilter("(" + CapabilityDescriptor.KEY + "=*)"), null) {
+        tracker = references(context, CapabilityDescriptor.KEY);
+        loading = references(context, CapabilityDescriptor.LOADING);
+    }
+
+    private static ServiceTracker<Object, ServiceReference<Object>> references(BundleContext context, String property)
+            throws InvalidSyntaxException {
+        ServiceTracker<Object, ServiceReference<Object>> tracker = new ServiceTracker<>(context,
+                FrameworkUtil.createFilter("(" + property + "=*)"), null) {
             @Override
             public ServiceReference<Object> addingService(ServiceReference<Object> reference) {
                 return reference;
@@ -43,11 +51,18 @@ public class CapabilityRegistry {
             }
         };
         tracker.open(true);
+        return tracker;
     }
 
     @Deactivate
     void close() {
         tracker.close();
+        loading.close();
+    }
+
+    /** Whether a bundle is loading the capability (a model given at start, say). */
+    public boolean isLoading(String key) {
+        return loading.getTracked().keySet().stream().anyMatch(reference -> key.equals(reference.getProperty(CapabilityDescriptor.LOADING)));
     }
 
     public boolean isPresent(String key) {

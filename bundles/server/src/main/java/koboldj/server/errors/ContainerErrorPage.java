@@ -12,9 +12,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import koboldj.api.dto.ErrorResponse;
 import koboldj.api.error.ErrorKind;
-import koboldj.server.json.Json;
 import koboldj.server.keepalive.UnreadBodyDrain;
 
 /**
@@ -34,14 +32,14 @@ public class ContainerErrorPage extends HttpServlet {
         int status = code instanceof Integer number && number >= 400 ? number : 500;
         // nothing of koboldj's own ends up here (the exception mapper answers inside JAX-RS), so a
         // 5xx is the container between two states: temporary, and said so, for clients that retry
-        ErrorKind kind = status >= 500 ? ErrorKind.BUSY : kindFor(status);
+        ErrorKind kind = status >= 500 ? ErrorKind.BUSY : ErrorResponses.kindFor(status);
         String message = status >= 500
                 ? "The server could not handle this request just now (a module may be loading or unloading); please try again."
                 : "The request could not be handled (HTTP " + status + ").";
-        byte[] body = Json.MAPPER.writeValueAsBytes(ErrorResponse.of(kind, message, null));
+        byte[] body = ErrorResponses.json(kind, message);
         response.setStatus(kind.status());
         if (kind == ErrorKind.BUSY) {
-            response.setHeader("Retry-After", "1");
+            response.setHeader("Retry-After", ErrorResponses.RETRY_AFTER_SECONDS);
         }
         if (!UnreadBodyDrain.readToEnd(request.getInputStream())) {
             response.setHeader("Connection", "close");
@@ -50,14 +48,5 @@ public class ContainerErrorPage extends HttpServlet {
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-    }
-
-    private static ErrorKind kindFor(int status) {
-        for (ErrorKind kind : ErrorKind.values()) {
-            if (kind.status() == status && kind != ErrorKind.CAPABILITY_MISSING) {
-                return kind;
-            }
-        }
-        return ErrorKind.BAD_REQUEST;
     }
 }

@@ -3,6 +3,8 @@ package koboldj.server.errors;
 import java.util.List;
 import java.util.Optional;
 
+import org.eclipse.jetty.http.HttpException;
+import org.glassfish.jersey.server.ExtendedResourceContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -32,10 +34,12 @@ import koboldj.api.capability.CapabilityDescriptor;
 import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.server.capabilities.CapabilityRegistry;
+import koboldj.server.capabilities.ServedRoutes;
 
 /**
  * Every failure leaves the server through here as the one JSON error shape: never a stack trace,
- * never HTML. A route of a capability that is not loaded answers 503 saying what loads it.
+ * never HTML. A route of a capability that is not loaded answers 503 saying what loads it; one
+ * that is loading, or whose resources are not routed yet, 503 with Retry-After.
  */
 @Component(service = ExceptionMapper.class)
 @JakartarsExtension
@@ -52,6 +56,9 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     @Context
     private Request request;
 
+    @Context
+    private ExtendedResourceContext resources;
+
     @Activate
     public ErrorMapper(@Reference CapabilityRegistry capabilities) {
         this.capabilities = capabilities;
@@ -66,6 +73,12 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         Optional<JsonProcessingException> json = causeOf(thrown, JsonProcessingException.class);
         if (json.isPresent()) {
             return badJson(json.get());
+        }
+        Optional<HttpException> unreadable = jettyRefusal(thrown);
+        if (unreadable.isPresent()) {
+            // a body Jetty could not read (a broken chunk, the client gone mid-body) is the client's failure
+            return clientError(unreadable.get().getCode(), "The request body could not be read: "
+                    + unreadable.get().getReason() + ".");
         }
         if (thrown instanceof NotFoundException) {
             return notFound();
@@ -87,17 +100,22 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     private Response notFound() {
         String path = path();
         Optional<CapabilityDescriptor> owner = capabilities.owning(path);
-        if (owner.isPresent() && !capabilities.isPresent(owner.get().key())) {
+        if (owner.isPresent()) {
             CapabilityDescriptor capability = owner.get();
-            if (HttpMethod.GET.equals(request.getMethod()) && capability.emptyLists().contains(path)) {
-                return Response.ok(List.of(), MediaType.APPLICATION_JSON_TYPE).build(); // nothing to list, as KoboldCpp says
+            if (!capabilities.isPresent(capability.key())) {
+                if (capabilities.isLoading(capability.key())) {
+                    return ErrorResponses.temporarilyUnavailable(path + " is loading; try again in a moment.");
+                }
+                if (HttpMethod.GET.equals(request.getMethod()) && capability.emptyLists().contains(path)) {
+                    return Response.ok(List.of(), MediaType.APPLICATION_JSON_TYPE).build(); // nothing to list, as KoboldCpp says
+                }
+                return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING,
+                        path + " is not available: it needs " + capability.enableHint() + ".");
             }
-            return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING,
-                    path + " is not available: it needs " + capability.enableHint() + ".");
-        }
-        if (owner.isPresent() && owner.get().lists(path)) {
-            // the capability's services are up but the REST whiteboard has not routed its resources yet
-            return ErrorResponses.of(ErrorKind.CAPABILITY_MISSING, path + " is starting; try again in a moment.");
+            if (!ServedRoutes.of(resources).serve(capability)) {
+                // the capability's services are up but the REST whiteboard has not routed its resources yet
+                return ErrorResponses.temporarilyUnavailable(path + " is starting; try again in a moment.");
+            }
         }
         return ErrorResponses.of(ErrorKind.NOT_FOUND,
                 "No such endpoint: " + request.getMethod() + " " + path + ". GET /api lists what this server offers.");
@@ -114,16 +132,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     }
 
     private static Response clientError(int status, String message) {
-        ErrorKind kind = switch (status) {
-            case 401 -> ErrorKind.UNAUTHORIZED;
-            case 403 -> ErrorKind.FORBIDDEN;
-            case 404 -> ErrorKind.NOT_FOUND;
-            case 405 -> ErrorKind.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorKind.TOO_LARGE;
-            case 415 -> ErrorKind.UNSUPPORTED_MEDIA_TYPE;
-            default -> ErrorKind.BAD_REQUEST;
-        };
-        return ErrorResponses.of(kind, message);
+        return ErrorResponses.of(ErrorResponses.kindFor(status), message);
     }
 
     private static String fieldPath(MismatchedInputException e) {
@@ -148,6 +157,16 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     private String path() {
         return "/" + uriInfo.getPath(false).replaceFirst("^/", "");
+    }
+
+    /** Jetty's own refusal of the request (an HTTP exception with a 4xx code) behind the failure, if any. */
+    private static Optional<HttpException> jettyRefusal(Throwable thrown) {
+        for (Throwable t = thrown; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                return Optional.of(http);
+            }
+        }
+        return Optional.empty();
     }
 
     private static <T extends Throwable> Optional<T> causeOf(Throwable thrown, Class<T> type) {

@@ -1,14 +1,22 @@
 package koboldj.server.errors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import koboldj.api.dto.ErrorResponse;
 import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
+import koboldj.server.json.Json;
 
-/** Builds the one JSON error response of the server, for filters and the exception mapper alike. */
+/**
+ * Builds the one JSON error response of the server, for filters and the exception mapper alike,
+ * and its bytes for the layers below JAX-RS (the servlet error page, Jetty's error handler).
+ */
 public final class ErrorResponses {
+    /** Seconds a client is asked to wait before it tries a temporarily unavailable route again. */
+    public static final String RETRY_AFTER_SECONDS = "1";
 
     private ErrorResponses() {
     }
@@ -26,5 +34,36 @@ public final class ErrorResponses {
 
     public static Response of(ApiException e) {
         return of(e.kind(), e.getMessage(), e.param());
+    }
+
+    /** A 503 for what is only temporarily missing, with Retry-After so that clients wait and try again. */
+    public static Response temporarilyUnavailable(String message) {
+        return Response.fromResponse(of(ErrorKind.BUSY, message)).header("Retry-After", RETRY_AFTER_SECONDS).build();
+    }
+
+    /** The body of an error, for code that writes it itself. */
+    public static byte[] json(ErrorKind kind, String message) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(ErrorResponse.of(kind, message, null));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error body is two records of strings", e);
+        }
+    }
+
+    /**
+     * The kind for an HTTP status some other layer chose. The error shape has one status per kind,
+     * so a status it lacks becomes the nearest it has: a client error 400, a server error 500.
+     */
+    public static ErrorKind kindFor(int status) {
+        if (status == 501 || status == 505) {
+            return ErrorKind.BAD_REQUEST; // a method or HTTP version this server does not speak: the client's to change
+        }
+        for (ErrorKind kind : ErrorKind.values()) {
+            // 503 is BUSY, declared first: CAPABILITY_MISSING is only for routes whose capability is absent
+            if (kind.status() == status) {
+                return kind;
+            }
+        }
+        return status >= 500 ? ErrorKind.INTERNAL : ErrorKind.BAD_REQUEST;
     }
 }

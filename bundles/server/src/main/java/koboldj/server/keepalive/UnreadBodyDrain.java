@@ -13,6 +13,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 
+import koboldj.server.limits.ContentLength;
+
 /**
  * Reads the rest of a request body that was answered without being read (a 401, 404, 413 or 415
  * to a POST). Jetty closes a keep-alive connection whose body is unread when the answer ends, and
@@ -30,7 +32,7 @@ public class UnreadBodyDrain implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (request.getLength() > MAX_DRAINED || !readToEnd(request)) {
+        if (ContentLength.of(request) > MAX_DRAINED || !readToEnd(request)) {
             response.getHeaders().putSingle("Connection", "close");
         }
     }

@@ -26,7 +26,8 @@ import koboldj.server.security.ServerConfiguration;
 
 /**
  * --maxrequestsize: a body larger than the limit gets 413, whether it announces its length or
- * is sent in chunks (then it is cut off as soon as it passes the limit).
+ * is sent in chunks (then it is cut off as soon as it passes the limit). On the public port an
+ * announced length is already refused by {@link DeclaredSizeLimit}, before the body is waited for.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = Pids.SERVER,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -47,14 +48,14 @@ public class RequestSizeLimit implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         long limit = maxBytes;
-        if (request.getLength() > limit) {
+        if (ContentLength.of(request) > limit) {
             request.abortWith(ErrorResponses.of(ErrorKind.TOO_LARGE, tooLarge(limit)));
         } else if (request.hasEntity()) {
             request.setEntityStream(new LimitedStream(request.getEntityStream(), limit));
         }
     }
 
-    private static String tooLarge(long limit) {
+    static String tooLarge(long limit) {
         return "The request body is larger than " + limit / (1024 * 1024) + " MB (--maxrequestsize).";
     }
 

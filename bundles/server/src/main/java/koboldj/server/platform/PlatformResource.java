@@ -3,6 +3,7 @@ package koboldj.server.platform;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.glassfish.jersey.server.ExtendedResourceContext;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Activate;
@@ -16,17 +17,19 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.capability.CapabilityDescriptor;
 import koboldj.api.capability.KoboldCppKeys;
 import koboldj.config.Pids;
 import koboldj.server.capabilities.CapabilityRegistry;
+import koboldj.server.capabilities.ServedRoutes;
 import koboldj.server.security.ServerConfiguration;
 
 /**
- * The platform's own endpoints: who this server is and what it can do right now. Capability
- * flags are read from the services registered at the moment of the request.
+ * The platform's own endpoints: who this server is and what it can do right now. A capability is
+ * reported once a service announces it and the application answering the request serves its routes.
  */
 @Component(service = PlatformResource.class, configurationPid = Pids.SERVER,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -60,8 +63,8 @@ public class PlatformResource {
 
     @GET
     @Path("api/extra/version")
-    public Map<String, Object> version() {
-        Map<String, CapabilityDescriptor> present = capabilities.present();
+    public Map<String, Object> version(@Context ExtendedResourceContext resources) {
+        Map<String, CapabilityDescriptor> present = available(resources);
         ServerConfiguration config = configuration;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("result", "KoboldCpp");
@@ -88,11 +91,11 @@ public class PlatformResource {
 
     @GET
     @Path(".well-known/serviceinfo")
-    public ServiceInfo serviceInfo() {
+    public ServiceInfo serviceInfo(@Context ExtendedResourceContext resources) {
         Map<String, ServiceInfo.Api> apis = new LinkedHashMap<>();
         apis.put("koboldai", new ServiceInfo.Api("KoboldAI API", "/api", KOBOLDCPP_API_VERSION));
         apis.put("openai", new ServiceInfo.Api("OpenAI API", "/v1", KOBOLDCPP_API_VERSION));
-        for (CapabilityDescriptor capability : capabilities.present().values()) {
+        for (CapabilityDescriptor capability : available(resources).values()) {
             capability.api().ifPresent(api -> apis.putIfAbsent(api.id(),
                     new ServiceInfo.Api(api.name(), api.path(), KOBOLDCPP_API_VERSION)));
         }
@@ -101,8 +104,8 @@ public class PlatformResource {
 
     @GET
     @Path("api")
-    public ApiIndex index() {
-        Map<String, CapabilityDescriptor> present = capabilities.present();
+    public ApiIndex index(@Context ExtendedResourceContext resources) {
+        Map<String, CapabilityDescriptor> present = available(resources);
         Map<String, ApiIndex.CapabilityEntry> entries = new LinkedHashMap<>();
         for (CapabilityDescriptor capability : capabilities.all()) {
             boolean loaded = present.containsKey(capability.key());
@@ -110,5 +113,16 @@ public class PlatformResource {
                     loaded ? null : "needs " + capability.enableHint(), capability.routes()));
         }
         return new ApiIndex("koboldj", koboldjVersion, Map.of("platform", ApiIndex.PLATFORM_ROUTES), entries);
+    }
+
+    /**
+     * The capabilities present whose routes the application answering this request serves: a
+     * client that sees {@code "llm": true} and generates next is not answered 404 or 503.
+     */
+    private Map<String, CapabilityDescriptor> available(ExtendedResourceContext resources) {
+        ServedRoutes served = ServedRoutes.of(resources);
+        Map<String, CapabilityDescriptor> available = new LinkedHashMap<>(capabilities.present());
+        available.values().removeIf(capability -> !served.serve(capability));
+        return available;
     }
 }

@@ -17,4 +17,10 @@ public @interface ServerConfiguration {
 
     /** --maxrequestsize, in MB. */
     int maxrequestsize() default 32;
+
+    /** --port: where clients connect. */
+    int port() default 5001;
+
+    /** --host: the address the port is opened on; blank for every interface. */
+    String host() default "127.0.0.1";
 }
