@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * A capability bundle built as a third party would build it (testing/echo-capability: its own key,
  * route and configuration) dropped into a running server: its key appears in /api/extra/version and
- * its API in /.well-known/serviceinfo, its configuration comes from a .cfg file in --conf and from
+ * its API in /.well-known/serviceinfo, its route streams through the platform's shared stream, its configuration comes from a .cfg file in --conf and from
  * --set and survives a reload_config, a changed file reaches it in place; removed, all of it goes
  * and the process stays. No file of the platform names the capability.
  */
@@ -50,6 +50,12 @@ class CapabilityPluginE2EIT {
             JsonNode settings = json(server.get("/echo/settings"));
             assertEquals("from the file", settings.path("greeting").asText(), settings.toString());
             assertEquals("!", settings.path("suffix").asText(), settings.toString());
+
+            // the platform's shared stream carries the plugin's events
+            String stream = server.post("/echo/stream", "{\"text\": \"one two three\"}").body();
+            assertEquals("data: {\"text\":\"from the file\"}\n\ndata: {\"text\":\"one!\"}\n\ndata: {\"text\":\"two!\"}\n\n"
+                    + "data: {\"text\":\"three!\"}\n\ndata: {\"finish_reason\":\"stop\"}\n\n", stream);
+            assertEquals("text", error(server.post("/echo/stream", "{\"text\": \"\"}"), 400).path("error").path("param").asText());
 
             // a reload republishes the flags; the plugin's file and --set values are the operator's and stay
             assertEquals(200, server.post("/api/admin/reload_config", "{\"filename\": \"unload_model\"}").statusCode());

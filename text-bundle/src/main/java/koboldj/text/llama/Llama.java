@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
 
+import koboldj.nativelib.llama.ComputeTurn;
 import koboldj.nativelib.llama.LlamaLibrary;
 
 /**
@@ -476,15 +477,11 @@ public final class Llama {
      * Runs the model on a batch. Returns 0 on success; 1 or -3 when the KV cache has no room;
      * other values are errors (the KV state is then as before the call).
      *
-     * <p>A batch of more than one token holds {@link LlamaLibrary#computeMonitor} while it runs:
-     * only such batches reach ggml's tinyBLAS (it declines products with a single column), whose
-     * statics two products at once would share. A single-token batch may run beside anything.
+     * <p>A batch of more than one token runs in the process's {@link ComputeTurn}; a single-token
+     * batch may run beside anything.
      */
     public int decode(MemorySegment context, MemorySegment batch) {
-        if (batch.get(JAVA_INT, BATCH_N_TOKENS) <= 1) {
-            return (int) call(() -> (int) decode.invokeExact(context, batch));
-        }
-        synchronized (LlamaLibrary.computeMonitor()) {
+        try (ComputeTurn turn = ComputeTurn.forTokens(batch.get(JAVA_INT, BATCH_N_TOKENS))) {
             return (int) call(() -> (int) decode.invokeExact(context, batch));
         }
     }

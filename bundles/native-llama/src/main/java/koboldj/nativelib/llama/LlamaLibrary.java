@@ -25,14 +25,15 @@ import java.util.Locale;
 public final class LlamaLibrary {
     /** System property prefix; the key ends with the library's SHA-256, the value is the opened file. */
     static final String OPENED_PROPERTY = "koboldj.native.llama.opened.";
-    /** A string literal is one object in the whole JVM: every revision of this class holds the same monitor. */
-    private static final Object COMPUTE = "koboldj.native.llama.compute";
     private static SymbolLookup lookup;
 
     private LlamaLibrary() {
     }
 
-    /** The library's symbols; the first call in this process extracts and opens it. */
+    /**
+     * The library's symbols; the first call in this process extracts and opens it. Whoever computes
+     * products of several tokens with them holds a {@link ComputeTurn} meanwhile.
+     */
     public static synchronized SymbolLookup lookup() {
         if (lookup == null) {
             byte[] library = bundled();
@@ -43,17 +44,6 @@ public final class LlamaLibrary {
             lookup = SymbolLookup.libraryLookup(file, Arena.global());
         }
         return lookup;
-    }
-
-    /**
-     * The monitor to hold around every computation of a graph (llama_decode) in the process, on
-     * any context. In this build ggml's CPU matrix product (llamafile's tinyBLAS) keeps its work
-     * counter in function-level statics ({@code tinyBLAS<..>::gemm<..>::current_chunk}), so two
-     * computations at once skip parts of each other's products: two contexts decoding batches of
-     * two or three tokens side by side gave wrong tokens in most runs (measured).
-     */
-    public static Object computeMonitor() {
-        return COMPUTE;
     }
 
     private static byte[] bundled() {

@@ -1,6 +1,20 @@
-/** The llama.cpp/ggml shared library, opened once for all engines in the process. */
+/**
+ * The llama.cpp/ggml shared library, opened once for all engines in the process, and the turn
+ * its multi-token products take.
+ *
+ * <p>Every product of several tokens in the loaded copy of the library — a {@code llama_decode}
+ * of a batch of more than one token, prompts and embeddings included, and a ggml graph compute
+ * with such products — runs inside a {@link koboldj.nativelib.llama.ComputeTurn}. In this build
+ * ggml's CPU matrix product (llamafile's tinyBLAS) keeps its work counter in function-level
+ * statics ({@code tinyBLAS<..>::gemm<..>::current_chunk}), so two such products at once skip
+ * parts of each other's work: two contexts decoding batches of two or three tokens side by side
+ * gave wrong tokens in most runs (measured). Single-token decodes are exempt: tinyBLAS declines
+ * products with a single column, so they never reach those statics and run side by side with
+ * anything. The turn covers this one copy of the library: an engine that must not keep others
+ * waiting for seconds (image graphs) may open its own copy of the file, whose statics are its own.
+ */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package koboldj.nativelib.llama;
 
 import org.osgi.annotation.bundle.Export;

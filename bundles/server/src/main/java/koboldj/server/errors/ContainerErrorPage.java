@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import koboldj.server.http.ErrorResponses;
 import koboldj.api.error.ErrorKind;
 import koboldj.server.keepalive.UnreadBodyDrain;
 

@@ -35,6 +35,7 @@ import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.server.capabilities.CapabilityRegistry;
 import koboldj.server.capabilities.ServedRoutes;
+import koboldj.server.http.ErrorResponses;
 
 /**
  * Every failure leaves the server through here as the one JSON error shape: never a stack trace,

@@ -21,7 +21,7 @@ import jakarta.ws.rs.container.PreMatching;
 import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.config.Pids;
-import koboldj.server.errors.ErrorResponses;
+import koboldj.server.http.ErrorResponses;
 import koboldj.server.security.ServerConfiguration;
 
 /**

@@ -12,7 +12,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 
 import koboldj.api.error.ErrorKind;
-import koboldj.server.errors.ErrorResponses;
+import koboldj.server.http.ErrorResponses;
 
 /**
  * Refuses a path the router could read otherwise than it shows ({@code ;parameters}, encoded

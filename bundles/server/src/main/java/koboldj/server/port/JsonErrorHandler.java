@@ -15,7 +15,7 @@ import org.eclipse.jetty.util.Callback;
 import jakarta.servlet.RequestDispatcher;
 
 import koboldj.api.error.ErrorKind;
-import koboldj.server.errors.ErrorResponses;
+import koboldj.server.http.ErrorResponses;
 
 /**
  * Jetty's own error answers, in the server's JSON error shape instead of Jetty's HTML page. Jetty

@@ -26,7 +26,7 @@ import jakarta.ws.rs.core.Response;
 
 import koboldj.api.error.ErrorKind;
 import koboldj.config.Pids;
-import koboldj.server.errors.ErrorResponses;
+import koboldj.server.http.ErrorResponses;
 import koboldj.server.paths.RoutePath;
 
 /**

@@ -21,8 +21,8 @@ import jakarta.ws.rs.core.MediaType;
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
 import koboldj.api.text.TextGenerator;
-import koboldj.text.http.EventStream;
-import koboldj.text.http.WholeResponse;
+import koboldj.server.http.EventStream;
+import koboldj.text.http.GenerationResponses;
 
 /** KoboldAI generation: whole ({@code /api/v1/generate}) and streamed as server-sent events. */
 @Component(service = GenerateResource.class)
@@ -43,7 +43,7 @@ public class GenerateResource {
     @Produces(MediaType.APPLICATION_JSON)
     public void generate(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
         Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength()), GenerationListener.NONE);
-        WholeResponse.answer(response, servlet, List.of(generation), results -> KoboldResponses.results(results.get(0)));
+        GenerationResponses.whole(response, servlet, List.of(generation), results -> KoboldResponses.results(results.get(0)));
     }
 
     @POST
@@ -51,8 +51,9 @@ public class GenerateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
-        EventStream stream = new EventStream(KoboldResponses.STREAM, 1, servlet);
-        response.resume(stream.respond(List.of(text.submit(KoboldRequests.toRequest(input, text.maxContextLength()),
-                stream.listenerFor(0)))));
+        EventStream<String> stream = new EventStream<>(KoboldResponses.STREAM, 1, servlet);
+        Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength()),
+                GenerationResponses.listener(stream.channel(0)));
+        response.resume(GenerationResponses.stream(stream, List.of(generation)));
     }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
 import koboldj.api.dto.ErrorResponse;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TokenLogprob;
-import koboldj.text.http.EventStream;
+import koboldj.server.http.EventStream;
+import koboldj.text.http.GenerationResponses;
 
 /** KoboldAI response bodies. */
 final class KoboldResponses {
@@ -20,7 +21,7 @@ final class KoboldResponses {
     static Map<String, Object> results(GenerationResult result) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("text", result.text());
-        entry.put("finish_reason", EventStream.finishReason(result.reason()));
+        entry.put("finish_reason", GenerationResponses.finishReason(result.reason()));
         entry.put("prompt_tokens", result.promptTokens());
         entry.put("completion_tokens", result.completionTokens());
         if (!result.logprobs().isEmpty()) {
@@ -56,12 +57,8 @@ final class KoboldResponses {
     }
 
     /** KoboldCpp's token stream: {@code event: message} / {@code data: {"token": …}}, the last with finish_reason. */
-    static final EventStream.Format STREAM = new EventStream.Format() {
-        public String opening(int choice) {
-            return null;
-        }
-
-        public String text(int choice, String text) {
+    static final EventStream.Format<String> STREAM = new EventStream.Format<>() {
+        public String event(int choice, String text) {
             StringBuilder event = new StringBuilder(text.length() + 40).append("event: message\ndata: {\"token\":");
             return EventStream.appendJson(event, text).append("}\n\n").toString();
         }
@@ -75,8 +72,8 @@ final class KoboldResponses {
             return event.append("}\n\n").toString();
         }
 
-        public String end() {
-            return null;
+        public String merged(List<String> pieces) {
+            return String.join("", pieces);
         }
     };
 

@@ -11,8 +11,8 @@ import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextGenerator;
-import koboldj.text.http.EventStream;
-import koboldj.text.http.WholeResponse;
+import koboldj.server.http.EventStream;
+import koboldj.text.http.GenerationResponses;
 
 /** Runs the choices of one OpenAI request, and answers whole or as a stream. */
 final class Choices {
@@ -25,13 +25,14 @@ final class Choices {
      * by cumulative log-probability, or all in their order when every one is kept.
      */
     static void run(TextGenerator text, List<GenerationRequest> requests, int keep, boolean stream,
-            EventStream.Format format, Function<List<GenerationResult>, Object> whole, AsyncResponse response,
+            EventStream.Format<String> format, Function<List<GenerationResult>, Object> whole, AsyncResponse response,
             HttpServletRequest servlet) {
         if (stream) {
-            EventStream events = new EventStream(format, requests.size(), servlet);
-            response.resume(events.respond(text.submitChoices(requests, events::listenerFor)));
+            EventStream<String> events = new EventStream<>(format, requests.size(), servlet);
+            response.resume(GenerationResponses.stream(events,
+                    text.submitChoices(requests, index -> GenerationResponses.listener(events.channel(index)))));
         } else {
-            WholeResponse.answer(response, servlet, text.submitChoices(requests, index -> GenerationListener.NONE),
+            GenerationResponses.whole(response, servlet, text.submitChoices(requests, index -> GenerationListener.NONE),
                     results -> whole.apply(best(results, keep)));
         }
     }

@@ -14,7 +14,8 @@ import koboldj.api.dto.ErrorResponse;
 
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TokenLogprob;
-import koboldj.text.http.EventStream;
+import koboldj.server.http.EventStream;
+import koboldj.text.http.GenerationResponses;
 
 /** OpenAI response bodies. */
 final class OpenAiResponses {
@@ -112,7 +113,7 @@ final class OpenAiResponses {
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", i);
             content.accept(choice, results.get(i));
-            choice.put("finish_reason", EventStream.finishReason(results.get(i).reason()));
+            choice.put("finish_reason", GenerationResponses.finishReason(results.get(i).reason()));
             choices.add(choice);
         }
         Map<String, Object> body = header(id, model, object);
@@ -138,12 +139,12 @@ final class OpenAiResponses {
     }
 
     /** OpenAI's stream of text completions: {@code data: {chunk}} events with the piece as "text", then {@code data: [DONE]}. */
-    static EventStream.Format completionStream(String id, String model) {
+    static EventStream.Format<String> completionStream(String id, String model) {
         return new ChunkStream(id, model, "text_completion", false);
     }
 
     /** The chat stream: a first chunk per choice with the assistant's role, then each piece as the "delta" content. */
-    static EventStream.Format chatStream(String id, String model) {
+    static EventStream.Format<String> chatStream(String id, String model) {
         return new ChunkStream(id, model, "chat.completion.chunk", true);
     }
 
@@ -151,7 +152,7 @@ final class OpenAiResponses {
      * The chunks of one stream, written as text around a head made once: no JSON tree per piece.
      * The fields and their order are those Jackson wrote for the same chunk as a map.
      */
-    private static final class ChunkStream implements EventStream.Format {
+    private static final class ChunkStream implements EventStream.Format<String> {
         private static final ObjectWriter ERROR_WRITER = JsonMapper.builder().build().writer();
         private final String head;
         private final boolean chat;
@@ -170,7 +171,7 @@ final class OpenAiResponses {
             return chat ? chunk(choice, "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}", null) : null;
         }
 
-        public String text(int choice, String text) {
+        public String event(int choice, String text) {
             StringBuilder content = new StringBuilder(text.length() + 24);
             EventStream.appendJson(content.append(chat ? "\"delta\":{\"content\":" : "\"text\":"), text);
             return chunk(choice, chat ? content.append('}').toString() : content.toString(), null);
@@ -187,6 +188,10 @@ final class OpenAiResponses {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e); // records of strings and an int always write
             }
+        }
+
+        public String merged(List<String> pieces) {
+            return String.join("", pieces);
         }
 
         public String end() {

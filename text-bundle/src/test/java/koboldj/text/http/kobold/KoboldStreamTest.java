@@ -20,7 +20,7 @@ class KoboldStreamTest {
     void aPieceIsOneTokenEvent() throws Exception {
         String awkward = "say \"hi\"\\ \n\t\u0001 é 😀";
         assertNull(KoboldResponses.STREAM.opening(0));
-        assertEquals(event(Map.of("token", awkward)), KoboldResponses.STREAM.text(0, awkward));
+        assertEquals(event(Map.of("token", awkward)), KoboldResponses.STREAM.event(0, awkward));
         assertNull(KoboldResponses.STREAM.end());
     }
 

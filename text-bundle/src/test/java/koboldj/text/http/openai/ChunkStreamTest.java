@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import koboldj.text.http.EventStream;
+import koboldj.server.http.EventStream;
 
 /** The streamed chunks, written as text, are what Jackson makes of the same chunk as a map. */
 class ChunkStreamTest {
@@ -24,9 +24,9 @@ class ChunkStreamTest {
 
     @Test
     void completionChunksHaveTheShapeOfTheWholeAnswer() throws Exception {
-        EventStream.Format format = OpenAiResponses.completionStream("cmpl-1", "my \"model\"");
+        EventStream.Format<String> format = OpenAiResponses.completionStream("cmpl-1", "my \"model\"");
         assertNull(format.opening(0));
-        String text = format.text(1, AWKWARD);
+        String text = format.event(1, AWKWARD);
         assertEquals(data(chunk(text, "text_completion", "my \"model\"", 1, "text", AWKWARD, null)), text);
         String finish = format.finish(0, "length", null);
         assertEquals(data(chunk(finish, "text_completion", "my \"model\"", 0, "text", "", "length")), finish);
@@ -35,13 +35,13 @@ class ChunkStreamTest {
 
     @Test
     void chatChunksOpenWithTheRoleAndCarryDeltas() throws Exception {
-        EventStream.Format format = OpenAiResponses.chatStream("chatcmpl-1", "m");
+        EventStream.Format<String> format = OpenAiResponses.chatStream("chatcmpl-1", "m");
         String opening = format.opening(0);
         Map<String, Object> role = new LinkedHashMap<>();
         role.put("role", "assistant");
         role.put("content", "");
         assertEquals(data(chunk(opening, "chat.completion.chunk", "m", 0, "delta", role, null)), opening);
-        String text = format.text(0, AWKWARD);
+        String text = format.event(0, AWKWARD);
         assertEquals(data(chunk(text, "chat.completion.chunk", "m", 0, "delta", Map.of("content", AWKWARD), null)), text);
         String finish = format.finish(0, "stop", null);
         assertEquals(data(chunk(finish, "chat.completion.chunk", "m", 0, "delta", Map.of(), "stop")), finish);
@@ -49,7 +49,7 @@ class ChunkStreamTest {
 
     @Test
     void aFailedChoiceIsFollowedByTheErrorAsOpenAiClientsReadIt() throws Exception {
-        EventStream.Format format = OpenAiResponses.chatStream("chatcmpl-1", "m");
+        EventStream.Format<String> format = OpenAiResponses.chatStream("chatcmpl-1", "m");
         String[] events = format.finish(0, "error", ErrorResponse.of(ErrorKind.BUSY, "replaced", null)).split("\n\n");
         assertEquals(2, events.length);
         assertEquals(data(chunk(events[0] + "\n\n", "chat.completion.chunk", "m", 0, "delta", Map.of(), "error")),

@@ -1,4 +1,4 @@
-package koboldj.text.http;
+package koboldj.server.http;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -9,13 +9,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The thread that writes the pending events of every stream, with non-blocking output, so a client
- * that reads slowly holds up nobody. The engine produces the pieces of all its slots in one burst
+ * that reads slowly holds up nobody. An engine produces the pieces of all its slots in one burst
  * per step: the first wakes this thread, those that come while it writes find it awake. A writer
  * thread per stream cost the engine thread a wake-up per piece, and writing on the engine thread
  * itself a write and the client's wake-up per piece.
  *
- * <p>The thread ends after a second without work and the next stream starts another, so none is
- * left behind when the bundle stops.
+ * <p>The thread ends after a second without work and the next stream starts another. So none
+ * outlives this bundle's revision by more than that second once its streams are written (the
+ * streams of capability bundles wired to an old revision keep using it until they are refreshed),
+ * and a stopped capability bundle leaves no thread of its own behind.
  */
 final class EventWriter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
@@ -78,7 +80,7 @@ final class EventWriter implements Runnable {
                 next.write();
             } catch (RuntimeException | Error e) {
                 LOG.error("Writing an event stream failed", e);
-                next.onError(e); // its generations stop, its client gets the end of the response
+                next.onError(e); // its producers stop, its client gets the end of the response
             }
         }
     }

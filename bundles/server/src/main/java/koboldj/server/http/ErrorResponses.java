@@ -1,4 +1,4 @@
-package koboldj.server.errors;
+package koboldj.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -11,8 +11,10 @@ import koboldj.api.error.ErrorKind;
 import koboldj.server.json.Json;
 
 /**
- * Builds the one JSON error response of the server, for filters and the exception mapper alike,
- * and its bytes for the layers below JAX-RS (the servlet error page, Jetty's error handler).
+ * The one JSON error shape of the server: as a whole response, for filters, the exception mapper
+ * and resources alike; as a body for a failure that comes after the status is sent (a stream, a
+ * long answer); and as bytes for the layers below JAX-RS (the servlet error page, Jetty's error
+ * handler).
  */
 public final class ErrorResponses {
     /** Seconds a client is asked to wait before it tries a temporarily unavailable route again. */
@@ -65,5 +67,19 @@ public final class ErrorResponses {
             }
         }
         return status >= 500 ? ErrorKind.INTERNAL : ErrorKind.BAD_REQUEST;
+    }
+
+    /**
+     * What a client is shown for a failed job: the error of the {@link ApiException} among its
+     * causes, else a general one. Anything else is the server's own fault and stays in its log,
+     * where the engine that failed wrote it.
+     */
+    public static ErrorResponse bodyFor(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ApiException api) {
+                return ErrorResponse.of(api);
+            }
+        }
+        return ErrorResponse.of(ErrorKind.INTERNAL, "The generation failed; the server log says why.", null);
     }
 }

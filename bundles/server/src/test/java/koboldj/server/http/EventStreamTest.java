@@ -1,4 +1,4 @@
-package koboldj.text.http;
+package koboldj.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,12 +10,9 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 
 import org.glassfish.jersey.server.ChunkedOutput;
-import koboldj.api.dto.ErrorResponse;
 import org.junit.jupiter.api.Test;
 
 import jakarta.servlet.AsyncContext;
@@ -25,21 +22,24 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Response;
 
-import koboldj.api.text.FinishReason;
-import koboldj.api.text.Generation;
-import koboldj.api.text.GenerationListener;
-import koboldj.api.text.GenerationResult;
-import koboldj.api.text.TextPiece;
+import koboldj.api.dto.ErrorResponse;
+import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
 
 /** The stream's writing against a servlet output that is ready, slow or gone, as the container's would be. */
 class EventStreamTest {
-    private static final EventStream.Format FORMAT = new EventStream.Format() {
+    /** Text whose pieces join, as the text streams' formats do. */
+    private static final EventStream.Format<String> FORMAT = new EventStream.Format<>() {
         public String opening(int choice) {
             return "open " + choice + "\n\n";
         }
 
-        public String text(int choice, String text) {
+        public String event(int choice, String text) {
             return choice + ": " + text + "\n\n";
+        }
+
+        public String merged(List<String> pieces) {
+            return String.join("", pieces);
         }
 
         public String finish(int choice, String reason, ErrorResponse error) {
@@ -52,10 +52,10 @@ class EventStreamTest {
     };
 
     private final Output out = new Output();
-    private final FakeGeneration generation = new FakeGeneration();
-    private final EventStream stream = new EventStream(FORMAT, 1, request(out));
-    private final GenerationListener listener = stream.listenerFor(0);
-    private final Response response = stream.respond(List.of(generation));
+    private final EventStream<String> stream = new EventStream<>(FORMAT, 1, request(out));
+    private final EventSink<String> channel = stream.channel(0);
+    private volatile boolean aborted;
+    private final Response response = stream.respond(() -> aborted = true);
 
     @Test
     void piecesBeforeTheResponseStartsGoOutTogetherAfterTheOpening() throws Exception {
@@ -92,36 +92,82 @@ class EventStreamTest {
     void theLastEventCarriesTheFinishAndTheClosingLineAndEndsTheResponse() throws Exception {
         started();
         piece("d");
-        generation.result.complete(
-                new GenerationResult("d", FinishReason.LENGTH, 1, 1, 0, List.of(), Double.NaN, List.of()));
+        channel.finish("length");
         await(() -> ((ChunkedOutput<?>) response.getEntity()).isClosed());
         assertEquals("open 0\n\n0: d\n\n0 length\n\ndone\n\n", String.join("", out.flushes()));
-        assertFalse(generation.aborted);
+        assertFalse(aborted);
     }
 
     @Test
-    void aFailedGenerationEndsWithAnError() throws Exception {
+    void aFailedProducerEndsWithAnErrorThatKeepsAnApiErrorsMessageOnly() throws Exception {
         started();
-        generation.result.completeExceptionally(new IllegalStateException("native failure"));
+        channel.fail(new IllegalStateException("native failure"));
         await(() -> ((ChunkedOutput<?>) response.getEntity()).isClosed());
         assertEquals("open 0\n\n0 error The generation failed; the server log says why.\n\ndone\n\n",
                 String.join("", out.flushes()));
+
+        Output other = new Output();
+        EventStream<String> rejected = new EventStream<>(FORMAT, 1, request(other));
+        Response ended = rejected.respond(() -> { });
+        rejected.start(other);
+        other.listener.onWritePossible();
+        rejected.channel(0).fail(new RuntimeException(new ApiException(ErrorKind.BUSY, "The text module was replaced.")));
+        await(() -> ((ChunkedOutput<?>) ended.getEntity()).isClosed());
+        assertEquals("open 0\n\n0 error The text module was replaced.\n\ndone\n\n", String.join("", other.flushes()));
     }
 
     @Test
-    void aClientThatIsGoneAbortsTheGeneration() throws Exception {
+    void nothingSentAfterAChannelsEndIsWritten() throws Exception {
+        piece("g");
+        channel.finish("stop");
+        piece("h");
+        channel.finish("length");
+        stream.start(out);
+        out.listener.onWritePossible();
+        assertEquals("open 0\n\n0: g\n\n0 stop\n\ndone\n\n", String.join("", out.flushes()));
+    }
+
+    @Test
+    void itemsAFormatDoesNotMergeGoOutAsAnEventEachAndChannelsEndOnTheirOwn() throws Exception {
+        EventStream.Format<Double> progress = new EventStream.Format<>() {
+            public String event(int image, Double done) {
+                return image + " at " + done + "\n\n";
+            }
+
+            public String finish(int image, String reason, ErrorResponse error) {
+                return image + " " + reason + "\n\n";
+            }
+        };
+        Output slow = new Output();
+        EventStream<Double> images = new EventStream<>(progress, 2, request(slow));
+        Response answer = images.respond(() -> { });
+        images.channel(0).send(0.5);
+        images.channel(1).send(0.25);
+        images.channel(1).send(0.75);
+        images.channel(0).finish("done");
+        images.start(slow);
+        slow.listener.onWritePossible();
+        assertEquals(List.of("0 at 0.5\n\n1 at 0.25\n\n1 at 0.75\n\n0 done\n\n"), slow.flushes());
+        assertFalse(((ChunkedOutput<?>) answer.getEntity()).isClosed(), "channel 1 is still open");
+        images.channel(1).finish("done");
+        await(() -> ((ChunkedOutput<?>) answer.getEntity()).isClosed());
+        assertEquals("1 done\n\n", slow.flushes().getLast());
+    }
+
+    @Test
+    void aClientThatIsGoneAbortsTheProducers() throws Exception {
         started();
         out.gone = true;
         piece("e");
-        await(() -> generation.aborted);
+        await(() -> aborted);
         await(() -> ((ChunkedOutput<?>) response.getEntity()).isClosed());
     }
 
     @Test
-    void aWriteTheContainerFailsLaterAbortsTheGeneration() throws Exception {
+    void aWriteTheContainerFailsLaterAbortsTheProducers() throws Exception {
         started();
         out.listener.onError(new IOException("reset by peer"));
-        assertTrue(generation.aborted);
+        assertTrue(aborted);
         piece("f");
         Thread.sleep(50);
         assertEquals(List.of("open 0\n\n"), out.flushes(), "nothing is written after the failure");
@@ -134,7 +180,7 @@ class EventStreamTest {
     }
 
     private void piece(String text) {
-        listener.onText(new TextPiece(text, List.of()));
+        channel.send(text);
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -208,28 +254,6 @@ class EventStreamTest {
         public synchronized void flush() {
             flushes.add(unflushed.toString(StandardCharsets.UTF_8));
             unflushed.reset();
-        }
-    }
-
-    private static final class FakeGeneration implements Generation {
-        final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
-        volatile boolean aborted;
-
-        public String genkey() {
-            return "key";
-        }
-
-        public String textSoFar() {
-            return "";
-        }
-
-        public CompletionStage<GenerationResult> result() {
-            return result;
-        }
-
-        public boolean abort() {
-            aborted = true;
-            return true;
         }
     }
 }

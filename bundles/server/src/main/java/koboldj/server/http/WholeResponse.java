@@ -1,18 +1,15 @@
-package koboldj.text.http;
+package koboldj.server.http;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
@@ -23,14 +20,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import koboldj.api.dto.ErrorResponse;
-import koboldj.api.error.ApiException;
-import koboldj.api.error.ErrorKind;
-import koboldj.api.text.Generation;
-import koboldj.api.text.GenerationResult;
+import koboldj.server.json.Json;
 
 /**
- * The whole (non-streamed) JSON answer to one or more generations, which also notices a client
- * that went away and then aborts the generations, so their slots serve others at once.
+ * The whole (non-streamed) JSON answer to a job that may take long (a generation, a batch of
+ * images), which also notices a client that went away and then aborts the job, so that its engine
+ * serves others at once.
  *
  * <p>Jetty does not read a connection while its request is handled, so a closed connection shows
  * only when something is written to it. An answer that is not ready after {@link #QUIET} is
@@ -42,27 +37,36 @@ import koboldj.api.text.GenerationResult;
 public final class WholeResponse {
     static final Duration QUIET = Duration.ofSeconds(1);
     static final Duration HEARTBEAT = Duration.ofMillis(250);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private WholeResponse() {
     }
 
-    /** Resumes {@code response} with {@code body} of the results once every generation has ended. */
-    public static void answer(AsyncResponse response, HttpServletRequest servlet, List<Generation> generations,
-            Function<List<GenerationResult>, Object> body) {
-        List<CompletableFuture<GenerationResult>> results = new ArrayList<>();
-        for (Generation generation : generations) {
-            results.add(generation.result().toCompletableFuture());
-        }
-        CompletableFuture<Void> all = CompletableFuture.allOf(results.toArray(CompletableFuture[]::new));
+    /**
+     * Resumes {@code response} with {@code body} of the result once the job has ended.
+     *
+     * @param servlet the suspended request, to answer through the servlet container when the REST
+     *                application was replaced meanwhile
+     * @param result  the job's result; failing with an {@link koboldj.api.error.ApiException} answers its error
+     * @param body    the JSON body of the result, called on a thread of this class
+     * @param abort   stops the job when the client is gone
+     */
+    public static <R> void answer(AsyncResponse response, HttpServletRequest servlet, CompletionStage<R> result,
+            Function<? super R, ?> body, Runnable abort) {
+        CompletableFuture<R> done = new CompletableFuture<>();
+        result.whenComplete((value, failure) -> {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(value);
+            }
+        });
         Thread.ofVirtual().name("koboldj-whole-response").start(() -> {
             try {
                 Object answer;
                 try {
-                    all.get(QUIET.toMillis(), TimeUnit.MILLISECONDS);
-                    answer = body.apply(joined(results));
+                    answer = body.apply(done.get(QUIET.toMillis(), TimeUnit.MILLISECONDS));
                 } catch (ExecutionException | RuntimeException e) {
-                    ErrorResponse error = errorBody(e);
+                    ErrorResponse error = ErrorResponses.bodyFor(unwrapped(e));
                     resume(response, unwrapped(e));
                     ensureAnswered(servlet, error.error().code(), error);
                     return;
@@ -70,9 +74,9 @@ public final class WholeResponse {
                 resume(response, answer);
                 ensureAnswered(servlet, 200, answer);
             } catch (TimeoutException e) {
-                keepAlive(response, servlet, generations, all, () -> body.apply(joined(results)));
+                keepAlive(response, servlet, done, () -> body.apply(done.join()), abort);
             } catch (InterruptedException e) {
-                generations.forEach(Generation::abort);
+                abort.run();
                 Thread.currentThread().interrupt();
             }
         });
@@ -105,7 +109,7 @@ public final class WholeResponse {
             if (out.isCommitted()) {
                 return; // Jersey is writing it
             }
-            byte[] bytes = JSON.writeValueAsBytes(body);
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
             out.setStatus(status);
             out.setContentType(MediaType.APPLICATION_JSON);
             out.setContentLength(bytes.length);
@@ -121,8 +125,8 @@ public final class WholeResponse {
      * (see {@link ServletContinuation}): an answer that outlasts a rebuild of the REST application
      * still arrives whole.
      */
-    private static void keepAlive(AsyncResponse response, HttpServletRequest servlet, List<Generation> generations,
-            CompletableFuture<Void> all, Supplier<Object> body) {
+    private static void keepAlive(AsyncResponse response, HttpServletRequest servlet, CompletableFuture<?> done,
+            Supplier<Object> body, Runnable abort) {
         CompletableFuture<ServletOutputStream> started = new CompletableFuture<>();
         ServletContinuation output = new ServletContinuation(servlet, started::complete);
         try {
@@ -132,20 +136,20 @@ public final class WholeResponse {
             if (out == null) {
                 out = startedByServlet(servlet);
             }
-            while (!all.isDone()) {
+            while (!done.isDone()) {
                 out.write(' ');
                 out.flush();
                 try {
-                    all.get(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                    done.get(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException | ExecutionException e) {
                     // ExecutionException: reported below, through the body
                 }
             }
-            out.write(JSON.writeValueAsBytes(finalBody(body)));
+            out.write(Json.MAPPER.writeValueAsBytes(finalBody(body)));
         } catch (IOException | ExecutionException | RuntimeException e) {
-            generations.forEach(Generation::abort); // the client is gone
+            abort.run(); // the client is gone
         } catch (InterruptedException e) {
-            generations.forEach(Generation::abort);
+            abort.run();
             Thread.currentThread().interrupt();
         } finally {
             output.end();
@@ -166,26 +170,12 @@ public final class WholeResponse {
         try {
             return body.get();
         } catch (RuntimeException e) {
-            return errorBody(e);
+            return ErrorResponses.bodyFor(unwrapped(e));
         }
-    }
-
-    /** The error shape of a failed generation: its own message when it is an API error, else a plain one. */
-    private static ErrorResponse errorBody(Exception e) {
-        return unwrapped(e) instanceof ApiException api ? ErrorResponse.of(api)
-                : ErrorResponse.of(ErrorKind.INTERNAL, "The generation failed.", null);
     }
 
     private static Throwable unwrapped(Exception e) {
         return (e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null
                 ? e.getCause() : e;
-    }
-
-    private static List<GenerationResult> joined(List<CompletableFuture<GenerationResult>> results) {
-        List<GenerationResult> done = new ArrayList<>();
-        for (CompletableFuture<GenerationResult> result : results) {
-            done.add(result.join());
-        }
-        return done;
     }
 }

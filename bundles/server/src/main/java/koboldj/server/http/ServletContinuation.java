@@ -1,4 +1,4 @@
-package koboldj.text.http;
+package koboldj.server.http;
 
 import java.io.IOException;
 import java.util.function.Consumer;
@@ -18,7 +18,7 @@ import jakarta.servlet.http.HttpServletRequest;
  *
  * <p>Use it as the entity of the response the suspended request is resumed with.
  */
-public final class ServletContinuation extends ChunkedOutput<byte[]> {
+final class ServletContinuation extends ChunkedOutput<byte[]> {
     private final HttpServletRequest servlet;
     private final Consumer<ServletOutputStream> onStart;
     private boolean started;
@@ -28,7 +28,7 @@ public final class ServletContinuation extends ChunkedOutput<byte[]> {
      * @param onStart called once the headers are out, with the output to write the body to, or
      *                with null when there is none (the request is over)
      */
-    public ServletContinuation(HttpServletRequest servlet, Consumer<ServletOutputStream> onStart) {
+    ServletContinuation(HttpServletRequest servlet, Consumer<ServletOutputStream> onStart) {
         super(byte[].class);
         this.servlet = servlet;
         this.onStart = onStart;
@@ -54,7 +54,7 @@ public final class ServletContinuation extends ChunkedOutput<byte[]> {
      * Ends the response through Jersey, which then completes the request; if Jersey's application
      * was replaced under it, Jersey cannot, and the servlet request is completed here.
      */
-    public void end() {
+    void end() {
         try {
             close();
         } catch (IOException | RuntimeException e) {
