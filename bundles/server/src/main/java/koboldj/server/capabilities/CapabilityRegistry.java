@@ -1,6 +1,5 @@
 package koboldj.server.capabilities;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,13 +80,7 @@ public class CapabilityRegistry {
 
     /** KoboldCpp's known capabilities, as present ones describe them or else as known, then the other present ones. */
     public List<CapabilityDescriptor> all() {
-        Map<String, CapabilityDescriptor> present = present();
-        List<CapabilityDescriptor> all = new ArrayList<>();
-        for (CapabilityDescriptor known : KnownCapabilities.all()) {
-            all.add(present.getOrDefault(known.key(), known));
-        }
-        present.values().stream().filter(d -> KnownCapabilities.byKey(d.key()).isEmpty()).forEach(all::add);
-        return all;
+        return KnownCapabilities.withPresent(present());
     }
 
     /** The capability that serves {@code path}, present or not. */

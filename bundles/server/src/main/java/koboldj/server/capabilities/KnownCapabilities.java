@@ -11,7 +11,9 @@ import static koboldj.api.capability.KoboldCppKeys.TTS;
 import static koboldj.api.capability.KoboldCppKeys.VISION;
 import static koboldj.api.capability.KoboldCppKeys.WEBSEARCH;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import koboldj.api.capability.CapabilityDescriptor;
@@ -58,5 +60,18 @@ public final class KnownCapabilities {
 
     public static List<CapabilityDescriptor> all() {
         return ALL;
+    }
+
+    /**
+     * Every capability to report: the known ones in KoboldCpp's order, each as the bundle that
+     * brings it describes it or else as known, then the present ones nobody knew of.
+     */
+    public static List<CapabilityDescriptor> withPresent(Map<String, CapabilityDescriptor> present) {
+        List<CapabilityDescriptor> all = new ArrayList<>();
+        for (CapabilityDescriptor known : ALL) {
+            all.add(present.getOrDefault(known.key(), known));
+        }
+        present.values().stream().filter(descriptor -> byKey(descriptor.key()).isEmpty()).forEach(all::add);
+        return all;
     }
 }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 
+import koboldj.api.capability.CapabilityDescriptor;
 import koboldj.api.capability.KoboldCppKeys;
 
 class ServedRoutesTest {
@@ -53,14 +54,18 @@ class ServedRoutesTest {
     @Test
     void aCapabilityIsServedOnceEachOfItsRoutesHasAResource() {
         ServedRoutes served = ServedRoutes.of(List.of(Resource.from(Embeddings.class), Resource.from(Multiplayer.class)));
-        assertTrue(served.serve(KnownCapabilities.byKey(KoboldCppKeys.EMBEDDINGS).orElseThrow()));
-        assertTrue(served.serve(KnownCapabilities.byKey(KoboldCppKeys.MULTIPLAYER).orElseThrow()), "a route ending in / covers the paths below it");
-        assertFalse(served.serve(KnownCapabilities.byKey(KoboldCppKeys.TEXT).orElseThrow()));
-        assertTrue(served.serve(KnownCapabilities.byKey(KoboldCppKeys.VISION).orElseThrow()), "no routes, nothing to wait for");
+        assertTrue(served.serve(known(KoboldCppKeys.EMBEDDINGS)));
+        assertTrue(served.serve(known(KoboldCppKeys.MULTIPLAYER)), "a route ending in / covers the paths below it");
+        assertFalse(served.serve(known(KoboldCppKeys.TEXT)));
+        assertTrue(served.serve(known(KoboldCppKeys.VISION)), "no routes, nothing to wait for");
     }
 
     @Test
     void oneRouteMissingIsNotServed() {
-        assertFalse(ServedRoutes.of(List.of(Resource.from(OnlyOpenAiEmbeddings.class))).serve(KnownCapabilities.byKey(KoboldCppKeys.EMBEDDINGS).orElseThrow()));
+        assertFalse(ServedRoutes.of(List.of(Resource.from(OnlyOpenAiEmbeddings.class))).serve(known(KoboldCppKeys.EMBEDDINGS)));
+    }
+
+    private static CapabilityDescriptor known(String key) {
+        return KnownCapabilities.byKey(key).orElseThrow();
     }
 }
