@@ -34,7 +34,8 @@ final class Lane implements AutoCloseable {
     volatile int running;
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final Llama llama;
-    private final boolean mayDefragment;
+    private final int cells;
+    private final int batchSize;
     private int threadsInUse = -1;
 
     /** Creates the context for {@code sequences} slots of {@code slotContext} tokens each. */
@@ -44,7 +45,8 @@ final class Lane implements AutoCloseable {
         int cells = sequences * settings.slotContext();
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
                 settings.threads(), settings.batchThreads(), false, -1));
-        this.mayDefragment = Llama.mayDefragment(cells, settings.batchSize());
+        this.cells = cells;
+        this.batchSize = settings.batchSize();
         try {
             this.batch = new LlamaBatch(settings.batchSize());
         } catch (RuntimeException | Error e) {
@@ -72,11 +74,9 @@ final class Lane implements AutoCloseable {
         llama.removeTokens(context, sequence, position, -1);
     }
 
-    /** Moves the used KV cells together before the next decode, where llama.cpp can do that safely. */
+    /** Moves the used KV cells together now, where llama.cpp can do that safely (else they stay). */
     void compact() {
-        if (mayDefragment) {
-            llama.defragment(context);
-        }
+        llama.defragment(context, cells, batchSize);
     }
 
     /** Sets the threads llama.cpp uses for this lane's next decodes. */
