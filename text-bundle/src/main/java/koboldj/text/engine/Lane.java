@@ -38,11 +38,16 @@ final class Lane implements AutoCloseable {
     private final int batchSize;
     private int threadsInUse = -1;
 
-    /** Creates the context for {@code sequences} slots of {@code slotContext} tokens each. */
+    /**
+     * Creates the context for {@code sequences} slots of {@code slotContext} tokens each, and one
+     * batch more: after a compaction llama.cpp reserves a graph that writes a whole batch after
+     * the used cells (see {@link Llama#defragment}), and without that room a compaction of a
+     * nearly full context would be refused, leaving holes too small for the next prompt chunk.
+     */
     Lane(LlamaModel model, EngineSettings settings, int sequences) {
         this.llama = Llama.get();
         this.leanCache = settings.leanCache();
-        int cells = sequences * settings.slotContext();
+        int cells = sequences * settings.slotContext() + settings.batchSize();
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
                 settings.threads(), settings.batchThreads(), false, -1));
         this.cells = cells;
