@@ -110,7 +110,8 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
             if (text == null || text.isEmpty()) {
                 throw ApiException.badRequest("input", describe(i, inputs.size()) + " is empty; give some text to embed.");
             }
-            tokens.add(model.tokenize(text, true, false));
+            // a text far beyond the limit is refused below without tokenizing all of it
+            tokens.add(model.tokenizeFirst(text, true, false, contextLength));
         }
         return run(tokens);
     }
@@ -160,7 +161,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
                 throw ApiException.badRequest("input", describe(i, lengths.length) + " has no tokens; give some text to embed.");
             }
             if (lengths[i] > contextLength) {
-                throw ApiException.badRequest("input", describe(i, lengths.length) + " is " + lengths[i]
+                throw ApiException.badRequest("input", describe(i, lengths.length) + " is more than " + contextLength
                         + " tokens long; the embeddings model takes at most " + contextLength + " tokens per input.");
             }
             total += lengths[i];

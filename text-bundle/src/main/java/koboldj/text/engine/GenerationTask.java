@@ -24,7 +24,14 @@ import koboldj.text.sampling.SamplerChain;
 final class GenerationTask implements Generation {
     private static final RandomGeneratorFactory<RandomGenerator> RANDOM = RandomGeneratorFactory.of("L64X128MixRandom");
 
-    final GenerationRequest request;
+    // The request's own fields the engine reads; not the request itself, whose prompt may be
+    // megabytes and which would then stay on the heap as long as the engine remembers the task
+    // for check calls (its last 256 generations).
+    final boolean banEos;
+    final boolean bypassEos;
+    final boolean renderSpecial;
+    /** Alternatives reported per token (0: no logprobs). */
+    final int alternatives;
     final int[] prompt;
     /** Leading prompt tokens a context shift never removes (BOS and memory). */
     final int keep;
@@ -68,7 +75,10 @@ final class GenerationTask implements Generation {
             GrammarConstraint grammar, long seed, BannedPhrases phrases, VllmOptions vllm, GenerationTask leader,
             boolean scored, GenerationListener listener, Runnable wake) {
         this.genkey = genkey;
-        this.request = request;
+        this.banEos = request.banEos();
+        this.bypassEos = request.bypassEos();
+        this.renderSpecial = request.renderSpecial();
+        this.alternatives = request.logprobs();
         this.prompt = prompt;
         this.keep = keep;
         this.maxLength = maxLength;

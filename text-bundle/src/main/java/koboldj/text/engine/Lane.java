@@ -34,17 +34,24 @@ final class Lane implements AutoCloseable {
     volatile int running;
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final Llama llama;
-    private final boolean mayDefragment;
+    private final int cells;
+    private final int batchSize;
     private int threadsInUse = -1;
 
-    /** Creates the context for {@code sequences} slots of {@code slotContext} tokens each. */
+    /**
+     * Creates the context for {@code sequences} slots of {@code slotContext} tokens each, and one
+     * batch more: after a compaction llama.cpp reserves a graph that writes a whole batch after
+     * the used cells (see {@link Llama#defragment}), and without that room a compaction of a
+     * nearly full context would be refused, leaving holes too small for the next prompt chunk.
+     */
     Lane(LlamaModel model, EngineSettings settings, int sequences) {
         this.llama = Llama.get();
         this.leanCache = settings.leanCache();
-        int cells = sequences * settings.slotContext();
+        int cells = sequences * settings.slotContext() + settings.batchSize();
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
                 settings.threads(), settings.batchThreads(), false, -1));
-        this.mayDefragment = Llama.mayDefragment(cells, settings.batchSize());
+        this.cells = cells;
+        this.batchSize = settings.batchSize();
         try {
             this.batch = new LlamaBatch(settings.batchSize());
         } catch (RuntimeException | Error e) {
@@ -72,11 +79,9 @@ final class Lane implements AutoCloseable {
         llama.removeTokens(context, sequence, position, -1);
     }
 
-    /** Moves the used KV cells together before the next decode, where llama.cpp can do that safely. */
+    /** Moves the used KV cells together now, where llama.cpp can do that safely (else they stay). */
     void compact() {
-        if (mayDefragment) {
-            llama.defragment(context);
-        }
+        llama.defragment(context, cells, batchSize);
     }
 
     /** Sets the threads llama.cpp uses for this lane's next decodes. */

@@ -149,7 +149,7 @@ final class LaneStepper {
         MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
         TokenLogprobs.Step distribution = task.scored() ? TokenLogprobs.of(logits) : null;
         candidates.reset(logits, logits.length);
-        if (task.request.banEos()) {
+        if (task.banEos) {
             banEndTokens();
         }
         task.bans.apply(candidates, task.generated);
@@ -160,7 +160,7 @@ final class LaneStepper {
             // As llama.cpp's common sampler does: checking the one token drawn is cheap, masking the
             // whole vocabulary is not, so the mask is applied (and the draw repeated) only when needed.
             candidates.reset(logits, logits.length);
-            if (task.request.banEos()) {
+            if (task.banEos) {
                 banEndTokens();
             }
             if (!task.grammar.restrict(candidates)) {
@@ -174,7 +174,7 @@ final class LaneStepper {
             task.grammar.accept(token);
         }
 
-        if (model.isEndOfGeneration(token) && !task.request.bypassEos()) {
+        if (model.isEndOfGeneration(token) && !task.bypassEos) {
             end(slot, FinishReason.END_OF_SEQUENCE);
             return;
         }
@@ -186,11 +186,11 @@ final class LaneStepper {
             task.tokenLogprobs[task.generated] = distribution.logprob(token);
         }
         task.generated++;
-        if (task.request.logprobs() > 0) {
-            task.logprobs.add(distribution.describe(token, task.request.logprobs(), model));
+        if (task.alternatives > 0) {
+            task.logprobs.add(distribution.describe(token, task.alternatives, model));
         }
         boolean render = !model.isEndOfGeneration(token);
-        String released = task.assembler.add(render ? model.piece(token, task.request.renderSpecial()) : NOTHING);
+        String released = task.assembler.add(render ? model.piece(token, task.renderSpecial) : NOTHING);
         if (task.assembler.bannedFrom() >= 0) {
             backUp(slot, task.assembler.bannedFrom(), token);
             return;

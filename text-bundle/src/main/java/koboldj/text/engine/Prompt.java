@@ -21,16 +21,17 @@ record Prompt(int[] tokens, int keep) {
         }
         // control-token text such as <|im_start|> becomes the token itself, as chat templates and
         // KoboldAI Lite's instruct modes expect
-        int[] head = memory.isEmpty() ? new int[0] : model.tokenize(memory, true, true);
-        int[] body = model.tokenize(prompt, head.length == 0, true);
+        int[] head = memory.isEmpty() ? new int[0] : model.tokenizeFirst(memory, true, true, budget - 1);
+        if (head.length >= budget) {
+            throw ApiException.badRequest("memory", "'memory' is " + head.length + " tokens or more; it must leave room "
+                    + "in a context of " + budget + " tokens for the prompt.");
+        }
+        // only the end of a long prompt is tokenized: what the budget cannot hold is trimmed anyway
+        int[] body = model.tokenizeLast(prompt, head.length == 0, true, Math.min(budget - head.length, promptLimit));
         int bos = model.bos();
         if (head.length == 0 && body.length > 0 && body[0] == bos) {
             head = new int[] {bos};
             body = Arrays.copyOfRange(body, 1, body.length);
-        }
-        if (head.length >= budget) {
-            throw ApiException.badRequest("memory", "'memory' is " + head.length + " tokens; it must leave room in a "
-                    + "context of " + budget + " tokens for the prompt.");
         }
         int room = Math.min(budget - head.length, promptLimit);
         if (body.length > room) {

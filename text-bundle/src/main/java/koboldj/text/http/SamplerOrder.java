@@ -1,8 +1,10 @@
 package koboldj.text.http;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import koboldj.api.error.ApiException;
 
@@ -33,11 +35,20 @@ public final class SamplerOrder {
     /** Samplers that cut the candidates down; Mirostat does that itself and replaces them. */
     private static final List<String> TRUNCATING = List.of("top_k", "top_a", "tfs", "typical", "top_p", "min_p");
 
+    /**
+     * Most entries an order may hold: every sampler once is some 20 built in plus plugins' (KoboldCpp
+     * itself reads at most 7); a longer list is a client's mistake or an attack, refused before any work.
+     */
+    static final int MAX_ENTRIES = 64;
+    /** Longest sampler name read; installed names are short words. */
+    static final int MAX_NAME = 100;
+
     private SamplerOrder() {
     }
 
     /** KoboldCpp's sampler_order (null for its default); samplers it leaves out do not run, as there. */
     public static List<String> kobold(List<Object> requested, Map<String, Object> parameters) {
+        checkLength(requested, "sampler_order");
         return of(requested == null ? DEFAULT : requested, parameters, "sampler_order", KOBOLD);
     }
 
@@ -49,6 +60,7 @@ public final class SamplerOrder {
         if (requested == null) {
             return kobold(null, parameters);
         }
+        checkLength(requested, "sampler_priority");
         List<Object> complete = new ArrayList<>(requested);
         for (Object entry : DEFAULT) {
             complete.addAll(KOBOLD.get((Integer) entry));
@@ -56,15 +68,19 @@ public final class SamplerOrder {
         return of(complete, parameters, "sampler_priority", APHRODITE);
     }
 
+    private static void checkLength(List<Object> requested, String field) {
+        if (requested != null && requested.size() > MAX_ENTRIES) {
+            throw ApiException.badRequest(field, "'" + field + "' holds " + requested.size() + " entries; at most "
+                    + MAX_ENTRIES + " are read (each sampler once).");
+        }
+    }
+
     private static List<String> of(List<Object> requested, Map<String, Object> parameters, String field,
             List<List<String>> numbered) {
-        List<String> named = new ArrayList<>();
+        // a set: a repeated name keeps its first place
+        Set<String> named = new LinkedHashSet<>();
         for (Object entry : requested) {
-            for (String name : names(entry, field, numbered)) {
-                if (!named.contains(name)) {
-                    named.add(name);
-                }
-            }
+            named.addAll(names(entry, field, numbered));
         }
         // bias and bans first, XTC last, as KoboldCpp applies them around its sampler order
         List<String> order = new ArrayList<>(List.of("token_bans", "logit_bias"));
@@ -91,11 +107,17 @@ public final class SamplerOrder {
         if (entry instanceof Integer number && number >= 0 && number < numbered.size()) {
             return numbered.get(number);
         }
-        if (entry instanceof String name && !name.isBlank()) {
+        if (entry instanceof String name && !name.isBlank() && name.length() <= MAX_NAME) {
             int aphrodite = numbered == APHRODITE ? APHRODITE_NAMES.indexOf(name.toLowerCase(java.util.Locale.ROOT)) : -1;
             return aphrodite >= 0 ? APHRODITE.get(aphrodite) : List.of(name);
         }
         throw ApiException.badRequest(field, "'" + field + "' holds sampler numbers (0 to " + (numbered.size() - 1)
-                + ") or sampler names, not " + entry + ".");
+                + ") or sampler names of at most " + MAX_NAME + " characters, not " + shown(entry) + ".");
+    }
+
+    /** An entry as the error shows it: the start of it, since the answer must not echo megabytes back. */
+    private static String shown(Object entry) {
+        String text = String.valueOf(entry);
+        return text.length() <= MAX_NAME ? text : text.substring(0, MAX_NAME) + "…";
     }
 }

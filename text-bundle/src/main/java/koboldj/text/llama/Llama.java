@@ -188,6 +188,7 @@ public final class Llama {
     private final MethodHandle kvClear;
     private final MethodHandle kvDefrag;
     private final MethodHandle kvUpdate;
+    private final MethodHandle kvUsedCells;
     private final MethodHandle tokenize;
     private final MethodHandle tokenToPiece;
     private final MethodHandle vocabNTokens;
@@ -238,6 +239,7 @@ public final class Llama {
         kvClear = b.bind("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
         kvDefrag = b.bind("llama_kv_self_defrag", FunctionDescriptor.ofVoid(ADDRESS));
         kvUpdate = b.bind("llama_kv_self_update", FunctionDescriptor.ofVoid(ADDRESS));
+        kvUsedCells = b.bind("llama_kv_self_used_cells", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         tokenize = b.bind("llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
                 JAVA_BOOLEAN, JAVA_BOOLEAN));
         tokenToPiece = b.bind("llama_token_to_piece", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
@@ -519,23 +521,38 @@ public final class Llama {
         invoke(() -> { kvClear.invokeExact(context); });
     }
 
+    /*
+     * Why defragmentations and shifts are applied at once, and only when a batch fits: after
+     * either, b4916 reserves a worst-case graph that writes a whole batch (the smaller of the
+     * context and --batchsize) into the KV cache from the cache's head, without a bounds check
+     * (llama.cpp issue 12888, fixed upstream later). A defragmentation leaves the head after the
+     * used cells; a shift leaves it at 0, but restoring a sequence's state before the next decode
+     * moves it to wherever the state went. Where the batch does not fit after the head, ggml_view
+     * fails GGML_ASSERT and aborts the process (a story trimmed at the front of a nearly full
+     * context of 1024 cells did it within a few requests).
+     */
+
     /**
-     * Whether a context of {@code cells} decoding batches of up to {@code batchSize} tokens may be
-     * defragmented. In b4916 a defragmentation after a K-shift (context shift) of a context whose
-     * cells are fewer than twice its batch fails GGML_ASSERT in ggml_view and aborts the process
-     * (measured: 512 cells with batch 512, 1024 with 960, 544 with 512; never at twice the batch).
+     * Whether llama.cpp may defragment a context of {@code cells} by itself (it does once the used
+     * span reaches 2048 cells, when less than 90% of it is used): with a batch at most a tenth of
+     * the cells, that many used cells always leave a batch free after them.
      */
     public static boolean mayDefragment(int cells, int batchSize) {
-        return cells >= 2 * batchSize;
+        return cells >= 10 * batchSize;
     }
 
     /**
-     * Asks for the used KV cells to be moved together before the next decode. llama.cpp does it
-     * by itself only once a context's used span reaches 2048 cells. Only for a context that
-     * {@link #mayDefragment}.
+     * Moves the used KV cells together now if a batch still fits after them (see above); says
+     * whether it did. A defragmentation is copies only, no matrix product: it needs no compute turn.
      */
-    public void defragment(MemorySegment context) {
+    public boolean defragment(MemorySegment context, int cells, int batchSize) {
+        int used = (int) call(() -> (int) kvUsedCells.invokeExact(context));
+        if (used + Math.min(cells, batchSize) > cells) {
+            return false;
+        }
         invoke(() -> { kvDefrag.invokeExact(context); });
+        invoke(() -> { kvUpdate.invokeExact(context); });
+        return true;
     }
 
     /** Removes positions [from, to) of a sequence (to < 0: to the end). */
@@ -548,9 +565,15 @@ public final class Llama {
         invoke(() -> { kvSeqCp.invokeExact(context, source, target, from, to); });
     }
 
-    /** Adds {@code delta} to positions [from, to) of a sequence (context shift). */
+    /**
+     * Adds {@code delta} to positions [from, to) of a sequence (context shift), and rotates the
+     * shifted keys at once, while the shift has left the cache's head at 0 (see above); no
+     * position may become negative, or the head moves to the first cell that did. Rope only, no
+     * matrix product: no compute turn.
+     */
     public void shiftPositions(MemorySegment context, int sequence, int from, int to, int delta) {
         invoke(() -> { kvSeqAdd.invokeExact(context, sequence, from, to, delta); });
+        invoke(() -> { kvUpdate.invokeExact(context); });
     }
 
     // ---- per-sequence state -------------------------------------------------------------------
@@ -561,10 +584,10 @@ public final class Llama {
     }
 
     /**
-     * A sequence's tokens and KV cells. What {@link #shiftPositions} and {@link #defragment} left
-     * pending is applied first: llama.cpp rotates shifted keys only at the next decode, and a
-     * state saved before that would carry keys rotated for their old positions under the new ones.
-     * That update is rope and copies only, no matrix product, so it needs no compute turn.
+     * A sequence's tokens and KV cells. What is pending in the cache (llama.cpp's own
+     * defragmentation) is applied first: llama.cpp applies such updates only at the next decode,
+     * and a state saved before that would carry keys from before them. That update is rope and
+     * copies only, no matrix product, so it needs no compute turn.
      */
     public byte[] saveSequence(MemorySegment context, int sequence) {
         invoke(() -> { kvUpdate.invokeExact(context); });

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
@@ -28,6 +29,8 @@ import koboldj.api.text.Tokenizer;
  * of reading freed memory.
  */
 public final class LlamaModel implements Tokenizer, AutoCloseable {
+    /** Tokens beyond those asked for in a cut, where it may tokenize unlike the whole text. */
+    private static final int CUT_MARGIN = 16;
     private static final String[] METADATA_KEYS = {"general.architecture", "general.name", "tokenizer.chat_template",
             "tokenizer.ggml.model"};
 
@@ -40,6 +43,8 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
     private final boolean[] endOfGeneration;
     private final byte[][] pieces;
     private final byte[][] specialPieces;
+    /** UTF-8 bytes of the longest token text (control tokens' included): no token covers more of a prompt. */
+    private final int longestPiece;
     private final ModelDescriptor descriptor;
     private final ReadWriteLock users = new ReentrantReadWriteLock();
     private boolean closed;
@@ -54,14 +59,18 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         endOfGeneration = new boolean[vocabularySize];
         pieces = new byte[vocabularySize][];
         specialPieces = new byte[vocabularySize][];
+        // one UTF-8 character: an unknown character becomes one token whatever its piece says
+        int longest = 4;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment scratch = arena.allocate(256);
             for (int token = 0; token < vocabularySize; token++) {
                 endOfGeneration[token] = llama.isEndOfGeneration(vocab, token);
                 pieces[token] = llama.piece(vocab, token, false, scratch);
                 specialPieces[token] = llama.piece(vocab, token, true, scratch);
+                longest = Math.max(longest, Math.max(pieces[token].length, specialPieces[token].length));
             }
         }
+        longestPiece = longest;
         Map<String, String> metadata = new HashMap<>();
         for (String key : METADATA_KEYS) {
             String value = llama.metadata(model, key);
@@ -140,6 +149,43 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
     @Override
     public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
         return use(() -> llama.tokenize(vocab, text, addSpecial, parseSpecial));
+    }
+
+    /**
+     * The last tokens of a text, at least {@code count} of them when it has that many (the front
+     * of the result may be more), tokenizing only an end of the text that surely holds them: a
+     * prompt longer than the context loses its front anyway, and tokenizing megabytes costs
+     * seconds and native memory in proportion.
+     */
+    public int[] tokenizeLast(String text, boolean addSpecial, boolean parseSpecial, int count) {
+        return tokenizeBounded(text, addSpecial, parseSpecial, count, TextCut::last);
+    }
+
+    /**
+     * The tokens of a text, or when it has more than {@code limit}, at least {@code limit + 1}
+     * of its first tokens: for text that must fit whole (memory, an embeddings input), so that a
+     * text far too long is known as such without tokenizing all of it.
+     */
+    public int[] tokenizeFirst(String text, boolean addSpecial, boolean parseSpecial, int limit) {
+        return tokenizeBounded(text, addSpecial, parseSpecial, limit + 1L, TextCut::first);
+    }
+
+    /**
+     * Tokenizes a cut of {@code count} longest pieces (and a margin for where the cut tokenizes
+     * differently from the whole text); each token covers at most its piece of the text, so the cut
+     * yields that many tokens. A tokenizer that drops text (WordPiece drops whitespace) may yield
+     * fewer: then the cut grows until it yields enough or is the whole text.
+     */
+    private int[] tokenizeBounded(String text, boolean addSpecial, boolean parseSpecial, long count,
+            BiFunction<String, Long, String> cut) {
+        long wanted = count + CUT_MARGIN;
+        for (long bytes = wanted * longestPiece; ; bytes *= 4) {
+            String part = cut.apply(text, bytes);
+            int[] tokens = tokenize(part, addSpecial, parseSpecial);
+            if (part.length() == text.length() || tokens.length >= wanted) {
+                return tokens;
+            }
+        }
     }
 
     @Override

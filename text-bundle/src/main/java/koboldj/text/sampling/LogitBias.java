@@ -21,6 +21,10 @@ import koboldj.api.sampler.SamplingContext;
 @Component(property = Sampler.NAME_PROPERTY + "=" + LogitBias.NAME)
 public class LogitBias implements Sampler {
     static final String NAME = "logit_bias";
+    /** Entries per request; a vocabulary has more tokens, but no client biases that many one by one. */
+    static final int MAX_ENTRIES = 1024;
+    /** Characters of a text key: text keys are tokenized on the engine thread, between two steps of every slot. */
+    static final int MAX_TEXT = 100;
 
     @Override
     public List<SamplerParameter> parameters() {
@@ -39,12 +43,21 @@ public class LogitBias implements Sampler {
         if (map.isEmpty()) {
             return null;
         }
+        if (map.size() > MAX_ENTRIES) {
+            throw ApiException.badRequest(NAME, "'logit_bias' holds " + map.size() + " entries; at most " + MAX_ENTRIES
+                    + " are allowed.");
+        }
         Map<String, Double> biases = new HashMap<>();
         map.forEach((key, bias) -> {
             if (!(bias instanceof Number number) || !Double.isFinite(number.doubleValue())) {
                 throw ApiException.badRequest(NAME, "'logit_bias' values must be numbers, not " + bias + ".");
             }
-            biases.put(String.valueOf(key), number.doubleValue());
+            String text = String.valueOf(key);
+            if (text.length() > MAX_TEXT) {
+                throw ApiException.badRequest(NAME, "'logit_bias' has a key of " + text.length() + " characters; a key is a "
+                        + "token id or a text of at most " + MAX_TEXT + " characters.");
+            }
+            biases.put(text, number.doubleValue());
         });
         return new Step(biases);
     }

@@ -124,10 +124,17 @@ public class TokenBans implements Sampler {
                 allowed.stream().filter(id -> id >= 0 && id < vocabulary).forEach(id -> result[id] = false);
             }
             banned.stream().filter(id -> id >= 0 && id < vocabulary).forEach(id -> result[id] = true);
-            for (int[] range : ranges) {
-                for (int id = Math.max(0, range[0]); id <= Math.min(vocabulary - 1, range[1]); id++) {
+            // in order of their start, each range filling only what the ones before it left, so that
+            // a request of many overlapping ranges costs one pass over the vocabulary, not one per range
+            List<int[]> byStart = new ArrayList<>(ranges);
+            byStart.sort(java.util.Comparator.comparingInt(range -> range[0]));
+            int filled = 0; // ids below this are done
+            for (int[] range : byStart) {
+                int end = Math.min(vocabulary - 1, range[1]);
+                for (int id = Math.max(filled, range[0]); id <= end; id++) {
                     result[id] = true;
                 }
+                filled = Math.max(filled, end + 1);
             }
             return result;
         }

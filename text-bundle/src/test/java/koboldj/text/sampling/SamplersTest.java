@@ -236,6 +236,18 @@ class SamplersTest {
     }
 
     @Test
+    void logitBiasRefusesMoreEntriesOrLongerTextsThanItResolvesBetweenTwoSteps() {
+        Map<String, Object> many = new java.util.HashMap<>();
+        for (int i = 0; i <= LogitBias.MAX_ENTRIES; i++) {
+            many.put(String.valueOf(i), 1.0);
+        }
+        ApiException tooMany = assertThrows(ApiException.class, () -> new LogitBias().prepare(settings(Map.of("logit_bias", many))));
+        assertEquals("logit_bias", tooMany.param());
+        assertThrows(ApiException.class, () -> new LogitBias().prepare(settings(Map.of("logit_bias",
+                Map.of("x".repeat(LogitBias.MAX_TEXT + 1), 1.0)))));
+    }
+
+    @Test
     void smoothingIsQuadraticAroundTheMaximum() {
         Candidates c = new Candidates(3);
         c.reset(new float[] {3f, 2f, 0f}, 3);
@@ -330,6 +342,17 @@ class SamplersTest {
         assertEquals(Float.NEGATIVE_INFINITY, only.logit(4));
         assertThrows(ApiException.class, () -> new TokenBans().prepare(settings(Map.of("custom_token_bans", "1,x"))));
         assertThrows(ApiException.class, () -> new TokenBans().prepare(settings(Map.of("token_ban_ranges", List.of(List.of(5, 1))))));
+    }
+
+    @Test
+    void overlappingBanRangesInAnyOrderBanTheirUnion() {
+        Candidates c = new Candidates(8);
+        c.reset(new float[8], 8);
+        // out of order, nested, overlapping and reaching past the vocabulary (8 tokens) at both ends
+        apply(new TokenBans(), Map.of("token_ban_ranges", List.of(List.of(6, 6), List.of(1, 3), List.of(2, 2), List.of(3, 4),
+                List.of(7, Integer.MAX_VALUE), List.of(-5, 0))), c);
+        float ban = Float.NEGATIVE_INFINITY;
+        assertArrayEquals(new float[] {ban, ban, ban, ban, ban, 0f, ban, ban}, logits(c));
     }
 
     @Test

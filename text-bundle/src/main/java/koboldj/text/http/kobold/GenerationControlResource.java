@@ -20,6 +20,7 @@ import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.api.text.Generation;
 import koboldj.api.text.TextGenerator;
+import koboldj.text.http.RequestLimits;
 
 /**
  * Looking into and stopping running generations: by genkey (safe with many users), or without
@@ -77,6 +78,7 @@ public class GenerationControlResource {
         if (input == null || input.genkey == null || input.genkey.isBlank()) {
             return text.latest();
         }
+        RequestLimits.genkey(input.genkey);
         return Optional.of(text.find(input.genkey).orElseThrow(() -> new ApiException(ErrorKind.NOT_FOUND,
                 "No generation has the genkey '" + input.genkey + "'.", "genkey")));
     }

@@ -8,12 +8,12 @@ import koboldj.api.error.ApiException;
 import koboldj.api.sampler.SamplerSettings;
 import koboldj.api.text.GenerationRequest;
 import koboldj.text.http.GrammarFields;
+import koboldj.text.http.RequestLimits;
 import koboldj.text.http.SamplerOrder;
 
 /** Turns a KoboldAI generate body into an engine request, with KoboldCpp's defaults and checks. */
 final class KoboldRequests {
     static final int DEFAULT_MAX_LENGTH = 180;
-    private static final int MAX_STOP_SEQUENCES = 64;
     private static final int DEFAULT_ALTERNATIVES = 5;
     private static final int MAX_ALTERNATIVES = 20;
 
@@ -36,16 +36,12 @@ final class KoboldRequests {
         if (maxContext < 1) {
             throw ApiException.badRequest("max_context_length", "'max_context_length' must be at least 1, not " + maxContext + ".");
         }
-        List<String> stops = in.stopSequence == null ? List.of() : in.stopSequence;
-        if (stops.size() > MAX_STOP_SEQUENCES || stops.stream().anyMatch(s -> s == null)) {
-            throw ApiException.badRequest("stop_sequence", "'stop_sequence' must be a list of at most "
-                    + MAX_STOP_SEQUENCES + " strings.");
-        }
+        List<String> stops = in.stopSequence == null ? List.of() : RequestLimits.stops(in.stopSequence, "stop_sequence");
         GrammarFields grammar = GrammarFields.of(in.extra);
         return new GenerationRequest(in.prompt, in.memory, maxLength, Math.min(maxContext, contextLimit), stops,
                 in.trimStop == null || in.trimStop,
                 Boolean.TRUE.equals(in.banEosToken) || Boolean.TRUE.equals(in.useDefaultBadwordsids), Boolean.TRUE.equals(in.bypassEos),
-                Boolean.TRUE.equals(in.renderSpecial), in.samplerSeed == null ? -1 : in.samplerSeed, in.genkey, logprobs(in.logprobs),
+                Boolean.TRUE.equals(in.renderSpecial), in.samplerSeed == null ? -1 : in.samplerSeed, RequestLimits.genkey(in.genkey), logprobs(in.logprobs),
                 sampling(in), grammar.grammar(), grammar.retainState());
     }
 

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import koboldj.api.error.ApiException;
 import koboldj.api.text.TextGenerator;
 import koboldj.api.text.Tokenizer;
+import koboldj.text.http.RequestLimits;
 
 /** KoboldCpp's tokenizer endpoints: text to token ids and back. */
 @Component(service = TokenizeResource.class)
@@ -51,7 +52,8 @@ public class TokenizeResource {
         if (input == null || input.prompt == null) {
             throw ApiException.badRequest("prompt", "'prompt' is required.");
         }
-        int[] ids = text.tokenizer().tokenize(input.prompt, false, Boolean.TRUE.equals(input.special));
+        int[] ids = text.tokenizer().tokenize(RequestLimits.tokenizerText(input.prompt, "prompt"), false,
+                Boolean.TRUE.equals(input.special));
         return Map.of("value", ids.length, "ids", ids);
     }
 

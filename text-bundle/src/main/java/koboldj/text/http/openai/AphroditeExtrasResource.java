@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.error.ApiException;
 import koboldj.api.text.TextGenerator;
+import koboldj.text.http.RequestLimits;
 
 /** The extra /v1 routes of the Aphrodite-style API: tokenizing, the text models, parallel capacity. */
 @Component(service = AphroditeExtrasResource.class)
@@ -53,7 +54,8 @@ public class AphroditeExtrasResource {
         } else {
             throw ApiException.badRequest("prompt", "Give a 'prompt' or 'messages' to tokenize.");
         }
-        int[] tokens = text.tokenizer().tokenize(prompt, true, true);
+        int[] tokens = text.tokenizer().tokenize(RequestLimits.tokenizerText(prompt, input.messages != null ? "messages" : "prompt"),
+                true, true);
         return Map.of("tokens", tokens, "count", tokens.length, "max_model_len", text.maxContextLength());
     }
 

@@ -8,6 +8,7 @@ import koboldj.api.error.ApiException;
 import koboldj.api.sampler.SamplerSettings;
 import koboldj.api.text.GenerationRequest;
 import koboldj.text.http.GrammarFields;
+import koboldj.text.http.RequestLimits;
 import koboldj.text.http.SamplerOrder;
 
 /** Turns an OpenAI completion body into engine requests, with OpenAI's defaults. */
@@ -122,10 +123,10 @@ final class OpenAiRequests {
             return List.of();
         }
         if (stop instanceof String text) {
-            return List.of(text);
+            return RequestLimits.stops(List.of(text), "stop");
         }
-        if (stop instanceof List<?> list && list.size() <= 64 && list.stream().allMatch(s -> s instanceof String)) {
-            return list.stream().map(String.class::cast).toList();
+        if (stop instanceof List<?> list) {
+            return RequestLimits.stops(list, "stop");
         }
         throw ApiException.badRequest("stop", "'stop' must be a string or a list of strings.");
     }
