@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,5 +152,28 @@ class HugeRequestsE2EIT {
             }
         }
         throw new AssertionError("no VmRSS in /proc/" + server.pid() + "/status");
+    }
+
+    /**
+     * A body refused half-way through its parsing (JSON nested deeper than Jackson reads) leaves the
+     * connection serving the client's next request, or the answer says the connection closes.
+     */
+    @Test
+    void aBodyRefusedHalfWayLeavesTheConnectionServing() throws Exception {
+        String nested = "{\"a\":".repeat(40_000) + "1" + "}".repeat(40_000);
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                    + nested.length() + "\r\n\r\n" + nested).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            RawHttp.Answer refused = RawHttp.read(socket.getInputStream(), System.nanoTime());
+            assertEquals(400, refused.status(), refused.body());
+            if (!refused.header("Connection").equalsIgnoreCase("close")) {
+                out.write("GET /api/extra/version HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertEquals(200, RawHttp.read(socket.getInputStream(), System.nanoTime()).status());
+            }
+        }
     }
 }

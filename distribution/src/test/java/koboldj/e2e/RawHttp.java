@@ -41,23 +41,27 @@ final class RawHttp {
             OutputStream out = socket.getOutputStream();
             out.write(request);
             out.flush();
-            InputStream in = socket.getInputStream();
-            String statusLine = line(in);
-            if (!statusLine.startsWith("HTTP/1.")) {
-                throw new IOException("not an HTTP answer: '" + statusLine + "'");
-            }
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                int colon = header.indexOf(':');
-                headers.put(header.substring(0, colon).strip().toLowerCase(Locale.ROOT), header.substring(colon + 1).strip());
-            }
-            byte[] body = headers.containsKey("content-length")
-                    ? in.readNBytes(Integer.parseInt(headers.get("content-length")))
-                    : in.readAllBytes(); // the server closes the connection after such an answer
-            return new Answer(status, headers, new String(body, StandardCharsets.UTF_8),
-                    Duration.ofNanos(System.nanoTime() - started));
+            return read(socket.getInputStream(), started);
         }
+    }
+
+    /** Reads one answer from a connection; {@code started} is when its request was sent. */
+    static Answer read(InputStream in, long started) throws IOException {
+        String statusLine = line(in);
+        if (!statusLine.startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP answer: '" + statusLine + "'");
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String header = line(in); !header.isEmpty(); header = line(in)) {
+            int colon = header.indexOf(':');
+            headers.put(header.substring(0, colon).strip().toLowerCase(Locale.ROOT), header.substring(colon + 1).strip());
+        }
+        byte[] body = headers.containsKey("content-length")
+                ? in.readNBytes(Integer.parseInt(headers.get("content-length")))
+                : in.readAllBytes(); // the server closes the connection after such an answer
+        return new Answer(status, headers, new String(body, StandardCharsets.UTF_8),
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static String line(InputStream in) throws IOException {

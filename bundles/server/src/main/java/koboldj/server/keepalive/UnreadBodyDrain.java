@@ -9,9 +9,12 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsExtension;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsName;
 
 import jakarta.annotation.Priority;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.Context;
 
 import koboldj.server.limits.ContentLength;
 
@@ -30,10 +33,28 @@ public class UnreadBodyDrain implements ContainerResponseFilter {
     /** More than any request of ours that is refused unread; reading a larger one costs more than a new connection. */
     static final int MAX_DRAINED = 1024 * 1024;
 
+    /** The request under Jersey: what Jersey's own stream no longer gives is still read from here. */
+    @Context
+    private HttpServletRequest servlet;
+
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (ContentLength.of(request) > MAX_DRAINED || !readToEnd(request)) {
+        if (ContentLength.of(request) > MAX_DRAINED || !readToEnd(request) || !servletBodyRead()) {
             response.getHeaders().putSingle("Connection", "close");
+        }
+    }
+
+    /**
+     * Whether the servlet request's body is read to its end, reading what is left if need be. A
+     * body whose parsing failed half-way (JSON nested too deep, say) is left unread behind a Jersey
+     * stream that is closed already.
+     */
+    private boolean servletBodyRead() {
+        try {
+            ServletInputStream body = servlet.getInputStream();
+            return body.isFinished() || readToEnd(body);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
