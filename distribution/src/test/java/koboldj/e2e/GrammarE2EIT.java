@@ -3,6 +3,7 @@ package koboldj.e2e;
 import static koboldj.e2e.PlatformE2EIT.error;
 import static koboldj.e2e.PlatformE2EIT.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -64,6 +65,22 @@ class GrammarE2EIT {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    /**
+     * The grammar forbids the model's own next token (a comma), so every step draws again under the
+     * grammar's mask; that redraw keeps the request's bans (here every token holding an 'e').
+     */
+    @Test
+    void aRedrawUnderTheGrammarKeepsTheBannedCharacters() throws Exception {
+        for (long seed = 1; seed <= 3; seed++) {
+            ObjectNode body = kobold("Once upon a time", 40, seed);
+            body.put("grammar", "root ::= [a-z ]+");
+            body.putArray("banned_tokens").add("e");
+            String text = generate(body).path("text").asText();
+            assertFalse(text.isEmpty(), "seed " + seed);
+            assertFalse(text.toLowerCase(java.util.Locale.ROOT).contains("e"), "seed " + seed + ": " + text);
+        }
     }
 
     @Test

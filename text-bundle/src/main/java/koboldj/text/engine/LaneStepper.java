@@ -140,6 +140,19 @@ final class LaneStepper {
         slot.chunkLength = 0;
     }
 
+    /**
+     * The candidates from this step's logits with what the request bans taken out: the end of
+     * generation when it is banned, and the tokens its banned phrases and characters forbid here.
+     * The draw and a redraw under the grammar start alike, or the redraw could pick a banned token.
+     */
+    private void freshCandidates(GenerationTask task) {
+        candidates.reset(logits, logits.length);
+        if (task.banEos) {
+            banEndTokens();
+        }
+        task.bans.apply(candidates, task.generated);
+    }
+
     private void sample(Slot slot) {
         GenerationTask task = slot.task;
         if (task.promptDoneNanos == 0) {
@@ -148,21 +161,14 @@ final class LaneStepper {
         MemorySegment row = llama.logits(slot.lane.context, slot.output, logits.length);
         MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
         TokenLogprobs.Step distribution = task.scored() ? TokenLogprobs.of(logits) : null;
-        candidates.reset(logits, logits.length);
-        if (task.banEos) {
-            banEndTokens();
-        }
-        task.bans.apply(candidates, task.generated);
+        freshCandidates(task);
         view.slot = slot;
         view.random = task.random;
         int token = task.chain.sample(candidates, view, task.random);
         if (task.grammar != null && !task.grammar.allows(token)) {
             // As llama.cpp's common sampler does: checking the one token drawn is cheap, masking the
             // whole vocabulary is not, so the mask is applied (and the draw repeated) only when needed.
-            candidates.reset(logits, logits.length);
-            if (task.banEos) {
-                banEndTokens();
-            }
+            freshCandidates(task);
             if (!task.grammar.restrict(candidates)) {
                 end(slot, FinishReason.END_OF_SEQUENCE);
                 return;
