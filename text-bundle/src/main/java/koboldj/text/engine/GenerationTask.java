@@ -2,6 +2,7 @@ package koboldj.text.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.random.RandomGenerator;
@@ -52,7 +53,8 @@ final class GenerationTask implements Generation {
     private final String genkey;
     private final GenerationListener listener;
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
-    private final Runnable wake;
+    /** Told of an abort: takes a waiting task out of the queue, or wakes the engine threads. */
+    private final Consumer<GenerationTask> onAbort;
     private volatile boolean abortRequested;
     /** Text handed to the listener; appended by the engine thread stepping it, read by check calls. */
     private final StringBuilder released = new StringBuilder();
@@ -73,7 +75,7 @@ final class GenerationTask implements Generation {
 
     GenerationTask(String genkey, GenerationRequest request, int[] prompt, int keep, int maxLength, SamplerChain chain,
             GrammarConstraint grammar, long seed, BannedPhrases phrases, VllmOptions vllm, GenerationTask leader,
-            boolean scored, GenerationListener listener, Runnable wake) {
+            boolean scored, GenerationListener listener, Consumer<GenerationTask> onAbort) {
         this.genkey = genkey;
         this.banEos = request.banEos();
         this.bypassEos = request.bypassEos();
@@ -87,7 +89,7 @@ final class GenerationTask implements Generation {
         this.seed = seed;
         this.random = RANDOM.create(seed);
         this.listener = listener;
-        this.wake = wake;
+        this.onAbort = onAbort;
         this.assembler = new TextAssembler(request.stopSequences(), request.trimStop(), phrases);
         this.bans = new PhraseBans(phrases);
         this.leader = leader;
@@ -129,7 +131,7 @@ final class GenerationTask implements Generation {
             return false;
         }
         abortRequested = true;
-        wake.run();
+        onAbort.accept(this);
         return true;
     }
 

@@ -26,6 +26,7 @@ import koboldj.api.error.ErrorKind;
 import koboldj.api.text.ContextSnapshots;
 import koboldj.api.model.ModelDescriptor;
 import koboldj.api.text.EngineStats;
+import koboldj.api.text.FinishReason;
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
@@ -191,7 +192,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
             tasks.add(new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chains.get(i),
                     constraints.get(i), seed, phrases.get(i), options.get(i), tasks.isEmpty() ? null : tasks.getFirst(),
-                    requests.size() > 1, listeners.apply(i), queue::signal));
+                    requests.size() > 1, listeners.apply(i), this::aborted));
         }
         for (GenerationTask task : tasks) {
             task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
@@ -210,6 +211,18 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         }
         latest = tasks.getLast();
         return List.copyOf(tasks);
+    }
+
+    /**
+     * A task asked to abort: one still waiting leaves the queue at once, so that its place and its
+     * count in flight are free for others (else it held them until a slot freed, and could cost
+     * another client a 503); one in a slot is ended by its engine thread at its next step.
+     */
+    private void aborted(GenerationTask task) {
+        if (queue.remove(task)) {
+            task.finish(FinishReason.ABORTED);
+        }
+        queue.signal();
     }
 
     @Override
