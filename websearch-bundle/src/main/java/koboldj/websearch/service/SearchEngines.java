@@ -123,8 +123,8 @@ public class SearchEngines {
             return timedOut(engine, timeout);
         }
         if (cause instanceof IOException) {
-            return new ApiException(ErrorKind.UPSTREAM_FAILED, "The search engine " + engine.name() + " failed: "
-                    + cause.getMessage());
+            String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            return new ApiException(ErrorKind.UPSTREAM_FAILED, "The search engine " + engine.name() + " failed: " + reason);
         }
         LOG.error("The search engine {} failed", engine.name(), cause);
         return new ApiException(ErrorKind.UPSTREAM_FAILED, "The search engine " + engine.name()
