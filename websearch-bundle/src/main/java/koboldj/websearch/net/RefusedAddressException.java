@@ -14,9 +14,15 @@ public class RefusedAddressException extends UnknownHostException {
         super(describe(host, address) + " is " + reason);
     }
 
+    /** The host as the address named it, with the address it resolved to when it was a name. */
     private static String describe(String host, InetAddress address) {
-        String literal = address.getHostAddress();
-        return host == null || host.isEmpty() || host.equals(literal) || host.equals("[" + literal + "]")
-                ? literal : host + " (" + literal + ")";
+        if (host == null || host.isEmpty()) {
+            return address.getHostAddress();
+        }
+        return isLiteral(host) ? host : host + " (" + address.getHostAddress() + ")";
+    }
+
+    private static boolean isLiteral(String host) {
+        return host.startsWith("[") || host.indexOf(':') >= 0 || host.matches("[0-9.]+");
     }
 }
