@@ -46,7 +46,14 @@ public class SearxngRegistration {
         if (settings.websearchurl().isBlank()) {
             return;
         }
-        URI base = URI.create(settings.websearchurl().strip());
+        URI base;
+        try {
+            base = URI.create(settings.websearchurl().strip());
+        } catch (IllegalArgumentException e) {
+            // the flag is checked at start; a value set with --set or a .cfg file is not
+            LOG.error("No SearXNG engine: websearchurl '{}' is not an address", settings.websearchurl());
+            return;
+        }
         engine = new SearxngEngine(base, Duration.ofSeconds(Math.max(1, settings.enginetimeoutseconds())),
                 AddressPolicy.of(settings.websearchallowlocal()));
         Hashtable<String, Object> properties = new Hashtable<>();
