@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -55,17 +56,34 @@ public final class LocalSite implements AutoCloseable {
         server.createContext(path, exchange -> {
             requests.add(new HttpExchangeRecord(exchange.getRequestMethod(), exchange.getRequestURI(),
                     exchange.getRequestHeaders().getFirst("User-Agent")));
-            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
                 handler.handle(exchange);
             } catch (IOException e) {
                 // the client went away (a refused size, a deadline): nothing to answer
             } finally {
-                inFlight.decrementAndGet();
                 exchange.close();
             }
         });
         return this;
+    }
+
+    /**
+     * Answers {@code path} after {@code millis}, counting the requests that wait at once (see
+     * {@link #mostInFlight}). A request stops counting before its answer is sent, so a client that
+     * starts its next request only once an answer is read is never counted twice.
+     */
+    public LocalSite slow(String path, long millis, String contentType, Function<HttpExchange, String> body) {
+        return handle(path, exchange -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            send(exchange, 200, contentType, body.apply(exchange));
+        });
     }
 
     public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
@@ -89,7 +107,7 @@ public final class LocalSite implements AutoCloseable {
         return List.copyOf(requests);
     }
 
-    /** The most requests that were being answered at one time. */
+    /** The most requests that waited in {@link #slow} handlers at one time. */
     public int mostInFlight() {
         return mostInFlight.get();
     }

@@ -208,10 +208,7 @@ class OutboundFetcherTest {
 
     @Test
     void boundsTheFetchesInFlight() throws Exception {
-        site.handle("/slow", exchange -> {
-            sleep(150);
-            LocalSite.send(exchange, 200, "text/html", "<p>done</p>");
-        });
+        site.slow("/slow", 150, "text/html", exchange -> "<p>done</p>");
         FetchLimits two = new FetchLimits(Duration.ofSeconds(5), Duration.ofSeconds(10), 1024, 2, 0, FetchLimits.USER_AGENT);
         ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
         try (OutboundFetcher fetcher = new OutboundFetcher(two, AddressPolicy.allowingLocal(), Set.of())) {

@@ -64,14 +64,7 @@ class WebSearchServiceTest {
                     }
                 })
                 .handle("/gone", exchange -> LocalSite.send(exchange, 404, "text/html", "Not found"))
-                .handle("/busy", exchange -> {
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    LocalSite.send(exchange, 200, "text/html", "<p>" + exchange.getRequestURI().getQuery() + " answered.</p>");
-                })
+                .slow("/busy", 100, "text/html", exchange -> "<p>" + exchange.getRequestURI().getQuery() + " answered.</p>")
                 .handle("/trickle", exchange -> {
                     exchange.getResponseHeaders().add("Content-Type", "text/html");
                     exchange.sendResponseHeaders(200, 0);
