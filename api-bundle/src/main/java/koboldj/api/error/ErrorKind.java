@@ -14,6 +14,10 @@ public enum ErrorKind {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     BUSY(503, "service_unavailable"),
     CAPABILITY_MISSING(503, "capability_unavailable"),
+    /** A service the server relies on (e.g. a search engine) failed or answered nonsense. */
+    UPSTREAM_FAILED(502, "bad_gateway"),
+    /** A service the server relies on did not answer in time. */
+    UPSTREAM_TIMEOUT(504, "gateway_timeout"),
     INTERNAL(500, "server_error");
 
     private final int status;

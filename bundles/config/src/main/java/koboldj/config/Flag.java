@@ -1,6 +1,9 @@
 package koboldj.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -34,6 +37,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
     public Object parse(String text) throws FlagException {
         return switch (type) {
             case TEXT, PATH, FILE -> text;
+            case URL -> checkUrl(text);
             case ASSIGNMENT -> PropertyAssignments.checked(name, text);
             case SWITCH -> switch (text.toLowerCase()) {
                 case "true", "1", "yes", "on" -> Boolean.TRUE;
@@ -54,6 +58,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
             case TEXT, PATH, FILE -> value instanceof List<?> list
                     ? (list.isEmpty() ? defaultValue : String.valueOf(list.getFirst()))
                     : String.valueOf(value);
+            case URL -> checkUrl(String.valueOf(value));
             case SWITCH -> {
                 if (value instanceof Boolean bool) {
                     yield bool;
@@ -70,6 +75,23 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
                 throw new FlagException("'" + name + "' must be a whole number, not " + value);
             }
         };
+    }
+
+    private String checkUrl(String text) throws FlagException {
+        String url = text.strip();
+        if (url.isEmpty()) {
+            return url;
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new FlagException("--" + name + " needs an http or https address such as http://127.0.0.1:8080, not '" + text + "'");
     }
 
     private int parseInteger(String text) throws FlagException {

@@ -4,6 +4,8 @@ package koboldj.config;
 public enum FlagType {
     /** A string value. */
     TEXT,
+    /** An http or https address, or empty. */
+    URL,
     /** A file or folder that need not exist yet; made absolute. */
     PATH,
     /** A file or folder that must exist; made absolute. */

@@ -7,6 +7,7 @@ import static koboldj.config.FlagType.OPTIONAL_INTEGER;
 import static koboldj.config.FlagType.PATH;
 import static koboldj.config.FlagType.SWITCH;
 import static koboldj.config.FlagType.TEXT;
+import static koboldj.config.FlagType.URL;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,6 +51,10 @@ public final class Flags {
         flag("embeddingsmaxctx", INTEGER, 0, "longest embeddings input in tokens; 0: the model's trained context, at most 2048",
                 List.of(Pids.EMBEDDINGS), 0, 262144);
         flag("websearch", SWITCH, false, "enable /api/extra/websearch", List.of(Pids.WEBSEARCH));
+        flag("websearchurl", URL, "", "koboldj: search with this SearXNG instance (its JSON API, URL/search?q=...&format=json) "
+                + "instead of DuckDuckGo", List.of(Pids.WEBSEARCH));
+        flag("websearchallowlocal", SWITCH, false, "koboldj: let web search read result pages on loopback, private and link-local "
+                + "addresses (an intranet); refused by default", List.of(Pids.WEBSEARCH));
         flag("maxrequestsize", INTEGER, 32, "largest request body in MB", List.of(Pids.SERVER), 1, 4096);
         flag("onready", TEXT, "", "shell command to run once the server is serving", List.of());
         flag("chatcompletionsadapter", TEXT, "AutoGuess", "chat template: a name, a KoboldCpp adapter JSON file, a Jinja .jinja file, or AutoGuess (the model's own)", List.of(Pids.TEXT));
@@ -99,6 +104,7 @@ public final class Flags {
                 case INTEGER -> spelling.append(" N");
                 case OPTIONAL_INTEGER -> spelling.append(" [N]");
                 case TEXT -> spelling.append(" TEXT");
+                case URL -> spelling.append(" URL");
                 case PATH, FILE -> spelling.append(" PATH");
                 case ASSIGNMENT -> spelling.append(" PID.key=value");
                 case SWITCH -> { }

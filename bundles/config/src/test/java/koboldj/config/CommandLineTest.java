@@ -138,6 +138,17 @@ class CommandLineTest {
     }
 
     @Test
+    void webSearchFlagsReachTheWebSearchConfigurationAndTheUrlIsChecked() throws FlagException {
+        Settings settings = parse("--websearch", "--websearchurl", "http://127.0.0.1:8888", "--websearchallowlocal").settings();
+        assertEquals(java.util.Map.of("websearch", true, "websearchurl", "http://127.0.0.1:8888", "websearchallowlocal", true),
+                settings.forPid(Pids.WEBSEARCH));
+        assertEquals("", parse().settings().text("websearchurl"));
+        assertEquals("--websearchurl needs an http or https address such as http://127.0.0.1:8080, not 'file:///etc/passwd'",
+                error("--websearchurl", "file:///etc/passwd"));
+        assertTrue(error("--websearchurl", "searx.local").startsWith("--websearchurl needs an http or https address"));
+    }
+
+    @Test
     void eachPidGetsOnlyItsFlags() throws FlagException {
         Settings settings = parse("--password", "k").settings();
         assertEquals("k", settings.forPid(Pids.SERVER).get("password"));
