@@ -165,20 +165,8 @@ class PlatformE2EIT {
         }
     }
 
-    /** A condition polled by {@link #within}; its exceptions fail the test. */
-    interface Check {
-        boolean test() throws Exception;
-    }
-
     /** Whether {@code check} holds within {@code millis}, polled every 50 ms. */
-    static boolean within(long millis, Check check) throws Exception {
-        long deadline = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < deadline) {
-            if (check.test()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
+    static boolean within(long millis, Eventually.Check check) throws Exception {
+        return Eventually.within(millis, check);
     }
 }

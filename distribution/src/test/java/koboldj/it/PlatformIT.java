@@ -1,5 +1,6 @@
 package koboldj.it;
 
+import static koboldj.e2e.Eventually.within;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -122,21 +123,6 @@ public class PlatformIT {
         Hashtable<String, Object> resource = new Hashtable<>();
         resource.put("osgi.jakartars.resource", true);
         return resource;
-    }
-
-    private interface Check {
-        boolean test() throws Exception;
-    }
-
-    private static boolean within(long millis, Check check) throws Exception {
-        long deadline = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < deadline) {
-            if (check.test()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 
     @Test
