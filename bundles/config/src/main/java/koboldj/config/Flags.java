@@ -53,6 +53,12 @@ public final class Flags {
         flag("maxrequestsize", INTEGER, 32, "largest request body in MB", List.of(Pids.SERVER), 1, 4096);
         flag("onready", TEXT, "", "shell command to run once the server is serving", List.of());
         flag("chatcompletionsadapter", TEXT, "AutoGuess", "chat template: a name, a KoboldCpp adapter JSON file, a Jinja .jinja file, or AutoGuess (the model's own)", List.of(Pids.TEXT));
+        flag("defaultgenamt", INTEGER, 512, "tokens to generate when a request names no max_length; below --contextsize",
+                List.of(Pids.TEXT), 64, 32768);
+        flag("nobostoken", SWITCH, false, "do not start prompts with the model's BOS token (not for most models)", List.of(Pids.TEXT));
+        flag("nofastforward", SWITCH, false, "process every prompt whole, reusing no cached tokens (implies --noshift)",
+                List.of(Pids.TEXT));
+        flag("noshift", SWITCH, false, "no context shift: a story trimmed at the front is processed again", List.of(Pids.TEXT));
         flag("mmproj", FILE, "", "vision projector for the text model", List.of(Pids.TEXT));
         flag("skiplauncher", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj has no GUI launcher", List.of());
         flag("gpulayers", INTEGER, -1, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of(),

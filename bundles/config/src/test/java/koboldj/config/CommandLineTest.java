@@ -1,6 +1,7 @@
 package koboldj.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,6 +120,26 @@ class CommandLineTest {
         assertEquals("", settings.text("password"));
         assertEquals("", settings.text("onready"), "a shell command is never taken from a file");
         assertTrue(settings.enabled("quiet"));
+    }
+
+    @Test
+    void engineSwitchesFromFlagsAndConfigFiles() throws IOException, FlagException {
+        Settings defaults = parse().settings();
+        assertEquals(512, defaults.integer("defaultgenamt"));
+        assertFalse(defaults.enabled("nobostoken") || defaults.enabled("nofastforward") || defaults.enabled("noshift"));
+        Settings flags = parse("--defaultgenamt", "100", "--nobostoken", "--nofastforward", "--noshift").settings();
+        assertEquals(100, flags.integer("defaultgenamt"));
+        assertTrue(flags.enabled("nobostoken") && flags.enabled("nofastforward") && flags.enabled("noshift"));
+        Path kcpps = Files.writeString(dir.resolve("engine.kcpps"), """
+                {"defaultgenamt": 300, "nobostoken": true, "nofastforward": false, "noshift": true}
+                """);
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertEquals(300, file.integer("defaultgenamt"));
+        assertTrue(file.enabled("nobostoken") && file.enabled("noshift"));
+        assertFalse(file.enabled("nofastforward"));
+        assertEquals("--defaultgenamt must be between 64 and 32768, not 10", error("--defaultgenamt", "10"));
+        Path wrong = Files.writeString(dir.resolve("gen.kcpps"), "{\"defaultgenamt\": 0}");
+        assertEquals("gen.kcpps: --defaultgenamt must be between 64 and 32768, not 0", error("--config", wrong.toString()));
     }
 
     @Test

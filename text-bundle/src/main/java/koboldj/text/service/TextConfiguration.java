@@ -30,6 +30,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     /** --multiuser: N > 1 lets N - 1 requests wait; 0 lets none wait; 1 (the default) a generous queue. */
     int multiuser() default 1;
 
+    /** --defaultgenamt: tokens a request generates when it names no max_length. */
+    int defaultgenamt() default 512;
+
+    /** --nobostoken: prompts do not start with the model's BOS token. */
+    boolean nobostoken() default false;
+
+    /** --nofastforward: every prompt is processed whole, no cached tokens reused (and so no context shift). */
+    boolean nofastforward() default false;
+
+    /** --noshift: a prompt trimmed at the front is processed again instead of shifted in the cache. */
+    boolean noshift() default false;
+
     /** --quiet. */
     boolean quiet() default false;
 

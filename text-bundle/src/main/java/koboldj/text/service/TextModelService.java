@@ -32,6 +32,7 @@ import koboldj.api.text.ContextSnapshots;
 import koboldj.api.text.TextGenerator;
 import koboldj.api.text.TextReloads;
 import koboldj.config.Pids;
+import koboldj.text.engine.EngineOptions;
 import koboldj.text.engine.EngineSettings;
 import koboldj.text.engine.TextEngine;
 import koboldj.text.llama.Llama;
@@ -237,7 +238,7 @@ public class TextModelService implements TextReloads {
     private static boolean sameEngine(TextConfiguration a, TextConfiguration b) {
         return Objects.equals(a.model(), b.model()) && a.contextsize() == b.contextsize() && a.threads() == b.threads()
                 && a.blasthreads() == b.blasthreads() && a.batchsize() == b.batchsize() && a.parallel() == b.parallel()
-                && a.lanes() == b.lanes() && a.multiuser() == b.multiuser();
+                && a.lanes() == b.lanes() && a.multiuser() == b.multiuser() && options(a).equals(options(b));
     }
 
     static EngineSettings settings(TextConfiguration configuration, LlamaModel model) {
@@ -255,7 +256,13 @@ public class TextModelService implements TextReloads {
             default -> configuration.multiuser() - 1;
         };
         return new EngineSettings(configuration.parallel(), lanes, laneThreads, configuration.contextsize(), batch, threads,
-                batchThreads, queue, EngineDefaults.isSmall(parameters));
+                batchThreads, queue, EngineDefaults.isSmall(parameters), options(configuration));
+    }
+
+    /** KoboldCpp's prompt and cache switches. */
+    static EngineOptions options(TextConfiguration configuration) {
+        return new EngineOptions(configuration.defaultgenamt(), !configuration.nobostoken(), !configuration.nofastforward(),
+                !configuration.noshift());
     }
 
     @Deactivate
