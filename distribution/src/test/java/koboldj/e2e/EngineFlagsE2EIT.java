@@ -14,7 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** KoboldCpp's engine switches on a real server with the test model. */
+/**
+ * KoboldCpp's engine switches on a real server with the test model (flash attention on, the
+ * model read into memory and locked, its own RoPE).
+ */
 class EngineFlagsE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ServerProcess server;
@@ -22,7 +25,8 @@ class EngineFlagsE2EIT {
     @BeforeAll
     static void start() throws Exception {
         server = ServerProcess.withTextModel("--contextsize", "512", "--parallel", "1", "--defaultgenamt", "100",
-                "--nobostoken", "--nofastforward", "--noshift");
+                "--nobostoken", "--nofastforward", "--noshift", "--flashattention", "--ropeconfig", "0", "10000", "--nommap",
+                "--usemlock");
     }
 
     @AfterAll
@@ -62,5 +66,8 @@ class EngineFlagsE2EIT {
         ServerProcess.Finished bad = ServerProcess.run("--defaultgenamt", "5");
         assertEquals(2, bad.exitCode());
         assertEquals("koboldj: --defaultgenamt must be between 64 and 32768, not 5", bad.output().strip());
+        ServerProcess.Finished quant = ServerProcess.run("--quantkv", "4");
+        assertEquals(2, quant.exitCode());
+        assertEquals("koboldj: --quantkv must be one of [0, 1, 2], not 4", quant.output().strip());
     }
 }

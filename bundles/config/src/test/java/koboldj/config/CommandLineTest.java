@@ -143,6 +143,33 @@ class CommandLineTest {
     }
 
     @Test
+    void attentionAndLoadingFlagsFromFlagsAndConfigFiles() throws IOException, FlagException {
+        Files.writeString(dir.resolve("m.gguf"), "x");
+        Settings defaults = parse().settings();
+        assertEquals(0, defaults.integer("quantkv"));
+        assertEquals("0.0 10000.0", defaults.text("ropeconfig"));
+        Settings flags = parse("--flashattention", "--quantkv", "2", "--ropeconfig", "0.5", "20000", "--nommap", "--usemlock",
+                "m.gguf").settings();
+        assertTrue(flags.enabled("flashattention") && flags.enabled("nommap") && flags.enabled("usemlock"));
+        assertEquals(2, flags.integer("quantkv"));
+        assertEquals("0.5 20000.0", flags.text("ropeconfig"));
+        assertTrue(flags.text("model").endsWith("m.gguf"), "the positional model after the two numbers");
+        assertEquals("0.25 10000.0", parse("--ropeconfig", "0.25").settings().text("ropeconfig"), "KoboldCpp's base when left out");
+        Path kcpps = Files.writeString(dir.resolve("attention.kcpps"), """
+                {"flashattention": true, "quantkv": 1, "ropeconfig": [0.0, 10000.0], "nommap": true, "usemlock": false}
+                """);
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertEquals(1, file.integer("quantkv"));
+        assertEquals("0.0 10000.0", file.text("ropeconfig"));
+        assertTrue(file.enabled("flashattention") && file.enabled("nommap"));
+        assertTrue(error("--quantkv", "3").startsWith("--quantkv must be one of [0, 1, 2]"));
+        assertEquals("--ropeconfig needs numbers, not 'fast'", error("--ropeconfig", "fast"));
+        assertEquals("--ropeconfig takes numbers from 0 to 1e9, not -1", error("--ropeconfig=-1"));
+        Path wrong = Files.writeString(dir.resolve("rope.kcpps"), "{\"ropeconfig\": [1, 2, 3]}");
+        assertEquals("rope.kcpps: --ropeconfig takes one or two numbers, not '1 2 3'", error("--config", wrong.toString()));
+    }
+
+    @Test
     void configFileMistakesNameTheFile() throws IOException {
         Path broken = Files.writeString(dir.resolve("broken.kcpps"), "{not json");
         assertTrue(error("--config", broken.toString()).startsWith("broken.kcpps is not a JSON object"));

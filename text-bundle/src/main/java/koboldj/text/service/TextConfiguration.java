@@ -42,6 +42,21 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     /** --noshift: a prompt trimmed at the front is processed again instead of shifted in the cache. */
     boolean noshift() default false;
 
+    /** --flashattention. */
+    boolean flashattention() default false;
+
+    /** --quantkv: 0 f16, 1 q8_0, 2 q4_0 KV cache. */
+    int quantkv() default 0;
+
+    /** --ropeconfig: "SCALE BASE"; scale 0 keeps the model's own RoPE. */
+    String ropeconfig() default "0.0 10000.0";
+
+    /** --nommap: read the model into memory instead of mapping it. */
+    boolean nommap() default false;
+
+    /** --usemlock: lock the model's pages in RAM. */
+    boolean usemlock() default false;
+
     /** --quiet. */
     boolean quiet() default false;
 

@@ -35,8 +35,10 @@ import koboldj.config.Pids;
 import koboldj.text.engine.EngineOptions;
 import koboldj.text.engine.EngineSettings;
 import koboldj.text.engine.TextEngine;
+import koboldj.text.llama.AttentionOptions;
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
+import koboldj.text.llama.ModelLoadOptions;
 import koboldj.text.sampling.SamplerCatalog;
 
 /**
@@ -153,14 +155,16 @@ public class TextModelService implements TextReloads {
         Llama.get().logTo(LlamaLog::write);
         LlamaModel loaded;
         try {
-            loaded = LlamaModel.load(file, configuration.contextsize(), new LoadProgress(file.getFileName().toString()));
+            loaded = LlamaModel.load(file, configuration.contextsize(), loadOptions(configuration),
+                    new LoadProgress(file.getFileName().toString()));
         } catch (RuntimeException e) {
             LOG.error("The text model {} could not be loaded: {}", file, e.getMessage());
             return Optional.of("The text model " + file.getFileName() + " could not be loaded: " + e.getMessage());
         }
-        EngineSettings settings = settings(configuration, loaded);
+        EngineSettings settings;
         TextEngine engine;
         try {
+            settings = settings(configuration, loaded);
             engine = new TextEngine(loaded, settings, samplers);
         } catch (RuntimeException e) {
             LOG.error("The text engine could not start: {}", e.getMessage());
@@ -238,7 +242,10 @@ public class TextModelService implements TextReloads {
     private static boolean sameEngine(TextConfiguration a, TextConfiguration b) {
         return Objects.equals(a.model(), b.model()) && a.contextsize() == b.contextsize() && a.threads() == b.threads()
                 && a.blasthreads() == b.blasthreads() && a.batchsize() == b.batchsize() && a.parallel() == b.parallel()
-                && a.lanes() == b.lanes() && a.multiuser() == b.multiuser() && options(a).equals(options(b));
+                && a.lanes() == b.lanes() && a.multiuser() == b.multiuser() && Objects.equals(a.ropeconfig(), b.ropeconfig())
+                && a.flashattention() == b.flashattention() && a.quantkv() == b.quantkv() && loadOptions(a).equals(loadOptions(b))
+                && a.defaultgenamt() == b.defaultgenamt() && a.nobostoken() == b.nobostoken()
+                && a.nofastforward() == b.nofastforward() && a.noshift() == b.noshift();
     }
 
     static EngineSettings settings(TextConfiguration configuration, LlamaModel model) {
@@ -259,10 +266,27 @@ public class TextModelService implements TextReloads {
                 batchThreads, queue, EngineDefaults.isSmall(parameters), options(configuration));
     }
 
-    /** KoboldCpp's prompt and cache switches. */
+    /**
+     * KoboldCpp's prompt, cache and attention switches.
+     *
+     * @throws IllegalArgumentException for values no flag check has seen (a --set or .cfg value)
+     */
     static EngineOptions options(TextConfiguration configuration) {
         return new EngineOptions(configuration.defaultgenamt(), !configuration.nobostoken(), !configuration.nofastforward(),
-                !configuration.noshift());
+                !configuration.noshift(), attention(configuration));
+    }
+
+    static AttentionOptions attention(TextConfiguration configuration) {
+        float[] rope = RopeConfig.parse(configuration.ropeconfig());
+        if (configuration.quantkv() > 0 && !configuration.flashattention()) {
+            LOG.warn("--quantkv without --flashattention quantises only the keys: llama.cpp quantises the values only "
+                    + "for flash attention");
+        }
+        return AttentionOptions.of(configuration.flashattention(), configuration.quantkv(), rope[1], rope[0]);
+    }
+
+    static ModelLoadOptions loadOptions(TextConfiguration configuration) {
+        return new ModelLoadOptions(!configuration.nommap(), configuration.usemlock());
     }
 
     @Deactivate
