@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * KoboldCpp's engine switches on a real server with the test model (flash attention on, the
- * model read into memory and locked, its own RoPE).
+ * model read into memory and locked, its own RoPE, a metadata override, and --moeexperts, which a
+ * model without experts ignores).
  */
 class EngineFlagsE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +27,7 @@ class EngineFlagsE2EIT {
     static void start() throws Exception {
         server = ServerProcess.withTextModel("--contextsize", "512", "--parallel", "1", "--defaultgenamt", "100",
                 "--nobostoken", "--nofastforward", "--noshift", "--flashattention", "--ropeconfig", "0", "10000", "--nommap",
-                "--usemlock");
+                "--usemlock", "--overridekv", "llama.context_length=int:4096", "--moeexperts", "2");
     }
 
     @AfterAll
@@ -69,5 +70,8 @@ class EngineFlagsE2EIT {
         ServerProcess.Finished quant = ServerProcess.run("--quantkv", "4");
         assertEquals(2, quant.exitCode());
         assertEquals("koboldj: --quantkv must be one of [0, 1, 2], not 4", quant.output().strip());
+        ServerProcess.Finished override = ServerProcess.run("--overridekv", "llama.context_length=long:1");
+        assertEquals(2, override.exitCode());
+        assertEquals("koboldj: --overridekv: TYPE is int, float, bool or str, not 'long'", override.output().strip());
     }
 }

@@ -34,6 +34,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
     public Object parse(String text) throws FlagException {
         return switch (type) {
             case TEXT, PATH, FILE -> text;
+            case KV_OVERRIDE -> KvOverrideSyntax.checked(name, text);
             case ASSIGNMENT -> PropertyAssignments.checked(name, text);
             case SWITCH -> switch (text.toLowerCase()) {
                 case "true", "1", "yes", "on" -> Boolean.TRUE;
@@ -71,6 +72,8 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
         }
         return switch (type) {
             case ASSIGNMENT -> throw new FlagException("'" + name + "' is for the command line only");
+            case KV_OVERRIDE -> KvOverrideSyntax.checked(name, value instanceof List<?> list
+                    ? (list.isEmpty() ? "" : String.valueOf(list.getFirst())) : String.valueOf(value));
             case TEXT, PATH, FILE -> value instanceof List<?> list
                     ? (list.isEmpty() ? defaultValue : String.valueOf(list.getFirst()))
                     : String.valueOf(value);

@@ -19,6 +19,8 @@ public enum FlagType {
      * their text separated by a space: {@code --ropeconfig SCALE [BASE]}.
      */
     NUMBER_PAIR,
+    /** llama.cpp's metadata override {@code KEY=TYPE:VALUE}, or empty (see {@link KvOverrideSyntax}). */
+    KV_OVERRIDE,
     /** {@code PID.key=value}, repeatable: each use adds a line (see {@link PropertyAssignments}). */
     ASSIGNMENT
 }

@@ -3,6 +3,7 @@ package koboldj.config;
 import static koboldj.config.FlagType.ASSIGNMENT;
 import static koboldj.config.FlagType.FILE;
 import static koboldj.config.FlagType.INTEGER;
+import static koboldj.config.FlagType.KV_OVERRIDE;
 import static koboldj.config.FlagType.NUMBER_PAIR;
 import static koboldj.config.FlagType.OPTIONAL_INTEGER;
 import static koboldj.config.FlagType.PATH;
@@ -67,6 +68,10 @@ public final class Flags {
                 + "scale 0 keeps the model's own RoPE", List.of(Pids.TEXT), List.of(), null, null, Set.of()));
         flag("nommap", SWITCH, false, "read the model into memory instead of mapping the file", List.of(Pids.TEXT));
         flag("usemlock", SWITCH, false, "lock the model in RAM so it is never swapped out", List.of(Pids.TEXT));
+        flag("overridekv", KV_OVERRIDE, "", "replace a GGUF metadata value when the model loads: KEY=TYPE:VALUE, TYPE int, float, "
+                + "bool or str (for debugging)", List.of(Pids.TEXT));
+        flag("moeexperts", INTEGER, -1, "experts a mixture-of-experts model uses per token; -1 as its GGUF says",
+                List.of(Pids.TEXT), -1, 256);
         flag("mmproj", FILE, "", "vision projector for the text model", List.of(Pids.TEXT));
         flag("skiplauncher", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj has no GUI launcher", List.of());
         flag("gpulayers", INTEGER, -1, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of(),
@@ -113,6 +118,7 @@ public final class Flags {
                 case INTEGER -> spelling.append(" N");
                 case OPTIONAL_INTEGER -> spelling.append(" [N]");
                 case TEXT -> spelling.append(" TEXT");
+                case KV_OVERRIDE -> spelling.append(" KEY=TYPE:VALUE");
                 case PATH, FILE -> spelling.append(" PATH");
                 case ASSIGNMENT -> spelling.append(" PID.key=value");
                 case NUMBER_PAIR -> spelling.append(" SCALE [BASE]");

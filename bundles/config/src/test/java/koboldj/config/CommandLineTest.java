@@ -170,6 +170,25 @@ class CommandLineTest {
     }
 
     @Test
+    void metadataOverrideAndExpertsFromFlagsAndConfigFiles() throws IOException, FlagException {
+        assertEquals("", parse().settings().text("overridekv"));
+        assertEquals(-1, parse().settings().integer("moeexperts"));
+        Settings flags = parse("--overridekv", "llama.context_length=int:4096", "--moeexperts", "2").settings();
+        assertEquals("llama.context_length=int:4096", flags.text("overridekv"));
+        assertEquals(2, flags.integer("moeexperts"));
+        Path kcpps = Files.writeString(dir.resolve("moe.kcpps"), """
+                {"overridekv": "general.name=str:x", "moeexperts": 4}
+                """);
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertEquals("general.name=str:x", file.text("overridekv"));
+        assertEquals(4, file.integer("moeexperts"));
+        assertTrue(error("--overridekv", "novalue").startsWith("--overridekv takes KEY=TYPE:VALUE"));
+        assertEquals("--overridekv: TYPE is int, float, bool or str, not 'long'", error("--overridekv", "k=long:1"));
+        assertEquals("--overridekv: 'x' is no int value", error("--overridekv", "k=int:x"));
+        assertEquals("--moeexperts must be between -1 and 256, not -2", error("--moeexperts", "-2"));
+    }
+
+    @Test
     void configFileMistakesNameTheFile() throws IOException {
         Path broken = Files.writeString(dir.resolve("broken.kcpps"), "{not json");
         assertTrue(error("--config", broken.toString()).startsWith("broken.kcpps is not a JSON object"));

@@ -141,6 +141,8 @@ public final class Llama {
     static final long GRAMMAR_STATE_GRAMMAR = offset(GRAMMAR_SAMPLER_STATE, "grammar");
 
     static final long MODEL_PARAMS_USE_MMAP = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("use_mmap"));
+    static final long MODEL_PARAMS_VOCAB_ONLY = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("vocab_only"));
+    static final long MODEL_PARAMS_KV_OVERRIDES = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("kv_overrides"));
     static final long MODEL_PARAMS_USE_MLOCK = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("use_mlock"));
     static final long MODEL_PARAMS_PROGRESS = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("progress_callback"));
     static final long BATCH_N_TOKENS = offset(BATCH, "n_tokens");
@@ -283,6 +285,11 @@ public final class Llama {
         logSink = sink;
     }
 
+    /** A warning of ours in llama.cpp's log, where the operator reads about the model's load. */
+    public void warn(String text) {
+        logSink.accept(LOG_WARN, text);
+    }
+
     // ---- model --------------------------------------------------------------------------------
 
     /**
@@ -291,10 +298,32 @@ public final class Llama {
      * @throws LlamaException when llama.cpp cannot load it (its log says why)
      */
     public MemorySegment loadModel(Path file, ModelLoadOptions options, java.util.function.DoubleConsumer progress) {
+        return loadModel(file, options, options.overrides(), false, progress);
+    }
+
+    /**
+     * Loads only a model's vocabulary and metadata, which is quick, to read its metadata before
+     * the real load; free it with {@link #freeModel}.
+     */
+    public MemorySegment loadMetadata(Path file) {
+        return loadModel(file, ModelLoadOptions.DEFAULTS, java.util.List.of(), true, p -> { });
+    }
+
+    private MemorySegment loadModel(Path file, ModelLoadOptions options, java.util.List<KvOverride> overrides, boolean vocabOnly,
+            java.util.function.DoubleConsumer progress) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = (MemorySegment) modelDefaultParams.invokeExact((java.lang.foreign.SegmentAllocator) arena);
             params.set(JAVA_BOOLEAN, MODEL_PARAMS_USE_MMAP, options.mmap());
             params.set(JAVA_BOOLEAN, MODEL_PARAMS_USE_MLOCK, options.mlock());
+            params.set(JAVA_BOOLEAN, MODEL_PARAMS_VOCAB_ONLY, vocabOnly);
+            if (!overrides.isEmpty()) {
+                // zeroed, so the entry after the last has the empty key that ends the array
+                MemorySegment entries = arena.allocate(KvOverride.LAYOUT.byteSize() * (overrides.size() + 1), 8);
+                for (int i = 0; i < overrides.size(); i++) {
+                    overrides.get(i).writeTo(entries.asSlice(i * KvOverride.LAYOUT.byteSize(), KvOverride.LAYOUT.byteSize()));
+                }
+                params.set(ADDRESS, MODEL_PARAMS_KV_OVERRIDES, entries);
+            }
             MethodHandle onProgress = MethodHandles.lookup().findStatic(Llama.class, "progressUpcall",
                     MethodType.methodType(boolean.class, java.util.function.DoubleConsumer.class, float.class, MemorySegment.class))
                     .bindTo(progress);

@@ -108,6 +108,15 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
      */
     public static LlamaModel load(Path file, int contextLength, ModelLoadOptions options, DoubleConsumer progress) {
         Llama llama = Llama.get();
+        if (ModelOverrides.needMetadata(options)) {
+            MemorySegment peek = llama.loadMetadata(file);
+            try {
+                options = new ModelLoadOptions(options.mmap(), options.mlock(),
+                        ModelOverrides.resolve(options, key -> llama.metadata(peek, key), llama::warn), -1);
+            } finally {
+                llama.freeModel(peek);
+            }
+        }
         MemorySegment model = llama.loadModel(file, options, progress);
         try {
             return new LlamaModel(llama, model, file, contextLength);

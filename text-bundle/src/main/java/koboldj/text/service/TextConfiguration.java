@@ -57,6 +57,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     /** --usemlock: lock the model's pages in RAM. */
     boolean usemlock() default false;
 
+    /** --overridekv: KEY=TYPE:VALUE, or empty. */
+    String overridekv() default "";
+
+    /** --moeexperts: experts used per token; -1 (or 0) as the GGUF says. */
+    int moeexperts() default -1;
+
     /** --quiet. */
     boolean quiet() default false;
 

@@ -36,6 +36,7 @@ import koboldj.text.engine.EngineOptions;
 import koboldj.text.engine.EngineSettings;
 import koboldj.text.engine.TextEngine;
 import koboldj.text.llama.AttentionOptions;
+import koboldj.text.llama.KvOverride;
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
 import koboldj.text.llama.ModelLoadOptions;
@@ -243,7 +244,8 @@ public class TextModelService implements TextReloads {
         return Objects.equals(a.model(), b.model()) && a.contextsize() == b.contextsize() && a.threads() == b.threads()
                 && a.blasthreads() == b.blasthreads() && a.batchsize() == b.batchsize() && a.parallel() == b.parallel()
                 && a.lanes() == b.lanes() && a.multiuser() == b.multiuser() && Objects.equals(a.ropeconfig(), b.ropeconfig())
-                && a.flashattention() == b.flashattention() && a.quantkv() == b.quantkv() && loadOptions(a).equals(loadOptions(b))
+                && a.flashattention() == b.flashattention() && a.quantkv() == b.quantkv() && a.nommap() == b.nommap()
+                && a.usemlock() == b.usemlock() && a.overridekv().equals(b.overridekv()) && a.moeexperts() == b.moeexperts()
                 && a.defaultgenamt() == b.defaultgenamt() && a.nobostoken() == b.nobostoken()
                 && a.nofastforward() == b.nofastforward() && a.noshift() == b.noshift();
     }
@@ -285,8 +287,11 @@ public class TextModelService implements TextReloads {
         return AttentionOptions.of(configuration.flashattention(), configuration.quantkv(), rope[1], rope[0]);
     }
 
+    /** @throws IllegalArgumentException for an --overridekv no flag check has seen (a --set or .cfg value) */
     static ModelLoadOptions loadOptions(TextConfiguration configuration) {
-        return new ModelLoadOptions(!configuration.nommap(), configuration.usemlock());
+        List<KvOverride> overrides = configuration.overridekv().isBlank() ? List.of() : List.of(KvOverride.parse(configuration.overridekv()));
+        return new ModelLoadOptions(!configuration.nommap(), configuration.usemlock(), overrides,
+                Math.max(-1, configuration.moeexperts()));
     }
 
     @Deactivate
