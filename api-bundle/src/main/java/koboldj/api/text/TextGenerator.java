@@ -23,6 +23,9 @@ public interface TextGenerator {
     /** The context size a request may use (KoboldCpp's max_context_length limit). */
     int maxContextLength();
 
+    /** Tokens a KoboldAI request generates when it names no max_length (--defaultgenamt, below the context size). */
+    int defaultMaxLength();
+
     /** How many generations run side by side (the slots of continuous batching). */
     int parallelSlots();
 

@@ -52,6 +52,13 @@ public record CommandLine(Settings settings, Action action) {
             } else if (flag.type() == FlagType.OPTIONAL_INTEGER) {
                 boolean hasNumber = i + 1 < args.size() && args.get(i + 1).matches("-?\\d+");
                 value = hasNumber ? flag.parse(args.get(++i)) : 1;
+            } else if (flag.type() == FlagType.NUMBER_PAIR && i + 1 < args.size()) {
+                // argparse's nargs='+': a second number may follow the first
+                String numbers = args.get(++i);
+                if (i + 1 < args.size() && args.get(i + 1).matches("\\d+(\\.\\d*)?([eE][+-]?\\d+)?")) {
+                    numbers += " " + args.get(++i);
+                }
+                value = flag.parse(numbers);
             } else if (i + 1 < args.size()) {
                 value = flag.parse(args.get(++i));
             } else {

@@ -38,6 +38,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
         return switch (type) {
             case TEXT, PATH, FILE -> text;
             case URL -> checkUrl(text);
+            case KV_OVERRIDE -> KvOverrideSyntax.checked(name, text);
             case ASSIGNMENT -> PropertyAssignments.checked(name, text);
             case SWITCH -> switch (text.toLowerCase()) {
                 case "true", "1", "yes", "on" -> Boolean.TRUE;
@@ -45,7 +46,27 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
                 default -> throw new FlagException("--" + name + " is a switch: give it without a value");
             };
             case INTEGER, OPTIONAL_INTEGER -> checkRange(parseInteger(text));
+            case NUMBER_PAIR -> numberPair(text.trim().split("[\\s,]+"));
         };
+    }
+
+    /** One or two finite numbers from 0, as "first second" (the second KoboldCpp's 10000 when left out). */
+    private String numberPair(String[] parts) throws FlagException {
+        if (parts.length < 1 || parts.length > 2 || parts[0].isEmpty()) {
+            throw new FlagException("--" + name + " takes one or two numbers, not '" + String.join(" ", parts) + "'");
+        }
+        double[] numbers = {0, 10000};
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                numbers[i] = Double.parseDouble(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new FlagException("--" + name + " needs numbers, not '" + parts[i] + "'");
+            }
+            if (!Double.isFinite(numbers[i]) || numbers[i] < 0 || numbers[i] > 1e9) {
+                throw new FlagException("--" + name + " takes numbers from 0 to 1e9, not " + parts[i]);
+            }
+        }
+        return (float) numbers[0] + " " + (float) numbers[1];
     }
 
     /** Checks and converts a value read from a .kcpps file (JSON types). */
@@ -55,6 +76,8 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
         }
         return switch (type) {
             case ASSIGNMENT -> throw new FlagException("'" + name + "' is for the command line only");
+            case KV_OVERRIDE -> KvOverrideSyntax.checked(name, value instanceof List<?> list
+                    ? (list.isEmpty() ? "" : String.valueOf(list.getFirst())) : String.valueOf(value));
             case TEXT, PATH, FILE -> value instanceof List<?> list
                     ? (list.isEmpty() ? defaultValue : String.valueOf(list.getFirst()))
                     : String.valueOf(value);
@@ -65,6 +88,9 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
                 }
                 throw new FlagException("'" + name + "' must be true or false, not " + value);
             }
+            case NUMBER_PAIR -> value instanceof List<?> list
+                    ? numberPair(list.stream().map(String::valueOf).toArray(String[]::new))
+                    : parse(String.valueOf(value));
             case INTEGER, OPTIONAL_INTEGER -> {
                 if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
                     yield checkRange(number.intValue());

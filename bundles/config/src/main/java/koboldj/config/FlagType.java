@@ -16,6 +16,13 @@ public enum FlagType {
     SWITCH,
     /** A whole number that may be left out: {@code --multiuser} means {@code --multiuser 1}. */
     OPTIONAL_INTEGER,
+    /**
+     * One or two numbers from 0 (argparse nargs='+' of floats, a JSON list in .kcpps), kept as
+     * their text separated by a space: {@code --ropeconfig SCALE [BASE]}.
+     */
+    NUMBER_PAIR,
+    /** llama.cpp's metadata override {@code KEY=TYPE:VALUE}, or empty (see {@link KvOverrideSyntax}). */
+    KV_OVERRIDE,
     /** {@code PID.key=value}, repeatable: each use adds a line (see {@link PropertyAssignments}). */
     ASSIGNMENT
 }

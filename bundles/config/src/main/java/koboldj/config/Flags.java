@@ -3,6 +3,8 @@ package koboldj.config;
 import static koboldj.config.FlagType.ASSIGNMENT;
 import static koboldj.config.FlagType.FILE;
 import static koboldj.config.FlagType.INTEGER;
+import static koboldj.config.FlagType.KV_OVERRIDE;
+import static koboldj.config.FlagType.NUMBER_PAIR;
 import static koboldj.config.FlagType.OPTIONAL_INTEGER;
 import static koboldj.config.FlagType.PATH;
 import static koboldj.config.FlagType.SWITCH;
@@ -58,6 +60,23 @@ public final class Flags {
         flag("maxrequestsize", INTEGER, 32, "largest request body in MB", List.of(Pids.SERVER), 1, 4096);
         flag("onready", TEXT, "", "shell command to run once the server is serving", List.of());
         flag("chatcompletionsadapter", TEXT, "AutoGuess", "chat template: a name, a KoboldCpp adapter JSON file, a Jinja .jinja file, or AutoGuess (the model's own)", List.of(Pids.TEXT));
+        flag("defaultgenamt", INTEGER, 180, "tokens to generate when a request names no max_length; below --contextsize",
+                List.of(Pids.TEXT), 64, 32768);
+        flag("nobostoken", SWITCH, false, "do not start prompts with the model's BOS token (not for most models)", List.of(Pids.TEXT));
+        flag("nofastforward", SWITCH, false, "process every prompt whole, reusing no cached tokens (implies --noshift)",
+                List.of(Pids.TEXT));
+        flag("noshift", SWITCH, false, "no context shift: a story trimmed at the front is processed again", List.of(Pids.TEXT));
+        flag("flashattention", SWITCH, false, "use flash attention", List.of(Pids.TEXT));
+        numberChoice("quantkv", 0, "KV cache type: 0 f16, 1 q8_0, 2 q4_0; quantises only the keys without --flashattention",
+                List.of(Pids.TEXT), Set.of(0, 1, 2));
+        add(new Flag("ropeconfig", NUMBER_PAIR, "0.0 10000.0", "RoPE frequency scale and base (base 10000 when left out); "
+                + "scale 0 keeps the model's own RoPE", List.of(Pids.TEXT), List.of(), null, null, Set.of()));
+        flag("nommap", SWITCH, false, "read the model into memory instead of mapping the file", List.of(Pids.TEXT));
+        flag("usemlock", SWITCH, false, "lock the model in RAM so it is never swapped out", List.of(Pids.TEXT));
+        flag("overridekv", KV_OVERRIDE, "", "replace a GGUF metadata value when the model loads: KEY=TYPE:VALUE, TYPE int, float, "
+                + "bool or str (for debugging)", List.of(Pids.TEXT));
+        flag("moeexperts", INTEGER, -1, "experts a mixture-of-experts model uses per token; -1 as its GGUF says",
+                List.of(Pids.TEXT), -1, 256);
         flag("mmproj", FILE, "", "vision projector for the text model", List.of(Pids.TEXT));
         flag("skiplauncher", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj has no GUI launcher", List.of());
         flag("gpulayers", INTEGER, -1, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of(),
@@ -105,8 +124,10 @@ public final class Flags {
                 case OPTIONAL_INTEGER -> spelling.append(" [N]");
                 case TEXT -> spelling.append(" TEXT");
                 case URL -> spelling.append(" URL");
+                case KV_OVERRIDE -> spelling.append(" KEY=TYPE:VALUE");
                 case PATH, FILE -> spelling.append(" PATH");
                 case ASSIGNMENT -> spelling.append(" PID.key=value");
+                case NUMBER_PAIR -> spelling.append(" SCALE [BASE]");
                 case SWITCH -> { }
             }
             String defaultText = flag.type() == SWITCH || "".equals(flag.defaultValue()) ? "" : " (default " + flag.defaultValue() + ")";

@@ -1,6 +1,7 @@
 package koboldj.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,6 +120,72 @@ class CommandLineTest {
         assertEquals("", settings.text("password"));
         assertEquals("", settings.text("onready"), "a shell command is never taken from a file");
         assertTrue(settings.enabled("quiet"));
+    }
+
+    @Test
+    void engineSwitchesFromFlagsAndConfigFiles() throws IOException, FlagException {
+        Settings defaults = parse().settings();
+        assertEquals(180, defaults.integer("defaultgenamt"), "the KoboldAI API's default amount");
+        assertFalse(defaults.enabled("nobostoken") || defaults.enabled("nofastforward") || defaults.enabled("noshift"));
+        Settings flags = parse("--defaultgenamt", "100", "--nobostoken", "--nofastforward", "--noshift").settings();
+        assertEquals(100, flags.integer("defaultgenamt"));
+        assertTrue(flags.enabled("nobostoken") && flags.enabled("nofastforward") && flags.enabled("noshift"));
+        Path kcpps = Files.writeString(dir.resolve("engine.kcpps"), """
+                {"defaultgenamt": 300, "nobostoken": true, "nofastforward": false, "noshift": true}
+                """);
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertEquals(300, file.integer("defaultgenamt"));
+        assertTrue(file.enabled("nobostoken") && file.enabled("noshift"));
+        assertFalse(file.enabled("nofastforward"));
+        assertEquals("--defaultgenamt must be between 64 and 32768, not 10", error("--defaultgenamt", "10"));
+        Path wrong = Files.writeString(dir.resolve("gen.kcpps"), "{\"defaultgenamt\": 0}");
+        assertEquals("gen.kcpps: --defaultgenamt must be between 64 and 32768, not 0", error("--config", wrong.toString()));
+    }
+
+    @Test
+    void attentionAndLoadingFlagsFromFlagsAndConfigFiles() throws IOException, FlagException {
+        Files.writeString(dir.resolve("m.gguf"), "x");
+        Settings defaults = parse().settings();
+        assertEquals(0, defaults.integer("quantkv"));
+        assertEquals("0.0 10000.0", defaults.text("ropeconfig"));
+        Settings flags = parse("--flashattention", "--quantkv", "2", "--ropeconfig", "0.5", "20000", "--nommap", "--usemlock",
+                "m.gguf").settings();
+        assertTrue(flags.enabled("flashattention") && flags.enabled("nommap") && flags.enabled("usemlock"));
+        assertEquals(2, flags.integer("quantkv"));
+        assertEquals("0.5 20000.0", flags.text("ropeconfig"));
+        assertTrue(flags.text("model").endsWith("m.gguf"), "the positional model after the two numbers");
+        assertEquals("0.25 10000.0", parse("--ropeconfig", "0.25").settings().text("ropeconfig"), "KoboldCpp's base when left out");
+        Path kcpps = Files.writeString(dir.resolve("attention.kcpps"), """
+                {"flashattention": true, "quantkv": 1, "ropeconfig": [0.0, 10000.0], "nommap": true, "usemlock": false}
+                """);
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertEquals(1, file.integer("quantkv"));
+        assertEquals("0.0 10000.0", file.text("ropeconfig"));
+        assertTrue(file.enabled("flashattention") && file.enabled("nommap"));
+        assertTrue(error("--quantkv", "3").startsWith("--quantkv must be one of [0, 1, 2]"));
+        assertEquals("--ropeconfig needs numbers, not 'fast'", error("--ropeconfig", "fast"));
+        assertEquals("--ropeconfig takes numbers from 0 to 1e9, not -1", error("--ropeconfig=-1"));
+        Path wrong = Files.writeString(dir.resolve("rope.kcpps"), "{\"ropeconfig\": [1, 2, 3]}");
+        assertEquals("rope.kcpps: --ropeconfig takes one or two numbers, not '1 2 3'", error("--config", wrong.toString()));
+    }
+
+    @Test
+    void metadataOverrideAndExpertsFromFlagsAndConfigFiles() throws IOException, FlagException {
+        assertEquals("", parse().settings().text("overridekv"));
+        assertEquals(-1, parse().settings().integer("moeexperts"));
+        Settings flags = parse("--overridekv", "llama.context_length=int:4096", "--moeexperts", "2").settings();
+        assertEquals("llama.context_length=int:4096", flags.text("overridekv"));
+        assertEquals(2, flags.integer("moeexperts"));
+        Path kcpps = Files.writeString(dir.resolve("moe.kcpps"), """
+                {"overridekv": "general.name=str:x", "moeexperts": 4}
+                """);
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertEquals("general.name=str:x", file.text("overridekv"));
+        assertEquals(4, file.integer("moeexperts"));
+        assertTrue(error("--overridekv", "novalue").startsWith("--overridekv takes KEY=TYPE:VALUE"));
+        assertEquals("--overridekv: TYPE is int, float, bool or str, not 'long'", error("--overridekv", "k=long:1"));
+        assertEquals("--overridekv: 'x' is no int value", error("--overridekv", "k=int:x"));
+        assertEquals("--moeexperts must be between -1 and 256, not -2", error("--moeexperts", "-2"));
     }
 
     @Test

@@ -54,6 +54,7 @@ final class EngineLoop implements Runnable {
     private final WaitQueue queue;
     private final EngineStatistics statistics;
     private final boolean leanCache;
+    private final EngineOptions options;
     /** Slots with no generation; a hint for when admitting is worth pausing the lanes. */
     private final AtomicInteger idleSlots;
     private final Thread[] helpers;
@@ -78,6 +79,7 @@ final class EngineLoop implements Runnable {
         this.queue = queue;
         this.statistics = statistics;
         this.leanCache = settings.leanCache();
+        this.options = settings.options();
         this.slots = new Slot[settings.slots()];
         for (int i = 0; i < slots.length; i++) {
             // round robin, so the first generations land on different lanes
@@ -292,14 +294,18 @@ final class EngineLoop implements Runnable {
                 continue;
             }
             Slot slot = bestSlotFor(task);
-            shiftContext(slot, task);
-            // prompt logprobs need the logits of every prompt token: nothing cached can be reused
-            int reuse = task.vllm.wantsPromptLogprobs() ? 0 : slot.cache.commonPrefix(task.prompt);
+            // prompt logprobs need the logits of every prompt token: nothing cached can be reused;
+            // --nofastforward reuses nothing either, and so, as in KoboldCpp, shifts nothing
+            boolean reuses = options.fastForward() && !task.vllm.wantsPromptLogprobs();
+            if (reuses && options.contextShift()) {
+                shiftContext(slot, task);
+            }
+            int reuse = reuses ? slot.cache.commonPrefix(task.prompt) : 0;
             if (reuse == task.prompt.length) {
                 reuse--; // the last prompt token is decoded again for its logits
             }
             slot.removeFrom(reuse);
-            if (!task.vllm.wantsPromptLogprobs()) {
+            if (reuses) {
                 reuse = Math.max(reuse, copyPrefix(slot, task));
             }
             if (leanCache) {

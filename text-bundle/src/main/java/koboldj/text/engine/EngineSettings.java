@@ -15,13 +15,20 @@ package koboldj.text.engine;
  *                       prompts are cheap to process again: a slot starting in a lane drops the
  *                       cached tokens of the lane's idle slots, and dropped cells are compacted at
  *                       once (otherwise llama.cpp compacts once a context's used span reaches 2048)
+ * @param options        KoboldCpp's prompt and cache switches
  */
 public record EngineSettings(int slots, int lanes, int laneThreads, int slotContext, int batchSize, int threads, int batchThreads, int queueCapacity,
-        boolean leanCache) {
+        boolean leanCache, EngineOptions options) {
+
+    /** With KoboldCpp's default options. */
+    public EngineSettings(int slots, int lanes, int laneThreads, int slotContext, int batchSize, int threads, int batchThreads,
+            int queueCapacity, boolean leanCache) {
+        this(slots, lanes, laneThreads, slotContext, batchSize, threads, batchThreads, queueCapacity, leanCache, EngineOptions.DEFAULTS);
+    }
 
     public EngineSettings {
         if (slots < 1 || lanes < 1 || lanes > slots || laneThreads < 1 || slotContext < 16 || batchSize < 1 || threads < 1 || batchThreads < 1
-                || queueCapacity < 0) {
+                || queueCapacity < 0 || options == null) {
             throw new IllegalArgumentException("invalid engine settings " + this);
         }
     }

@@ -49,7 +49,7 @@ final class Lane implements AutoCloseable {
         this.leanCache = settings.leanCache();
         int cells = sequences * settings.slotContext() + settings.batchSize();
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
-                settings.threads(), settings.batchThreads(), false, -1));
+                settings.threads(), settings.batchThreads(), false, -1, settings.options().attention()));
         this.cells = cells;
         this.batchSize = settings.batchSize();
         try {

@@ -129,6 +129,12 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
     }
 
     @Override
+    public int defaultMaxLength() {
+        // --defaultgenamt may exceed a small context; a request must leave room for its prompt
+        return Math.min(settings.options().defaultMaxLength(), settings.slotContext() - 1);
+    }
+
+    @Override
     public int parallelSlots() {
         return settings.slots();
     }
@@ -170,7 +176,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             options.add(VllmOptions.of(request.sampling()));
         }
         Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength,
-                options.getFirst().promptLimit());
+                options.getFirst().promptLimit(), settings.options().addBos());
         if (inFlight.addAndGet(requests.size()) > settings.slots() + settings.queueCapacity()) {
             inFlight.addAndGet(-requests.size());
             throw ApiException.busy();

@@ -141,6 +141,9 @@ public final class Llama {
     static final long GRAMMAR_STATE_GRAMMAR = offset(GRAMMAR_SAMPLER_STATE, "grammar");
 
     static final long MODEL_PARAMS_USE_MMAP = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("use_mmap"));
+    static final long MODEL_PARAMS_VOCAB_ONLY = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("vocab_only"));
+    static final long MODEL_PARAMS_KV_OVERRIDES = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("kv_overrides"));
+    static final long MODEL_PARAMS_USE_MLOCK = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("use_mlock"));
     static final long MODEL_PARAMS_PROGRESS = MODEL_PARAMS.byteOffset(MemoryLayout.PathElement.groupElement("progress_callback"));
     static final long BATCH_N_TOKENS = offset(BATCH, "n_tokens");
     static final long CTX_N_CTX = offset(CONTEXT_PARAMS, "n_ctx");
@@ -153,6 +156,11 @@ public final class Llama {
     static final long CTX_POOLING = offset(CONTEXT_PARAMS, "pooling_type");
     static final long CTX_NO_PERF = offset(CONTEXT_PARAMS, "no_perf");
     static final long CTX_DEFRAG_THOLD = offset(CONTEXT_PARAMS, "defrag_thold");
+    static final long CTX_ROPE_FREQ_BASE = offset(CONTEXT_PARAMS, "rope_freq_base");
+    static final long CTX_ROPE_FREQ_SCALE = offset(CONTEXT_PARAMS, "rope_freq_scale");
+    static final long CTX_TYPE_K = offset(CONTEXT_PARAMS, "type_k");
+    static final long CTX_TYPE_V = offset(CONTEXT_PARAMS, "type_v");
+    static final long CTX_FLASH_ATTN = offset(CONTEXT_PARAMS, "flash_attn");
 
     /** ggml_log_level values. */
     static final int LOG_DEBUG = 1;
@@ -277,17 +285,45 @@ public final class Llama {
         logSink = sink;
     }
 
+    /** A warning of ours in llama.cpp's log, where the operator reads about the model's load. */
+    public void warn(String text) {
+        logSink.accept(LOG_WARN, text);
+    }
+
     // ---- model --------------------------------------------------------------------------------
 
     /**
-     * Loads a GGUF model (memory-mapped). {@code progress} receives 0..1 while tensors load.
+     * Loads a GGUF model. {@code progress} receives 0..1 while tensors load.
      *
      * @throws LlamaException when llama.cpp cannot load it (its log says why)
      */
-    public MemorySegment loadModel(Path file, java.util.function.DoubleConsumer progress) {
+    public MemorySegment loadModel(Path file, ModelLoadOptions options, java.util.function.DoubleConsumer progress) {
+        return loadModel(file, options, options.overrides(), false, progress);
+    }
+
+    /**
+     * Loads only a model's vocabulary and metadata, which is quick, to read its metadata before
+     * the real load; free it with {@link #freeModel}.
+     */
+    public MemorySegment loadMetadata(Path file) {
+        return loadModel(file, ModelLoadOptions.DEFAULTS, java.util.List.of(), true, p -> { });
+    }
+
+    private MemorySegment loadModel(Path file, ModelLoadOptions options, java.util.List<KvOverride> overrides, boolean vocabOnly,
+            java.util.function.DoubleConsumer progress) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = (MemorySegment) modelDefaultParams.invokeExact((java.lang.foreign.SegmentAllocator) arena);
-            params.set(JAVA_BOOLEAN, MODEL_PARAMS_USE_MMAP, true);
+            params.set(JAVA_BOOLEAN, MODEL_PARAMS_USE_MMAP, options.mmap());
+            params.set(JAVA_BOOLEAN, MODEL_PARAMS_USE_MLOCK, options.mlock());
+            params.set(JAVA_BOOLEAN, MODEL_PARAMS_VOCAB_ONLY, vocabOnly);
+            if (!overrides.isEmpty()) {
+                // zeroed, so the entry after the last has the empty key that ends the array
+                MemorySegment entries = arena.allocate(KvOverride.LAYOUT.byteSize() * (overrides.size() + 1), 8);
+                for (int i = 0; i < overrides.size(); i++) {
+                    overrides.get(i).writeTo(entries.asSlice(i * KvOverride.LAYOUT.byteSize(), KvOverride.LAYOUT.byteSize()));
+                }
+                params.set(ADDRESS, MODEL_PARAMS_KV_OVERRIDES, entries);
+            }
             MethodHandle onProgress = MethodHandles.lookup().findStatic(Llama.class, "progressUpcall",
                     MethodType.methodType(boolean.class, java.util.function.DoubleConsumer.class, float.class, MemorySegment.class))
                     .bindTo(progress);
@@ -437,7 +473,19 @@ public final class Llama {
 
     /** What a context is created with. */
     public record ContextOptions(int contextLength, int batchSize, int sequences, int threads, int batchThreads,
-            boolean embeddings, int pooling) {
+            boolean embeddings, int pooling, AttentionOptions attention) {
+
+        /** With llama.cpp's default attention and cache types. */
+        public ContextOptions(int contextLength, int batchSize, int sequences, int threads, int batchThreads,
+                boolean embeddings, int pooling) {
+            this(contextLength, batchSize, sequences, threads, batchThreads, embeddings, pooling, AttentionOptions.DEFAULTS);
+        }
+
+        public ContextOptions {
+            if (attention == null) {
+                throw new IllegalArgumentException("attention options are required");
+            }
+        }
     }
 
     /** @throws LlamaException when llama.cpp cannot create it (e.g. out of memory) */
@@ -453,6 +501,12 @@ public final class Llama {
             params.set(JAVA_BOOLEAN, CTX_EMBEDDINGS, options.embeddings());
             params.set(JAVA_INT, CTX_POOLING, options.pooling());
             params.set(JAVA_BOOLEAN, CTX_NO_PERF, true);
+            AttentionOptions attention = options.attention();
+            params.set(JAVA_BOOLEAN, CTX_FLASH_ATTN, attention.flashAttention());
+            params.set(JAVA_INT, CTX_TYPE_K, attention.typeK().ggmlType);
+            params.set(JAVA_INT, CTX_TYPE_V, attention.typeV().ggmlType);
+            params.set(JAVA_FLOAT, CTX_ROPE_FREQ_BASE, attention.ropeFreqBase());
+            params.set(JAVA_FLOAT, CTX_ROPE_FREQ_SCALE, attention.ropeFreqScale());
             // Slots come and go, so freed KV cells scatter over the whole cache and attention would
             // span all of it; defragmenting keeps the used cells together at the front. But only
             // where it is safe (see mayDefragment): elsewhere a defragmentation can abort the JVM.

@@ -98,8 +98,26 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
      * @throws LlamaException if llama.cpp cannot load it
      */
     public static LlamaModel load(Path file, int contextLength, DoubleConsumer progress) {
+        return load(file, contextLength, ModelLoadOptions.DEFAULTS, progress);
+    }
+
+    /**
+     * Loads a model file as {@code options} say (memory-mapped, locked in RAM).
+     *
+     * @throws LlamaException if llama.cpp cannot load it
+     */
+    public static LlamaModel load(Path file, int contextLength, ModelLoadOptions options, DoubleConsumer progress) {
         Llama llama = Llama.get();
-        MemorySegment model = llama.loadModel(file, progress);
+        if (ModelOverrides.needMetadata(options)) {
+            MemorySegment peek = llama.loadMetadata(file);
+            try {
+                options = new ModelLoadOptions(options.mmap(), options.mlock(),
+                        ModelOverrides.resolve(options, key -> llama.metadata(peek, key), llama::warn), -1);
+            } finally {
+                llama.freeModel(peek);
+            }
+        }
+        MemorySegment model = llama.loadModel(file, options, progress);
         try {
             return new LlamaModel(llama, model, file, contextLength);
         } catch (RuntimeException e) {
@@ -116,9 +134,57 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return use(() -> llama.parameterCount(model));
     }
 
-    /** A new context for this model; the caller frees it with {@link Llama#freeContext} before closing the model. */
+    /**
+     * A new context for this model; the caller frees it with {@link Llama#freeContext} before closing the model.
+     *
+     * @throws LlamaException when the model cannot store its cache as asked, or llama.cpp cannot create it
+     */
     public MemorySegment newContext(Llama.ContextOptions options) {
+        checkCacheTypes(options.attention());
         return use(() -> llama.newContext(model, options));
+    }
+
+    /**
+     * A quantised cache stores each head's keys (values) in whole blocks; llama.cpp does not check
+     * that a head fills them, and a model whose heads do not would make it read past its rows.
+     */
+    private void checkCacheTypes(AttentionOptions attention) {
+        checkHeads(attention.typeK(), "key_length");
+        checkHeads(attention.typeV(), "value_length");
+    }
+
+    private void checkHeads(KvCacheType type, String lengthKey) {
+        if (!type.quantized()) {
+            return;
+        }
+        int size = headSize(lengthKey);
+        if (size <= 0 || size % type.blockSize != 0) {
+            throw new LlamaException("--quantkv cannot store this model's KV cache as " + type.name().toLowerCase()
+                    + ": that needs attention heads of a multiple of " + type.blockSize + " values, and "
+                    + descriptor.name() + "'s are " + (size <= 0 ? "of a size its GGUF does not say" : size + " values")
+                    + "; use --quantkv 0");
+        }
+    }
+
+    /** Values per attention head (GGUF {@code <arch>.attention.key_length}, or the embedding over the heads); 0 if unknown. */
+    int headSize(String lengthKey) {
+        String arch = descriptor.architecture();
+        Integer explicit = integerMetadata(arch + ".attention." + lengthKey);
+        if (explicit != null) {
+            return explicit;
+        }
+        Integer embedding = integerMetadata(arch + ".embedding_length");
+        Integer heads = integerMetadata(arch + ".attention.head_count");
+        return embedding == null || heads == null || heads <= 0 || embedding % heads != 0 ? 0 : embedding / heads;
+    }
+
+    private Integer integerMetadata(String key) {
+        String value = metadata(key);
+        try {
+            return value == null ? null : Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null; // e.g. a per-layer array
+        }
     }
 
     /**

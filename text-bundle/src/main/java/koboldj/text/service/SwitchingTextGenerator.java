@@ -63,6 +63,11 @@ final class SwitchingTextGenerator implements TextGenerator, ContextSnapshots {
     }
 
     @Override
+    public int defaultMaxLength() {
+        return engine().defaultMaxLength();
+    }
+
+    @Override
     public int parallelSlots() {
         return engine().parallelSlots();
     }

@@ -30,6 +30,39 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     /** --multiuser: N > 1 lets N - 1 requests wait; 0 lets none wait; 1 (the default) a generous queue. */
     int multiuser() default 1;
 
+    /** --defaultgenamt: tokens a request generates when it names no max_length. */
+    int defaultgenamt() default 512;
+
+    /** --nobostoken: prompts do not start with the model's BOS token. */
+    boolean nobostoken() default false;
+
+    /** --nofastforward: every prompt is processed whole, no cached tokens reused (and so no context shift). */
+    boolean nofastforward() default false;
+
+    /** --noshift: a prompt trimmed at the front is processed again instead of shifted in the cache. */
+    boolean noshift() default false;
+
+    /** --flashattention. */
+    boolean flashattention() default false;
+
+    /** --quantkv: 0 f16, 1 q8_0, 2 q4_0 KV cache. */
+    int quantkv() default 0;
+
+    /** --ropeconfig: "SCALE BASE"; scale 0 keeps the model's own RoPE. */
+    String ropeconfig() default "0.0 10000.0";
+
+    /** --nommap: read the model into memory instead of mapping it. */
+    boolean nommap() default false;
+
+    /** --usemlock: lock the model's pages in RAM. */
+    boolean usemlock() default false;
+
+    /** --overridekv: KEY=TYPE:VALUE, or empty. */
+    String overridekv() default "";
+
+    /** --moeexperts: experts used per token; -1 (or 0) as the GGUF says. */
+    int moeexperts() default -1;
+
     /** --quiet. */
     boolean quiet() default false;
 

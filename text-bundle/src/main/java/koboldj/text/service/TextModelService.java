@@ -32,10 +32,14 @@ import koboldj.api.text.ContextSnapshots;
 import koboldj.api.text.TextGenerator;
 import koboldj.api.text.TextReloads;
 import koboldj.config.Pids;
+import koboldj.text.engine.EngineOptions;
 import koboldj.text.engine.EngineSettings;
 import koboldj.text.engine.TextEngine;
+import koboldj.text.llama.AttentionOptions;
+import koboldj.text.llama.KvOverride;
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
+import koboldj.text.llama.ModelLoadOptions;
 import koboldj.text.sampling.SamplerCatalog;
 
 /**
@@ -152,14 +156,16 @@ public class TextModelService implements TextReloads {
         Llama.get().logTo(LlamaLog::write);
         LlamaModel loaded;
         try {
-            loaded = LlamaModel.load(file, configuration.contextsize(), new LoadProgress(file.getFileName().toString()));
+            loaded = LlamaModel.load(file, configuration.contextsize(), loadOptions(configuration),
+                    new LoadProgress(file.getFileName().toString()));
         } catch (RuntimeException e) {
             LOG.error("The text model {} could not be loaded: {}", file, e.getMessage());
             return Optional.of("The text model " + file.getFileName() + " could not be loaded: " + e.getMessage());
         }
-        EngineSettings settings = settings(configuration, loaded);
+        EngineSettings settings;
         TextEngine engine;
         try {
+            settings = settings(configuration, loaded);
             engine = new TextEngine(loaded, settings, samplers);
         } catch (RuntimeException e) {
             LOG.error("The text engine could not start: {}", e.getMessage());
@@ -237,7 +243,11 @@ public class TextModelService implements TextReloads {
     private static boolean sameEngine(TextConfiguration a, TextConfiguration b) {
         return Objects.equals(a.model(), b.model()) && a.contextsize() == b.contextsize() && a.threads() == b.threads()
                 && a.blasthreads() == b.blasthreads() && a.batchsize() == b.batchsize() && a.parallel() == b.parallel()
-                && a.lanes() == b.lanes() && a.multiuser() == b.multiuser();
+                && a.lanes() == b.lanes() && a.multiuser() == b.multiuser() && Objects.equals(a.ropeconfig(), b.ropeconfig())
+                && a.flashattention() == b.flashattention() && a.quantkv() == b.quantkv() && a.nommap() == b.nommap()
+                && a.usemlock() == b.usemlock() && a.overridekv().equals(b.overridekv()) && a.moeexperts() == b.moeexperts()
+                && a.defaultgenamt() == b.defaultgenamt() && a.nobostoken() == b.nobostoken()
+                && a.nofastforward() == b.nofastforward() && a.noshift() == b.noshift();
     }
 
     static EngineSettings settings(TextConfiguration configuration, LlamaModel model) {
@@ -255,7 +265,33 @@ public class TextModelService implements TextReloads {
             default -> configuration.multiuser() - 1;
         };
         return new EngineSettings(configuration.parallel(), lanes, laneThreads, configuration.contextsize(), batch, threads,
-                batchThreads, queue, EngineDefaults.isSmall(parameters));
+                batchThreads, queue, EngineDefaults.isSmall(parameters), options(configuration));
+    }
+
+    /**
+     * KoboldCpp's prompt, cache and attention switches.
+     *
+     * @throws IllegalArgumentException for values no flag check has seen (a --set or .cfg value)
+     */
+    static EngineOptions options(TextConfiguration configuration) {
+        return new EngineOptions(configuration.defaultgenamt(), !configuration.nobostoken(), !configuration.nofastforward(),
+                !configuration.noshift(), attention(configuration));
+    }
+
+    static AttentionOptions attention(TextConfiguration configuration) {
+        float[] rope = RopeConfig.parse(configuration.ropeconfig());
+        if (configuration.quantkv() > 0 && !configuration.flashattention()) {
+            LOG.warn("--quantkv without --flashattention quantises only the keys: llama.cpp quantises the values only "
+                    + "for flash attention");
+        }
+        return AttentionOptions.of(configuration.flashattention(), configuration.quantkv(), rope[1], rope[0]);
+    }
+
+    /** @throws IllegalArgumentException for an --overridekv no flag check has seen (a --set or .cfg value) */
+    static ModelLoadOptions loadOptions(TextConfiguration configuration) {
+        List<KvOverride> overrides = configuration.overridekv().isBlank() ? List.of() : List.of(KvOverride.parse(configuration.overridekv()));
+        return new ModelLoadOptions(!configuration.nommap(), configuration.usemlock(), overrides,
+                Math.max(-1, configuration.moeexperts()));
     }
 
     @Deactivate

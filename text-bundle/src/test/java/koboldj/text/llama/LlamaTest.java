@@ -20,7 +20,7 @@ class LlamaTest {
     @Test
     void greedyDecodingMatchesLlamaCpp() {
         Llama llama = Llama.get();
-        MemorySegment model = llama.loadModel(TestModel.path(), p -> { });
+        MemorySegment model = llama.loadModel(TestModel.path(), ModelLoadOptions.DEFAULTS, p -> { });
         MemorySegment vocab = llama.vocabulary(model);
         assertEquals(512, llama.vocabularySize(vocab));
         assertEquals(1, llama.bos(vocab));
@@ -66,7 +66,7 @@ class LlamaTest {
     @Test
     void tokenizeGrowsItsBuffer() {
         Llama llama = Llama.get();
-        MemorySegment model = llama.loadModel(TestModel.path(), p -> { });
+        MemorySegment model = llama.loadModel(TestModel.path(), ModelLoadOptions.DEFAULTS, p -> { });
         MemorySegment vocab = llama.vocabulary(model);
         String long_ = "a b c d e f g h i j k l m n o p ".repeat(50);
         int[] tokens = llama.tokenize(vocab, long_, false, false);

@@ -42,7 +42,8 @@ public class GenerateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public void generate(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
-        Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength()), GenerationListener.NONE);
+        Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength(), text.defaultMaxLength()),
+                GenerationListener.NONE);
         GenerationResponses.whole(response, servlet, List.of(generation), results -> KoboldResponses.results(results.get(0)));
     }
 
@@ -52,7 +53,7 @@ public class GenerateResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
         EventStream<String> stream = new EventStream<>(KoboldResponses.STREAM, 1, servlet);
-        Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength()),
+        Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength(), text.defaultMaxLength()),
                 GenerationResponses.listener(stream.channel(0)));
         response.resume(GenerationResponses.stream(stream, List.of(generation)));
     }

@@ -13,21 +13,21 @@ import koboldj.text.http.SamplerOrder;
 
 /** Turns a KoboldAI generate body into an engine request, with KoboldCpp's defaults and checks. */
 final class KoboldRequests {
-    static final int DEFAULT_MAX_LENGTH = 180;
     private static final int DEFAULT_ALTERNATIVES = 5;
     private static final int MAX_ALTERNATIVES = 20;
 
     private KoboldRequests() {
     }
 
-    static GenerationRequest toRequest(KoboldGenerateInput in, int contextLimit) {
+    /** @param defaultMaxLength the length when the body names none (--defaultgenamt) */
+    static GenerationRequest toRequest(KoboldGenerateInput in, int contextLimit, int defaultMaxLength) {
         if (in == null) {
             throw ApiException.badRequest(null, "The body must be a JSON object with at least a 'prompt'.");
         }
         if (in.prompt == null) {
             throw ApiException.badRequest("prompt", "'prompt' is required.");
         }
-        int maxLength = in.maxLength == null ? DEFAULT_MAX_LENGTH : in.maxLength;
+        int maxLength = in.maxLength == null ? defaultMaxLength : in.maxLength;
         if (maxLength < 1 || maxLength > contextLimit) {
             throw ApiException.badRequest("max_length", "'max_length' must be from 1 to " + contextLimit
                     + " (the context size), not " + maxLength + ".");

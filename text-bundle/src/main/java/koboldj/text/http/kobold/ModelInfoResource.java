@@ -47,7 +47,7 @@ public class ModelInfoResource {
     @GET
     @Path("api/v1/config/max_length")
     public Map<String, Integer> maxLength() {
-        return Map.of("value", KoboldRequests.DEFAULT_MAX_LENGTH);
+        return Map.of("value", text.defaultMaxLength());
     }
 
     @GET
