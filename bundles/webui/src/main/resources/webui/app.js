@@ -135,9 +135,9 @@ async function countTokens() {
 async function showPerf() {
   try {
     const perf = await withKey(() => getJson('/api/extra/perf'));
-    const rate = perf.last_eval > 0 ? perf.last_token_count / perf.last_eval : 0;
+    const rate = perf.last_eval_speed ?? (perf.last_eval > 0 ? perf.last_token_count / perf.last_eval : 0);
     $('perf').textContent = `server: ${perf.last_token_count} tokens at ${rate.toFixed(1)} tokens/s, `
-      + `prompt ${Number(perf.last_process).toFixed(2)} s, ${perf.total_gens} generations`;
+      + `${perf.total_gens} generations since start`;
   } catch (e) {
     $('perf').textContent = '';
   }
