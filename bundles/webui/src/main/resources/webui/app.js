@@ -168,16 +168,16 @@ async function generate() {
   showError('');
   let pieces = 0;
   let first = 0;
-  const onToken = token => {
-    pieces++;
-    if (!first) first = performance.now();
+  // tokens can come faster than the screen refreshes: the text grows at once, the page is drawn
+  // once a frame, so a fast model never keeps the page from answering
+  let frame = 0;
+  const draw = () => {
+    frame = 0;
     if (chat) {
-      const message = settings.chat[settings.chat.length - 1];
-      message.text += token;
-      $('chat-log').lastElementChild.querySelector('.text').textContent = message.text;
-      $('chat-log').scrollTop = $('chat-log').scrollHeight;
+      const log = $('chat-log');
+      log.lastElementChild.querySelector('.text').textContent = settings.chat[settings.chat.length - 1].text;
+      log.scrollTop = log.scrollHeight;
     } else {
-      settings.story += token;
       const story = $('story');
       story.value = settings.story;
       story.scrollTop = story.scrollHeight;
@@ -185,11 +185,19 @@ async function generate() {
     const seconds = (performance.now() - first) / 1000;
     if (pieces > 1 && seconds > 0) $('speed').textContent = `${((pieces - 1) / seconds).toFixed(1)} tokens/s streamed`;
   };
+  const onToken = token => {
+    pieces++;
+    if (!first) first = performance.now();
+    if (chat) settings.chat[settings.chat.length - 1].text += token;
+    else settings.story += token;
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
   try {
     await withKey(() => streamGenerate(body, onToken, generating.controller.signal));
   } catch (e) {
     if (e.name !== 'AbortError') showError(e.message || 'The generation failed.');
   } finally {
+    cancelAnimationFrame(frame);
     if (chat) {
       const message = settings.chat[settings.chat.length - 1];
       message.text = cleanReply(message.text, settings);
@@ -313,6 +321,7 @@ async function connect() {
     ]);
     if (trueMax?.value) {
       $('max-context').max = trueMax.value;
+      $('max-length').max = trueMax.value;
       if (settings.maxContext > trueMax.value) { settings.maxContext = trueMax.value; $('max-context').value = trueMax.value; }
     }
     shownSamplers = renderSamplers($('samplers'), listed.samplers, settings, persist);

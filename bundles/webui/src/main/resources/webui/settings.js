@@ -52,14 +52,25 @@ export function renderSamplers(container, listed, settings, onChange) {
   const seen = new Set();
   for (const sampler of listed || []) {
     for (const p of sampler.parameters || []) {
-      if (seen.has(p.name)) continue;
+      // lists and maps (sequence breakers, logit bias) need editors of their own: a later step
+      if (seen.has(p.name) || !isEditable(p)) continue;
       seen.add(p.name);
       shown.push(p);
       if (!(p.name in settings.samplers)) settings.samplers[p.name] = p.name in DEFAULTS ? DEFAULTS[p.name] : p.neutral;
-      container.append(control(p, settings, onChange));
     }
   }
+  // KoboldCpp's everyday samplers first, in their usual order; the rest as the server lists them
+  const known = Object.keys(DEFAULTS);
+  const rank = p => (known.includes(p.name) ? known.indexOf(p.name) : known.length);
+  shown.sort((a, b) => rank(a) - rank(b));
+  container.append(...shown.map(p => control(p, settings, onChange)));
   return shown;
+}
+
+function isEditable(p) {
+  const neutral = p.neutral;
+  return isNumeric(p.type) || /^(bool|boolean|string)$/i.test(p.type || '')
+    || typeof neutral === 'number' || typeof neutral === 'boolean' || typeof neutral === 'string';
 }
 
 function control(p, settings, onChange) {
@@ -104,7 +115,8 @@ export function samplerFields(shown, settings) {
   for (const p of shown) {
     const v = settings.samplers[p.name];
     if (v === undefined || v === null || v === '') continue;
-    if (!(p.name in DEFAULTS) && v === p.neutral) continue; // a plugin left neutral stays out of the request
+    // a parameter left neutral stays out of the request, unless it is one KoboldCpp users set by habit
+    if (!(p.name in DEFAULTS) && JSON.stringify(v) === JSON.stringify(p.neutral)) continue;
     fields[p.name] = v;
   }
   return fields;
