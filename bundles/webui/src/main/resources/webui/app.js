@@ -205,6 +205,7 @@ async function generate() {
     generating = null;
     setBusy(false);
     render();
+    countTokens(); // at once: the count on screen is the story's as it now stands
     showPerf();
   }
 }
