@@ -83,6 +83,24 @@ public class PlatformResource {
         return body;
     }
 
+    /**
+     * What {@code /} answers when nothing else serves it (a bundle that brings a page at {@code /}
+     * takes the path before the REST routes see it): where the APIs are, so a person who opens the
+     * printed URL reads a short map instead of an error.
+     */
+    @GET
+    public Map<String, Object> root(@Context ExtendedResourceContext resources) {
+        Map<String, String> apis = new LinkedHashMap<>();
+        serviceInfo(resources).api().forEach((id, api) -> apis.put(id, api.relUrl()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "koboldj");
+        body.put("version", koboldjVersion);
+        body.put("apis", apis);
+        body.put("index", "/api");
+        body.put("serviceinfo", "/.well-known/serviceinfo");
+        return body;
+    }
+
     @GET
     @Path("api/v1/info/version")
     public Map<String, String> infoVersion() {

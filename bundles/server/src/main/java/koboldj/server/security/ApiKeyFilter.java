@@ -50,7 +50,7 @@ public class ApiKeyFilter implements ContainerRequestFilter {
      * they reveal no model, data or usage. KoboldCpp leaves them open, and clients read them before
      * they know a key is needed.
      */
-    private static final Set<String> DISCOVERY = Set.of("/api/extra/version", "/api/v1/info/version",
+    private static final Set<String> DISCOVERY = Set.of("/", "/api/extra/version", "/api/v1/info/version",
             "/.well-known/serviceinfo", "/api", "/api/v1/config/max_length", "/api/v1/config/max_context_length",
             "/api/extra/true_max_context_length");
     /**

@@ -1,0 +1,269 @@
+// The web UI in headless Chromium (Debian's, through playwright-core) against running koboldj
+// servers: KOBOLDJ_URL (the test model, no key) and KOBOLDJ_PROTECTED_URL (started with
+// --password KOBOLDJ_KEY). Screenshots go to SCREENSHOTS. Prints "N of N web UI checks passed";
+// exits 3 when the browser cannot start, so the Java side can tell that from a failed check.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const URL_PLAIN = process.env.KOBOLDJ_URL.replace(/\/$/, '');
+const URL_PROTECTED = process.env.KOBOLDJ_PROTECTED_URL.replace(/\/$/, '');
+const KEY = process.env.KOBOLDJ_KEY;
+const SHOTS = process.env.SCREENSHOTS;
+mkdirSync(SHOTS, { recursive: true });
+
+const checks = [];
+const check = (name, run) => checks.push({ name, run });
+const assert = (ok, message) => { if (!ok) throw new Error(message); };
+
+/** Chromium exactly as the issue prescribes. */
+async function launch() {
+  try {
+    return await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  } catch (e) {
+    console.error('BROWSER DID NOT START: ' + e.message);
+    process.exit(3);
+  }
+}
+
+// a new browser context is a fresh profile: no storage carried over between the opens below
+const browser = await launch();
+let page;
+let context;
+let generations = []; // request bodies of generations, in order, as the browser sent them
+let aborts = [];
+let foreign = [];     // requests to anywhere but the server under test
+let pageErrors = [];
+
+async function open(url, options = {}) {
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  page = await context.newPage();
+  generations = [];
+  aborts = [];
+  page.on('request', request => {
+    if (!request.url().startsWith(url)) foreign.push(request.url());
+    if (request.url().endsWith('/api/extra/generate/stream')) generations.push(JSON.parse(request.postData()));
+    if (request.url().endsWith('/api/extra/abort')) aborts.push(JSON.parse(request.postData()));
+  });
+  page.on('pageerror', e => pageErrors.push(e.message));
+  const response = await page.goto(url + '/');
+  await page.waitForSelector('#sampler-temperature', { state: 'attached', timeout: 10000 });
+  return response;
+}
+
+const idle = () => page.waitForFunction(() => !document.getElementById('send').disabled
+  && document.getElementById('stop').disabled, null, { timeout: 60000 });
+const story = () => page.inputValue('#story');
+async function setField(selector, value) {
+  await page.fill(selector, String(value));
+  await page.dispatchEvent(selector, 'change');
+}
+const shot = name => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+
+/** Records the story's length every few milliseconds, to see the text arrive in steps. */
+const watchStory = () => page.evaluate(() => {
+  window.__lengths = [];
+  window.__watch = setInterval(() => {
+    const n = document.getElementById('story').value.length;
+    if (window.__lengths.at(-1) !== n) window.__lengths.push(n);
+  }, 5);
+});
+const watched = () => page.evaluate(() => { clearInterval(window.__watch); return window.__lengths; });
+
+check('the page loads from this server alone, small and fast', async () => {
+  const response = await open(URL_PLAIN, { colorScheme: 'dark' });
+  assert(response.headers()['content-type'].startsWith('text/html'), 'served as HTML');
+  const figures = await page.evaluate(() => {
+    const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+    const paint = performance.getEntriesByName('first-contentful-paint')[0] || performance.getEntriesByName('first-paint')[0];
+    return {
+      bytes: entries.filter(e => !e.name.includes('/api/')).reduce((sum, e) => sum + e.encodedBodySize, 0),
+      paint: paint ? paint.startTime : -1,
+    };
+  });
+  console.log(`page weight ${figures.bytes} bytes as sent (gzip), first contentful paint ${figures.paint.toFixed(0)} ms`);
+  assert(figures.bytes > 0 && figures.bytes < 300 * 1024, 'the page is under 300 KB: ' + figures.bytes);
+  assert(figures.paint >= 0 && figures.paint < 2000, 'first paint ' + figures.paint);
+  assert(foreign.length === 0, 'requests left the server: ' + foreign);
+  assert((await page.locator('label[for="story"]').count()) === 1, 'the story box has a label');
+  await shot('desktop-dark');
+});
+
+check('tokens stream into the story', async () => {
+  // the test model writes ~2000 tokens/s: enough of them that the stream is seen in steps
+  await setField('#max-length', 1500);
+  await page.fill('#story', 'Once upon a time');
+  await watchStory();
+  await page.click('#send');
+  await idle();
+  const lengths = await watched();
+  const text = await story();
+  assert(text.startsWith('Once upon a time') && text.length > 'Once upon a time'.length + 20, 'text was added: ' + text);
+  assert(lengths.length >= 3, 'the text arrived in several steps, not at once: ' + lengths);
+  assert(generations.at(-1).prompt === 'Once upon a time' && generations.at(-1).max_length === 1500,
+    'the request: ' + JSON.stringify(generations.at(-1)));
+  await page.waitForFunction(() => /tokens\/s/.test(document.getElementById('perf').textContent), null, { timeout: 5000 });
+  await page.waitForFunction(() => /^[1-9]\d* \/ \d+ tokens$/.test(document.getElementById('tokens').textContent),
+    null, { timeout: 5000 });
+  await shot('story-streamed');
+});
+
+check('Stop ends a generation and keeps the partial text', async () => {
+  await setField('#max-length', 6000); // seconds of work, so Stop comes long before the end
+  const before = await story();
+  await page.click('#send');
+  await page.waitForFunction(n => document.getElementById('story').value.length > n + 10, before.length);
+  await page.click('#stop');
+  await idle();
+  const kept = await story();
+  assert(kept.startsWith(before) && kept.length > before.length, 'the partial text stays');
+  assert(aborts.length === 1 && aborts[0].genkey === generations.at(-1).genkey, 'abort named the genkey');
+  const perf = await (await page.request.get(URL_PLAIN + '/api/extra/perf')).json();
+  assert(perf.last_token_count < 6000, 'the generation stopped early: ' + perf.last_token_count);
+  await page.waitForTimeout(300);
+  assert(await story() === kept, 'nothing arrives after Stop');
+});
+
+check('Retry generates again from the same prompt; Undo and Redo step through', async () => {
+  await setField('#max-length', 40);
+  const start = await story();
+  await page.click('#send');
+  await idle();
+  const first = await story();
+  await page.keyboard.press('Alt+r');
+  await page.waitForFunction(() => document.getElementById('send').disabled, null, { timeout: 5000 }).catch(() => {});
+  await idle();
+  const retried = await story();
+  const [a, b] = generations.slice(-2);
+  assert(generations.length >= 2 && a.prompt === b.prompt && a.prompt === start, 'the retry sent the same prompt');
+  assert(retried.startsWith(start), 'the retry continues the same text');
+  await page.click('#undo');
+  assert(await story() === first, 'Undo restores the text before the retry');
+  await page.click('#undo');
+  assert(await story() === start, 'a second Undo restores the text before the send');
+  await page.click('#redo');
+  await page.click('#redo');
+  assert(await story() === retried, 'Redo returns to the retried text');
+});
+
+check('a changed sampler is in the request body and kept after a reload', async () => {
+  await setField('#sampler-temperature', 0.33);
+  await setField('#sampler-top_k', 7);
+  await page.click('#send');
+  await idle();
+  const body = generations.at(-1);
+  assert(body.temperature === 0.33 && body.top_k === 7, 'the sampler values: ' + JSON.stringify(body));
+  await page.waitForTimeout(500); // settings are saved a moment after a change
+  await page.reload();
+  await page.waitForSelector('#sampler-temperature');
+  assert(await page.inputValue('#sampler-temperature') === '0.33', 'the temperature persisted');
+});
+
+check("an error is shown as the server's sentence", async () => {
+  await setField('#sampler-temperature', -1);
+  const answer = page.waitForResponse(r => r.url().endsWith('/api/extra/generate/stream'));
+  await page.click('#send');
+  const response = await answer;
+  assert(response.status() === 400, 'the server refused: ' + response.status());
+  const msg = (await response.json()).detail.msg;
+  await idle();
+  await page.waitForSelector('#error:not([hidden])');
+  assert(await page.textContent('#error') === msg, 'shown: ' + await page.textContent('#error') + ' / sent: ' + msg);
+  await shot('error');
+  await setField('#sampler-temperature', 0.7);
+});
+
+check('chat holds two turns with Name: lines and stop sequences', async () => {
+  await page.click('#mode-chat');
+  await setField('#max-length', 30);
+  await page.fill('#char-name', 'Lily');
+  await page.fill('#user-name', 'Tom');
+  await page.fill('#input', 'Hello Lily');
+  await page.press('#input', 'Shift+Enter');
+  assert((await page.inputValue('#input')).includes('\n'), 'Shift+Enter starts a new line');
+  await page.fill('#input', 'Hello Lily');
+  await page.press('#input', 'Enter');
+  await idle();
+  await page.fill('#input', 'What did you do today?');
+  await page.press('#input', 'Enter');
+  await idle();
+  const turns = await page.$$eval('#chat-log li', items => items.map(li => li.textContent));
+  assert(turns.length === 4, 'two turns of two messages: ' + JSON.stringify(turns));
+  assert(turns[0] === 'Tom:Hello Lily' && turns[1].startsWith('Lily:'), JSON.stringify(turns));
+  const [first, second] = generations.slice(-2);
+  assert(first.prompt === 'Tom: Hello Lily\nLily:', 'first prompt: ' + JSON.stringify(first.prompt));
+  assert(second.prompt.startsWith('Tom: Hello Lily\nLily: ')
+    && second.prompt.endsWith('\nTom: What did you do today?\nLily:'), 'second prompt: ' + JSON.stringify(second.prompt));
+  assert(second.stop_sequence.includes('\nTom:'), "stops at the user's next line");
+  await shot('chat');
+});
+
+check('light theme, and the theme button', async () => {
+  await context.close();
+  await open(URL_PLAIN, { colorScheme: 'light' });
+  const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert(light === 'rgb(246, 247, 249)', 'light background: ' + light);
+  await shot('desktop-light');
+  await page.click('#theme');
+  const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert(dark === 'rgb(21, 24, 29)', 'the theme button switches to dark: ' + dark);
+});
+
+check('a phone-sized screen', async () => {
+  await context.close();
+  await open(URL_PLAIN, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(width <= 390, 'no sideways scrolling: ' + width);
+  assert(!(await page.isVisible('#settings')), 'settings fold away');
+  await page.fill('#story', 'The cat');
+  await page.click('#send');
+  await idle();
+  assert((await story()).length > 'The cat'.length, 'generates on a phone');
+  await shot('phone');
+  await page.click('#toggle-settings');
+  assert(await page.isVisible('#settings'), 'the Settings button shows them');
+  await shot('phone-settings');
+});
+
+check('with --password the page loads, asks for the key and sends it', async () => {
+  await context.close();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  const authorized = [];
+  page.on('request', r => { if (r.url().includes('/api/extra/samplers')) authorized.push(r.headers()['authorization']); });
+  const response = await page.goto(URL_PROTECTED + '/');
+  assert(response.status() === 200, 'the page itself needs no key');
+  await page.waitForSelector('#key-dialog[open]');
+  await shot('password-prompt');
+  await page.fill('#key', KEY);
+  await page.click('#key-form button');
+  await page.waitForSelector('#sampler-temperature');
+  assert(authorized.at(-1) === 'Bearer ' + KEY, 'the key goes as a bearer token: ' + authorized);
+  assert(await page.evaluate(() => sessionStorage.getItem('koboldj.key')) === KEY, 'kept for the session');
+  await page.fill('#story', 'Once');
+  await page.click('#send');
+  await idle();
+  assert((await story()).length > 4 && !(await page.isVisible('#error')), 'generates with the key');
+});
+
+let passed = 0;
+for (const { name, run } of checks) {
+  try {
+    await run();
+    assert(pageErrors.length === 0, 'the page threw: ' + pageErrors);
+    passed++;
+    console.log('ok   ' + name);
+  } catch (e) {
+    pageErrors = [];
+    console.log('FAIL ' + name + ': ' + (e.stack || e));
+    if (page) await page.screenshot({ path: join(SHOTS, 'failed-' + checks.indexOf(checks.find(c => c.name === name)) + '.png') }).catch(() => {});
+  }
+}
+await browser.close();
+console.log(`${passed} of ${checks.length} web UI checks passed`);
+process.exit(passed === checks.length ? 0 : 1);
