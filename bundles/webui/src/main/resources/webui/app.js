@@ -97,20 +97,49 @@ async function withKey(call) {
   }
 }
 
+/**
+ * Runs {@code call} again while the server answers 503: a model given at start may still be
+ * loading when the page opens, and the page should come up with it rather than stay broken.
+ */
+async function whenReady(call) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      const result = await call();
+      showError('');
+      return result;
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 503 || Date.now() > deadline) throw e;
+      showError(e.message + ' (waiting for the server)');
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+/** The key prompt showing now, shared by every call that met a 401 meanwhile. */
+let keyPrompt = null;
+
+/**
+ * Asks for the key once, however many requests were refused at the same time: a second prompt
+ * would clear what the user is typing into the first.
+ */
 function askKey() {
+  if (keyPrompt) return keyPrompt;
   const dialog = $('key-dialog');
-  return new Promise(resolve => {
+  keyPrompt = new Promise(resolve => {
     const done = () => {
       const key = $('key').value.trim();
       if (!key) { dialog.showModal(); return; }
       setApiKey(key);
       dialog.removeEventListener('close', done);
+      keyPrompt = null;
       resolve();
     };
     dialog.addEventListener('close', done);
     $('key').value = '';
     if (!dialog.open) dialog.showModal();
   });
+  return keyPrompt;
 }
 
 function currentPrompt() {
@@ -317,7 +346,7 @@ async function connect() {
     const version = await getJson('/api/extra/version');
     if (version.protected && !apiKey()) await askKey();
     const [listed, trueMax] = await Promise.all([
-      withKey(() => getJson('/api/extra/samplers')),
+      whenReady(() => withKey(() => getJson('/api/extra/samplers'))),
       getJson('/api/extra/true_max_context_length').catch(() => null),
     ]);
     if (trueMax?.value) {
