@@ -4,20 +4,13 @@ import static koboldj.e2e.PlatformE2EIT.json;
 import static koboldj.e2e.PlatformE2EIT.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * under CI.
  */
 class WebUiE2EIT {
-    private static final Path SOURCES = Path.of("src", "test", "webui");
-    private static final Path WORK = Path.of("target", "webui-e2e");
+    private static final NodeProject PROJECT =
+            new NodeProject(Path.of("src", "test", "webui"), Path.of("target", "webui-e2e"));
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String KEY = "open-sesame";
     /** webui.mjs's exit code when Chromium does not start. */
@@ -40,36 +33,29 @@ class WebUiE2EIT {
 
     @Test
     void theWebUiWorksInABrowser() throws Exception {
-        require(onPath("node") && onPath("npm"), "node and npm are not on the PATH: the web UI test needs Node.js 20+ and npm");
-        require(chromium(), CHROMIUM + " is missing and could not be installed (apt-get install -y chromium, as root)");
-        install();
+        NodeProject.require(NodeProject.onPath("node") && NodeProject.onPath("npm"),
+                "node and npm are not on the PATH: the web UI test needs Node.js 20+ and npm");
+        NodeProject.require(chromium(), CHROMIUM + " is missing and could not be installed (apt-get install -y chromium, as root)");
+        PROJECT.install();
         try (ServerProcess plain = ServerProcess.withTextModel("--contextsize", "8192");
                 ServerProcess locked = ServerProcess.start("--model", TestModel.path(), "--contextsize", "8192",
                         "--password", KEY)) {
             // the model routes want the key; the version route says, openly, when the model serves
             assertTrue(within(120_000, () -> json(locked.get("/api/extra/version")).path("llm").asBoolean()),
                     "the protected server's model loads\n" + locked.output());
-            Finished run = run(List.of("node", "webui.mjs"), Map.of(
+            NodeProject.Finished run = PROJECT.run(List.of("node", "webui.mjs"), Map.of(
                     "KOBOLDJ_URL", plain.uri("").toString(),
                     "KOBOLDJ_PROTECTED_URL", locked.uri("").toString(),
                     "KOBOLDJ_KEY", KEY,
                     "CHROMIUM", CHROMIUM.toString(),
-                    "SCREENSHOTS", WORK.resolve("screenshots").toAbsolutePath().toString()), 600);
+                    "SCREENSHOTS", PROJECT.work().resolve("screenshots").toAbsolutePath().toString()), 600);
             System.out.println(run.output());
             if (run.exitCode() == BROWSER_FAILED) {
-                require(false, "Chromium did not start:\n" + run.output());
+                NodeProject.require(false, "Chromium did not start:\n" + run.output());
             }
             assertEquals(0, run.exitCode(), "web UI checks failed:\n" + run.output() + "\nserver:\n" + plain.output());
             assertTrue(run.output().contains("10 of 10 web UI checks passed"), run.output());
         }
-    }
-
-    /** A missing tool fails the test under CI and skips it elsewhere. */
-    private static void require(boolean present, String message) {
-        if (System.getenv("CI") != null && !present) {
-            fail(message);
-        }
-        Assumptions.assumeTrue(present, message);
     }
 
     /** Debian's Chromium, installed with apt-get when it is missing and this process may. */
@@ -77,49 +63,14 @@ class WebUiE2EIT {
         if (Files.isExecutable(CHROMIUM)) {
             return true;
         }
-        if (!"root".equals(System.getProperty("user.name")) || !onPath("apt-get")) {
+        if (!"root".equals(System.getProperty("user.name")) || !NodeProject.onPath("apt-get")) {
             return false;
         }
         Map<String, String> quiet = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        Files.createDirectories(WORK);
-        if (run(List.of("apt-get", "install", "-y", "chromium"), quiet, 900).exitCode() != 0) {
-            run(List.of("apt-get", "update"), quiet, 600); // the package lists may be stale or absent
-            run(List.of("apt-get", "install", "-y", "chromium"), quiet, 900);
+        if (PROJECT.run(List.of("apt-get", "install", "-y", "chromium"), quiet, 900).exitCode() != 0) {
+            PROJECT.run(List.of("apt-get", "update"), quiet, 600); // the package lists may be stale or absent
+            PROJECT.run(List.of("apt-get", "install", "-y", "chromium"), quiet, 900);
         }
         return Files.isExecutable(CHROMIUM);
-    }
-
-    /** Copies the test project into target/ and installs exactly its lock file's packages there. */
-    private static void install() throws IOException, InterruptedException {
-        Files.createDirectories(WORK);
-        try (var files = Files.list(SOURCES)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(file, WORK.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Finished ci = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"), Map.of(), 600);
-        assertEquals(0, ci.exitCode(), "npm ci failed:\n" + ci.output());
-    }
-
-    private static boolean onPath(String tool) {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(dir -> !dir.isEmpty()).anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
-    }
-
-    private record Finished(int exitCode, String output) {
-    }
-
-    private static Finished run(List<String> command, Map<String, String> environment, int timeoutSeconds)
-            throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(WORK.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Path log = Files.createTempFile(WORK.toAbsolutePath(), "run", ".log");
-        builder.redirectOutput(log.toFile());
-        Process process = builder.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            return new Finished(-1, command + " did not end in " + timeoutSeconds + " s:\n" + Files.readString(log, StandardCharsets.UTF_8));
-        }
-        return new Finished(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 }
