@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Everything the platform needs to know of a capability, carried by the service properties of
@@ -45,12 +46,15 @@ public record CapabilityDescriptor(String key, List<String> routes, String enabl
      */
     public static final String LOADING = "koboldj.capability.loading";
 
+    /** A key that can stand as a field of /api/extra/version beside KoboldCpp's. */
+    private static final Pattern VALID_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+
     /** An API for /.well-known/serviceinfo: its id there, its name and its base path. */
     public record Api(String id, String name, String path) {
     }
 
     public CapabilityDescriptor {
-        if (key == null || !key.matches("[a-z][a-z0-9_-]{0,63}")) {
+        if (key == null || !VALID_KEY.matcher(key).matches()) {
             throw new IllegalArgumentException("a capability key is 1-64 lower-case letters, digits, '_' or '-': " + key);
         }
         routes = List.copyOf(routes);
@@ -105,14 +109,14 @@ public record CapabilityDescriptor(String key, List<String> routes, String enabl
      */
     public static Optional<CapabilityDescriptor> fromProperties(Function<String, Object> property,
             Function<String, Optional<CapabilityDescriptor>> known) {
-        if (!(property.apply(KEY) instanceof String key) || !key.matches("[a-z][a-z0-9_-]{0,63}")) {
+        if (!(property.apply(KEY) instanceof String key) || !VALID_KEY.matcher(key).matches()) {
             return Optional.empty();
         }
         Optional<CapabilityDescriptor> base = known.apply(key);
         List<String> routes = strings(property.apply(ROUTES)).orElse(base.map(CapabilityDescriptor::routes).orElse(List.of()));
         String enable = property.apply(ENABLE) instanceof String text ? text : base.map(CapabilityDescriptor::enableHint).orElse(null);
         Optional<Api> api = property.apply(API_ID) instanceof String id && property.apply(API_PATH) instanceof String path
-                ? Optional.of(new Api(id, String.valueOf(property.apply(API_NAME) == null ? id : property.apply(API_NAME)), path))
+                ? Optional.of(new Api(id, property.apply(API_NAME) instanceof String name ? name : id, path))
                 : base.flatMap(CapabilityDescriptor::api);
         List<String> empty = strings(property.apply(EMPTY_LISTS)).orElse(base.map(CapabilityDescriptor::emptyLists).orElse(List.of()));
         return Optional.of(new CapabilityDescriptor(key, routes, enable, api, empty));

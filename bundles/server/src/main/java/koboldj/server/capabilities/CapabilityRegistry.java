@@ -61,7 +61,8 @@ public class CapabilityRegistry {
 
     /** Whether a bundle is loading the capability (a model given at start, say). */
     public boolean isLoading(String key) {
-        return loading.getTracked().keySet().stream().anyMatch(reference -> key.equals(reference.getProperty(CapabilityDescriptor.LOADING)));
+        return loading.getTracked().keySet().stream()
+                .anyMatch(reference -> key.equals(reference.getProperty(CapabilityDescriptor.LOADING)));
     }
 
     public boolean isPresent(String key) {
