@@ -39,7 +39,7 @@ public final class TextBenchmark {
     private final URI base;
     private final int tokens;
 
-    private TextBenchmark(URI base, int tokens) {
+    TextBenchmark(URI base, int tokens) {
         this.base = base;
         this.tokens = tokens;
     }
@@ -60,17 +60,33 @@ public final class TextBenchmark {
         if (levels.isEmpty()) {
             levels = List.of(1, 2, 4, 8, 16);
         }
-        TextBenchmark bench = new TextBenchmark(base, tokens);
+        ServerStart start = ServerStart.fromEnvironment();
+        if (start != null) {
+            start.awaitFirstToken(base);
+        }
+        new TextBenchmark(base, tokens).measure(perClient, levels);
+        if (start != null) {
+            start.reportPeakMemory();
+        }
+        String other = System.getenv("KOBOLDJ_BENCH_COMPARE_URL");
+        if (other != null && !other.isBlank()) {
+            System.out.println();
+            System.out.println("the same load against " + other + ":");
+            new TextBenchmark(URI.create(other), tokens).measure(perClient, levels);
+        }
+    }
+
+    private void measure(int perClient, List<Integer> levels) throws Exception {
         // warm-up: a server runs for days, so what is measured is its compiled code, not the JIT at
         // work; C2 needs about 60 requests of 200 tokens before the rate stops climbing (measured)
-        bench.run(4, 16);
-        JsonNode before = bench.perf();
+        run(4, 16);
+        JsonNode before = perf();
         System.out.printf("%-8s %9s %12s %10s %10s %10s %10s %9s %13s%n", "clients", "requests", "aggregate", "per-stream",
                 "p50 s", "p99 s", "TTFT p50", "rejected", "client ms/1k");
         for (int clients : levels) {
             long started = System.nanoTime();
             long cpuBefore = cpuNanos();
-            List<Sample> samples = bench.run(clients, perClient);
+            List<Sample> samples = run(clients, perClient);
             double wall = (System.nanoTime() - started) / 1e9;
             long cpu = cpuNanos() - cpuBefore;
             List<Sample> ok = samples.stream().filter(s -> !s.rejected()).toList();
@@ -82,7 +98,7 @@ public final class TextBenchmark {
                     total / wall, perStream, percentile(latency, 50), percentile(latency, 99), percentile(firstToken, 50),
                     samples.size() - ok.size(), total == 0 ? 0 : cpu / 1e6 / total * 1000);
         }
-        JsonNode after = bench.perf();
+        JsonNode after = perf();
         double busy = after.path("engine_busy_seconds").asDouble() - before.path("engine_busy_seconds").asDouble();
         double decode = after.path("engine_decode_seconds").asDouble() - before.path("engine_decode_seconds").asDouble();
         long generated = after.path("engine_tokens_sampled").asLong() - before.path("engine_tokens_sampled").asLong();
@@ -161,7 +177,7 @@ public final class TextBenchmark {
 
     private static final boolean STREAM = !"0".equals(System.getenv("KOBOLDJ_BENCH_STREAM"));
 
-    private Sample request(String prompt, long seed) throws IOException {
+    Sample request(String prompt, long seed) throws IOException {
         ObjectNode body = JSON.createObjectNode();
         body.put("prompt", prompt);
         body.put("max_length", tokens);

@@ -1,0 +1,112 @@
+package koboldj.bench.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import koboldj.bench.model.GgufTensorWriter.Tensor;
+
+/**
+ * Writes a llama-architecture GGUF of a real model's shape with random F16 weights and the
+ * tokenizer of another GGUF (the test model's), so the engine can be measured on the sizes users
+ * run without downloading gigabytes. The tokenizer's vocabulary is padded with plain tokens up to
+ * the shape's, so the output layer and the samplers see as many candidates as in a real model.
+ *
+ * <p>Usage: {@code RandomLlamaModel TOKENIZER.gguf SHAPE OUT.gguf}, SHAPE one of {@link LlamaShape#NAMED}.
+ */
+public final class RandomLlamaModel {
+    private static final float SPREAD = 0.02f;
+
+    private RandomLlamaModel() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 3) {
+            System.err.println("usage: RandomLlamaModel TOKENIZER.gguf SHAPE OUT.gguf  (SHAPE: "
+                    + String.join(", ", LlamaShape.NAMED.keySet()) + ")");
+            System.exit(2);
+        }
+        LlamaShape shape = LlamaShape.named(args[1]);
+        Path out = Path.of(args[2]);
+        long started = System.nanoTime();
+        write(Path.of(args[0]), shape, out);
+        System.out.printf(Locale.ROOT, "%s: %s, %.0fM parameters, %.0f MB, written in %.1f s%n", out, shape,
+                shape.parameters() / 1e6, Files.size(out) / 1e6, (System.nanoTime() - started) / 1e9);
+    }
+
+    static void write(Path tokenizerSource, LlamaShape shape, Path out) throws IOException {
+        GgufKeyValues metadata = new GgufKeyValues();
+        metadata.putString("general.architecture", "llama");
+        metadata.putString("general.name", "random llama " + shape.width() + "x" + shape.layers());
+        metadata.putUint32("general.file_type", 1); // mostly F16
+        metadata.putUint32("llama.context_length", shape.context());
+        metadata.putUint32("llama.embedding_length", shape.width());
+        metadata.putUint32("llama.feed_forward_length", shape.feedForward());
+        metadata.putUint32("llama.block_count", shape.layers());
+        metadata.putUint32("llama.attention.head_count", shape.heads());
+        metadata.putUint32("llama.attention.head_count_kv", shape.kvHeads());
+        metadata.putUint32("llama.rope.dimension_count", shape.headSize());
+        metadata.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
+        copyTokenizer(GgufKeyValues.read(tokenizerSource), shape.vocabulary(), metadata);
+        GgufTensorWriter.write(out, metadata, tensors(shape), 42);
+    }
+
+    private static void copyTokenizer(GgufKeyValues source, int vocabulary, GgufKeyValues target) {
+        source.entries().forEach((key, value) -> {
+            if (key.startsWith("tokenizer.")) {
+                target.entries().put(key, value);
+            }
+        });
+        List<String> tokens = new ArrayList<>(source.strings("tokenizer.ggml.tokens"));
+        int known = tokens.size();
+        if (vocabulary < known) {
+            throw new IllegalArgumentException("the shape's vocabulary is smaller than the tokenizer's " + known);
+        }
+        for (int id = known; id < vocabulary; id++) {
+            tokens.add("\u2581pad" + id);
+        }
+        float[] scores = Arrays.copyOf(source.floats("tokenizer.ggml.scores"), vocabulary);
+        Arrays.fill(scores, known, vocabulary, -1000f);
+        int[] types = Arrays.copyOf(source.ints("tokenizer.ggml.token_type"), vocabulary);
+        Arrays.fill(types, known, vocabulary, 1); // normal
+        target.putStrings("tokenizer.ggml.tokens", tokens);
+        target.putFloats("tokenizer.ggml.scores", scores);
+        target.putInts("tokenizer.ggml.token_type", types);
+    }
+
+    private static List<Tensor> tensors(LlamaShape shape) {
+        long width = shape.width();
+        long kv = (long) shape.headSize() * shape.kvHeads();
+        long ff = shape.feedForward();
+        List<Tensor> tensors = new ArrayList<>();
+        tensors.add(weights("token_embd.weight", width, shape.vocabulary()));
+        tensors.add(ones("output_norm.weight", width));
+        tensors.add(weights("output.weight", width, shape.vocabulary()));
+        for (int layer = 0; layer < shape.layers(); layer++) {
+            String block = "blk." + layer + ".";
+            tensors.add(ones(block + "attn_norm.weight", width));
+            tensors.add(weights(block + "attn_q.weight", width, width));
+            tensors.add(weights(block + "attn_k.weight", width, kv));
+            tensors.add(weights(block + "attn_v.weight", width, kv));
+            tensors.add(weights(block + "attn_output.weight", width, width));
+            tensors.add(ones(block + "ffn_norm.weight", width));
+            tensors.add(weights(block + "ffn_gate.weight", width, ff));
+            tensors.add(weights(block + "ffn_up.weight", width, ff));
+            tensors.add(weights(block + "ffn_down.weight", ff, width));
+        }
+        return tensors;
+    }
+
+    /** A matrix of {@code rows} outputs over {@code inputs}: ggml lists the input dimension first. */
+    private static Tensor weights(String name, long inputs, long rows) {
+        return new Tensor(name, new long[] {inputs, rows}, GgufTensorWriter.F16, false, SPREAD);
+    }
+
+    private static Tensor ones(String name, long size) {
+        return new Tensor(name, new long[] {size}, GgufTensorWriter.F32, true, 0);
+    }
+}

@@ -1,0 +1,55 @@
+package koboldj.bench.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RandomLlamaModelTest {
+    private static final Path TOKENIZER = Path.of("..", "..", "shared", "models", "stories260K.gguf");
+
+    @Test
+    void writesTheShapeWithTheTokenizerPaddedToTheVocabulary(@TempDir Path folder) throws IOException {
+        if (!Files.exists(TOKENIZER)) {
+            if (System.getenv("CI") != null) {
+                fail("the test model is missing: " + TOKENIZER.toAbsolutePath());
+            }
+            return;
+        }
+        LlamaShape shape = new LlamaShape(64, 2, 4, 2, 128, 600, 256);
+        Path out = folder.resolve("model.gguf");
+
+        RandomLlamaModel.write(TOKENIZER, shape, out);
+
+        GgufKeyValues written = GgufKeyValues.read(out);
+        GgufKeyValues source = GgufKeyValues.read(TOKENIZER);
+        List<String> tokens = written.strings("tokenizer.ggml.tokens");
+        assertEquals(600, tokens.size());
+        assertEquals(source.strings("tokenizer.ggml.tokens"), tokens.subList(0, 512));
+        assertEquals("\u2581pad599", tokens.get(599));
+        assertEquals(600, written.floats("tokenizer.ggml.scores").length);
+        assertEquals(600, written.ints("tokenizer.ggml.token_type").length);
+        // two bytes per weight, four per norm weight, each tensor padded to 32 bytes: the data dominates
+        long weights = shape.parameters() - (2L * shape.layers() + 1) * shape.width();
+        long norms = (2L * shape.layers() + 1) * shape.width();
+        assertTrue(Files.size(out) >= 2 * weights + 4 * norms, "file too small for its tensors");
+        assertTrue(Files.size(out) < 2 * weights + 4 * norms + 64 * 1024, "file much larger than its tensors");
+    }
+
+    @Test
+    void refusesAShapeWhoseHeadsDoNotDivideTheWidth() {
+        try {
+            new LlamaShape(100, 2, 3, 3, 128, 600, 256);
+            fail("accepted a width of 100 over 3 heads");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage().contains("heads"));
+        }
+    }
+}
