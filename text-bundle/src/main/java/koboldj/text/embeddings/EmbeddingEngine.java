@@ -53,8 +53,11 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
     private final int dimensions;
     private final Pooling pooling;
     private final ModelDescriptor descriptor;
-    private final MemorySegment context;
-    private final LlamaBatch batch;
+    private final int threads;
+    private final int batchThreads;
+    /** Made on the first request: its KV cache holds a whole context, memory a text-only user never needs. */
+    private MemorySegment context;
+    private LlamaBatch batch;
     private final Semaphore admission = new Semaphore(1 + MAX_WAITING);
     private final ReentrantLock lock = new ReentrantLock(true);
     private boolean closed;
@@ -62,7 +65,6 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
     /**
      * @param contextLength the most tokens one input may have (and one decode holds)
      * @throws IllegalArgumentException for a model this engine cannot run
-     * @throws koboldj.text.llama.LlamaException if llama.cpp cannot make the context
      */
     public EmbeddingEngine(LlamaModel model, int contextLength, int threads, int batchThreads) {
         if (contextLength < 1) {
@@ -78,13 +80,29 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
         this.pooling = Pooling.fromGguf(model.metadata(loaded.architecture() + ".pooling_type"));
         this.descriptor = new ModelDescriptor(loaded.name(), loaded.path(), loaded.architecture(), contextLength,
                 loaded.trainedContextLength(), loaded.sizeBytes(), loaded.metadata());
-        context = model.newContext(new Llama.ContextOptions(contextLength, contextLength, MAX_SEQUENCES + 1, threads,
-                batchThreads, true, POOLING_NONE));
-        if (llama.poolingType(context) != POOLING_NONE) {
-            llama.freeContext(context);
-            throw new IllegalStateException("llama.cpp made a pooling context although none was asked for");
+        this.threads = threads;
+        this.batchThreads = batchThreads;
+    }
+
+    /** The context and batch, made on first use; the caller holds the lock. */
+    private void open() {
+        if (context != null) {
+            return;
+        }
+        MemorySegment made;
+        try {
+            made = model.newContext(new Llama.ContextOptions(contextLength, contextLength, MAX_SEQUENCES + 1, threads,
+                    batchThreads, true, POOLING_NONE));
+        } catch (RuntimeException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "The embeddings model could not make its context of "
+                    + contextLength + " tokens: " + e.getMessage());
+        }
+        if (llama.poolingType(made) != POOLING_NONE) {
+            llama.freeContext(made);
+            throw new ApiException(ErrorKind.INTERNAL, "llama.cpp made a pooling context although none was asked for.");
         }
         batch = new LlamaBatch(contextLength);
+        context = made;
     }
 
     public Pooling pooling() {
@@ -176,6 +194,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
                 if (closed) {
                     throw new ApiException(ErrorKind.CAPABILITY_MISSING, "The embeddings model is being unloaded.");
                 }
+                open();
                 List<float[]> vectors = new ArrayList<>(inputs.size());
                 for (DecodeGroups.Group group : groups) {
                     decode(inputs, group, vectors);
@@ -233,8 +252,10 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                llama.freeContext(context);
-                batch.close();
+                if (context != null) {
+                    llama.freeContext(context);
+                    batch.close();
+                }
             }
         } finally {
             lock.unlock();
