@@ -2,6 +2,7 @@ package koboldj.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,12 +60,20 @@ public record CommandLine(Settings settings, Action action) {
                     numbers += " " + args.get(++i);
                 }
                 value = flag.parse(numbers);
+            } else if (flag.type() == FlagType.FILES && i + 1 < args.size()) {
+                // argparse's nargs='+': every argument up to the next flag
+                List<String> files = new ArrayList<>();
+                while (i + 1 < args.size() && (files.isEmpty() || !args.get(i + 1).startsWith("-"))) {
+                    files.add(args.get(++i));
+                }
+                value = flag.parse(String.join("\n", files));
             } else if (i + 1 < args.size()) {
                 value = flag.parse(args.get(++i));
             } else {
                 throw new FlagException(spelling + " needs a value (see --help)");
             }
-            given.merge(flag, value, (before, added) -> flag.type() == FlagType.ASSIGNMENT ? before + "\n" + added : added);
+            boolean repeatable = flag.type() == FlagType.ASSIGNMENT || flag.type() == FlagType.FILES;
+            given.merge(flag, value, (before, added) -> repeatable ? before + "\n" + added : added);
         }
 
         Settings settings = Settings.defaults();
@@ -85,6 +94,12 @@ public record CommandLine(Settings settings, Action action) {
             String value = settings.text(flag.name());
             if ((flag.type() == FlagType.PATH || flag.type() == FlagType.FILE) && !value.isBlank()) {
                 settings = settings.with(flag.name(), checkedPath(flag, value, base).toString());
+            } else if (flag.type() == FlagType.FILES && !value.isBlank()) {
+                List<String> files = new ArrayList<>();
+                for (String file : value.split("\n")) {
+                    files.add(checkedPath(flag, file.strip(), base).toString());
+                }
+                settings = settings.with(flag.name(), String.join("\n", files));
             }
         }
         return settings;
@@ -92,7 +107,7 @@ public record CommandLine(Settings settings, Action action) {
 
     private static Path checkedPath(Flag flag, String value, Path base) throws FlagException {
         Path path = base.resolve(value).toAbsolutePath().normalize();
-        if (flag.type() == FlagType.FILE && !Files.exists(path)) {
+        if ((flag.type() == FlagType.FILE || flag.type() == FlagType.FILES) && !Files.exists(path)) {
             throw new FlagException("--" + flag.name() + ": no such file or folder: " + value);
         }
         return path;

@@ -36,7 +36,8 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
     /** Checks and converts a value given as text on the command line. */
     public Object parse(String text) throws FlagException {
         return switch (type) {
-            case TEXT, PATH, FILE -> text;
+            case TEXT, PATH, FILE, FILES -> text;
+            case NUMBER -> checkRange(parseNumber(text));
             case URL -> checkUrl(text);
             case KV_OVERRIDE -> KvOverrideSyntax.checked(name, text);
             case ASSIGNMENT -> PropertyAssignments.checked(name, text);
@@ -78,6 +79,19 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
             case ASSIGNMENT -> throw new FlagException("'" + name + "' is for the command line only");
             case KV_OVERRIDE -> KvOverrideSyntax.checked(name, value instanceof List<?> list
                     ? (list.isEmpty() ? "" : String.valueOf(list.getFirst())) : String.valueOf(value));
+            case FILES -> value instanceof List<?> list
+                    ? String.join("\n", list.stream().filter(item -> item != null && !item.toString().isBlank())
+                            .map(String::valueOf).toList())
+                    : String.valueOf(value);
+            case NUMBER -> {
+                if (value instanceof Number number) {
+                    yield checkRange(number.doubleValue());
+                }
+                if (value instanceof String text) {
+                    yield checkRange(parseNumber(text));
+                }
+                throw new FlagException("'" + name + "' must be a number, not " + value);
+            }
             case TEXT, PATH, FILE -> value instanceof List<?> list
                     ? (list.isEmpty() ? defaultValue : String.valueOf(list.getFirst()))
                     : String.valueOf(value);
@@ -126,6 +140,21 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
         } catch (NumberFormatException e) {
             throw new FlagException("--" + name + " needs a whole number, not '" + text + "'");
         }
+    }
+
+    private double parseNumber(String text) throws FlagException {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new FlagException("--" + name + " needs a number, not '" + text + "'");
+        }
+    }
+
+    private double checkRange(double value) throws FlagException {
+        if (!Double.isFinite(value) || (min != null && value < min) || (max != null && value > max)) {
+            throw new FlagException("--" + name + " must be between " + min + " and " + max + ", not " + value);
+        }
+        return value;
     }
 
     private int checkRange(int value) throws FlagException {

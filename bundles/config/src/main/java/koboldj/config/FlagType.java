@@ -10,8 +10,12 @@ public enum FlagType {
     PATH,
     /** A file or folder that must exist; made absolute. */
     FILE,
+    /** One or more files that must exist (argparse nargs='+', a JSON list in .kcpps); made absolute, kept one per line. */
+    FILES,
     /** A whole number. */
     INTEGER,
+    /** A decimal number. */
+    NUMBER,
     /** On when present, takes no value (argparse store_true). */
     SWITCH,
     /** A whole number that may be left out: {@code --multiuser} means {@code --multiuser 1}. */

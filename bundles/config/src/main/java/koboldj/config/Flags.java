@@ -2,8 +2,10 @@ package koboldj.config;
 
 import static koboldj.config.FlagType.ASSIGNMENT;
 import static koboldj.config.FlagType.FILE;
+import static koboldj.config.FlagType.FILES;
 import static koboldj.config.FlagType.INTEGER;
 import static koboldj.config.FlagType.KV_OVERRIDE;
+import static koboldj.config.FlagType.NUMBER;
 import static koboldj.config.FlagType.NUMBER_PAIR;
 import static koboldj.config.FlagType.OPTIONAL_INTEGER;
 import static koboldj.config.FlagType.PATH;
@@ -77,6 +79,9 @@ public final class Flags {
                 + "bool or str (for debugging)", List.of(Pids.TEXT));
         flag("moeexperts", INTEGER, -1, "experts a mixture-of-experts model uses per token; -1 as its GGUF says",
                 List.of(Pids.TEXT), -1, 256);
+        flag("lora", FILES, "", "LoRA adapters (GGUF) applied to the text model; several may follow", List.of(Pids.TEXT));
+        flag("loramult", NUMBER, 1.0, "strength of the --lora adapters; a request's 'multiplier' scales it", List.of(Pids.TEXT),
+                0, 100);
         flag("mmproj", FILE, "", "vision projector for the text model", List.of(Pids.TEXT));
         flag("skiplauncher", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj has no GUI launcher", List.of());
         flag("gpulayers", INTEGER, -1, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of(),
@@ -126,6 +131,8 @@ public final class Flags {
                 case URL -> spelling.append(" URL");
                 case KV_OVERRIDE -> spelling.append(" KEY=TYPE:VALUE");
                 case PATH, FILE -> spelling.append(" PATH");
+                case FILES -> spelling.append(" FILE [FILE...]");
+                case NUMBER -> spelling.append(" X");
                 case ASSIGNMENT -> spelling.append(" PID.key=value");
                 case NUMBER_PAIR -> spelling.append(" SCALE [BASE]");
                 case SWITCH -> { }

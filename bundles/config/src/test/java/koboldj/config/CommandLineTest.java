@@ -189,6 +189,27 @@ class CommandLineTest {
     }
 
     @Test
+    void loraAdaptersFollowTheFlagAsInArgparseAndComeFromConfigFileLists() throws IOException, FlagException {
+        Path first = Files.writeString(dir.resolve("a.gguf"), "x");
+        Path second = Files.writeString(dir.resolve("b.gguf"), "x");
+        assertEquals("", parse().settings().text("lora"));
+        assertEquals(1.0, parse().settings().get("loramult"));
+        Settings flags = parse("--lora", "a.gguf", "b.gguf", "--loramult", "0.5").settings();
+        assertEquals(first + "\n" + second, flags.text("lora"));
+        assertEquals(0.5, flags.get("loramult"));
+        assertEquals(first + "\n" + second, parse("--lora", "a.gguf", "--lora", "b.gguf").settings().text("lora"));
+        Path kcpps = Files.writeString(dir.resolve("lora.kcpps"), "{\"lora\": [\"a.gguf\", \"b.gguf\"], \"loramult\": 2}");
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertEquals(first + "\n" + second, file.text("lora"));
+        assertEquals(2.0, file.get("loramult"));
+        assertEquals(file, Settings.fromProperties(file.toProperties()::get), "survives the framework properties");
+        assertEquals("--lora: no such file or folder: missing.gguf", error("--lora", "a.gguf", "missing.gguf"));
+        assertEquals("--loramult needs a number, not 'strong'", error("--loramult", "strong"));
+        assertEquals("--loramult must be between 0 and 100, not -1.0", error("--loramult=-1"));
+        assertEquals("--lora needs a value (see --help)", error("--lora"));
+    }
+
+    @Test
     void configFileMistakesNameTheFile() throws IOException {
         Path broken = Files.writeString(dir.resolve("broken.kcpps"), "{not json");
         assertTrue(error("--config", broken.toString()).startsWith("broken.kcpps is not a JSON object"));

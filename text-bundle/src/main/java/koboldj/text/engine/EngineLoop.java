@@ -69,6 +69,12 @@ final class EngineLoop implements Runnable {
     private volatile String stopReason;
     private final AtomicLong clock = new AtomicLong();
     private final ConcurrentLinkedQueue<FutureTask<?>> jobs = new ConcurrentLinkedQueue<>();
+    /**
+     * The first waiting request when no lane with an idle slot runs its LoRA strength, and how many
+     * slots were idle then (only a generation ending raises that while it waits); null if none waits so.
+     */
+    private volatile GenerationTask blockedHead;
+    private volatile int blockedIdle;
     final SavedStates savedStates;
 
     EngineLoop(LlamaModel model, Lane[] lanes, EngineSettings settings, WaitQueue queue, EngineStatistics statistics) {
@@ -186,7 +192,7 @@ final class EngineLoop implements Runnable {
         try {
             while (running) {
                 long rung = queue.rings();
-                if (!jobs.isEmpty() || (idleSlots.get() > 0 && queue.hasReady())) {
+                if (!jobs.isEmpty() || worthAdmitting()) {
                     coordinate();
                 }
                 int next = pausing ? -1 : claimNext(last);
@@ -218,6 +224,18 @@ final class EngineLoop implements Runnable {
         } finally {
             stop(); // one thread gone: the loop ends, and the first thread ends what is left
         }
+    }
+
+    /**
+     * Whether a waiting request may find an idle slot: not while the first in line waits for
+     * another LoRA strength to end and neither it nor the idle slots changed since.
+     */
+    private boolean worthAdmitting() {
+        if (idleSlots.get() == 0 || !queue.hasReady()) {
+            return false;
+        }
+        GenerationTask blocked = blockedHead;
+        return blocked == null || idleSlots.get() != blockedIdle || !queue.isFirst(blocked);
     }
 
     /** Claims the first lane after index {@code last}, cyclically, that has work; its index, or -1 if none is free. */
@@ -294,9 +312,18 @@ final class EngineLoop implements Runnable {
                 continue;
             }
             Slot slot = bestSlotFor(task);
+            if (slot == null) {
+                // every lane with an idle slot runs another LoRA strength: this one waits its turn, first in line
+                queue.putBack(task);
+                blockedIdle = idleSlots.get();
+                blockedHead = task;
+                return;
+            }
             // prompt logprobs need the logits of every prompt token: nothing cached can be reused;
-            // --nofastforward reuses nothing either, and so, as in KoboldCpp, shifts nothing
-            boolean reuses = options.fastForward() && !task.vllm.wantsPromptLogprobs();
+            // --nofastforward reuses nothing either, and so, as in KoboldCpp, shifts nothing; KV
+            // computed at another LoRA strength is another model's
+            boolean reuses = options.fastForward() && !task.vllm.wantsPromptLogprobs()
+                    && slot.cacheLora == task.loraMultiplier;
             if (reuses && options.contextShift()) {
                 shiftContext(slot, task);
             }
@@ -311,7 +338,9 @@ final class EngineLoop implements Runnable {
             if (leanCache) {
                 dropIdleNeighbours(slot);
             }
+            blockedHead = null;
             slot.task = task;
+            slot.cacheLora = task.loraMultiplier;
             slot.lane.running++;
             idleSlots.decrementAndGet();
             slot.promptNext = reuse;
@@ -379,7 +408,8 @@ final class EngineLoop implements Runnable {
         Slot donor = null;
         int best = slot.cache.size();
         for (Slot other : slots) {
-            if (other == slot || (other.lane != slot.lane && 2 * copyable(other, task) < other.cache.size())) {
+            if (other == slot || other.cacheLora != task.loraMultiplier
+                    || (other.lane != slot.lane && 2 * copyable(other, task) < other.cache.size())) {
                 continue;
             }
             int shared = copyable(other, task);
@@ -399,7 +429,10 @@ final class EngineLoop implements Runnable {
     /** How many prompt tokens an idle slot would start with: its own cache's, or copied from another slot. */
     private int reusable(Slot slot, GenerationTask task) {
         Slot donor = donorFor(slot, task);
-        return donor == null ? slot.cache.commonPrefix(task.prompt) : copyable(donor, task);
+        if (donor != null) {
+            return copyable(donor, task);
+        }
+        return slot.cacheLora == task.loraMultiplier ? slot.cache.commonPrefix(task.prompt) : 0;
     }
 
     /**
@@ -437,13 +470,14 @@ final class EngineLoop implements Runnable {
      * The idle slot to run {@code task}: among those that would reuse nearly the most of the
      * prompt (within {@link #BALANCE_TOKENS}), the one on the least busy lane; then the one reusing
      * most; then the least recently used. A few tokens of prompt cache are not worth two
-     * generations sharing a lane while another lane idles.
+     * generations sharing a lane while another lane idles. Only lanes running the task's LoRA
+     * strength (or nothing) are candidates; null if none has an idle slot.
      */
     private Slot bestSlotFor(GenerationTask task) {
         int[] reuse = new int[slots.length];
         int most = -1;
         for (Slot slot : slots) {
-            if (slot.idle()) {
+            if (slot.idle() && slot.lane.acceptsLora(task.loraMultiplier)) {
                 reuse[slot.index] = reusable(slot, task);
                 most = Math.max(most, reuse[slot.index]);
             }
@@ -451,7 +485,7 @@ final class EngineLoop implements Runnable {
         Slot best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (Slot slot : slots) {
-            if (!slot.idle() || reuse[slot.index] < most - BALANCE_TOKENS) {
+            if (!slot.idle() || !slot.lane.acceptsLora(task.loraMultiplier) || reuse[slot.index] < most - BALANCE_TOKENS) {
                 continue;
             }
             int load = slot.lane.running;

@@ -63,6 +63,8 @@ final class GenerationTask implements Generation {
     final List<TokenLogprob> logprobs = new ArrayList<>();
     /** vLLM's prompt_logprobs, stop_token_ids and truncate_prompt_tokens of this request. */
     final VllmOptions vllm;
+    /** The strength of the LoRA adapters for this request, as a factor of --loramult. */
+    final float loraMultiplier;
     /** Logprobs of the prompt tokens after the first, in order, when wanted. */
     final List<TokenLogprob> promptLogprobs = new ArrayList<>();
     int generated;
@@ -94,6 +96,7 @@ final class GenerationTask implements Generation {
         this.bans = new PhraseBans(phrases);
         this.leader = leader;
         this.vllm = vllm;
+        this.loraMultiplier = LoraMultiplier.of(request.sampling());
         // the log-softmax over the vocabulary costs a pass per token: only when logprobs or ranking need it
         this.tokenLogprobs = scored || request.logprobs() > 0 ? new double[maxLength] : null;
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaBatch;
 import koboldj.text.llama.LlamaModel;
+import koboldj.text.llama.LoraAdapters;
 
 /**
  * One llama context with its own KV cache and batch; the engine's slots are spread over its lanes
@@ -37,6 +38,9 @@ final class Lane implements AutoCloseable {
     private final int cells;
     private final int batchSize;
     private int threadsInUse = -1;
+    private final LoraAdapters lora;
+    /** The LoRA multiplier the context applies now; NaN before the first decode sets one. */
+    private float loraInUse = Float.NaN;
 
     /**
      * Creates the context for {@code sequences} slots of {@code slotContext} tokens each, and one
@@ -47,6 +51,7 @@ final class Lane implements AutoCloseable {
     Lane(LlamaModel model, EngineSettings settings, int sequences) {
         this.llama = Llama.get();
         this.leanCache = settings.leanCache();
+        this.lora = settings.options().lora();
         int cells = sequences * settings.slotContext() + settings.batchSize();
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
                 settings.threads(), settings.batchThreads(), false, -1, settings.options().attention()));
@@ -82,6 +87,24 @@ final class Lane implements AutoCloseable {
     /** Moves the used KV cells together now, where llama.cpp can do that safely (else they stay). */
     void compact() {
         llama.defragment(context, cells, batchSize);
+    }
+
+    /** Sets the LoRA strength of this lane's next decodes: its running slots' multiplier, which they share. */
+    void useLora(float multiplier) {
+        if (multiplier != loraInUse) {
+            lora.apply(context, multiplier);
+            loraInUse = multiplier;
+        }
+    }
+
+    /** Whether a generation at {@code multiplier} may decode beside the ones running here. */
+    boolean acceptsLora(float multiplier) {
+        for (Slot slot : slots) {
+            if (!slot.idle() && slot.task.loraMultiplier != multiplier) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Sets the threads llama.cpp uses for this lane's next decodes. */

@@ -85,6 +85,7 @@ final class LaneStepper {
             return;
         }
         lane.useThreads(tokens >= LARGE_STEP ? batchThreads : threads);
+        lane.useLora(runningLora(lane));
         long started = System.nanoTime();
         int status = lane.decode();
         statistics.decoded(tokens, System.nanoTime() - started);
@@ -103,6 +104,16 @@ final class LaneStepper {
             }
         }
         statistics.stepped(System.nanoTime() - stepStarted, sampled);
+    }
+
+    /** The LoRA multiplier of the lane's generations, which admission keeps to one per lane. */
+    private static float runningLora(Lane lane) {
+        for (Slot slot : lane.slots) {
+            if (!slot.idle()) {
+                return slot.task.loraMultiplier;
+            }
+        }
+        return 1f;
     }
 
     /** Puts as much of the slot's remaining prompt into its lane's batch as fits. */

@@ -32,6 +32,8 @@ final class Slot {
     /** Output index of this slot's logits in the current batch; -1 if it has none this step. */
     int output = -1;
     long lastUsed;
+    /** The LoRA multiplier its cached KV was computed at: other strengths cannot reuse it. */
+    float cacheLora = 1f;
     /**
      * Positions below this may hold KV cells shared with another sequence (copied with
      * llama_kv_self_seq_cp): moving their positions would move the other sequence's too.

@@ -174,6 +174,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             }
             phrases.add(banned);
             options.add(VllmOptions.of(request.sampling()));
+            LoraMultiplier.check(request.sampling(), settings.options().lora());
         }
         Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength,
                 options.getFirst().promptLimit(), settings.options().addBos());

@@ -54,6 +54,25 @@ final class WaitQueue {
         }
     }
 
+    /** Puts a task {@link #pollReady} gave back at the head of the line, where it waits for a slot it may take. */
+    void putBack(GenerationTask task) {
+        lock.lock();
+        try {
+            waiting.addFirst(task);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isFirst(GenerationTask task) {
+        lock.lock();
+        try {
+            return waiting.peekFirst() == task;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Takes {@code task} out if it is still waiting; false if an engine thread took it already. */
     boolean remove(GenerationTask task) {
         lock.lock();

@@ -184,6 +184,9 @@ public final class Llama {
     private final MethodHandle modelDesc;
     private final MethodHandle modelMetaValStr;
     private final MethodHandle modelChatTemplate;
+    private final MethodHandle adapterLoraInit;
+    private final MethodHandle setAdapterLora;
+    private final MethodHandle clearAdapterLora;
     private final MethodHandle contextDefaultParams;
     private final MethodHandle initFromModel;
     private final MethodHandle free;
@@ -235,6 +238,9 @@ public final class Llama {
         modelDesc = b.bind("llama_model_desc", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         modelMetaValStr = b.bind("llama_model_meta_val_str", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
         modelChatTemplate = b.bind("llama_model_chat_template", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        adapterLoraInit = b.bind("llama_adapter_lora_init", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        setAdapterLora = b.bind("llama_set_adapter_lora", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_FLOAT));
+        clearAdapterLora = b.bind("llama_clear_adapter_lora", FunctionDescriptor.ofVoid(ADDRESS));
         contextDefaultParams = b.bind("llama_context_default_params", FunctionDescriptor.of(CONTEXT_PARAMS));
         initFromModel = b.bind("llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, CONTEXT_PARAMS));
         free = b.bind("llama_free", FunctionDescriptor.ofVoid(ADDRESS));
@@ -418,6 +424,39 @@ public final class Llama {
     public String chatTemplate(MemorySegment model) {
         MemorySegment text = (MemorySegment) call(() -> (MemorySegment) modelChatTemplate.invokeExact(model, MemorySegment.NULL));
         return text.equals(MemorySegment.NULL) ? null : text.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
+    }
+
+    // ---- LoRA adapters ------------------------------------------------------------------------
+
+    /**
+     * Loads a LoRA adapter (GGUF) for {@code model}; the model frees it when it is freed.
+     *
+     * @throws LlamaException when llama.cpp refuses the file (its log says why: another
+     *                        architecture, tensors of other shapes, not an adapter)
+     */
+    public MemorySegment loadAdapter(MemorySegment model, Path file) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom(file.toString());
+            MemorySegment adapter = (MemorySegment) call(() -> (MemorySegment) adapterLoraInit.invokeExact(model, path));
+            if (adapter.equals(MemorySegment.NULL)) {
+                throw new LlamaException("llama.cpp could not load the LoRA adapter " + file.getFileName()
+                        + " for this model (its log above says why)");
+            }
+            return adapter;
+        }
+    }
+
+    /** Applies {@code adapter} to every later decode of {@code context} at {@code scale} (replacing its scale). */
+    public void setAdapter(MemorySegment context, MemorySegment adapter, float scale) {
+        int status = (int) call(() -> (int) setAdapterLora.invokeExact(context, adapter, scale));
+        if (status != 0) {
+            throw new LlamaException("llama_set_adapter_lora failed (" + status + ")");
+        }
+    }
+
+    /** Removes every adapter from {@code context}: its decodes are the base model's again. */
+    public void clearAdapters(MemorySegment context) {
+        invoke(() -> { clearAdapterLora.invokeExact(context); });
     }
 
     // ---- vocabulary ---------------------------------------------------------------------------

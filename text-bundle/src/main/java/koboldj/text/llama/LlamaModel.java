@@ -1,11 +1,15 @@
 package koboldj.text.llama;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -195,6 +199,32 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
      */
     public GrammarSampler grammar(String gbnf) {
         return use(() -> new GrammarSampler(vocab, vocabularySize, gbnf));
+    }
+
+    /**
+     * Loads the LoRA adapters (GGUF files) for this model, which frees them when it is freed.
+     *
+     * @throws LlamaException when a file is not a GGUF adapter for this model
+     */
+    public LoraAdapters loadAdapters(List<Path> files, float strength) {
+        List<MemorySegment> adapters = new ArrayList<>();
+        for (Path file : files) {
+            checkGguf(file);
+            adapters.add(use(() -> llama.loadAdapter(model, file)));
+        }
+        return new LoraAdapters(adapters, strength);
+    }
+
+    /** Only a GGUF file reaches llama.cpp's reader. */
+    private static void checkGguf(Path file) {
+        byte[] magic = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(magic, 0, 4) != 4 || !"GGUF".equals(new String(magic, StandardCharsets.US_ASCII))) {
+                throw new LlamaException(file.getFileName() + " is not a GGUF file; LoRA adapters must be GGUF");
+            }
+        } catch (IOException e) {
+            throw new LlamaException("cannot read the LoRA adapter " + file + ": " + e.getMessage());
+        }
     }
 
     /** A GGUF metadata value as text, or null if the model has no such key. */

@@ -63,6 +63,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     /** --moeexperts: experts used per token; -1 (or 0) as the GGUF says. */
     int moeexperts() default -1;
 
+    /** --lora: LoRA adapter files (GGUF), one per line, or empty. */
+    String lora() default "";
+
+    /** --loramult: the adapters' strength. */
+    double loramult() default 1.0;
+
     /** --quiet. */
     boolean quiet() default false;
 

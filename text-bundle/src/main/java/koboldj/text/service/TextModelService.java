@@ -39,6 +39,7 @@ import koboldj.text.llama.AttentionOptions;
 import koboldj.text.llama.KvOverride;
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
+import koboldj.text.llama.LoraAdapters;
 import koboldj.text.llama.ModelLoadOptions;
 import koboldj.text.sampling.SamplerCatalog;
 
@@ -165,7 +166,7 @@ public class TextModelService implements TextReloads {
         EngineSettings settings;
         TextEngine engine;
         try {
-            settings = settings(configuration, loaded);
+            settings = settings(configuration, loaded, adapters(configuration, loaded));
             engine = new TextEngine(loaded, settings, samplers);
         } catch (RuntimeException e) {
             LOG.error("The text engine could not start: {}", e.getMessage());
@@ -247,10 +248,26 @@ public class TextModelService implements TextReloads {
                 && a.flashattention() == b.flashattention() && a.quantkv() == b.quantkv() && a.nommap() == b.nommap()
                 && a.usemlock() == b.usemlock() && a.overridekv().equals(b.overridekv()) && a.moeexperts() == b.moeexperts()
                 && a.defaultgenamt() == b.defaultgenamt() && a.nobostoken() == b.nobostoken()
-                && a.nofastforward() == b.nofastforward() && a.noshift() == b.noshift();
+                && a.nofastforward() == b.nofastforward() && a.noshift() == b.noshift() && a.lora().equals(b.lora())
+                && a.loramult() == b.loramult();
     }
 
-    static EngineSettings settings(TextConfiguration configuration, LlamaModel model) {
+    /** The --lora adapters for the model; none without --lora. */
+    private static LoraAdapters adapters(TextConfiguration configuration, LlamaModel model) {
+        List<Path> files = configuration.lora().lines().filter(line -> !line.isBlank()).map(Path::of).toList();
+        if (files.isEmpty()) {
+            return LoraAdapters.NONE;
+        }
+        double strength = configuration.loramult();
+        if (!Double.isFinite(strength) || strength < 0) {
+            throw new IllegalArgumentException("--loramult must be a number from 0, not " + strength);
+        }
+        LoraAdapters adapters = model.loadAdapters(files, (float) strength);
+        LOG.info("LoRA adapters {} applied at strength {}", files.stream().map(Path::getFileName).toList(), strength);
+        return adapters;
+    }
+
+    static EngineSettings settings(TextConfiguration configuration, LlamaModel model, LoraAdapters adapters) {
         int cores = Runtime.getRuntime().availableProcessors();
         long parameters = model.parameterCount();
         int lanes = configuration.lanes() > 0 ? Math.min(configuration.lanes(), configuration.parallel())
@@ -265,7 +282,7 @@ public class TextModelService implements TextReloads {
             default -> configuration.multiuser() - 1;
         };
         return new EngineSettings(configuration.parallel(), lanes, laneThreads, configuration.contextsize(), batch, threads,
-                batchThreads, queue, EngineDefaults.isSmall(parameters), options(configuration));
+                batchThreads, queue, EngineDefaults.isSmall(parameters), options(configuration, adapters));
     }
 
     /**
@@ -273,9 +290,9 @@ public class TextModelService implements TextReloads {
      *
      * @throws IllegalArgumentException for values no flag check has seen (a --set or .cfg value)
      */
-    static EngineOptions options(TextConfiguration configuration) {
+    static EngineOptions options(TextConfiguration configuration, LoraAdapters adapters) {
         return new EngineOptions(configuration.defaultgenamt(), !configuration.nobostoken(), !configuration.nofastforward(),
-                !configuration.noshift(), attention(configuration));
+                !configuration.noshift(), attention(configuration), adapters);
     }
 
     static AttentionOptions attention(TextConfiguration configuration) {

@@ -1,4 +1,4 @@
-package koboldj.bench.model;
+package koboldj.testing.gguf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,19 +8,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 
-/** Writes a GGUF version 3 file: metadata, then F32 or F16 tensors filled as each one asks. */
-final class GgufTensorWriter {
+/** Writes a GGUF version 3 file: metadata, then F32 or F16 tensors with the values each one supplies. */
+public final class GgufWriter {
     private static final int ALIGNMENT = 32;
-    static final int F32 = 0;
-    static final int F16 = 1;
+    public static final int F32 = 0;
+    public static final int F16 = 1;
 
     /**
-     * One tensor. {@code dims} in ggml's order (innermost first); {@code ones} fills it with 1.0 (norm
-     * weights), otherwise uniform noise of standard deviation {@code spread}.
+     * One tensor. {@code dims} in ggml's order (innermost first); {@code values} gives its numbers
+     * in storage order.
      */
-    record Tensor(String name, long[] dims, int type, boolean ones, float spread) {
+    public record Tensor(String name, long[] dims, int type, DoubleSupplier values) {
         long elements() {
             long count = 1;
             for (long dim : dims) {
@@ -34,10 +34,10 @@ final class GgufTensorWriter {
         }
     }
 
-    private GgufTensorWriter() {
+    private GgufWriter() {
     }
 
-    static void write(Path file, GgufKeyValues metadata, List<Tensor> tensors, long seed) throws IOException {
+    public static void write(Path file, GgufMetadata metadata, List<Tensor> tensors) throws IOException {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             ByteBuffer header = ByteBuffer.allocate(headerSize(metadata, tensors)).order(ByteOrder.LITTLE_ENDIAN);
@@ -60,19 +60,16 @@ final class GgufTensorWriter {
             while (header.hasRemaining()) {
                 out.write(header);
             }
-            SplittableRandom random = new SplittableRandom(seed);
             for (Tensor tensor : tensors) {
-                writeData(out, tensor, random);
+                writeData(out, tensor);
             }
         }
     }
 
-    private static void writeData(FileChannel out, Tensor tensor, SplittableRandom random) throws IOException {
+    private static void writeData(FileChannel out, Tensor tensor) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        // uniform on [-a, a] has standard deviation a / sqrt(3)
-        double half = tensor.spread() * Math.sqrt(3);
         for (long i = 0; i < tensor.elements(); i++) {
-            float value = tensor.ones() ? 1f : (float) random.nextDouble(-half, half);
+            float value = (float) tensor.values().getAsDouble();
             if (tensor.type() == F32) {
                 chunk.putFloat(value);
             } else {
@@ -95,7 +92,7 @@ final class GgufTensorWriter {
         chunk.clear();
     }
 
-    private static int headerSize(GgufKeyValues metadata, List<Tensor> tensors) {
+    private static int headerSize(GgufMetadata metadata, List<Tensor> tensors) {
         long size = 24;
         for (var entry : metadata.entries().entrySet()) {
             size += 8 + utf8(entry.getKey()).length + 4 + entry.getValue().encoded().length;

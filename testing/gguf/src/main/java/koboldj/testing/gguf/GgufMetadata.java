@@ -1,4 +1,4 @@
-package koboldj.bench.model;
+package koboldj.testing.gguf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,9 +15,9 @@ import java.util.Map;
 /**
  * The metadata of a GGUF file (version 3), key by key, each value kept as the file encodes it
  * (type and bytes) so it can be written into another file unchanged; string arrays, numbers and
- * strings can also be read and built.
+ * strings can also be read and built. A file read also tells its tensors' dimensions.
  */
-final class GgufKeyValues {
+public final class GgufMetadata {
     static final int UINT32 = 4;
     static final int INT32 = 5;
     static final int FLOAT32 = 6;
@@ -25,20 +25,21 @@ final class GgufKeyValues {
     static final int ARRAY = 9;
 
     /** A value as GGUF stores it: its type, and its bytes after the type. */
-    record Value(int type, byte[] encoded) {
+    public record Value(int type, byte[] encoded) {
     }
 
     private final Map<String, Value> values = new LinkedHashMap<>();
+    private final Map<String, long[]> tensorDimensions = new LinkedHashMap<>();
 
-    static GgufKeyValues read(Path file) throws IOException {
+    public static GgufMetadata read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer in = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN);
             if (in.getInt() != 0x46554747 || in.getInt() != 3) {
                 throw new IOException(file + " is not a GGUF version 3 file");
             }
-            in.getLong(); // tensor count
+            long tensors = in.getLong();
             long count = in.getLong();
-            GgufKeyValues metadata = new GgufKeyValues();
+            GgufMetadata metadata = new GgufMetadata();
             for (long i = 0; i < count; i++) {
                 String key = string(in);
                 int type = in.getInt();
@@ -48,28 +49,57 @@ final class GgufKeyValues {
                 in.get(start, encoded);
                 metadata.values.put(key, new Value(type, encoded));
             }
+            for (long i = 0; i < tensors; i++) {
+                String name = string(in);
+                long[] dimensions = new long[in.getInt()];
+                for (int d = 0; d < dimensions.length; d++) {
+                    dimensions[d] = in.getLong();
+                }
+                in.getInt(); // type
+                in.getLong(); // offset
+                metadata.tensorDimensions.put(name, dimensions);
+            }
             return metadata;
         }
     }
 
-    Map<String, Value> entries() {
+    /** Every key with its value, in file order; changes write through. */
+    public Map<String, Value> entries() {
         return values;
     }
 
-    void putUint32(String key, long value) {
+    /** A tensor's dimensions in ggml's order (innermost first), of a file that was read. */
+    public long[] tensorDimensions(String name) {
+        long[] dimensions = tensorDimensions.get(name);
+        if (dimensions == null) {
+            throw new IllegalArgumentException("no tensor " + name);
+        }
+        return dimensions.clone();
+    }
+
+    /** A string value. */
+    public String string(String key) {
+        Value value = values.get(key);
+        if (value == null || value.type() != STRING) {
+            throw new IllegalArgumentException("no string " + key);
+        }
+        return string(ByteBuffer.wrap(value.encoded()).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    public void putUint32(String key, long value) {
         values.put(key, new Value(UINT32, buffer(4).putInt((int) value).array()));
     }
 
-    void putFloat32(String key, float value) {
+    public void putFloat32(String key, float value) {
         values.put(key, new Value(FLOAT32, buffer(4).putFloat(value).array()));
     }
 
-    void putString(String key, String value) {
+    public void putString(String key, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         values.put(key, new Value(STRING, buffer(8 + bytes.length).putLong(bytes.length).put(bytes).array()));
     }
 
-    void putStrings(String key, List<String> strings) {
+    public void putStrings(String key, List<String> strings) {
         int size = 12;
         for (String s : strings) {
             size += 8 + s.getBytes(StandardCharsets.UTF_8).length;
@@ -82,7 +112,7 @@ final class GgufKeyValues {
         values.put(key, new Value(ARRAY, out.array()));
     }
 
-    void putFloats(String key, float[] numbers) {
+    public void putFloats(String key, float[] numbers) {
         ByteBuffer out = buffer(12 + 4 * numbers.length).putInt(FLOAT32).putLong(numbers.length);
         for (float number : numbers) {
             out.putFloat(number);
@@ -90,7 +120,7 @@ final class GgufKeyValues {
         values.put(key, new Value(ARRAY, out.array()));
     }
 
-    void putInts(String key, int[] numbers) {
+    public void putInts(String key, int[] numbers) {
         ByteBuffer out = buffer(12 + 4 * numbers.length).putInt(INT32).putLong(numbers.length);
         for (int number : numbers) {
             out.putInt(number);
@@ -98,7 +128,7 @@ final class GgufKeyValues {
         values.put(key, new Value(ARRAY, out.array()));
     }
 
-    List<String> strings(String key) {
+    public List<String> strings(String key) {
         ByteBuffer in = array(key, STRING);
         long count = in.getLong();
         List<String> strings = new ArrayList<>();
@@ -108,7 +138,7 @@ final class GgufKeyValues {
         return strings;
     }
 
-    float[] floats(String key) {
+    public float[] floats(String key) {
         ByteBuffer in = array(key, FLOAT32);
         float[] numbers = new float[(int) in.getLong()];
         for (int i = 0; i < numbers.length; i++) {
@@ -117,7 +147,7 @@ final class GgufKeyValues {
         return numbers;
     }
 
-    int[] ints(String key) {
+    public int[] ints(String key) {
         ByteBuffer in = array(key, INT32);
         int[] numbers = new int[(int) in.getLong()];
         for (int i = 0; i < numbers.length; i++) {
@@ -142,7 +172,7 @@ final class GgufKeyValues {
         return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    static String string(ByteBuffer in) {
+    private static String string(ByteBuffer in) {
         byte[] bytes = new byte[(int) in.getLong()];
         in.get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);

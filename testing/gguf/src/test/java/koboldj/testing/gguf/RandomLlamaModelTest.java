@@ -1,4 +1,4 @@
-package koboldj.bench.model;
+package koboldj.testing.gguf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RandomLlamaModelTest {
-    private static final Path TOKENIZER = Path.of("..", "..", "shared", "models", "stories260K.gguf");
+    private static final Path TOKENIZER = Path.of("..", "..", "..", "shared", "models", "stories260K.gguf");
 
     @Test
     void writesTheShapeWithTheTokenizerPaddedToTheVocabulary(@TempDir Path folder) throws IOException {
@@ -28,8 +28,8 @@ class RandomLlamaModelTest {
 
         RandomLlamaModel.write(TOKENIZER, shape, out);
 
-        GgufKeyValues written = GgufKeyValues.read(out);
-        GgufKeyValues source = GgufKeyValues.read(TOKENIZER);
+        GgufMetadata written = GgufMetadata.read(out);
+        GgufMetadata source = GgufMetadata.read(TOKENIZER);
         List<String> tokens = written.strings("tokenizer.ggml.tokens");
         assertEquals(600, tokens.size());
         assertEquals(source.strings("tokenizer.ggml.tokens"), tokens.subList(0, 512));

@@ -1,4 +1,4 @@
-package koboldj.bench.model;
+package koboldj.testing.gguf;
 
 import java.util.Locale;
 import java.util.Map;
@@ -7,19 +7,19 @@ import java.util.Map;
  * The dimensions of a llama-architecture model. The named shapes are the ones the engine is
  * measured on: the forward pass of random weights costs what a trained model of that shape costs.
  */
-record LlamaShape(int width, int layers, int heads, int kvHeads, int feedForward, int vocabulary, int context) {
-    static final Map<String, LlamaShape> NAMED = Map.of(
+public record LlamaShape(int width, int layers, int heads, int kvHeads, int feedForward, int vocabulary, int context) {
+    public static final Map<String, LlamaShape> NAMED = Map.of(
             "125m", new LlamaShape(768, 12, 12, 12, 2048, 32000, 8192),
             "400m", new LlamaShape(1024, 24, 16, 4, 2816, 32000, 8192),
             "1b", new LlamaShape(2048, 16, 32, 8, 5632, 32000, 8192));
 
-    LlamaShape {
+    public LlamaShape {
         if (width % heads != 0 || heads % kvHeads != 0) {
             throw new IllegalArgumentException("the width must divide into heads and the heads into KV heads");
         }
     }
 
-    static LlamaShape named(String name) {
+    public static LlamaShape named(String name) {
         LlamaShape shape = NAMED.get(name.toLowerCase(Locale.ROOT));
         if (shape == null) {
             throw new IllegalArgumentException("unknown shape " + name + "; known: " + NAMED.keySet());
@@ -27,11 +27,11 @@ record LlamaShape(int width, int layers, int heads, int kvHeads, int feedForward
         return shape;
     }
 
-    int headSize() {
+    public int headSize() {
         return width / heads;
     }
 
-    long parameters() {
+    public long parameters() {
         long attention = (long) width * width * 2 + 2L * width * headSize() * kvHeads;
         long feedForwardWeights = 3L * width * feedForward;
         return layers * (attention + feedForwardWeights + 2L * width) + 2L * vocabulary * width + width;

@@ -1,4 +1,4 @@
-package koboldj.bench.model;
+package koboldj.testing.gguf;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleSupplier;
+import java.util.SplittableRandom;
 
-import koboldj.bench.model.GgufTensorWriter.Tensor;
+import koboldj.testing.gguf.GgufWriter.Tensor;
 
 /**
  * Writes a llama-architecture GGUF of a real model's shape with random F16 weights and the
@@ -19,7 +21,7 @@ import koboldj.bench.model.GgufTensorWriter.Tensor;
  * <p>Usage: {@code RandomLlamaModel TOKENIZER.gguf SHAPE OUT.gguf}, SHAPE one of {@link LlamaShape#NAMED}.
  */
 public final class RandomLlamaModel {
-    private static final float SPREAD = 0.02f;
+    private static final double SPREAD = 0.02;
 
     private RandomLlamaModel() {
     }
@@ -38,8 +40,8 @@ public final class RandomLlamaModel {
                 shape.parameters() / 1e6, Files.size(out) / 1e6, (System.nanoTime() - started) / 1e9);
     }
 
-    static void write(Path tokenizerSource, LlamaShape shape, Path out) throws IOException {
-        GgufKeyValues metadata = new GgufKeyValues();
+    public static void write(Path tokenizerSource, LlamaShape shape, Path out) throws IOException {
+        GgufMetadata metadata = new GgufMetadata();
         metadata.putString("general.architecture", "llama");
         metadata.putString("general.name", "random llama " + shape.width() + "x" + shape.layers());
         metadata.putUint32("general.file_type", 1); // mostly F16
@@ -51,11 +53,11 @@ public final class RandomLlamaModel {
         metadata.putUint32("llama.attention.head_count_kv", shape.kvHeads());
         metadata.putUint32("llama.rope.dimension_count", shape.headSize());
         metadata.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
-        copyTokenizer(GgufKeyValues.read(tokenizerSource), shape.vocabulary(), metadata);
-        GgufTensorWriter.write(out, metadata, tensors(shape), 42);
+        copyTokenizer(GgufMetadata.read(tokenizerSource), shape.vocabulary(), metadata);
+        GgufWriter.write(out, metadata, tensors(shape, new SplittableRandom(42)));
     }
 
-    private static void copyTokenizer(GgufKeyValues source, int vocabulary, GgufKeyValues target) {
+    private static void copyTokenizer(GgufMetadata source, int vocabulary, GgufMetadata target) {
         source.entries().forEach((key, value) -> {
             if (key.startsWith("tokenizer.")) {
                 target.entries().put(key, value);
@@ -78,35 +80,39 @@ public final class RandomLlamaModel {
         target.putInts("tokenizer.ggml.token_type", types);
     }
 
-    private static List<Tensor> tensors(LlamaShape shape) {
+    private static List<Tensor> tensors(LlamaShape shape, SplittableRandom random) {
+        // uniform on [-a, a] has standard deviation a / sqrt(3)
+        double half = SPREAD * Math.sqrt(3);
+        DoubleSupplier noise = () -> random.nextDouble(-half, half);
         long width = shape.width();
         long kv = (long) shape.headSize() * shape.kvHeads();
         long ff = shape.feedForward();
         List<Tensor> tensors = new ArrayList<>();
-        tensors.add(weights("token_embd.weight", width, shape.vocabulary()));
+        tensors.add(weights("token_embd.weight", width, shape.vocabulary(), noise));
         tensors.add(ones("output_norm.weight", width));
-        tensors.add(weights("output.weight", width, shape.vocabulary()));
+        tensors.add(weights("output.weight", width, shape.vocabulary(), noise));
         for (int layer = 0; layer < shape.layers(); layer++) {
             String block = "blk." + layer + ".";
             tensors.add(ones(block + "attn_norm.weight", width));
-            tensors.add(weights(block + "attn_q.weight", width, width));
-            tensors.add(weights(block + "attn_k.weight", width, kv));
-            tensors.add(weights(block + "attn_v.weight", width, kv));
-            tensors.add(weights(block + "attn_output.weight", width, width));
+            tensors.add(weights(block + "attn_q.weight", width, width, noise));
+            tensors.add(weights(block + "attn_k.weight", width, kv, noise));
+            tensors.add(weights(block + "attn_v.weight", width, kv, noise));
+            tensors.add(weights(block + "attn_output.weight", width, width, noise));
             tensors.add(ones(block + "ffn_norm.weight", width));
-            tensors.add(weights(block + "ffn_gate.weight", width, ff));
-            tensors.add(weights(block + "ffn_up.weight", width, ff));
-            tensors.add(weights(block + "ffn_down.weight", ff, width));
+            tensors.add(weights(block + "ffn_gate.weight", width, ff, noise));
+            tensors.add(weights(block + "ffn_up.weight", width, ff, noise));
+            tensors.add(weights(block + "ffn_down.weight", ff, width, noise));
         }
         return tensors;
     }
 
     /** A matrix of {@code rows} outputs over {@code inputs}: ggml lists the input dimension first. */
-    private static Tensor weights(String name, long inputs, long rows) {
-        return new Tensor(name, new long[] {inputs, rows}, GgufTensorWriter.F16, false, SPREAD);
+    private static Tensor weights(String name, long inputs, long rows, DoubleSupplier noise) {
+        return new Tensor(name, new long[] {inputs, rows}, GgufWriter.F16, noise);
     }
 
+    /** Norm weights of 1, as a model starts training with. */
     private static Tensor ones(String name, long size) {
-        return new Tensor(name, new long[] {size}, GgufTensorWriter.F32, true, 0);
+        return new Tensor(name, new long[] {size}, GgufWriter.F32, () -> 1.0);
     }
 }
