@@ -12,13 +12,15 @@ import koboldj.text.grammar.RegexGrammar;
 /**
  * The fields that constrain output, on either API: KoboldCpp's {@code grammar} (GBNF) and
  * {@code grammar_retain_state}, and vLLM's {@code guided_json}, {@code guided_regex} and
- * {@code guided_choice}, each turned into GBNF. At most one of them may be given.
+ * {@code guided_choice}, each turned into GBNF, also inside vLLM's {@code structured_outputs} object
+ * (see {@link StructuredOutputs}). At most one of them may be given.
  */
 public record GrammarFields(String grammar, boolean retainState) {
     private static final List<String> FIELDS = List.of("grammar", "guided_json", "guided_regex", "guided_choice");
 
     /** From a request's fields (those the input classes do not name themselves). */
-    public static GrammarFields of(Map<String, Object> fields) {
+    public static GrammarFields of(Map<String, Object> requestFields) {
+        Map<String, Object> fields = StructuredOutputs.flattened(requestFields, FIELDS);
         List<String> given = FIELDS.stream().filter(f -> fields.get(f) != null && !"".equals(fields.get(f))).toList();
         if (given.size() > 1) {
             throw ApiException.badRequest(given.get(1), "Give only one of " + String.join(", ", given)
