@@ -68,6 +68,8 @@ final class GenerationTask implements Generation {
     int generated;
     /** Log-probability of each generated token, for {@link GenerationResult#cumulativeLogprob()}; null if unscored. */
     final double[] tokenLogprobs;
+    /** DeepConf's window of this generation's latest confidences, or null when DeepConf is off. */
+    final ConfidenceWindow confidence;
     long admittedNanos;
     /** When the prompt was in the cache; volatile: another engine thread reads it to admit this task's followers. */
     volatile long promptDoneNanos;
@@ -95,7 +97,8 @@ final class GenerationTask implements Generation {
         this.leader = leader;
         this.vllm = vllm;
         // the log-softmax over the vocabulary costs a pass per token: only when logprobs or ranking need it
-        this.tokenLogprobs = scored || request.logprobs() > 0 ? new double[maxLength] : null;
+        this.tokenLogprobs = scored || request.logprobs() > 0 || vllm.deepConf() != null ? new double[maxLength] : null;
+        this.confidence = vllm.deepConf() == null ? null : vllm.deepConf().newWindow();
     }
 
     /** Whether each token's log-probability is recorded. */

@@ -202,8 +202,13 @@ final class LaneStepper {
             return;
         }
         task.emit(released);
+        if (task.confidence != null) {
+            task.confidence.record(task.generated - 1, distribution.confidence(task.vllm.deepConf().candidates()));
+        }
         if (task.assembler.stopped()) {
             end(slot, FinishReason.STOP_SEQUENCE);
+        } else if (task.confidence != null && task.confidence.tooLow()) {
+            end(slot, FinishReason.LOW_CONFIDENCE);
         } else if (task.generated >= task.maxLength) {
             slot.sampled = token;
             end(slot, FinishReason.LENGTH);
