@@ -66,6 +66,8 @@ final class GenerationTask implements Generation {
     /** Logprobs of the prompt tokens after the first, in order, when wanted. */
     final List<TokenLogprob> promptLogprobs = new ArrayList<>();
     int generated;
+    /** The ids of the generated tokens so far; its size is {@link #generated}. */
+    final IntList outputTokens = new IntList(64);
     /** Log-probability of each generated token, for {@link GenerationResult#cumulativeLogprob()}; null if unscored. */
     final double[] tokenLogprobs;
     /** DeepConf's window of this generation's latest confidences, or null when DeepConf is off. */
@@ -173,8 +175,12 @@ final class GenerationTask implements Generation {
                 cumulative += tokenLogprobs[i];
             }
         }
+        List<Integer> tokens = new ArrayList<>(outputTokens.size());
+        for (int i = 0; i < outputTokens.size(); i++) {
+            tokens.add(outputTokens.get(i));
+        }
         result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs, cumulative,
-                promptLogprobs));
+                promptLogprobs, tokens));
     }
 
     private void releaseGrammar() {

@@ -192,6 +192,7 @@ final class LaneStepper {
             task.tokenLogprobs[task.generated] = distribution.logprob(token);
         }
         task.generated++;
+        task.outputTokens.add(token);
         if (task.alternatives > 0) {
             task.logprobs.add(distribution.describe(token, task.alternatives, model));
         }
@@ -230,6 +231,7 @@ final class LaneStepper {
         task.assembler.rollback(from);
         task.chain.rollback(from);
         task.generated = from;
+        task.outputTokens.truncate(from);
         if (task.logprobs.size() > from) {
             task.logprobs.subList(from, task.logprobs.size()).clear();
         }

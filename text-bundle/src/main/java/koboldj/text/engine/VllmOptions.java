@@ -38,6 +38,7 @@ record VllmOptions(int promptAlternatives, int[] stopTokens, int promptLimit, De
         if (!(limit instanceof Integer tokens && tokens >= 1)) {
             throw ApiException.badRequest(TRUNCATE_PROMPT_TOKENS, "'truncate_prompt_tokens' must be a whole number of 1 or more.");
         }
+        BeamOptions.check(settings);
         return new VllmOptions(alternatives, stopTokens(settings), tokens, DeepConf.of(settings, logprobs));
     }
 
