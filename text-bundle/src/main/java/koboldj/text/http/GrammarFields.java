@@ -36,19 +36,21 @@ public record GrammarFields(String grammar, boolean retainState) {
         }
         String field = given.getFirst();
         Object value = fields.get(field);
+        // an error names the field the client wrote: the object, when the constraint came inside one
+        String named = StructuredOutputs.objectField(requestFields).orElse(field);
         try {
             return new GrammarFields(switch (field) {
-                case "grammar" -> value instanceof String text ? text : fail(field, "a string of GBNF rules");
+                case "grammar" -> value instanceof String text ? text : fail(named, field, "a string of GBNF rules");
                 case "guided_json" -> JsonSchemaGrammar.ofValue(value);
-                case "guided_regex" -> value instanceof String text ? RegexGrammar.of(text) : fail(field, "a string");
-                default -> value instanceof List<?> list ? ChoiceGrammar.of(list) : fail(field, "a list of strings");
+                case "guided_regex" -> value instanceof String text ? RegexGrammar.of(text) : fail(named, field, "a string");
+                default -> value instanceof List<?> list ? ChoiceGrammar.of(list) : fail(named, field, "a list of strings");
             }, retainState);
         } catch (GrammarException e) {
-            throw ApiException.badRequest(field, "'" + field + "' cannot be used: " + e.getMessage());
+            throw ApiException.badRequest(named, "'" + field + "' cannot be used: " + e.getMessage());
         }
     }
 
-    private static String fail(String field, String what) {
-        throw ApiException.badRequest(field, "'" + field + "' must be " + what + ".");
+    private static String fail(String named, String field, String what) {
+        throw ApiException.badRequest(named, "'" + field + "' must be " + what + ".");
     }
 }

@@ -3,6 +3,7 @@ package koboldj.text.http;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import koboldj.api.error.ApiException;
 
@@ -73,6 +74,11 @@ final class StructuredOutputs {
             }
         }
         return result;
+    }
+
+    /** The object the request's constraint came in, if it came in one. */
+    static Optional<String> objectField(Map<String, Object> fields) {
+        return OBJECTS.stream().filter(name -> fields.get(name) != null).findFirst();
     }
 
     private static void backend(Object value, String field) {
