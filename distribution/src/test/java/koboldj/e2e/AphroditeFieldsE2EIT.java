@@ -301,4 +301,22 @@ class AphroditeFieldsE2EIT {
         assertEquals(text(greedy(ONCE, 8)), text(greedy(ONCE, 8).put("use_beam_search", false).put("length_penalty", 1.0)
                 .put("early_stopping", false)));
     }
+
+    /** The chat route reads the same fields: a constraint object, token ids in place of the text. */
+    @Test
+    void theChatRouteTakesThemToo() throws Exception {
+        ObjectNode chat = JSON.createObjectNode().put("max_tokens", 16).put("temperature", 0);
+        chat.putArray("messages").addObject().put("role", "user").put("content", "Tell me a story.");
+        ObjectNode choice = chat.deepCopy();
+        choice.putObject("structured_outputs").putArray("choice").add("dog").add("cat");
+        String content = json(server.post("/v1/chat/completions", choice.toString())).path("choices").get(0)
+                .path("message").path("content").asText();
+        assertTrue(List.of("dog", "cat").contains(content), content);
+        JsonNode ids = json(server.post("/v1/chat/completions", chat.deepCopy().put("detokenize", false).toString()))
+                .path("choices").get(0);
+        assertEquals("", ids.path("message").path("content").asText());
+        assertEquals(16, ids.path("token_ids").size());
+        assertEquals("output_kind", error(server.post("/v1/chat/completions", chat.deepCopy().put("output_kind", "x")
+                .toString()), 400).path("error").path("param").asText());
+    }
 }
