@@ -161,6 +161,13 @@ class AphroditeFieldsE2EIT {
         processorOnly.putArray("logits_processors").add("example_forbid");
         assertEquals(plain, text(processorOnly), "the plugin without its parameter leaves the text alone");
 
+        // the KoboldAI route reads them as well
+        ObjectNode kobold = JSON.createObjectNode().put("prompt", ONCE).put("max_length", 40).put("temperature", 0);
+        kobold.putArray("logits_processors").add("example_forbid");
+        kobold.putObject("extra_args").put("example_forbid", "e");
+        String koboldText = json(server.post("/api/v1/generate", kobold.toString())).path("results").get(0).path("text").asText();
+        assertFalse(koboldText.isBlank() || koboldText.contains("e"), koboldText);
+
         assertEquals("logits_processors", refusedField(greedy(ONCE, 4).put("logits_processors", "example_forbid")));
         ObjectNode missing = greedy(ONCE, 4);
         missing.putArray("logits_processors").add("not_installed");
