@@ -22,7 +22,8 @@ import koboldj.api.sampler.SamplingContext;
  * Aphrodite's three limits bound the search: {@code dry_max_ngram} caps how many tokens before
  * the last one a match may run back (so L &lt;= dry_max_ngram + 1), {@code dry_max_occurrences}
  * looks only at that many of the latest earlier places of the last token, and the search, from
- * the latest place backwards, stops at the first repeat of length &gt;= {@code dry_early_exit_match_len}.
+ * the latest place backwards, stops at the first repeat of length &gt;= {@code dry_early_exit_match_len}
+ * (and &gt;= 2: the last token alone is no repeat to stop at).
  * Absent, each is unlimited, as KoboldCpp's DRY has none of them.
  */
 @Component(property = Sampler.NAME_PROPERTY + "=" + Dry.NAME)
@@ -155,7 +156,8 @@ public class Dry implements Sampler {
                     }
                     longest[next] = length;
                 }
-                if (length >= limits.earlyExit()) {
+                // as in Aphrodite, only a real repeat (the last token and at least one before it) ends the search
+                if (length >= Math.max(2, limits.earlyExit())) {
                     break;
                 }
             }

@@ -405,7 +405,10 @@ class SamplersTest {
     void dryEarlyExitStopsAtTheFirstLongEnoughRepeat() {
         // from the latest place back: 7 (run 1), then 6 (run 2 >= 2) ends the search before 4 is seen
         assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, -2, -1}, dryOnThreePlaces(Map.of("dry_early_exit_match_len", 2)));
-        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 0, -1}, dryOnThreePlaces(Map.of("dry_early_exit_match_len", 1)));
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, -2, -1}, dryOnThreePlaces(Map.of("dry_early_exit_match_len", 1)),
+                "the last token alone (before 7) is no repeat to stop at");
+        assertArrayEquals(new float[] {0, 0, 0, 0, -1, 0, -2, -1}, dryOnThreePlaces(Map.of("dry_early_exit_match_len", 3)),
+                "no repeat that long: every place is searched");
     }
 
     @Test
