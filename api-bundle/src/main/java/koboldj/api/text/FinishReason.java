@@ -8,6 +8,8 @@ public enum FinishReason {
     END_OF_SEQUENCE(1),
     /** A stop sequence matched. */
     STOP_SEQUENCE(2),
+    /** Aphrodite's DeepConf: the model's confidence fell below the request's threshold (a stop, to clients). */
+    LOW_CONFIDENCE(2),
     /** Aborted by the client or because it disconnected. */
     ABORTED(-1);
 

@@ -68,8 +68,12 @@ final class GenerationTask implements Generation {
     /** Logprobs of the prompt tokens after the first, in order, when wanted. */
     final List<TokenLogprob> promptLogprobs = new ArrayList<>();
     int generated;
+    /** The ids of the generated tokens so far; its size is {@link #generated}. */
+    final IntList outputTokens = new IntList(64);
     /** Log-probability of each generated token, for {@link GenerationResult#cumulativeLogprob()}; null if unscored. */
     final double[] tokenLogprobs;
+    /** DeepConf's window of this generation's latest confidences, or null when DeepConf is off. */
+    final ConfidenceWindow confidence;
     long admittedNanos;
     /** When the prompt was in the cache; volatile: another engine thread reads it to admit this task's followers. */
     volatile long promptDoneNanos;
@@ -98,7 +102,8 @@ final class GenerationTask implements Generation {
         this.vllm = vllm;
         this.loraMultiplier = LoraMultiplier.of(request.sampling());
         // the log-softmax over the vocabulary costs a pass per token: only when logprobs or ranking need it
-        this.tokenLogprobs = scored || request.logprobs() > 0 ? new double[maxLength] : null;
+        this.tokenLogprobs = scored || request.logprobs() > 0 || vllm.deepConf() != null ? new double[maxLength] : null;
+        this.confidence = vllm.deepConf() == null ? null : vllm.deepConf().newWindow();
     }
 
     /** Whether each token's log-probability is recorded. */
@@ -173,8 +178,12 @@ final class GenerationTask implements Generation {
                 cumulative += tokenLogprobs[i];
             }
         }
+        List<Integer> tokens = new ArrayList<>(outputTokens.size());
+        for (int i = 0; i < outputTokens.size(); i++) {
+            tokens.add(outputTokens.get(i));
+        }
         result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs, cumulative,
-                promptLogprobs));
+                promptLogprobs, tokens));
     }
 
     private void releaseGrammar() {

@@ -203,6 +203,7 @@ final class LaneStepper {
             task.tokenLogprobs[task.generated] = distribution.logprob(token);
         }
         task.generated++;
+        task.outputTokens.add(token);
         if (task.alternatives > 0) {
             task.logprobs.add(distribution.describe(token, task.alternatives, model));
         }
@@ -213,8 +214,13 @@ final class LaneStepper {
             return;
         }
         task.emit(released);
+        if (task.confidence != null) {
+            task.confidence.record(task.generated - 1, distribution.confidence(task.vllm.deepConf().candidates()));
+        }
         if (task.assembler.stopped()) {
             end(slot, FinishReason.STOP_SEQUENCE);
+        } else if (task.confidence != null && task.confidence.tooLow()) {
+            end(slot, FinishReason.LOW_CONFIDENCE);
         } else if (task.generated >= task.maxLength) {
             slot.sampled = token;
             end(slot, FinishReason.LENGTH);
@@ -236,6 +242,7 @@ final class LaneStepper {
         task.assembler.rollback(from);
         task.chain.rollback(from);
         task.generated = from;
+        task.outputTokens.truncate(from);
         if (task.logprobs.size() > from) {
             task.logprobs.subList(from, task.logprobs.size()).clear();
         }

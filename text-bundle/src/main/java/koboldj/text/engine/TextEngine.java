@@ -173,7 +173,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
                         + "leave out the phrases or constrain them in the grammar.");
             }
             phrases.add(banned);
-            options.add(VllmOptions.of(request.sampling()));
+            options.add(VllmOptions.of(request.sampling(), request.logprobs()));
             LoraMultiplier.check(request.sampling(), settings.options().lora());
         }
         Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength,

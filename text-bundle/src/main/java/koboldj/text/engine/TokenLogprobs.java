@@ -30,6 +30,16 @@ final class TokenLogprobs {
             return new TokenLogprob(chosen, text(model, chosen), logprob(chosen), best);
         }
 
+        /** DeepConf's confidence of this step: the negative mean log-probability of the {@code top} most likely tokens. */
+        double confidence(int top) {
+            int[] indexes = topIndexes(top);
+            double sum = 0;
+            for (int index : indexes) {
+                sum += logprob(index);
+            }
+            return -sum / indexes.length;
+        }
+
         /** Token ids of the {@code top} largest logits, largest first (one pass, no sort of the vocabulary). */
         private int[] topIndexes(int top) {
             int count = Math.min(top, logits.length);

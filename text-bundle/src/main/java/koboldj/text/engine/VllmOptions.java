@@ -9,19 +9,23 @@ import koboldj.api.text.GenerationResult;
 
 /**
  * vLLM's request options the engine itself honours, read and checked once for either API:
- * {@code prompt_logprobs}, {@code stop_token_ids} and {@code truncate_prompt_tokens}.
+ * {@code prompt_logprobs}, {@code stop_token_ids}, {@code truncate_prompt_tokens} and Aphrodite's DeepConf.
  *
  * @param promptAlternatives alternatives per prompt token's logprob, or -1 when not wanted
  * @param stopTokens         generated tokens that end the generation
  * @param promptLimit        at most this many of the prompt's last tokens are used
+ * @param deepConf           the confidence that ends a generation early, or null
  */
-record VllmOptions(int promptAlternatives, int[] stopTokens, int promptLimit) {
+record VllmOptions(int promptAlternatives, int[] stopTokens, int promptLimit, DeepConf deepConf) {
     static final String STOP_TOKEN_IDS = "stop_token_ids";
     static final String TRUNCATE_PROMPT_TOKENS = "truncate_prompt_tokens";
     private static final int MAX_STOP_TOKENS = 64;
 
-    /** @throws ApiException BAD_REQUEST naming the field that is not usable */
-    static VllmOptions of(SamplerSettings settings) {
+    /**
+     * @param logprobs the alternatives per generated token the request asks for (0: none)
+     * @throws ApiException BAD_REQUEST naming the field that is not usable
+     */
+    static VllmOptions of(SamplerSettings settings, int logprobs) {
         int alternatives = -1;
         Optional<Object> asked = settings.value(GenerationResult.PROMPT_LOGPROBS);
         if (asked.isPresent()) {
@@ -34,7 +38,8 @@ record VllmOptions(int promptAlternatives, int[] stopTokens, int promptLimit) {
         if (!(limit instanceof Integer tokens && tokens >= 1)) {
             throw ApiException.badRequest(TRUNCATE_PROMPT_TOKENS, "'truncate_prompt_tokens' must be a whole number of 1 or more.");
         }
-        return new VllmOptions(alternatives, stopTokens(settings), tokens);
+        BeamOptions.check(settings);
+        return new VllmOptions(alternatives, stopTokens(settings), tokens, DeepConf.of(settings, logprobs));
     }
 
     private static int[] stopTokens(SamplerSettings settings) {

@@ -12,13 +12,15 @@ import koboldj.text.grammar.RegexGrammar;
 /**
  * The fields that constrain output, on either API: KoboldCpp's {@code grammar} (GBNF) and
  * {@code grammar_retain_state}, and vLLM's {@code guided_json}, {@code guided_regex} and
- * {@code guided_choice}, each turned into GBNF. At most one of them may be given.
+ * {@code guided_choice}, each turned into GBNF, also inside vLLM's {@code structured_outputs} object
+ * (see {@link StructuredOutputs}). At most one of them may be given.
  */
 public record GrammarFields(String grammar, boolean retainState) {
     private static final List<String> FIELDS = List.of("grammar", "guided_json", "guided_regex", "guided_choice");
 
     /** From a request's fields (those the input classes do not name themselves). */
-    public static GrammarFields of(Map<String, Object> fields) {
+    public static GrammarFields of(Map<String, Object> requestFields) {
+        Map<String, Object> fields = StructuredOutputs.flattened(requestFields, FIELDS);
         List<String> given = FIELDS.stream().filter(f -> fields.get(f) != null && !"".equals(fields.get(f))).toList();
         if (given.size() > 1) {
             throw ApiException.badRequest(given.get(1), "Give only one of " + String.join(", ", given)
@@ -34,19 +36,21 @@ public record GrammarFields(String grammar, boolean retainState) {
         }
         String field = given.getFirst();
         Object value = fields.get(field);
+        // an error names the field the client wrote: the object, when the constraint came inside one
+        String named = StructuredOutputs.objectField(requestFields).orElse(field);
         try {
             return new GrammarFields(switch (field) {
-                case "grammar" -> value instanceof String text ? text : fail(field, "a string of GBNF rules");
+                case "grammar" -> value instanceof String text ? text : fail(named, field, "a string of GBNF rules");
                 case "guided_json" -> JsonSchemaGrammar.ofValue(value);
-                case "guided_regex" -> value instanceof String text ? RegexGrammar.of(text) : fail(field, "a string");
-                default -> value instanceof List<?> list ? ChoiceGrammar.of(list) : fail(field, "a list of strings");
+                case "guided_regex" -> value instanceof String text ? RegexGrammar.of(text) : fail(named, field, "a string");
+                default -> value instanceof List<?> list ? ChoiceGrammar.of(list) : fail(named, field, "a list of strings");
             }, retainState);
         } catch (GrammarException e) {
-            throw ApiException.badRequest(field, "'" + field + "' cannot be used: " + e.getMessage());
+            throw ApiException.badRequest(named, "'" + field + "' cannot be used: " + e.getMessage());
         }
     }
 
-    private static String fail(String field, String what) {
-        throw ApiException.badRequest(field, "'" + field + "' must be " + what + ".");
+    private static String fail(String named, String field, String what) {
+        throw ApiException.badRequest(named, "'" + field + "' must be " + what + ".");
     }
 }

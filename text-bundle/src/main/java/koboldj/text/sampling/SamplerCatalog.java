@@ -57,7 +57,9 @@ public class SamplerCatalog {
         for (String name : settings.order()) {
             Sampler sampler = samplers.get(name);
             if (sampler == null) {
-                throw ApiException.badRequest("sampler_order",
+                boolean processor = settings.value("logits_processors").orElse(List.of()) instanceof List<?> names
+                        && names.contains(name);
+                throw ApiException.badRequest(processor ? "logits_processors" : "sampler_order",
                         "The sampler '" + name + "' is not installed; GET /api/extra/samplers lists those that are.");
             }
             SamplerStep step = sampler.prepare(settings);

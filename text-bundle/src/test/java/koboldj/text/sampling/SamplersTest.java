@@ -374,6 +374,55 @@ class SamplersTest {
     }
 
     @Test
+    void dryMaxNgramCapsHowFarBackARepeatRuns() {
+        Candidates c = new Candidates(8);
+        c.reset(new float[8], 8);
+        // "1 2 3 4 5 1 2 3": the run before 4 is 3 long; with dry_max_ngram 1 it counts as 1 token + the last one
+        apply(new Dry(), Map.of("dry_multiplier", 1.0, "dry_base", 2.0, "dry_allowed_length", 2,
+                "dry_sequence_breakers", List.of(), "dry_max_ngram", 1), c, 1, 2, 3, 4, 5, 1, 2, 3);
+        assertEquals(-1f, c.logit(4), 1e-6, "1 * 2^(2 - 2)");
+    }
+
+    /** "3 2 4 1 2 6 5 2 7 1 2": the last token 2 stood before 7 (run 1), before 6 (run 2: "1 2") and before 4 (run 1). */
+    private static float[] dryOnThreePlaces(Map<String, Object> limits) {
+        Candidates c = new Candidates(8);
+        c.reset(new float[8], 8);
+        Map<String, Object> parameters = new java.util.HashMap<>(Map.of("dry_multiplier", 1.0, "dry_base", 2.0,
+                "dry_allowed_length", 1, "dry_sequence_breakers", List.of()));
+        parameters.putAll(limits);
+        apply(new Dry(), parameters, c, 3, 2, 4, 1, 2, 6, 5, 2, 7, 1, 2);
+        return logits(c);
+    }
+
+    @Test
+    void dryMaxOccurrencesSearchesOnlyTheLatestPlaces() {
+        assertArrayEquals(new float[] {0, 0, 0, 0, -1, 0, -2, -1}, dryOnThreePlaces(Map.of()));
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 0, -1}, dryOnThreePlaces(Map.of("dry_max_occurrences", 1)));
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, -2, -1}, dryOnThreePlaces(Map.of("dry_max_occurrences", 2)));
+    }
+
+    @Test
+    void dryEarlyExitStopsAtTheFirstLongEnoughRepeat() {
+        // from the latest place back: 7 (run 1), then 6 (run 2 >= 2) ends the search before 4 is seen
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, -2, -1}, dryOnThreePlaces(Map.of("dry_early_exit_match_len", 2)));
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, -2, -1}, dryOnThreePlaces(Map.of("dry_early_exit_match_len", 1)),
+                "the last token alone (before 7) is no repeat to stop at");
+        assertArrayEquals(new float[] {0, 0, 0, 0, -1, 0, -2, -1}, dryOnThreePlaces(Map.of("dry_early_exit_match_len", 3)),
+                "no repeat that long: every place is searched");
+    }
+
+    @Test
+    void dryLimitsBelowOneAreRefusedNamingTheField() {
+        for (String field : List.of("dry_max_ngram", "dry_max_occurrences", "dry_early_exit_match_len")) {
+            for (Object bad : List.of(0, -3, 2.5, "8")) {
+                ApiException e = assertThrows(ApiException.class, () -> new Dry().prepare(settings(Map.of("dry_multiplier", 1.0,
+                        field, bad))));
+                assertEquals(field, e.param(), field + " = " + bad);
+            }
+        }
+    }
+
+    @Test
     void theChainDrawsWithTheRequestsGenerator() {
         SamplerCatalog catalog = new SamplerCatalog();
         catalog.addSampler(new TopK(), Map.of(Sampler.NAME_PROPERTY, "top_k"));

@@ -10,6 +10,7 @@ import koboldj.api.text.GenerationRequest;
 import koboldj.text.http.GrammarFields;
 import koboldj.text.http.RequestLimits;
 import koboldj.text.http.SamplerOrder;
+import koboldj.text.http.SamplerPlugins;
 
 /** Turns a KoboldAI generate body into an engine request, with KoboldCpp's defaults and checks. */
 final class KoboldRequests {
@@ -72,7 +73,9 @@ final class KoboldRequests {
         put(parameters, "rep_pen", in.repPen, 1.0);
         put(parameters, "rep_pen_range", in.repPenRange, 320);
         put(parameters, "rep_pen_slope", in.repPenSlope, 1.0);
-        return new SamplerSettings(SamplerOrder.kobold(in.samplerOrder, parameters), parameters);
+        List<String> processors = SamplerPlugins.read(parameters);
+        return new SamplerSettings(SamplerPlugins.ordered(SamplerOrder.kobold(in.samplerOrder, parameters), processors),
+                parameters);
     }
 
     private static void put(Map<String, Object> parameters, String name, Object value, Object fallback) {

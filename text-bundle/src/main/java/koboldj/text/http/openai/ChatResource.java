@@ -60,6 +60,7 @@ public class ChatResource {
         }
         int choices = OpenAiRequests.choices(input);
         int generated = OpenAiRequests.generated(input);
+        boolean detokenize = Detokenization.wanted(input);
         String id = "chatcmpl-" + UUID.randomUUID();
         String model = text.model().name();
         List<GenerationRequest> requests = new ArrayList<>();
@@ -67,8 +68,9 @@ public class ChatResource {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), DEFAULT_MAX_TOKENS, chat.stops()));
         }
         Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
-                OpenAiResponses.chatStream(id, model),
-                results -> OpenAiResponses.chat(id, model, results, input.topLogprobs == null ? 0 : input.topLogprobs),
+                OutputKind.of(input.extra).shape(OpenAiResponses.chatStream(id, model)),
+                results -> CompletionResource.text(OpenAiResponses.chat(id, model, results,
+                        input.topLogprobs == null ? 0 : input.topLogprobs), results, detokenize, true),
                 response, servlet);
     }
 }

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.text.GenerationRequest;
+import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextGenerator;
 
 /** OpenAI's text completions and model list. */
@@ -56,6 +57,7 @@ public class CompletionResource {
         String prompt = OpenAiRequests.prompt(input);
         int choices = OpenAiRequests.choices(input);
         int generated = OpenAiRequests.generated(input);
+        boolean detokenize = Detokenization.wanted(input);
         String id = "cmpl-" + UUID.randomUUID();
         String model = text.model().name();
         List<GenerationRequest> requests = new ArrayList<>();
@@ -64,7 +66,13 @@ public class CompletionResource {
                     List.of()));
         }
         Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
-                OpenAiResponses.completionStream(id, model),
-                results -> OpenAiResponses.completion(id, model, results), response, servlet);
+                OutputKind.of(input.extra).shape(OpenAiResponses.completionStream(id, model)),
+                results -> text(OpenAiResponses.completion(id, model, results), results, detokenize, false), response, servlet);
+    }
+
+    /** The answer as it is, or with token ids in place of the text when the request said detokenize: false. */
+    static Map<String, Object> text(Map<String, Object> body, List<GenerationResult> results, boolean detokenize,
+            boolean chat) {
+        return detokenize ? body : Detokenization.tokensOnly(body, results, chat);
     }
 }

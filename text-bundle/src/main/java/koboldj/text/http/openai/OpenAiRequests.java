@@ -10,6 +10,7 @@ import koboldj.api.text.GenerationRequest;
 import koboldj.text.http.GrammarFields;
 import koboldj.text.http.RequestLimits;
 import koboldj.text.http.SamplerOrder;
+import koboldj.text.http.SamplerPlugins;
 
 /** Turns an OpenAI completion body into engine requests, with OpenAI's defaults. */
 final class OpenAiRequests {
@@ -145,7 +146,8 @@ final class OpenAiRequests {
                 parameters.put(kobold, parameters.get(aphrodite));
             }
         });
-        return new SamplerSettings(samplerOrder(in, parameters), parameters);
+        List<String> processors = SamplerPlugins.read(parameters);
+        return new SamplerSettings(SamplerPlugins.ordered(samplerOrder(in, parameters), processors), parameters);
     }
 
     /** Aphrodite's sampler_priority, or KoboldCpp's sampler_order, which KoboldCpp's /v1 routes also take. */
