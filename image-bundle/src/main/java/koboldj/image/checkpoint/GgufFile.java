@@ -100,7 +100,7 @@ public final class GgufFile {
             for (int d = 0; d < dims; d++) {
                 long extent = u64();
                 if (extent < 0) {
-                    throw new IllegalArgumentException("tensor " + name + " has a negative dimension");
+                    throw new IllegalArgumentException("tensor " + name + " has a dimension of " + Long.toUnsignedString(extent));
                 }
                 shape[shape.length - 1 - d] = extent;
             }
