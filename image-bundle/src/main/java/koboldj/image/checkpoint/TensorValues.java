@@ -45,26 +45,28 @@ public final class TensorValues {
             case Q4_0, Q4_1 -> {
                 boolean withMin = type == TensorType.Q4_1;
                 float scale = half(data, at);
-                float min = withMin ? half(data, at + 2) : -8 * scale;
+                float min = withMin ? half(data, at + 2) : 0;
+                int zero = withMin ? 0 : 8;
                 long quants = at + (withMin ? 4 : 2);
                 for (int j = 0; j < 16; j++) {
                     int packed = data.get(ValueLayout.JAVA_BYTE, quants + j) & 0xFF;
-                    out[first + j] = (packed & 0x0F) * scale + min;
-                    out[first + j + 16] = (packed >>> 4) * scale + min;
+                    out[first + j] = ((packed & 0x0F) - zero) * scale + min;
+                    out[first + j + 16] = ((packed >>> 4) - zero) * scale + min;
                 }
             }
             case Q5_0, Q5_1 -> {
                 boolean withMin = type == TensorType.Q5_1;
                 float scale = half(data, at);
-                float min = withMin ? half(data, at + 2) : -16 * scale;
+                float min = withMin ? half(data, at + 2) : 0;
+                int zero = withMin ? 0 : 16;
                 long highAt = at + (withMin ? 4 : 2);
                 int high = data.get(U32, highAt);
                 for (int j = 0; j < 16; j++) {
                     int packed = data.get(ValueLayout.JAVA_BYTE, highAt + 4 + j) & 0xFF;
                     int low = (packed & 0x0F) | (((high >>> j) & 1) << 4);
                     int up = (packed >>> 4) | (((high >>> (j + 16)) & 1) << 4);
-                    out[first + j] = low * scale + min;
-                    out[first + j + 16] = up * scale + min;
+                    out[first + j] = (low - zero) * scale + min;
+                    out[first + j + 16] = (up - zero) * scale + min;
                 }
             }
         }

@@ -2,7 +2,7 @@ package koboldj.image.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -126,9 +126,9 @@ class CheckpointRoundTripTest {
                     case BF16 -> bfloat16(expected[j]);
                     default -> expected[j];
                 };
-                float error = Math.abs(want - actual[j]);
-                assertTrue(error <= tolerance, name + "[" + j + "] " + type + ": wrote " + expected[j] + ", read "
-                        + actual[j]);
+                if (Math.abs(want - actual[j]) > tolerance) {
+                    fail(name + "[" + j + "] " + type + ": wrote " + expected[j] + ", read " + actual[j]);
+                }
             }
         }
     }
