@@ -91,6 +91,16 @@ class ArchitectureTest {
                 .getMessage().contains("missing model.diffusion_model.input_blocks.0.0.weight"));
     }
 
+    @Test
+    void openRefusesEmptyFiles() throws Exception {
+        Path empty = Files.write(dir.resolve("empty.safetensors"), new byte[0]);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(empty, null))
+                .getMessage().contains("fewer than the 8"));
+        Path magicOnly = Files.write(dir.resolve("short.gguf"), new byte[] {'G', 'G', 'U', 'F'});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(magicOnly, null))
+                .getMessage().contains("short.gguf is not a usable GGUF file"));
+    }
+
     private Path emptySafetensors() throws Exception {
         byte[] json = "{\"__metadata__\":{}}".getBytes();
         byte[] bytes = new byte[8 + json.length];
