@@ -54,6 +54,20 @@ class LdmNamesTest {
     }
 
     @Test
+    void earlyCheckpointsGetTheTextModelLevel() {
+        MemorySegment file = MemorySegment.ofArray(new byte[64]);
+        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
+        for (String name : java.util.List.of("cond_stage_model.transformer.embeddings.token_embedding.weight",
+                "cond_stage_model.transformer.encoder.layers.0.mlp.fc1.weight",
+                "cond_stage_model.transformer.final_layer_norm.weight", "model.diffusion_model.out.2.weight")) {
+            tensors.put(name, tensor(name, file, 4, 4));
+        }
+        assertEquals(java.util.Set.of(HF + "embeddings.token_embedding.weight", HF + "encoder.layers.0.mlp.fc1.weight",
+                HF + "final_layer_norm.weight", "model.diffusion_model.out.2.weight"),
+                LdmNames.normalise(tensors, file, null, null).keySet());
+    }
+
+    @Test
     void clipLOf768IsLeftAsItIs() {
         MemorySegment file = MemorySegment.ofArray(new byte[64]);
         Map<String, StoredTensor> tensors = Map.of(HF + "embeddings.token_embedding.weight",
