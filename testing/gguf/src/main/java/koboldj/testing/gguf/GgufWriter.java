@@ -9,28 +9,42 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
-/** Writes a GGUF version 3 file: metadata, then F32 or F16 tensors with the values each one supplies. */
+/** Writes a GGUF version 3 file: metadata, then each tensor's data, aligned to 32 bytes. */
 public final class GgufWriter {
     private static final int ALIGNMENT = 32;
     public static final int F32 = 0;
     public static final int F16 = 1;
 
     /**
-     * One tensor. {@code dims} in ggml's order (innermost first); {@code values} gives its numbers
-     * in storage order.
+     * One tensor: {@code dims} in ggml's order (innermost first), {@code type} ggml's type number,
+     * and its data, {@code bytes} long, made when the file reaches it.
      */
-    public record Tensor(String name, long[] dims, int type, DoubleSupplier values) {
-        long elements() {
-            long count = 1;
-            for (long dim : dims) {
-                count *= dim;
-            }
-            return count;
+    public record Tensor(String name, long[] dims, int type, long bytes, Supplier<ByteBuffer> data) {
+
+        /** F32 numbers in storage order. */
+        public static Tensor f32(String name, long[] dims, DoubleSupplier values) {
+            long count = elements(dims);
+            return new Tensor(name, dims, F32, 4 * count, () -> {
+                ByteBuffer out = buffer(4 * count);
+                for (long i = 0; i < count; i++) {
+                    out.putFloat((float) values.getAsDouble());
+                }
+                return out.flip();
+            });
         }
 
-        long bytes() {
-            return elements() * (type == F32 ? 4 : 2);
+        /** F16 numbers in storage order. */
+        public static Tensor f16(String name, long[] dims, DoubleSupplier values) {
+            long count = elements(dims);
+            return new Tensor(name, dims, F16, 2 * count, () -> {
+                ByteBuffer out = buffer(2 * count);
+                for (long i = 0; i < count; i++) {
+                    out.putShort(Float.floatToFloat16((float) values.getAsDouble()));
+                }
+                return out.flip();
+            });
         }
     }
 
@@ -40,7 +54,7 @@ public final class GgufWriter {
     public static void write(Path file, GgufMetadata metadata, List<Tensor> tensors) throws IOException {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            ByteBuffer header = ByteBuffer.allocate(headerSize(metadata, tensors)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer header = buffer(headerSize(metadata, tensors));
             header.putInt(0x46554747).putInt(3).putLong(tensors.size()).putLong(metadata.entries().size());
             metadata.entries().forEach((key, value) -> {
                 putString(header, key);
@@ -56,40 +70,35 @@ public final class GgufWriter {
                 header.putInt(tensor.type()).putLong(offset);
                 offset = aligned(offset + tensor.bytes());
             }
-            header.position(header.capacity()).flip();
-            while (header.hasRemaining()) {
-                out.write(header);
-            }
+            writeFully(out, header.position(header.capacity()).flip());
             for (Tensor tensor : tensors) {
-                writeData(out, tensor);
+                ByteBuffer data = tensor.data().get();
+                if (data.remaining() != tensor.bytes()) {
+                    throw new IllegalStateException(tensor.name() + " has " + data.remaining() + " bytes, not " + tensor.bytes());
+                }
+                writeFully(out, data);
+                writeFully(out, ByteBuffer.allocate((int) (aligned(tensor.bytes()) - tensor.bytes())));
             }
         }
     }
 
-    private static void writeData(FileChannel out, Tensor tensor) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < tensor.elements(); i++) {
-            float value = (float) tensor.values().getAsDouble();
-            if (tensor.type() == F32) {
-                chunk.putFloat(value);
-            } else {
-                chunk.putShort(Float.floatToFloat16(value));
-            }
-            if (!chunk.hasRemaining()) {
-                drain(out, chunk);
-            }
+    /** A file channel may write less than asked in one call. */
+    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
         }
-        int padding = (int) (aligned(tensor.bytes()) - tensor.bytes());
-        chunk.put(new byte[padding]);
-        drain(out, chunk);
     }
 
-    private static void drain(FileChannel out, ByteBuffer chunk) throws IOException {
-        chunk.flip();
-        while (chunk.hasRemaining()) {
-            out.write(chunk);
+    private static long elements(long[] dims) {
+        long count = 1;
+        for (long dim : dims) {
+            count *= dim;
         }
-        chunk.clear();
+        return count;
+    }
+
+    private static ByteBuffer buffer(long size) {
+        return ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static int headerSize(GgufMetadata metadata, List<Tensor> tensors) {

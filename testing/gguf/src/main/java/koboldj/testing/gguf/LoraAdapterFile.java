@@ -37,10 +37,8 @@ public final class LoraAdapterFile {
         List<Tensor> tensors = new ArrayList<>();
         for (String target : targets) {
             long[] dimensions = base.tensorDimensions(target);
-            tensors.add(new Tensor(target + ".lora_a", new long[] {dimensions[0], rank}, GgufWriter.F32,
-                    () -> random.nextDouble(-half, half)));
-            tensors.add(new Tensor(target + ".lora_b", new long[] {rank, dimensions[1]}, GgufWriter.F32,
-                    () -> random.nextDouble(-half, half)));
+            tensors.add(Tensor.f32(target + ".lora_a", new long[] {dimensions[0], rank}, () -> random.nextDouble(-half, half)));
+            tensors.add(Tensor.f32(target + ".lora_b", new long[] {rank, dimensions[1]}, () -> random.nextDouble(-half, half)));
         }
         GgufWriter.write(out, adapter, tensors);
     }

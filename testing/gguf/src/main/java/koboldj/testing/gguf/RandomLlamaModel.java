@@ -108,11 +108,11 @@ public final class RandomLlamaModel {
 
     /** A matrix of {@code rows} outputs over {@code inputs}: ggml lists the input dimension first. */
     private static Tensor weights(String name, long inputs, long rows, DoubleSupplier noise) {
-        return new Tensor(name, new long[] {inputs, rows}, GgufWriter.F16, noise);
+        return Tensor.f16(name, new long[] {inputs, rows}, noise);
     }
 
     /** Norm weights of 1, as a model starts training with. */
     private static Tensor ones(String name, long size) {
-        return new Tensor(name, new long[] {size}, GgufWriter.F32, () -> 1.0);
+        return Tensor.f32(name, new long[] {size}, () -> 1.0);
     }
 }

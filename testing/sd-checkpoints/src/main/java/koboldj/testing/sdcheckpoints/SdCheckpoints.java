@@ -33,7 +33,7 @@ public final class SdCheckpoints {
 
     /** A {@code .gguf} checkpoint as stable-diffusion.cpp's converter writes it (F32, F16 or a quantised type). */
     public static Path writeGguf(Path file, SdShape shape, StorageType type, long seed) throws IOException {
-        GgufWriter.write(file, LdmLayout.of(shape), shape.family(), type, seed);
+        GgufCheckpointWriter.write(file, LdmLayout.of(shape), shape.family(), type, seed);
         return file;
     }
 

@@ -1,17 +1,14 @@
 package koboldj.testing.sdcheckpoints;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+
+import koboldj.testing.gguf.GgufMetadata;
+import koboldj.testing.gguf.GgufWriter.Tensor;
 
 /**
  * Writes a layout as stable-diffusion.cpp's converter writes a {@code .gguf} checkpoint: the tensors it never loads
@@ -20,10 +17,9 @@ import java.util.Map;
  * dimension is a multiple of 32 and F16 for the rest, dimensions as ggml counts them, data aligned to 32 bytes.
  * One string of metadata ({@value #FAMILY_KEY}) names the family, which a tiny text encoder's width cannot tell.
  */
-final class GgufWriter {
+final class GgufCheckpointWriter {
 
     static final String FAMILY_KEY = "koboldj.sd.family";
-    private static final int ALIGNMENT = 32;
     private static final List<String> NOT_WRITTEN = List.of("betas", "alphas_cumprod_prev", "sqrt_alphas_cumprod",
             "sqrt_one_minus_alphas_cumprod", "log_one_minus_alphas_cumprod", "sqrt_recip_alphas_cumprod",
             "sqrt_recipm1_alphas_cumprod", "posterior_variance", "posterior_log_variance_clipped",
@@ -49,7 +45,7 @@ final class GgufWriter {
     private record Written(String name, long[] shape, TensorSpec source, int part, int parts) {
     }
 
-    private GgufWriter() {
+    private GgufCheckpointWriter() {
     }
 
     static void write(Path file, List<TensorSpec> tensors, SdFamily family, StorageType type, long seed) throws IOException {
@@ -62,44 +58,23 @@ final class GgufWriter {
                 convert(tensor, written);
             }
         }
-        ByteArrayOutputStream header = new ByteArrayOutputStream();
-        header.writeBytes(new byte[] {'G', 'G', 'U', 'F'});
-        u32(header, 3);
-        u64(header, written.size());
-        u64(header, 1);
-        string(header, FAMILY_KEY);
-        u32(header, 8);
-        string(header, family.name());
-        long offset = 0;
-        List<StorageType> types = new ArrayList<>();
+        GgufMetadata metadata = new GgufMetadata();
+        metadata.putString(FAMILY_KEY, family.name());
+        List<Tensor> encoded = new ArrayList<>();
         for (Written tensor : written) {
             long[] shape = tensor.shape;
             StorageType stored = type.quantised() && shape[shape.length - 1] % 32 != 0 ? StorageType.F16 : type;
-            types.add(stored);
-            string(header, tensor.name);
-            u32(header, shape.length);
-            for (int d = shape.length - 1; d >= 0; d--) {
-                u64(header, shape[d]);
+            long[] dims = new long[shape.length];
+            for (int d = 0; d < shape.length; d++) {
+                dims[d] = shape[shape.length - 1 - d];
             }
-            u32(header, stored.ggmlType);
-            u64(header, offset);
-            offset = align(offset + stored.bytes(elements(shape)));
-        }
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] start = header.toByteArray();
-            ChannelOutput.writeFully(out, ByteBuffer.wrap(Arrays.copyOf(start, (int) align(start.length))));
-            for (int i = 0; i < written.size(); i++) {
-                Written tensor = written.get(i);
+            encoded.add(new Tensor(tensor.name, dims, stored.ggmlType, stored.bytes(elements(shape)), () -> {
                 float[] all = SeededWeights.values(seed, tensor.source);
                 int length = all.length / tensor.parts;
-                float[] values = Arrays.copyOfRange(all, tensor.part * length, (tensor.part + 1) * length);
-                ByteBuffer data = Encodings.encode(values, types.get(i));
-                long bytes = data.remaining();
-                ChannelOutput.writeFully(out, data);
-                ChannelOutput.writeFully(out, ByteBuffer.allocate((int) (align(bytes) - bytes)));
-            }
+                return Encodings.encode(Arrays.copyOfRange(all, tensor.part * length, (tensor.part + 1) * length), stored);
+            }));
         }
+        koboldj.testing.gguf.GgufWriter.write(file, metadata, encoded);
     }
 
     private static void convert(TensorSpec tensor, List<Written> written) {
@@ -154,21 +129,7 @@ final class GgufWriter {
         return count;
     }
 
-    private static long align(long offset) {
-        return (offset + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-    }
 
-    private static void string(ByteArrayOutputStream out, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        u64(out, bytes.length);
-        out.writeBytes(bytes);
-    }
 
-    private static void u32(ByteArrayOutputStream out, long value) {
-        out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) value).array());
-    }
 
-    private static void u64(ByteArrayOutputStream out, long value) {
-        out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array());
-    }
 }
