@@ -3,7 +3,7 @@
 // --password KOBOLDJ_KEY). Screenshots go to SCREENSHOTS. Prints "N of N web UI checks passed";
 // exits 3 when the browser cannot start, so the Java side can tell that from a failed check.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const URL_PLAIN = process.env.KOBOLDJ_URL.replace(/\/$/, '');
@@ -37,6 +37,7 @@ let page;
 let context;
 let generations = []; // request bodies of generations, in order, as the browser sent them
 let aborts = [];
+let chats = [];       // request bodies sent to /v1/chat/completions
 let foreign = [];     // requests to anywhere but the server under test
 let pageErrors = [];
 
@@ -45,8 +46,10 @@ async function open(url, options = {}) {
   page = await context.newPage();
   generations = [];
   aborts = [];
+  chats = [];
   page.on('request', request => {
     if (!request.url().startsWith(url)) foreign.push(request.url());
+    if (request.url().endsWith('/v1/chat/completions')) chats.push(JSON.parse(request.postData()));
     if (request.url().endsWith('/api/extra/generate/stream')) generations.push(JSON.parse(request.postData()));
     if (request.url().endsWith('/api/extra/abort')) aborts.push(JSON.parse(request.postData()));
   });
@@ -64,6 +67,10 @@ async function setField(selector, value) {
   await page.dispatchEvent(selector, 'change');
 }
 const shot = name => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+
+/** The conversation as shown: "Name:text" for each message. */
+const logTexts = () => page.$$eval('#chat-log li', items =>
+  items.map(li => li.querySelector('.who').textContent + li.querySelector('.text').textContent));
 
 /** Records the story's length every few milliseconds, to see the text arrive in steps. */
 const watchStory = () => page.evaluate(() => {
@@ -192,7 +199,7 @@ check('chat holds two turns with Name: lines and stop sequences', async () => {
   await page.fill('#input', 'What did you do today?');
   await page.press('#input', 'Enter');
   await idle();
-  const turns = await page.$$eval('#chat-log li', items => items.map(li => li.textContent));
+  const turns = await logTexts();
   assert(turns.length === 4, 'two turns of two messages: ' + JSON.stringify(turns));
   assert(turns[0] === 'Tom:Hello Lily' && turns[1].startsWith('Lily:'), JSON.stringify(turns));
   const [first, second] = generations.slice(-2);
@@ -201,6 +208,155 @@ check('chat holds two turns with Name: lines and stop sequences', async () => {
     && second.prompt.endsWith('\nTom: What did you do today?\nLily:'), 'second prompt: ' + JSON.stringify(second.prompt));
   assert(second.stop_sequence.includes('\nTom:'), "stops at the user's next line");
   await shot('chat');
+});
+
+check('editing an earlier chat message changes what is sent next, and Undo takes the edit back', async () => {
+  const before = await logTexts();
+  await page.click('#chat-log li:first-child .edit');
+  await page.fill('#chat-log li:first-child .edit-box', 'Good morning Lily');
+  await page.click('#chat-log li:first-child .save-edit');
+  assert((await logTexts())[0] === 'Tom:Good morning Lily', 'the edit shows: ' + JSON.stringify(await logTexts()));
+  await page.fill('#input', 'Tell me more');
+  await page.press('#input', 'Enter');
+  await idle();
+  const sent = generations.at(-1).prompt;
+  assert(sent.startsWith('Tom: Good morning Lily\nLily: ') && sent.endsWith('\nTom: Tell me more\nLily:'),
+    'the next prompt carries the edit: ' + JSON.stringify(sent));
+  await page.click('#undo'); // the generation
+  await page.click('#undo'); // the edit
+  assert(JSON.stringify(await logTexts()) === JSON.stringify(before), 'Undo restores the message: ' + JSON.stringify(await logTexts()));
+  await shot('chat-edited');
+});
+
+check('instruct mode sends the instruct tags and shows the response', async () => {
+  await page.click('#mode-instruct');
+  await setField('#max-length', 30);
+  await page.fill('#instruct-system', 'You write short stories.');
+  await page.fill('#input', 'Write about a dog');
+  await page.press('#input', 'Enter');
+  await idle();
+  const body = generations.at(-1);
+  assert(body.prompt === 'You write short stories.\n### Instruction:\nWrite about a dog\n### Response:\n',
+    'the instruct prompt: ' + JSON.stringify(body.prompt));
+  assert(body.stop_sequence.includes('### Instruction:'), 'stops at the next instruction: ' + body.stop_sequence);
+  const turns = await logTexts();
+  assert(turns.length === 2 && turns[0] === 'You:Write about a dog' && turns[1].startsWith('Assistant:'),
+    JSON.stringify(turns));
+  const perf = await (await page.request.get(URL_PLAIN + '/api/extra/perf')).json();
+  assert(perf.last_token_count > 0, 'the model wrote a response');
+  await shot('instruct');
+});
+
+check("instruct through the model's chat template streams from /v1/chat/completions", async () => {
+  await page.check('#use-template');
+  await page.fill('#input', 'And about a cat');
+  await page.press('#input', 'Enter');
+  await idle();
+  assert(!(await page.isVisible('#error')), 'no error: ' + await page.textContent('#error'));
+  const body = chats.at(-1);
+  assert(body && body.stream === true && body.max_tokens === 30, 'a streamed chat request: ' + JSON.stringify(body));
+  assert(JSON.stringify(body.messages.map(m => m.role)) === '["system","user","assistant","user"]'
+    && body.messages[0].content === 'You write short stories.' && body.messages.at(-1).content === 'And about a cat',
+    'the messages: ' + JSON.stringify(body.messages));
+  const turns = await logTexts();
+  assert(turns.length === 4 && turns[3].length > 'Assistant:'.length, 'a streamed reply: ' + JSON.stringify(turns));
+  await page.uncheck('#use-template');
+});
+
+check('stop sequences, banned phrases, grammar and the sampler order go in the request', async () => {
+  await page.click('#mode-story');
+  await page.fill('#stop-sequences', 'The end\n\\n\\n');
+  await page.fill('#banned-phrases', 'dragon');
+  await page.fill('#grammar', 'root ::= " yes" | " no"');
+  await page.click('#sampler-order li:first-child .down');
+  await page.fill('#story', 'Is it so?');
+  await page.click('#send');
+  await idle();
+  const body = generations.at(-1);
+  assert(JSON.stringify(body.stop_sequence) === '["The end","\\n\\n"]', 'stops: ' + JSON.stringify(body.stop_sequence));
+  assert(JSON.stringify(body.banned_tokens) === '["dragon"]', 'banned: ' + JSON.stringify(body.banned_tokens));
+  assert(JSON.stringify(body.sampler_order) === '[0,6,1,3,4,2,5]', 'order: ' + JSON.stringify(body.sampler_order));
+  const text = await story();
+  assert(text === 'Is it so? yes' || text === 'Is it so? no', 'the grammar shaped the text: ' + JSON.stringify(text));
+  await page.fill('#grammar', '');
+  await page.fill('#banned-phrases', '');
+  await page.fill('#stop-sequences', '');
+  await page.click('#sampler-order li:first-child .down');
+});
+
+check('the token count marks what will be trimmed from the start', async () => {
+  await page.fill('#story', 'Once upon a time there was a little girl who liked to play in the park. '.repeat(8));
+  await setField('#max-context', 64);
+  await setField('#max-length', 32);
+  await page.waitForSelector('#trim-note:not([hidden])', { timeout: 5000 });
+  assert(/^The first \d+ tokens do not fit/.test(await page.textContent('#trim-text')), await page.textContent('#trim-text'));
+  await page.click('#trim-show');
+  const selected = await page.evaluate(() => document.getElementById('story').selectionEnd);
+  assert(selected > 100, 'the part left out is selected: ' + selected);
+  await shot('trimmed');
+  await setField('#max-context', 2048);
+  await page.waitForSelector('#trim-note', { state: 'hidden', timeout: 5000 });
+});
+
+check('save to a server slot, reload the page, load it back', async () => {
+  assert(await page.isVisible('#slots'), 'the server has save slots (--savedatafile)');
+  await page.fill('#story', 'A story kept on the server.');
+  await page.fill('#memory', 'Slot memory');
+  await page.selectOption('#slot', '2');
+  await page.click('#slot-save');
+  await page.waitForFunction(() => document.getElementById('saved').textContent === 'Saved to slot 3.', null, { timeout: 5000 });
+  await page.fill('#story', 'Something else.');
+  await page.fill('#memory', '');
+  await page.waitForTimeout(500);
+  await page.reload();
+  await page.waitForSelector('#slot option[value="2"]', { state: 'attached' });
+  assert((await page.textContent('#slot option[value="2"]')).includes('A story kept'), 'the slot has its title');
+  await page.selectOption('#slot', '2');
+  await page.click('#slot-load');
+  await page.waitForFunction(() => document.getElementById('story').value === 'A story kept on the server.', null, { timeout: 5000 });
+  assert(await page.inputValue('#memory') === 'Slot memory', 'the memory came back');
+  await page.click('#undo');
+  assert(await story() === 'Something else.', 'loading can be undone');
+});
+
+check('a story file downloads and opens again; a KoboldAI Lite save opens', async () => {
+  await page.fill('#story', 'A story in a file.');
+  await page.fill('#authors-note', 'Keep it short');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const path = join(SHOTS, '..', 'story.json');
+  await download.saveAs(path);
+  const saved = JSON.parse(readFileSync(path, 'utf8'));
+  assert(saved.format === 'koboldj-story' && saved.story === 'A story in a file.', 'the file: ' + JSON.stringify(saved));
+  await page.fill('#story', 'Changed.');
+  await page.fill('#authors-note', '');
+  await page.setInputFiles('#import', path);
+  await page.waitForFunction(() => document.getElementById('story').value === 'A story in a file.', null, { timeout: 5000 });
+  assert(await page.inputValue('#authors-note') === 'Keep it short', 'the author\'s note came back');
+  const lite = {
+    gamestarted: true, prompt: 'You are in a chat.', memory: 'Lite memory', authorsnote: '',
+    anotetemplate: "[Author's note: <|>]", actions: ['\nAnn: Hello there', '\nBot: Hi Ann!'], actions_metadata: {},
+    worldinfo: [], wifolders_d: {}, wifolders_l: [], savedsettings: { opmode: 3, chatname: 'Ann', chatopponent: 'Bot' },
+  };
+  await page.setInputFiles('#import', { name: 'lite.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(lite)) });
+  await page.waitForSelector('#mode-chat[aria-pressed="true"]', { timeout: 5000 });
+  assert(JSON.stringify(await logTexts()) === '["Ann:Hello there","Bot:Hi Ann!"]', 'the Lite chat: ' + JSON.stringify(await logTexts()));
+  assert(await page.inputValue('#memory') === 'Lite memory', 'the Lite memory');
+  await page.setInputFiles('#import', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('[1,2]') });
+  await page.waitForSelector('#error:not([hidden])');
+  await shot('lite-imported');
+  await page.fill('#authors-note', '');
+  await page.click('#mode-story');
+});
+
+check('the keyboard help opens and the controls are labelled', async () => {
+  await page.click('#help-button');
+  assert(await page.isVisible('#help'), 'the help shows');
+  assert((await page.textContent('#help')).includes('Alt+R'), 'it names the retry key');
+  await page.keyboard.press('Escape');
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, textarea, select, button')]
+    .filter(e => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
+    .map(e => e.id || e.outerHTML.slice(0, 60)));
+  assert(unlabelled.length === 0, 'every control has a label: ' + unlabelled);
 });
 
 check('light theme, and the theme button', async () => {
@@ -249,6 +405,7 @@ check('with --password the page loads, asks for the key and sends it', async () 
   await page.click('#send');
   await idle();
   assert((await story()).length > 4 && !(await page.isVisible('#error')), 'generates with the key');
+  assert(!(await page.isVisible('#slots')), 'no save slots on a server without --savedatafile');
 });
 
 let passed = 0;
