@@ -94,6 +94,13 @@ check('the page loads from this server alone, small and fast', async () => {
     };
   });
   console.log(`page weight ${figures.bytes} bytes as sent (gzip), first contentful paint ${figures.paint.toFixed(0)} ms`);
+  // the first open pays for a cold browser; a second open in a new tab is what a person meets
+  const again = await context.newPage();
+  await again.goto(URL_PLAIN + '/');
+  await again.waitForSelector('#sampler-temperature', { state: 'attached', timeout: 10000 });
+  const warm = await again.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1);
+  console.log(`first contentful paint in a second tab ${warm.toFixed(0)} ms`);
+  await again.close();
   assert(figures.bytes > 0 && figures.bytes < 300 * 1024, 'the page is under 300 KB: ' + figures.bytes);
   assert(figures.paint >= 0 && figures.paint < 2000, 'first paint ' + figures.paint);
   assert(foreign.length === 0, 'requests left the server: ' + foreign);
@@ -263,13 +270,12 @@ check("instruct through the model's chat template streams from /v1/chat/completi
   await page.uncheck('#use-template');
 });
 
-check('stop sequences, banned phrases, grammar and the sampler order go in the request', async () => {
+check('stop sequences, banned phrases, the sampler order and a grammar go in the request', async () => {
   await page.click('#mode-story');
   await page.fill('#stop-sequences', 'The end\n\\n\\n');
   await page.fill('#banned-phrases', 'dragon');
-  await page.fill('#grammar', 'root ::= " yes" | " no"');
   await page.click('#sampler-order li:first-child .down');
-  await page.fill('#story', 'Is it so?');
+  await page.fill('#story', 'Once there was');
   await page.click('#send');
   await idle();
   const body = generations.at(-1);
@@ -277,11 +283,20 @@ check('stop sequences, banned phrases, grammar and the sampler order go in the r
   assert(JSON.stringify(body.banned_tokens) === '["dragon"]', 'banned: ' + JSON.stringify(body.banned_tokens));
   assert(JSON.stringify(body.sampler_order) === '[0,6,1,3,4,2,5]', 'order: ' + JSON.stringify(body.sampler_order));
   const text = await story();
-  assert(text === 'Is it so? yes' || text === 'Is it so? no', 'the grammar shaped the text: ' + JSON.stringify(text));
-  await page.fill('#grammar', '');
-  await page.fill('#banned-phrases', '');
-  await page.fill('#stop-sequences', '');
+  assert(!text.includes('\n\n') && !/dragon/i.test(text), 'the stop and the ban held: ' + JSON.stringify(text));
   await page.click('#sampler-order li:first-child .down');
+  // the server takes banned phrases or a grammar, not both in one request
+  await page.fill('#banned-phrases', '');
+  await page.fill('#grammar', 'root ::= " yes" | " no"');
+  await page.fill('#story', 'Is it so?');
+  await page.click('#send');
+  await idle();
+  assert(generations.at(-1).grammar === 'root ::= " yes" | " no"', 'the grammar is sent');
+  const answer = await story();
+  assert(answer === 'Is it so? yes' || answer === 'Is it so? no', 'the grammar shaped the text: ' + JSON.stringify(answer)
+    + ' ' + await page.textContent('#error'));
+  await page.fill('#grammar', '');
+  await page.fill('#stop-sequences', '');
 });
 
 check('the token count marks what will be trimmed from the start', async () => {

@@ -709,7 +709,7 @@ async function connect() {
       $('max-length').max = trueMax.value;
       if (settings.maxContext > trueMax.value) { settings.maxContext = trueMax.value; $('max-context').value = trueMax.value; }
     }
-    $('samplers').listed = listed.samplers;
+    $('samplers').listed = listed.samplers; // kept to draw the controls again when a preset changes values
     drawSamplers();
     countTokens();
     showPerf();

@@ -60,7 +60,6 @@ function isNumeric(type) {
  */
 export function renderSamplers(container, listed, settings, onChange) {
   container.replaceChildren();
-  container.listed = listed; // kept to draw the controls again when a preset changes the values
   const shown = [];
   const seen = new Set();
   for (const sampler of listed || []) {
