@@ -267,6 +267,17 @@ check("instruct through the model's chat template streams from /v1/chat/completi
     'the messages: ' + JSON.stringify(body.messages));
   const turns = await logTexts();
   assert(turns.length === 4 && turns[3].length > 'Assistant:'.length, 'a streamed reply: ' + JSON.stringify(turns));
+  // Stop: the chat route has no genkey, so the abort names none and ends the latest generation
+  await setField('#max-length', 4000);
+  await page.fill('#input', 'Go on');
+  await page.press('#input', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#chat-log li:last-child .text').textContent.length > 10);
+  await page.click('#stop');
+  await idle();
+  assert(aborts.length && aborts.at(-1).genkey === undefined, 'an abort without a genkey: ' + JSON.stringify(aborts));
+  const perf = await (await page.request.get(URL_PLAIN + '/api/extra/perf')).json();
+  assert(perf.last_token_count < 4000, 'the chat generation stopped early: ' + perf.last_token_count);
+  await setField('#max-length', 30);
   await page.uncheck('#use-template');
 });
 
@@ -361,6 +372,48 @@ check('a story file downloads and opens again; a KoboldAI Lite save opens', asyn
   await shot('lite-imported');
   await page.fill('#authors-note', '');
   await page.click('#mode-story');
+});
+
+check('the prompt and story-file logic, run as the page runs it', async () => {
+  const results = await page.evaluate(async () => {
+    const p = await import('/webui/prompt.js');
+    const st = await import('/webui/storage.js');
+    const base = { authorsNote: 'Be brief', authorsNoteTemplate: "[Author's note: <|>]" };
+    const out = {};
+    out.noteAtEnd = p.withAuthorsNote('One.\nTwo.', { ...base, authorsNoteDepth: 0 });
+    out.noteBeforeLastLine = p.withAuthorsNote('First line.\nSecond line.', { ...base, authorsNoteDepth: 5 });
+    out.noteAtStart = p.withAuthorsNote('Short.', { ...base, authorsNoteDepth: 500 });
+    out.noNote = p.withAuthorsNote('Text.', { authorsNote: '  ' });
+    const instruct = { instructStart: '\\n### Instruction:\\n', instructEnd: '\\n### Response:\\n', instructSystem: 'Sys.',
+      turns: [{ role: 'user', text: 'Hi' }, { role: 'assistant', text: 'Hello' }, { role: 'user', text: 'More' }] };
+    out.instruct = p.instructPrompt(instruct);
+    out.instructStops = p.instructStops(instruct);
+    out.clean = p.cleanReply('  Fine.\nTom: next', ['\nTom:']);
+    out.stops = p.stopList('a\n\n\\n\\n\nb\n');
+    const lite = {};
+    st.readStoryFile({ prompt: '', actions: ['{{[INPUT]}}Do it{{[OUTPUT]}}Done.', '{{[INPUT]}}Again'],
+      savedsettings: { opmode: 4 } }, Object.assign(lite, instruct));
+    out.liteInstruct = lite.turns;
+    const own = { mode: 'chat', story: 's', chat: [{ name: 'A', text: 'b' }], turns: [], memory: 'm' };
+    const copy = {};
+    st.readStoryFile(JSON.parse(JSON.stringify(st.storyFile(own))), copy);
+    out.roundTrip = [copy.mode, copy.story, copy.chat, copy.memory];
+    try { st.readStoryFile({ hello: 1 }, {}); out.refused = false; } catch (e) { out.refused = e.message; }
+    return out;
+  });
+  const expect = (name, value) => assert(JSON.stringify(results[name]) === JSON.stringify(value),
+    `${name}: ${JSON.stringify(results[name])} is not ${JSON.stringify(value)}`);
+  expect('noteAtEnd', "One.\nTwo.\n[Author's note: Be brief]\n");
+  expect('noteBeforeLastLine', "First line.\n[Author's note: Be brief]\nSecond line.");
+  expect('noteAtStart', "[Author's note: Be brief]\nShort.");
+  expect('noNote', 'Text.');
+  expect('instruct', 'Sys.\n### Instruction:\nHi\n### Response:\nHello\n### Instruction:\nMore\n### Response:\n');
+  expect('instructStops', ['### Instruction:', '### Response:']);
+  expect('clean', 'Fine.');
+  expect('stops', ['a', '\n\n', 'b']);
+  expect('liteInstruct', [{ role: 'user', text: 'Do it' }, { role: 'assistant', text: 'Done.' }, { role: 'user', text: 'Again' }]);
+  expect('roundTrip', ['chat', 's', [{ name: 'A', text: 'b' }], 'm']);
+  assert(/neither a koboldj story nor a KoboldAI Lite save/.test(results.refused), 'refused: ' + results.refused);
 });
 
 check('the keyboard help opens and the controls are labelled', async () => {
