@@ -38,6 +38,7 @@ let context;
 let generations = []; // request bodies of generations, in order, as the browser sent them
 let aborts = [];
 let chats = [];       // request bodies sent to /v1/chat/completions
+let versionReads = 0; // GET /api/extra/version requests
 let foreign = [];     // requests to anywhere but the server under test
 let pageErrors = [];
 
@@ -50,6 +51,7 @@ async function open(url, options = {}) {
   page.on('request', request => {
     if (!request.url().startsWith(url)) foreign.push(request.url());
     if (request.url().endsWith('/v1/chat/completions')) chats.push(JSON.parse(request.postData()));
+    if (request.url().endsWith('/api/extra/version')) versionReads++;
     if (request.url().endsWith('/api/extra/generate/stream')) generations.push(JSON.parse(request.postData()));
     if (request.url().endsWith('/api/extra/abort')) aborts.push(JSON.parse(request.postData()));
   });
@@ -310,6 +312,25 @@ check('stop sequences, banned phrases, the sampler order and a grammar go in the
   await page.fill('#stop-sequences', '');
 });
 
+check('a built-in preset sets the samplers; your own preset is kept and comes back', async () => {
+  await page.selectOption('#preset', 'built-in:Precise');
+  assert(await page.inputValue('#sampler-temperature') === '0.3' && await page.inputValue('#sampler-top_k') === '40',
+    'Precise: ' + await page.inputValue('#sampler-temperature'));
+  await setField('#sampler-temperature', 0.55);
+  page.once('dialog', dialog => dialog.accept('Mine'));
+  await page.click('#preset-save');
+  await page.selectOption('#preset', 'built-in:Balanced');
+  assert(await page.inputValue('#sampler-temperature') === '0.7', 'Balanced');
+  await page.selectOption('#preset', 'own:Mine');
+  assert(await page.inputValue('#sampler-temperature') === '0.55', 'your own preset');
+  await page.click('#send');
+  await idle();
+  assert(generations.at(-1).temperature === 0.55 && generations.at(-1).top_k === 40, 'sent: ' + JSON.stringify(generations.at(-1)));
+  await page.click('#preset-delete');
+  assert((await page.locator('#preset option[value="own:Mine"]').count()) === 0, 'deleted');
+  await page.selectOption('#preset', 'built-in:Balanced');
+});
+
 check('the token count marks what will be trimmed from the start', async () => {
   await page.fill('#story', 'Once upon a time there was a little girl who liked to play in the park. '.repeat(8));
   await setField('#max-context', 64);
@@ -425,6 +446,11 @@ check('the keyboard help opens and the controls are labelled', async () => {
     .filter(e => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
     .map(e => e.id || e.outerHTML.slice(0, 60)));
   assert(unlabelled.length === 0, 'every control has a label: ' + unlabelled);
+  // what the server offers is read again when the page gets the focus back (and every 15 s)
+  const reads = versionReads;
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await page.waitForTimeout(500);
+  assert(versionReads > reads, 'the version is read again on focus');
 });
 
 check('light theme, and the theme button', async () => {

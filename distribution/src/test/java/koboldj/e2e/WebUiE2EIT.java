@@ -57,7 +57,7 @@ class WebUiE2EIT {
                 NodeProject.require(false, "Chromium did not start:\n" + run.output());
             }
             assertEquals(0, run.exitCode(), "web UI checks failed:\n" + run.output() + "\nserver:\n" + plain.output());
-            assertTrue(run.output().contains("19 of 19 web UI checks passed"), run.output());
+            assertTrue(run.output().contains("20 of 20 web UI checks passed"), run.output());
         }
     }
 
