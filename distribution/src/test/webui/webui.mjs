@@ -3,7 +3,7 @@
 // --password KOBOLDJ_KEY). Screenshots go to SCREENSHOTS. Prints "N of N web UI checks passed";
 // exits 3 when the browser cannot start, so the Java side can tell that from a failed check.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const URL_PLAIN = process.env.KOBOLDJ_URL.replace(/\/$/, '');
@@ -37,6 +37,8 @@ let page;
 let context;
 let generations = []; // request bodies of generations, in order, as the browser sent them
 let aborts = [];
+let chats = [];       // request bodies sent to /v1/chat/completions
+let versionReads = 0; // GET /api/extra/version requests
 let foreign = [];     // requests to anywhere but the server under test
 let pageErrors = [];
 
@@ -45,8 +47,11 @@ async function open(url, options = {}) {
   page = await context.newPage();
   generations = [];
   aborts = [];
+  chats = [];
   page.on('request', request => {
     if (!request.url().startsWith(url)) foreign.push(request.url());
+    if (request.url().endsWith('/v1/chat/completions')) chats.push(JSON.parse(request.postData()));
+    if (request.url().endsWith('/api/extra/version')) versionReads++;
     if (request.url().endsWith('/api/extra/generate/stream')) generations.push(JSON.parse(request.postData()));
     if (request.url().endsWith('/api/extra/abort')) aborts.push(JSON.parse(request.postData()));
   });
@@ -64,6 +69,10 @@ async function setField(selector, value) {
   await page.dispatchEvent(selector, 'change');
 }
 const shot = name => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+
+/** The conversation as shown: "Name:text" for each message. */
+const logTexts = () => page.$$eval('#chat-log li', items =>
+  items.map(li => li.querySelector('.who').textContent + li.querySelector('.text').textContent));
 
 /** Records the story's length every few milliseconds, to see the text arrive in steps. */
 const watchStory = () => page.evaluate(() => {
@@ -87,6 +96,13 @@ check('the page loads from this server alone, small and fast', async () => {
     };
   });
   console.log(`page weight ${figures.bytes} bytes as sent (gzip), first contentful paint ${figures.paint.toFixed(0)} ms`);
+  // the first open pays for a cold browser; a second open in a new tab is what a person meets
+  const again = await context.newPage();
+  await again.goto(URL_PLAIN + '/');
+  await again.waitForSelector('#sampler-temperature', { state: 'attached', timeout: 10000 });
+  const warm = await again.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1);
+  console.log(`first contentful paint in a second tab ${warm.toFixed(0)} ms`);
+  await again.close();
   assert(figures.bytes > 0 && figures.bytes < 300 * 1024, 'the page is under 300 KB: ' + figures.bytes);
   assert(figures.paint >= 0 && figures.paint < 2000, 'first paint ' + figures.paint);
   assert(foreign.length === 0, 'requests left the server: ' + foreign);
@@ -192,7 +208,7 @@ check('chat holds two turns with Name: lines and stop sequences', async () => {
   await page.fill('#input', 'What did you do today?');
   await page.press('#input', 'Enter');
   await idle();
-  const turns = await page.$$eval('#chat-log li', items => items.map(li => li.textContent));
+  const turns = await logTexts();
   assert(turns.length === 4, 'two turns of two messages: ' + JSON.stringify(turns));
   assert(turns[0] === 'Tom:Hello Lily' && turns[1].startsWith('Lily:'), JSON.stringify(turns));
   const [first, second] = generations.slice(-2);
@@ -201,6 +217,240 @@ check('chat holds two turns with Name: lines and stop sequences', async () => {
     && second.prompt.endsWith('\nTom: What did you do today?\nLily:'), 'second prompt: ' + JSON.stringify(second.prompt));
   assert(second.stop_sequence.includes('\nTom:'), "stops at the user's next line");
   await shot('chat');
+});
+
+check('editing an earlier chat message changes what is sent next, and Undo takes the edit back', async () => {
+  const before = await logTexts();
+  await page.click('#chat-log li:first-child .edit');
+  await page.fill('#chat-log li:first-child .edit-box', 'Good morning Lily');
+  await page.click('#chat-log li:first-child .save-edit');
+  assert((await logTexts())[0] === 'Tom:Good morning Lily', 'the edit shows: ' + JSON.stringify(await logTexts()));
+  await page.fill('#input', 'Tell me more');
+  await page.press('#input', 'Enter');
+  await idle();
+  const sent = generations.at(-1).prompt;
+  assert(sent.startsWith('Tom: Good morning Lily\nLily: ') && sent.endsWith('\nTom: Tell me more\nLily:'),
+    'the next prompt carries the edit: ' + JSON.stringify(sent));
+  await page.click('#undo'); // the generation
+  await page.click('#undo'); // the edit
+  assert(JSON.stringify(await logTexts()) === JSON.stringify(before), 'Undo restores the message: ' + JSON.stringify(await logTexts()));
+  await shot('chat-edited');
+});
+
+check('instruct mode sends the instruct tags and shows the response', async () => {
+  await page.click('#mode-instruct');
+  await setField('#max-length', 30);
+  await page.fill('#instruct-system', 'You write short stories.');
+  await page.fill('#input', 'Write about a dog');
+  await page.press('#input', 'Enter');
+  await idle();
+  const body = generations.at(-1);
+  assert(body.prompt === 'You write short stories.\n### Instruction:\nWrite about a dog\n### Response:\n',
+    'the instruct prompt: ' + JSON.stringify(body.prompt));
+  assert(body.stop_sequence.includes('### Instruction:'), 'stops at the next instruction: ' + body.stop_sequence);
+  const turns = await logTexts();
+  assert(turns.length === 2 && turns[0] === 'You:Write about a dog' && turns[1].startsWith('Assistant:'),
+    JSON.stringify(turns));
+  const perf = await (await page.request.get(URL_PLAIN + '/api/extra/perf')).json();
+  assert(perf.last_token_count > 0, 'the model wrote a response');
+  await shot('instruct');
+});
+
+check("instruct through the model's chat template streams from /v1/chat/completions", async () => {
+  await page.check('#use-template');
+  await page.fill('#input', 'And about a cat');
+  await page.press('#input', 'Enter');
+  await idle();
+  assert(!(await page.isVisible('#error')), 'no error: ' + await page.textContent('#error'));
+  const body = chats.at(-1);
+  assert(body && body.stream === true && body.max_tokens === 30, 'a streamed chat request: ' + JSON.stringify(body));
+  assert(JSON.stringify(body.messages.map(m => m.role)) === '["system","user","assistant","user"]'
+    && body.messages[0].content === 'You write short stories.' && body.messages.at(-1).content === 'And about a cat',
+    'the messages: ' + JSON.stringify(body.messages));
+  const turns = await logTexts();
+  assert(turns.length === 4 && turns[3].length > 'Assistant:'.length, 'a streamed reply: ' + JSON.stringify(turns));
+  // Stop: the chat route has no genkey, so the abort names none and ends the latest generation
+  await setField('#max-length', 4000);
+  await page.fill('#input', 'Go on');
+  await page.press('#input', 'Enter');
+  await page.waitForFunction(() => document.querySelector('#chat-log li:last-child .text').textContent.length > 10);
+  await page.click('#stop');
+  await idle();
+  assert(aborts.length && aborts.at(-1).genkey === undefined, 'an abort without a genkey: ' + JSON.stringify(aborts));
+  const perf = await (await page.request.get(URL_PLAIN + '/api/extra/perf')).json();
+  assert(perf.last_token_count < 4000, 'the chat generation stopped early: ' + perf.last_token_count);
+  await setField('#max-length', 30);
+  await page.uncheck('#use-template');
+});
+
+check('stop sequences, banned phrases, the sampler order and a grammar go in the request', async () => {
+  await page.click('#mode-story');
+  await page.fill('#stop-sequences', 'The end\n\\n\\n');
+  await page.fill('#banned-phrases', 'dragon');
+  await page.click('#sampler-order li:first-child .down');
+  await page.fill('#story', 'Once there was');
+  await page.click('#send');
+  await idle();
+  const body = generations.at(-1);
+  assert(JSON.stringify(body.stop_sequence) === '["The end","\\n\\n"]', 'stops: ' + JSON.stringify(body.stop_sequence));
+  assert(JSON.stringify(body.banned_tokens) === '["dragon"]', 'banned: ' + JSON.stringify(body.banned_tokens));
+  assert(JSON.stringify(body.sampler_order) === '[0,6,1,3,4,2,5]', 'order: ' + JSON.stringify(body.sampler_order));
+  const text = await story();
+  assert(!text.includes('\n\n') && !/dragon/i.test(text), 'the stop and the ban held: ' + JSON.stringify(text));
+  await page.click('#sampler-order li:first-child .down');
+  // the server takes banned phrases or a grammar, not both in one request
+  await page.fill('#banned-phrases', '');
+  await page.fill('#grammar', 'root ::= " yes" | " no"');
+  await page.fill('#story', 'Is it so?');
+  await page.click('#send');
+  await idle();
+  assert(generations.at(-1).grammar === 'root ::= " yes" | " no"', 'the grammar is sent');
+  const answer = await story();
+  assert(answer === 'Is it so? yes' || answer === 'Is it so? no', 'the grammar shaped the text: ' + JSON.stringify(answer)
+    + ' ' + await page.textContent('#error'));
+  await page.fill('#grammar', '');
+  await page.fill('#stop-sequences', '');
+});
+
+check('a built-in preset sets the samplers; your own preset is kept and comes back', async () => {
+  await page.selectOption('#preset', 'built-in:Precise');
+  assert(await page.inputValue('#sampler-temperature') === '0.3' && await page.inputValue('#sampler-top_k') === '40',
+    'Precise: ' + await page.inputValue('#sampler-temperature'));
+  await setField('#sampler-temperature', 0.55);
+  page.once('dialog', dialog => dialog.accept('Mine'));
+  await page.click('#preset-save');
+  await page.selectOption('#preset', 'built-in:Balanced');
+  assert(await page.inputValue('#sampler-temperature') === '0.7', 'Balanced');
+  await page.selectOption('#preset', 'own:Mine');
+  assert(await page.inputValue('#sampler-temperature') === '0.55', 'your own preset');
+  await page.click('#send');
+  await idle();
+  assert(generations.at(-1).temperature === 0.55 && generations.at(-1).top_k === 40, 'sent: ' + JSON.stringify(generations.at(-1)));
+  await page.click('#preset-delete');
+  assert((await page.locator('#preset option[value="own:Mine"]').count()) === 0, 'deleted');
+  await page.selectOption('#preset', 'built-in:Balanced');
+});
+
+check('the token count marks what will be trimmed from the start', async () => {
+  await page.fill('#story', 'Once upon a time there was a little girl who liked to play in the park. '.repeat(8));
+  await setField('#max-context', 64);
+  await setField('#max-length', 32);
+  await page.waitForSelector('#trim-note:not([hidden])', { timeout: 5000 });
+  assert(/^The first \d+ tokens do not fit/.test(await page.textContent('#trim-text')), await page.textContent('#trim-text'));
+  await page.click('#trim-show');
+  const selected = await page.evaluate(() => document.getElementById('story').selectionEnd);
+  assert(selected > 100, 'the part left out is selected: ' + selected);
+  await shot('trimmed');
+  await setField('#max-context', 2048);
+  await page.waitForSelector('#trim-note', { state: 'hidden', timeout: 5000 });
+});
+
+check('save to a server slot, reload the page, load it back', async () => {
+  assert(await page.isVisible('#slots'), 'the server has save slots (--savedatafile)');
+  await page.fill('#story', 'A story kept on the server.');
+  await page.fill('#memory', 'Slot memory');
+  await page.selectOption('#slot', '2');
+  await page.click('#slot-save');
+  await page.waitForFunction(() => document.getElementById('saved').textContent === 'Saved to slot 3.', null, { timeout: 5000 });
+  await page.fill('#story', 'Something else.');
+  await page.fill('#memory', '');
+  await page.waitForTimeout(500);
+  await page.reload();
+  await page.waitForSelector('#slot option[value="2"]', { state: 'attached' });
+  assert((await page.textContent('#slot option[value="2"]')).includes('A story kept'), 'the slot has its title');
+  await page.selectOption('#slot', '2');
+  await page.click('#slot-load');
+  await page.waitForFunction(() => document.getElementById('story').value === 'A story kept on the server.', null, { timeout: 5000 });
+  assert(await page.inputValue('#memory') === 'Slot memory', 'the memory came back');
+  await page.click('#undo');
+  assert(await story() === 'Something else.', 'loading can be undone');
+});
+
+check('a story file downloads and opens again; a KoboldAI Lite save opens', async () => {
+  await page.fill('#story', 'A story in a file.');
+  await page.fill('#authors-note', 'Keep it short');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const path = join(SHOTS, '..', 'story.json');
+  await download.saveAs(path);
+  const saved = JSON.parse(readFileSync(path, 'utf8'));
+  assert(saved.format === 'koboldj-story' && saved.story === 'A story in a file.', 'the file: ' + JSON.stringify(saved));
+  await page.fill('#story', 'Changed.');
+  await page.fill('#authors-note', '');
+  await page.setInputFiles('#import', path);
+  await page.waitForFunction(() => document.getElementById('story').value === 'A story in a file.', null, { timeout: 5000 });
+  assert(await page.inputValue('#authors-note') === 'Keep it short', 'the author\'s note came back');
+  const lite = {
+    gamestarted: true, prompt: 'You are in a chat.', memory: 'Lite memory', authorsnote: '',
+    anotetemplate: "[Author's note: <|>]", actions: ['\nAnn: Hello there', '\nBot: Hi Ann!'], actions_metadata: {},
+    worldinfo: [], wifolders_d: {}, wifolders_l: [], savedsettings: { opmode: 3, chatname: 'Ann', chatopponent: 'Bot' },
+  };
+  await page.setInputFiles('#import', { name: 'lite.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(lite)) });
+  await page.waitForSelector('#mode-chat[aria-pressed="true"]', { timeout: 5000 });
+  assert(JSON.stringify(await logTexts()) === '["Ann:Hello there","Bot:Hi Ann!"]', 'the Lite chat: ' + JSON.stringify(await logTexts()));
+  assert(await page.inputValue('#memory') === 'Lite memory', 'the Lite memory');
+  await page.setInputFiles('#import', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('[1,2]') });
+  await page.waitForSelector('#error:not([hidden])');
+  await shot('lite-imported');
+  await page.fill('#authors-note', '');
+  await page.click('#mode-story');
+});
+
+check('the prompt and story-file logic, run as the page runs it', async () => {
+  const results = await page.evaluate(async () => {
+    const p = await import('/webui/prompt.js');
+    const st = await import('/webui/storage.js');
+    const base = { authorsNote: 'Be brief', authorsNoteTemplate: "[Author's note: <|>]" };
+    const out = {};
+    out.noteAtEnd = p.withAuthorsNote('One.\nTwo.', { ...base, authorsNoteDepth: 0 });
+    out.noteBeforeLastLine = p.withAuthorsNote('First line.\nSecond line.', { ...base, authorsNoteDepth: 5 });
+    out.noteAtStart = p.withAuthorsNote('Short.', { ...base, authorsNoteDepth: 500 });
+    out.noNote = p.withAuthorsNote('Text.', { authorsNote: '  ' });
+    const instruct = { instructStart: '\\n### Instruction:\\n', instructEnd: '\\n### Response:\\n', instructSystem: 'Sys.',
+      turns: [{ role: 'user', text: 'Hi' }, { role: 'assistant', text: 'Hello' }, { role: 'user', text: 'More' }] };
+    out.instruct = p.instructPrompt(instruct);
+    out.instructStops = p.instructStops(instruct);
+    out.clean = p.cleanReply('  Fine.\nTom: next', ['\nTom:']);
+    out.stops = p.stopList('a\n\n\\n\\n\nb\n');
+    const lite = {};
+    st.readStoryFile({ prompt: '', actions: ['{{[INPUT]}}Do it{{[OUTPUT]}}Done.', '{{[INPUT]}}Again'],
+      savedsettings: { opmode: 4 } }, Object.assign(lite, instruct));
+    out.liteInstruct = lite.turns;
+    const own = { mode: 'chat', story: 's', chat: [{ name: 'A', text: 'b' }], turns: [], memory: 'm' };
+    const copy = {};
+    st.readStoryFile(JSON.parse(JSON.stringify(st.storyFile(own))), copy);
+    out.roundTrip = [copy.mode, copy.story, copy.chat, copy.memory];
+    try { st.readStoryFile({ hello: 1 }, {}); out.refused = false; } catch (e) { out.refused = e.message; }
+    return out;
+  });
+  const expect = (name, value) => assert(JSON.stringify(results[name]) === JSON.stringify(value),
+    `${name}: ${JSON.stringify(results[name])} is not ${JSON.stringify(value)}`);
+  expect('noteAtEnd', "One.\nTwo.\n[Author's note: Be brief]\n");
+  expect('noteBeforeLastLine', "First line.\n[Author's note: Be brief]\nSecond line.");
+  expect('noteAtStart', "[Author's note: Be brief]\nShort.");
+  expect('noNote', 'Text.');
+  expect('instruct', 'Sys.\n### Instruction:\nHi\n### Response:\nHello\n### Instruction:\nMore\n### Response:\n');
+  expect('instructStops', ['### Instruction:', '### Response:']);
+  expect('clean', 'Fine.');
+  expect('stops', ['a', '\n\n', 'b']);
+  expect('liteInstruct', [{ role: 'user', text: 'Do it' }, { role: 'assistant', text: 'Done.' }, { role: 'user', text: 'Again' }]);
+  expect('roundTrip', ['chat', 's', [{ name: 'A', text: 'b' }], 'm']);
+  assert(/neither a koboldj story nor a KoboldAI Lite save/.test(results.refused), 'refused: ' + results.refused);
+});
+
+check('the keyboard help opens and the controls are labelled', async () => {
+  await page.click('#help-button');
+  assert(await page.isVisible('#help'), 'the help shows');
+  assert((await page.textContent('#help')).includes('Alt+R'), 'it names the retry key');
+  await page.keyboard.press('Escape');
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, textarea, select, button')]
+    .filter(e => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
+    .map(e => e.id || e.outerHTML.slice(0, 60)));
+  assert(unlabelled.length === 0, 'every control has a label: ' + unlabelled);
+  // what the server offers is read again when the page gets the focus back (and every 15 s)
+  const reads = versionReads;
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await page.waitForTimeout(500);
+  assert(versionReads > reads, 'the version is read again on focus');
 });
 
 check('light theme, and the theme button', async () => {
@@ -249,6 +499,7 @@ check('with --password the page loads, asks for the key and sends it', async () 
   await page.click('#send');
   await idle();
   assert((await story()).length > 4 && !(await page.isVisible('#error')), 'generates with the key');
+  assert(!(await page.isVisible('#slots')), 'no save slots on a server without --savedatafile');
 });
 
 let passed = 0;

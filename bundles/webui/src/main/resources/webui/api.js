@@ -67,19 +67,16 @@ export async function postJson(path, body) {
 }
 
 /**
- * Streams a KoboldAI generation: calls onToken(text) for each piece as it arrives and resolves
- * with the finish reason of the last event. The server's SSE frames are "event: message" with
- * "data: {...}", separated by a blank line.
+ * Reads a server-sent event stream, calling onData(parsed JSON) for each event's data; "[DONE]"
+ * (OpenAI's last event) ends it. Frames are separated by a blank line.
  */
-export async function streamGenerate(body, onToken, signal) {
-  const response = await send('POST', '/api/extra/generate/stream', body, signal);
+async function readEvents(response, onData) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffered = '';
-  let finish = null;
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) break;
+    if (done) return;
     buffered += decoder.decode(value, { stream: true }).replace(/\r\n/g, '\n');
     let end;
     while ((end = buffered.indexOf('\n\n')) >= 0) {
@@ -87,14 +84,42 @@ export async function streamGenerate(body, onToken, signal) {
       buffered = buffered.slice(end + 2);
       const data = frame.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5).trimStart()).join('\n');
       if (!data) continue;
-      const event = JSON.parse(data);
-      if (event.token) onToken(event.token);
-      if (event.finish_reason) {
-        finish = event.finish_reason;
-        if (finish === 'error') throw new ApiError(event.error?.message || event.detail?.msg
-          || 'The generation failed on the server.', 500);
-      }
+      if (data === '[DONE]') return;
+      onData(JSON.parse(data));
     }
   }
+}
+
+/**
+ * Streams a KoboldAI generation (POST /api/extra/generate/stream): calls onToken(text) for each
+ * piece as it arrives and resolves with the finish reason of the last event.
+ */
+export async function streamGenerate(body, onToken, signal) {
+  const response = await send('POST', '/api/extra/generate/stream', body, signal);
+  let finish = null;
+  await readEvents(response, event => {
+    if (event.token) onToken(event.token);
+    if (event.finish_reason) {
+      finish = event.finish_reason;
+      if (finish === 'error') throw new ApiError(event.error?.message || event.detail?.msg
+        || 'The generation failed on the server.', 500);
+    }
+  });
+  return finish;
+}
+
+/**
+ * Streams a chat through the model's own template (POST /v1/chat/completions with stream true),
+ * calling onToken for each piece of the reply.
+ */
+export async function streamChat(body, onToken, signal) {
+  const response = await send('POST', '/v1/chat/completions', { ...body, stream: true }, signal);
+  let finish = null;
+  await readEvents(response, event => {
+    if (event.error) throw new ApiError(event.error.message || 'The generation failed on the server.', 500);
+    const choice = event.choices?.[0];
+    if (choice?.delta?.content) onToken(choice.delta.content);
+    if (choice?.finish_reason) finish = choice.finish_reason;
+  });
   return finish;
 }

@@ -1,9 +1,15 @@
-// The page's behaviour: story and chat modes over POST /api/extra/generate/stream, with Stop,
-// Retry, Undo/Redo, the live token count and the server's perf figures.
-import { ApiError, apiKey, setApiKey, getJson, postJson, streamGenerate } from './api.js';
-import { loadSettings, saveSettings, renderSamplers, samplerFields } from './settings.js';
+// The page's behaviour: story, chat and instruct modes over POST /api/extra/generate/stream (or
+// the model's chat template over /v1/chat/completions), with Stop, Retry, Undo/Redo, editing,
+// the live token count and what will be trimmed, save slots and files, and the server's features.
+import { ApiError, apiKey, setApiKey, getJson, postJson, streamGenerate, streamChat } from './api.js';
+import { loadSettings, saveSettings, renderSamplers, renderSamplerOrder, samplerFields } from './settings.js';
 import { History } from './history.js';
-import { chatPrompt, chatStops, withAuthorsNote, cleanReply } from './prompt.js';
+import {
+  chatPrompt, chatStops, instructPrompt, instructStops, templateMessages, withAuthorsNote,
+  cleanReply, stopList, phraseList,
+} from './prompt.js';
+import { BUILT_IN, ownPresets, saveOwn, deleteOwn, findPreset, applyPreset } from './presets.js';
+import { FORMAT, storyFile, storyTitle, readStoryFile } from './storage.js';
 
 const $ = id => document.getElementById(id);
 const settings = loadSettings();
@@ -11,50 +17,124 @@ const history = new History();
 let shownSamplers = [];
 let generating = null;   // { genkey, controller } while a generation streams
 let retryPoint = null;   // the state a Retry generates from again
+let features = {};       // the last /api/extra/version answer
+let trimmedChars = 0;    // how much of the prompt's start will not fit the context
 
 // ---- state and rendering -------------------------------------------------------------------
 
 function snapshot() {
-  return { story: settings.story, chat: settings.chat.map(m => ({ ...m })) };
+  return {
+    story: settings.story,
+    chat: settings.chat.map(m => ({ ...m })),
+    turns: settings.turns.map(t => ({ ...t })),
+  };
 }
 
 function restore(state) {
   settings.story = state.story;
   settings.chat = state.chat.map(m => ({ ...m }));
+  settings.turns = (state.turns || []).map(t => ({ ...t }));
   render();
 }
 
 function render() {
   $('story').value = settings.story;
-  renderChat();
+  renderLog();
   persist();
 }
 
-function renderChat() {
+const talking = () => settings.mode !== 'story';
+
+/** The messages of the mode shown: chat lines or instruct turns. */
+function messages() {
+  return settings.mode === 'chat' ? settings.chat : settings.turns;
+}
+
+function speaker(message) {
+  if (settings.mode === 'chat') return message.name;
+  return message.role === 'user' ? 'You' : 'Assistant';
+}
+
+function isUser(message) {
+  return settings.mode === 'chat' ? message.name === settings.userName : message.role === 'user';
+}
+
+function renderLog() {
   const log = $('chat-log');
-  log.replaceChildren(...settings.chat.map(message => {
+  if (!talking()) { log.replaceChildren(); return; }
+  let offset = 0; // where each message ends in the prompt, to mark what will be trimmed
+  log.replaceChildren(...messages().map((message, index) => {
     const li = document.createElement('li');
-    li.className = message.name === settings.userName ? 'user' : 'bot';
+    li.className = isUser(message) ? 'user' : 'bot';
+    offset += speaker(message).length + message.text.length + 2;
+    if (offset <= trimmedChars) li.classList.add('trimmed');
+    else if (offset - message.text.length < trimmedChars) li.classList.add('part-trimmed');
     const who = document.createElement('span');
     who.className = 'who';
-    who.textContent = message.name + ':';
+    who.textContent = speaker(message) + ':';
     const text = document.createElement('span');
     text.className = 'text';
     text.textContent = message.text;
-    li.append(who, text);
+    const edit = document.createElement('button');
+    edit.type = 'button';
+    edit.className = 'edit';
+    edit.textContent = 'Edit';
+    edit.setAttribute('aria-label', `Edit message ${index + 1} (${speaker(message)})`);
+    edit.disabled = !!generating;
+    edit.addEventListener('click', () => startEdit(li, index));
+    li.append(who, text, edit);
     return li;
   }));
   log.scrollTop = log.scrollHeight;
 }
 
+/** Turns a message into a text box; saving puts the change into the undo history. */
+function startEdit(li, index) {
+  if (generating) return;
+  const message = messages()[index];
+  const box = document.createElement('textarea');
+  box.className = 'edit-box';
+  box.value = message.text;
+  box.rows = Math.min(10, message.text.split('\n').length + 1);
+  box.setAttribute('aria-label', `Text of message ${index + 1}`);
+  const save = document.createElement('button');
+  save.type = 'button';
+  save.className = 'save-edit primary';
+  save.textContent = 'Save';
+  const cancel = document.createElement('button');
+  cancel.type = 'button';
+  cancel.className = 'cancel-edit';
+  cancel.textContent = 'Cancel';
+  const done = keep => {
+    if (keep && box.value !== message.text) {
+      history.push(snapshot());
+      messages()[index].text = box.value;
+      retryPoint = null; // the old retry point would bring the edit back out
+    }
+    render();
+  };
+  save.addEventListener('click', () => done(true));
+  cancel.addEventListener('click', () => done(false));
+  box.addEventListener('keydown', e => {
+    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); done(false); }
+    if (e.key === 'Enter' && e.ctrlKey) { e.preventDefault(); done(true); }
+  });
+  li.querySelector('.text').replaceWith(box);
+  li.querySelector('.edit').replaceWith(save, cancel);
+  box.focus();
+}
+
 function applyMode() {
-  const chat = settings.mode === 'chat';
-  document.body.classList.toggle('chat', chat);
-  $('chat-log').hidden = !chat;
-  $('mode-story').setAttribute('aria-pressed', String(!chat));
-  $('mode-chat').setAttribute('aria-pressed', String(chat));
-  $('input').placeholder = chat ? `Message ${settings.charName}; Enter sends, Shift+Enter starts a new line`
-    : 'Add to the story (optional); Enter sends, Shift+Enter starts a new line';
+  const mode = settings.mode;
+  document.body.dataset.mode = mode;
+  $('chat-log').hidden = mode === 'story';
+  for (const name of ['story', 'chat', 'instruct']) {
+    $('mode-' + name).setAttribute('aria-pressed', String(mode === name));
+  }
+  $('input').placeholder = mode === 'chat' ? `Message ${settings.charName}; Enter sends, Shift+Enter starts a new line`
+    : mode === 'instruct' ? 'Your instruction; Enter sends, Shift+Enter starts a new line'
+      : 'Add to the story (optional); Enter sends, Shift+Enter starts a new line';
+  renderLog();
 }
 
 function applyTheme() {
@@ -63,17 +143,18 @@ function applyTheme() {
 }
 
 function setBusy(busy) {
-  $('send').disabled = busy;
-  $('retry').disabled = busy;
-  $('undo').disabled = busy;
-  $('redo').disabled = busy;
+  for (const id of ['send', 'retry', 'undo', 'redo', 'slot-load', 'import']) $(id).disabled = busy;
   $('stop').disabled = !busy;
   $('story').readOnly = busy;
+  for (const button of document.querySelectorAll('#chat-log .edit')) button.disabled = busy;
 }
 
-function showError(message) {
+/** Where the shown error came from: a later success of the same kind clears it. */
+let errorSource = '';
+function showError(message, source = 'action') {
   $('error').textContent = message;
   $('error').hidden = !message;
+  errorSource = message ? source : '';
 }
 
 let persistTimer = 0;
@@ -142,23 +223,56 @@ function askKey() {
   return keyPrompt;
 }
 
+/** The prompt as it stands (the raw text of the messages when the template writes the prompt). */
 function currentPrompt() {
-  return settings.mode === 'chat' ? chatPrompt(settings) : withAuthorsNote(settings.story, settings.authorsNote);
+  if (settings.mode === 'story') return withAuthorsNote(settings.story, settings);
+  if (settings.useTemplate) {
+    return templateMessages(settings).filter(m => m.role !== 'system').map(m => m.content).join('\n');
+  }
+  return settings.mode === 'chat' ? chatPrompt(settings) : instructPrompt(settings);
 }
 
 let countSeq = 0;
+/**
+ * Counts the context against the maximum; what does not fit beside memory and the amount to
+ * generate is cut from the start by the server, so that part is found (its tokens turned back
+ * into text) and marked.
+ */
 async function countTokens() {
   const seq = ++countSeq;
-  const text = settings.memory + currentPrompt();
+  const prompt = currentPrompt();
   try {
-    const { value } = await withKey(() => postJson('/api/extra/tokencount', { prompt: text }));
+    const memory = settings.memory && !(talking() && settings.useTemplate)
+      ? await withKey(() => postJson('/api/extra/tokencount', { prompt: settings.memory })) : { value: 0 };
+    const counted = await withKey(() => postJson('/api/extra/tokencount', { prompt }));
+    const used = counted.value + memory.value;
+    const over = used + settings.maxLength - settings.maxContext;
+    let trimmed = '';
+    if (over > 0 && Array.isArray(counted.ids) && counted.ids.length) {
+      const ids = counted.ids.slice(0, Math.min(over, counted.ids.length));
+      trimmed = (await withKey(() => postJson('/api/extra/detokenize', { ids }))).result || '';
+    }
     if (seq !== countSeq) return;
     const span = $('tokens');
-    span.textContent = `${value} / ${settings.maxContext} tokens`;
-    span.classList.toggle('over', value + settings.maxLength > settings.maxContext);
+    span.textContent = `${used} / ${settings.maxContext} tokens`;
+    span.classList.toggle('over', over > 0);
+    showTrimmed(over, trimmed);
   } catch (e) {
-    if (seq === countSeq) $('tokens').textContent = '– / ' + settings.maxContext + ' tokens';
+    if (seq === countSeq) { $('tokens').textContent = '– / ' + settings.maxContext + ' tokens'; showTrimmed(0, ''); }
   }
+}
+
+function showTrimmed(tokens, text) {
+  const changed = trimmedChars !== text.length;
+  trimmedChars = text.length;
+  $('trim-note').hidden = tokens <= 0;
+  if (tokens > 0) {
+    const tail = text.replace(/\s+/g, ' ').trim().slice(-60);
+    $('trim-text').textContent = `The first ${tokens} tokens do not fit the context beside the amount to generate `
+      + `and are left out, up to “…${tail}”.`;
+  }
+  $('trim-show').hidden = settings.mode !== 'story';
+  if (changed && !document.querySelector('#chat-log .edit-box')) renderLog();
 }
 
 async function showPerf() {
@@ -177,34 +291,62 @@ function newGenkey() {
   return 'KJ' + random[0].toString(36) + random[1].toString(36);
 }
 
-/** Streams one generation into the story or into the last (character's) chat message. */
-async function generate() {
-  const chat = settings.mode === 'chat';
-  if (chat) settings.chat.push({ name: settings.charName, text: '' });
-  render();
-  const genkey = newGenkey();
+/** The fields every request carries: samplers, their order, stops, banned phrases, grammar. */
+function commonFields(modeStops) {
+  const fields = { ...samplerFields(shownSamplers, settings), sampler_order: settings.samplerOrder };
+  const stops = [...modeStops, ...stopList(settings.stopSequences)];
+  if (stops.length) fields.stop_sequence = stops;
+  const banned = phraseList(settings.bannedPhrases);
+  if (banned.length) fields.banned_tokens = banned;
+  if (settings.grammar.trim()) fields.grammar = settings.grammar;
+  return fields;
+}
+
+/** The stream to read for this mode: the KoboldAI route, or the template's chat route. */
+function request(genkey) {
+  const mode = settings.mode;
+  const modeStops = mode === 'chat' ? chatStops(settings) : mode === 'instruct' ? instructStops(settings) : [];
+  if (mode !== 'story' && settings.useTemplate) {
+    const { stop_sequence: stop, ...fields } = commonFields([]);
+    const body = { messages: templateMessages(settings, true), max_tokens: settings.maxLength, ...fields };
+    if (stop) body.stop = stop;
+    return { stops: stop || [], run: (onToken, signal) => streamChat(body, onToken, signal) };
+  }
   const body = {
-    prompt: chat ? chatPrompt(settings, true) : withAuthorsNote(settings.story, settings.authorsNote),
+    prompt: mode === 'chat' ? chatPrompt(settings, true) : mode === 'instruct' ? instructPrompt(settings, true)
+      : withAuthorsNote(settings.story, settings),
     memory: settings.memory,
     max_context_length: settings.maxContext,
     max_length: settings.maxLength,
     genkey,
-    ...samplerFields(shownSamplers, settings),
+    ...commonFields(modeStops),
   };
-  if (chat) { body.stop_sequence = chatStops(settings); body.trim_stop = true; }
-  generating = { genkey, controller: new AbortController() };
+  if (mode !== 'story') body.trim_stop = true;
+  return { stops: body.stop_sequence || [], run: (onToken, signal) => streamGenerate(body, onToken, signal) };
+}
+
+/** Streams one generation into the story or into a new reply at the end of the conversation. */
+async function generate() {
+  const mode = settings.mode;
+  if (mode === 'chat') settings.chat.push({ name: settings.charName, text: '' });
+  if (mode === 'instruct') settings.turns.push({ role: 'assistant', text: '' });
+  render();
+  const genkey = newGenkey();
+  const { stops, run } = request(genkey);
+  generating = { genkey, controller: new AbortController(), template: mode !== 'story' && settings.useTemplate };
   setBusy(true);
   showError('');
   let pieces = 0;
   let first = 0;
+  const reply = () => messages().at(-1);
   // tokens can come faster than the screen refreshes: the text grows at once, the page is drawn
   // once a frame, so a fast model never keeps the page from answering
   let frame = 0;
   const draw = () => {
     frame = 0;
-    if (chat) {
+    if (mode !== 'story') {
       const log = $('chat-log');
-      log.lastElementChild.querySelector('.text').textContent = settings.chat[settings.chat.length - 1].text;
+      log.lastElementChild.querySelector('.text').textContent = reply().text;
       log.scrollTop = log.scrollHeight;
     } else {
       const story = $('story');
@@ -217,24 +359,21 @@ async function generate() {
   const onToken = token => {
     pieces++;
     if (!first) first = performance.now();
-    if (chat) settings.chat[settings.chat.length - 1].text += token;
+    if (mode !== 'story') reply().text += token;
     else settings.story += token;
     if (!frame) frame = requestAnimationFrame(draw);
   };
   try {
-    await withKey(() => streamGenerate(body, onToken, generating.controller.signal));
+    await withKey(() => run(onToken, generating.controller.signal));
   } catch (e) {
     if (e.name !== 'AbortError') showError(e.message || 'The generation failed.');
   } finally {
     cancelAnimationFrame(frame);
-    if (chat) {
-      const message = settings.chat[settings.chat.length - 1];
-      message.text = cleanReply(message.text, settings);
-    }
+    if (mode !== 'story') reply().text = cleanReply(reply().text, stops);
     generating = null;
     setBusy(false);
     render();
-    countTokens(); // at once: the count on screen is the story's as it now stands
+    countTokens(); // at once: the count on screen is the text's as it now stands
     showPerf();
   }
 }
@@ -247,6 +386,8 @@ async function send() {
   history.push(snapshot());
   if (settings.mode === 'chat') {
     if (text.trim()) settings.chat.push({ name: settings.userName, text: text.trim() });
+  } else if (settings.mode === 'instruct') {
+    if (text.trim()) settings.turns.push({ role: 'user', text: text.trim() });
   } else {
     settings.story += text;
   }
@@ -264,10 +405,11 @@ async function retry() {
 
 async function stop() {
   if (!generating) return;
-  const { genkey, controller } = generating;
+  const { genkey, controller, template } = generating;
   try {
-    // the server ends the stream itself and keeps what was generated so far
-    await withKey(() => postJson('/api/extra/abort', { genkey }));
+    // the server ends the stream itself and keeps what was generated so far; the chat route
+    // takes no genkey, so its generation is stopped as the one running
+    await withKey(() => postJson('/api/extra/abort', template ? {} : { genkey }));
   } catch (e) {
     controller.abort(); // the server could not be told: at least stop reading
   }
@@ -285,16 +427,138 @@ function redo() {
   if (state) restore(state);
 }
 
+// ---- save slots and files ------------------------------------------------------------------
+
+function showSaved(message) {
+  $('saved').textContent = message;
+}
+
+/** Puts a loaded story in place: the change can be undone, and every field shows it. */
+function loadStory(file) {
+  const before = snapshot();
+  readStoryFile(file, settings);
+  history.push(before);
+  retryPoint = null;
+  refreshFields();
+  applyMode();
+  render();
+}
+
+async function listSlots() {
+  const titles = await withKey(() => postJson('/api/extra/data/list', {}));
+  const select = $('slot');
+  const chosen = select.value;
+  select.replaceChildren(...titles.map((title, slot) => {
+    const option = document.createElement('option');
+    option.value = slot;
+    option.textContent = `${slot + 1}: ${title || '(empty)'}`;
+    return option;
+  }));
+  if (chosen) select.value = chosen;
+}
+
+async function saveSlot() {
+  const slot = Number($('slot').value);
+  try {
+    const answer = await withKey(() => postJson('/api/extra/data/save', {
+      slot, title: storyTitle(settings), format: FORMAT, data: JSON.stringify(storyFile(settings)),
+    }));
+    if (answer.success === false) throw new Error(answer.error || 'The server did not save the story.');
+    await listSlots();
+    showSaved(`Saved to slot ${slot + 1}.`);
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+async function loadSlot() {
+  const slot = Number($('slot').value);
+  try {
+    const answer = await withKey(() => postJson('/api/extra/data/load', { slot }));
+    if (!answer.success || !answer.data) { showSaved(`Slot ${slot + 1} is empty.`); return; }
+    let file;
+    try {
+      file = JSON.parse(answer.data.data);
+    } catch (ignored) {
+      throw new Error(`Slot ${slot + 1} holds a save in a form this page cannot read (${answer.data.format || 'unnamed'}).`);
+    }
+    loadStory(file);
+    showSaved(`Loaded slot ${slot + 1}: ${answer.data.title}.`);
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+function exportFile() {
+  const blob = new Blob([JSON.stringify(storyFile(settings), null, 1)], { type: 'application/json' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = storyTitle(settings).replace(/[^\w -]+/g, '').trim().slice(0, 40) + '.json';
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+async function importFile() {
+  const file = $('import').files[0];
+  $('import').value = '';
+  if (!file) return;
+  try {
+    let parsed;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch (e) {
+      throw new Error(`${file.name} is not a JSON file.`);
+    }
+    loadStory(parsed);
+    showSaved(`Opened ${file.name}.`);
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+// ---- what the server offers ----------------------------------------------------------------
+
+/** Reads /api/extra/version: controls of a capability show while the server has it. */
+async function refreshVersion() {
+  try {
+    const version = await getJson('/api/extra/version');
+    const hadSlots = !!features.savedata;
+    features = version;
+    for (const element of document.querySelectorAll('[data-feature]')) {
+      element.hidden = !version[element.dataset.feature];
+    }
+    if (version.savedata && !hadSlots) listSlots().catch(e => showError(e.message));
+    if (errorSource === 'version') showError('');
+    return version;
+  } catch (e) {
+    showError(e.message, 'version');
+    return null;
+  }
+}
+
 // ---- wiring --------------------------------------------------------------------------------
+
+/** Every field bound to a setting, to show a loaded story's values. */
+const boundFields = [];
+
+function refreshFields() {
+  for (const { element, key } of boundFields) {
+    if (element.type === 'checkbox') element.checked = !!settings[key];
+    else element.value = settings[key];
+  }
+}
 
 function bindField(id, key, parse = v => v) {
   const element = $(id);
-  element.value = settings[key];
-  element.addEventListener('input', () => {
-    const value = parse(element.value);
+  boundFields.push({ element, key });
+  const checkbox = element.type === 'checkbox';
+  if (checkbox) element.checked = !!settings[key];
+  else element.value = settings[key];
+  element.addEventListener(checkbox ? 'change' : 'input', () => {
+    const value = checkbox ? element.checked : parse(element.value);
     if (value === null) return;
     settings[key] = value;
-    if (key === 'charName' || key === 'userName') { applyMode(); renderChat(); }
+    if (key === 'charName' || key === 'userName') applyMode();
     persist();
   });
 }
@@ -304,21 +568,107 @@ function positiveInt(text) {
   return Number.isFinite(n) && n > 0 ? n : null;
 }
 
+function wholeNumber(text) {
+  const n = Number.parseInt(text, 10);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+function renderPresets() {
+  const select = $('preset');
+  const group = (label, kind, names) => {
+    const element = document.createElement('optgroup');
+    element.label = label;
+    element.append(...names.map(name => new Option(name, `${kind}:${name}`)));
+    return element;
+  };
+  const own = Object.keys(ownPresets());
+  select.replaceChildren(new Option('Choose a preset…', ''), group('Built in', 'built-in', Object.keys(BUILT_IN)),
+    ...(own.length ? [group('Yours', 'own', own)] : []));
+}
+
+function drawSamplers() {
+  const container = $('samplers');
+  if (container.listed) shownSamplers = renderSamplers(container, container.listed, settings, persist);
+  renderSamplerOrder($('sampler-order'), settings, persist);
+}
+
+function bindPresets() {
+  renderPresets();
+  $('preset').addEventListener('change', () => {
+    const preset = findPreset($('preset').value);
+    if (!preset) return;
+    applyPreset(preset, settings);
+    drawSamplers();
+    persist();
+  });
+  $('preset-save').addEventListener('click', () => {
+    const name = (window.prompt('Name of the preset (the current sampler values and order):') || '').trim();
+    if (!name) return;
+    saveOwn(name, settings);
+    renderPresets();
+    $('preset').value = 'own:' + name;
+  });
+  $('preset-delete').addEventListener('click', () => {
+    const value = $('preset').value;
+    if (!value.startsWith('own:')) { showSaved('Only your own presets can be deleted.'); return; }
+    deleteOwn(value.slice(4));
+    renderPresets();
+  });
+}
+
+function setMode(mode) {
+  settings.mode = mode;
+  retryPoint = null;
+  applyMode();
+  persist();
+}
+
+/** Records a hand edit of the story in the undo history once it is done (the box left). */
+function bindStoryEdits() {
+  const story = $('story');
+  let before = null;
+  story.addEventListener('focus', () => { before = snapshot(); });
+  story.addEventListener('input', () => { settings.story = story.value; persist(); });
+  story.addEventListener('change', () => {
+    if (before && before.story !== settings.story) history.push(before);
+    before = snapshot();
+  });
+}
+
 function bind() {
   bindField('memory', 'memory');
   bindField('authors-note', 'authorsNote');
+  bindField('note-depth', 'authorsNoteDepth', wholeNumber);
+  bindField('note-template', 'authorsNoteTemplate');
   bindField('char-name', 'charName');
   bindField('user-name', 'userName');
+  bindField('instruct-system', 'instructSystem');
+  bindField('instruct-start', 'instructStart');
+  bindField('instruct-end', 'instructEnd');
+  bindField('use-template', 'useTemplate');
   bindField('max-context', 'maxContext', positiveInt);
   bindField('max-length', 'maxLength', positiveInt);
-  $('story').addEventListener('input', () => { settings.story = $('story').value; persist(); });
+  bindField('stop-sequences', 'stopSequences');
+  bindField('banned-phrases', 'bannedPhrases');
+  bindField('grammar', 'grammar');
+  bindStoryEdits();
+  bindPresets();
   $('send').addEventListener('click', send);
   $('stop').addEventListener('click', stop);
   $('retry').addEventListener('click', retry);
   $('undo').addEventListener('click', undo);
   $('redo').addEventListener('click', redo);
-  $('mode-story').addEventListener('click', () => { settings.mode = 'story'; applyMode(); persist(); });
-  $('mode-chat').addEventListener('click', () => { settings.mode = 'chat'; applyMode(); persist(); });
+  for (const mode of ['story', 'chat', 'instruct']) $('mode-' + mode).addEventListener('click', () => setMode(mode));
+  $('export').addEventListener('click', exportFile);
+  $('import').addEventListener('change', importFile);
+  $('slot-save').addEventListener('click', saveSlot);
+  $('slot-load').addEventListener('click', loadSlot);
+  $('trim-show').addEventListener('click', () => {
+    const story = $('story');
+    story.focus();
+    story.setSelectionRange(0, trimmedChars);
+    story.scrollTop = 0;
+  });
   $('theme').addEventListener('click', () => {
     const dark = getComputedStyle(document.documentElement).colorScheme.includes('dark');
     settings.theme = dark ? 'light' : 'dark';
@@ -332,19 +682,24 @@ function bind() {
   $('input').addEventListener('keydown', e => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
   });
+  // Alt, not Ctrl: Ctrl+R and Ctrl+Z stay the browser's reload and the text box's own undo
   document.addEventListener('keydown', e => {
     if (e.key === 'Escape' && generating) { e.preventDefault(); stop(); }
     else if (e.altKey && e.key.toLowerCase() === 'r') { e.preventDefault(); retry(); }
     else if (e.altKey && e.key.toLowerCase() === 'z') { e.preventDefault(); undo(); }
     else if (e.altKey && e.key.toLowerCase() === 'y') { e.preventDefault(); redo(); }
   });
+  // what the server offers changes as bundles come and go: look again now and then, and whenever
+  // the person comes back to the page
+  setInterval(refreshVersion, 15_000);
+  window.addEventListener('focus', refreshVersion);
 }
 
 /** Reads what the server offers; asks for the key first when it says it is protected. */
 async function connect() {
   try {
-    const version = await getJson('/api/extra/version');
-    if (version.protected && !apiKey()) await askKey();
+    const version = await refreshVersion();
+    if (version?.protected && !apiKey()) await askKey();
     const [listed, trueMax] = await Promise.all([
       whenReady(() => withKey(() => getJson('/api/extra/samplers'))),
       getJson('/api/extra/true_max_context_length').catch(() => null),
@@ -354,7 +709,8 @@ async function connect() {
       $('max-length').max = trueMax.value;
       if (settings.maxContext > trueMax.value) { settings.maxContext = trueMax.value; $('max-context').value = trueMax.value; }
     }
-    shownSamplers = renderSamplers($('samplers'), listed.samplers, settings, persist);
+    $('samplers').listed = listed.samplers; // kept to draw the controls again when a preset changes values
+    drawSamplers();
     countTokens();
     showPerf();
   } catch (e) {
@@ -367,5 +723,6 @@ applyTheme();
 applyMode();
 render();
 bind();
+renderSamplerOrder($('sampler-order'), settings, persist);
 setBusy(false);
 connect();

@@ -1,7 +1,15 @@
 // The settings a person keeps between visits (localStorage), and the sampler controls, rendered
 // from what GET /api/extra/samplers lists: a plugin's sampler gets controls without a UI change.
 
+import { NOTE_TEMPLATE } from './prompt.js';
+
 const STORE = 'koboldj.settings';
+
+/** KoboldCpp's sampler_order numbers and what each one names, in its default order. */
+export const SAMPLER_NAMES = {
+  6: 'Repetition penalty', 0: 'Top-K', 1: 'Top-A', 3: 'Typical', 4: 'Top-P and Min-P', 2: 'TFS', 5: 'Temperature',
+};
+export const DEFAULT_ORDER = [6, 0, 1, 3, 4, 2, 5];
 
 /** KoboldCpp's usual starting values; a parameter not listed here starts at its neutral value. */
 const DEFAULTS = {
@@ -21,7 +29,11 @@ const RANGES = {
 export function loadSettings() {
   const base = {
     mode: 'story', theme: '', maxContext: 2048, maxLength: 120, samplers: {},
-    memory: '', authorsNote: '', charName: 'KoboldAI', userName: 'User', story: '', chat: [],
+    memory: '', authorsNote: '', authorsNoteDepth: 320, authorsNoteTemplate: NOTE_TEMPLATE,
+    charName: 'KoboldAI', userName: 'User', story: '', chat: [], turns: [], useTemplate: false,
+    // Alpaca's tags, KoboldCpp Lite's default instruct format
+    instructStart: '\\n### Instruction:\\n', instructEnd: '\\n### Response:\\n', instructSystem: '',
+    stopSequences: '', bannedPhrases: '', grammar: '', samplerOrder: [...DEFAULT_ORDER],
   };
   try {
     return Object.assign(base, JSON.parse(localStorage.getItem(STORE) || '{}'));
@@ -107,6 +119,47 @@ function control(p, settings, onChange) {
   if (p.description) input.setAttribute('aria-description', p.description);
   row.append(label, input);
   return row;
+}
+
+/**
+ * The sampler order as a list: each entry moves up or down with its buttons, which keep their
+ * focus so a keyboard user can move an entry several places in a row.
+ */
+export function renderSamplerOrder(list, settings, onChange) {
+  const known = Object.keys(SAMPLER_NAMES).map(Number);
+  const order = (settings.samplerOrder || []).filter(n => known.includes(n));
+  for (const n of DEFAULT_ORDER) if (!order.includes(n)) order.push(n);
+  settings.samplerOrder = order;
+  const move = (index, by, focus) => {
+    const to = index + by;
+    if (to < 0 || to >= order.length) return;
+    [order[index], order[to]] = [order[to], order[index]];
+    onChange();
+    renderSamplerOrder(list, settings, onChange);
+    list.children[to]?.querySelector(focus)?.focus();
+  };
+  list.replaceChildren(...order.map((n, index) => {
+    const li = document.createElement('li');
+    li.dataset.sampler = n;
+    const name = document.createElement('span');
+    name.textContent = SAMPLER_NAMES[n];
+    const up = document.createElement('button');
+    up.type = 'button';
+    up.className = 'up';
+    up.textContent = '↑';
+    up.setAttribute('aria-label', `Move ${SAMPLER_NAMES[n]} earlier`);
+    up.disabled = index === 0;
+    up.addEventListener('click', () => move(index, -1, '.up'));
+    const down = document.createElement('button');
+    down.type = 'button';
+    down.className = 'down';
+    down.textContent = '↓';
+    down.setAttribute('aria-label', `Move ${SAMPLER_NAMES[n]} later`);
+    down.disabled = index === order.length - 1;
+    down.addEventListener('click', () => move(index, 1, '.down'));
+    li.append(name, up, down);
+    return li;
+  }));
 }
 
 /** The sampler fields of a generation request: every shown parameter that has a value. */

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web UI in a real browser: src/test/webui/webui.mjs drives Debian's headless Chromium through
  * playwright-core (pinned in its package-lock.json, installed with npm ci into target/) against
- * bin/koboldj with the test model, and against a second server started with --password. The
- * screenshots land in target/webui-e2e/screenshots for a person to look at.
+ * bin/koboldj with the test model (with save slots in a --savedatafile database), and against a
+ * second server started with --password. The screenshots land in target/webui-e2e/screenshots for a
+ * person to look at.
  * <p>
  * What the test needs is installed when missing: Chromium with apt-get (when running as root) and
  * the npm packages. Without a browser, node or npm it is skipped on a developer's machine and fails
@@ -32,12 +34,13 @@ class WebUiE2EIT {
     private static final int BROWSER_FAILED = 3;
 
     @Test
-    void theWebUiWorksInABrowser() throws Exception {
+    void theWebUiWorksInABrowser(@TempDir Path saves) throws Exception {
         NodeProject.require(NodeProject.onPath("node") && NodeProject.onPath("npm"),
                 "node and npm are not on the PATH: the web UI test needs Node.js 20+ and npm");
         NodeProject.require(chromium(), CHROMIUM + " is missing and could not be installed (apt-get install -y chromium, as root)");
         PROJECT.install();
-        try (ServerProcess plain = ServerProcess.withTextModel("--contextsize", "8192");
+        try (ServerProcess plain = ServerProcess.withTextModel("--contextsize", "8192",
+                "--savedatafile", saves.resolve("slots").toString());
                 ServerProcess locked = ServerProcess.start("--model", TestModel.path(), "--contextsize", "8192",
                         "--password", KEY)) {
             // the model routes want the key; the version route says, openly, when the model serves
@@ -54,7 +57,7 @@ class WebUiE2EIT {
                 NodeProject.require(false, "Chromium did not start:\n" + run.output());
             }
             assertEquals(0, run.exitCode(), "web UI checks failed:\n" + run.output() + "\nserver:\n" + plain.output());
-            assertTrue(run.output().contains("10 of 10 web UI checks passed"), run.output());
+            assertTrue(run.output().contains("20 of 20 web UI checks passed"), run.output());
         }
     }
 
