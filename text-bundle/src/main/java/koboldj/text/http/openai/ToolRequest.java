@@ -150,7 +150,8 @@ record ToolRequest(List<Map<String, Object>> tools, Mode mode, String forced, bo
         list.put("type", "array");
         list.put("items", calls.size() == 1 ? calls.getFirst() : Map.of("anyOf", calls));
         list.put("minItems", 1);
-        list.put("maxItems", parallel ? MAX_PARALLEL_CALLS : 1);
+        // a named function is one call of it, as OpenAI answers such a tool_choice
+        list.put("maxItems", parallel && mode == Mode.REQUIRED ? MAX_PARALLEL_CALLS : 1);
         return JsonSchemaGrammar.ofValue(Map.of("type", "object", "properties", Map.of("tool_calls", list),
                 "required", List.of("tool_calls")));
     }
