@@ -302,7 +302,7 @@ public final class JsonSchemaGrammar {
                             + "in the pattern.");
                 }
             }
-            String pattern = RegexGrammar.of(schema.get("pattern").asText());
+            String pattern = RegexGrammar.ofJsonString(schema.get("pattern").asText());
             String body = pattern.substring("root ::= ".length()).strip();
             return "\"\\\"\" " + define(name + "-pattern", body) + " \"\\\"\" space";
         }

@@ -25,7 +25,7 @@ class NumberRangeTest {
             at = token.end();
             String text = token.group();
             if (token.group(1) != null) {
-                regex.append(Pattern.quote(token.group(1)));
+                regex.append(Pattern.quote(token.group(1).replaceAll("\\\\(.)", "$1")));
             } else if (!text.isBlank()) {
                 regex.append(text);
             }
@@ -105,5 +105,14 @@ class NumberRangeTest {
         GrammarException both = assertThrows(GrammarException.class,
                 () -> JsonSchemaGrammar.of("{\"type\": \"string\", \"pattern\": \"[a-z]+\", \"maxLength\": 3}"));
         assertTrue(both.getMessage().contains("'maxLength'"), both.getMessage());
+    }
+
+    @Test
+    void aPatternInsideAJsonStringWritesQuotesAndBackslashesEscaped() {
+        assertEquals("root ::= \"a\" \"\\\\\\\"\" [^\"\\\\\\x00-\\x1F]+\n", RegexGrammar.ofJsonString("a\\\".+"));
+        Pattern printable = regex(RegexGrammar.ofJsonString("[ -~]{2}").substring("root ::= ".length()).strip());
+        assertTrue(printable.matcher("ab").matches() && printable.matcher("\\\"x").matches(), printable.pattern());
+        assertTrue(!printable.matcher("\"x").matches() && !printable.matcher("\\x").matches(), printable.pattern());
+        assertThrows(GrammarException.class, () -> RegexGrammar.ofJsonString("[\\n\\t]"));
     }
 }
