@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The range rules, read as regular expressions, match exactly the numbers in range (checked number by number). */
 class NumberRangeTest {
-    private static final Pattern TOKEN = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|\\[[^\\]]*\\]|\\{[0-9,]+\\}|[()|]|\\s+");
+    private static final Pattern TOKEN = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|\\[(?:[^\\]\\\\]|\\\\.)*\\]|\\{[0-9,]+\\}|[()|]|\\s+");
 
     /** GBNF of literals, classes, repetitions, groups and alternatives as a Java regex. */
     private static Pattern regex(String gbnf) {
