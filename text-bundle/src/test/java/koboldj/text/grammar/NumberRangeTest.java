@@ -6,34 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 /** The range rules, read as regular expressions, match exactly the numbers in range (checked number by number). */
 class NumberRangeTest {
-    private static final Pattern TOKEN = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|\\[(?:[^\\]\\\\]|\\\\.)*\\]|\\{[0-9,]+\\}|[()|]|\\s+");
-
-    /** GBNF of literals, classes, repetitions, groups and alternatives as a Java regex. */
-    private static Pattern regex(String gbnf) {
-        StringBuilder regex = new StringBuilder();
-        Matcher token = TOKEN.matcher(gbnf);
-        int at = 0;
-        while (token.find()) {
-            assertEquals(at, token.start(), "unexpected GBNF at " + at + ": " + gbnf);
-            at = token.end();
-            String text = token.group();
-            if (token.group(1) != null) {
-                regex.append(Pattern.quote(token.group(1).replaceAll("\\\\(.)", "$1")));
-            } else if (!text.isBlank()) {
-                regex.append(text);
-            }
-        }
-        assertEquals(gbnf.length(), at, gbnf);
-        return Pattern.compile(regex.toString());
-    }
-
     private static NumberRange.Bound inclusive(long value) {
         return new NumberRange.Bound(BigDecimal.valueOf(value), false);
     }
@@ -46,7 +24,7 @@ class NumberRangeTest {
     void integerRangesMatchExactlyTheirMembers() {
         long[][] ranges = {{0, 0}, {7, 7}, {-5, 5}, {3, 1234}, {-1234, -3}, {10, 99}, {19, 201}, {0, 1000}, {-100, 0}};
         for (long[] range : ranges) {
-            Pattern pattern = regex(NumberRange.integers(inclusive(range[0]), inclusive(range[1])));
+            Pattern pattern = GbnfAsRegex.of(NumberRange.integers(inclusive(range[0]), inclusive(range[1])));
             for (long n = -3000; n <= 3000; n++) {
                 boolean inside = n >= range[0] && n <= range[1];
                 assertEquals(inside, pattern.matcher(Long.toString(n)).matches(), n + " in " + range[0] + ".." + range[1]);
@@ -57,10 +35,10 @@ class NumberRangeTest {
 
     @Test
     void openAndExclusiveBounds() {
-        Pattern atLeast = regex(NumberRange.integers(exclusive("-2.5"), null));
+        Pattern atLeast = GbnfAsRegex.of(NumberRange.integers(exclusive("-2.5"), null));
         assertTrue(atLeast.matcher("-2").matches() && atLeast.matcher("123456789").matches());
         assertTrue(!atLeast.matcher("-3").matches());
-        Pattern below = regex(NumberRange.integers(null, exclusive("10")));
+        Pattern below = GbnfAsRegex.of(NumberRange.integers(null, exclusive("10")));
         assertTrue(below.matcher("9").matches() && below.matcher("-99999").matches() && !below.matcher("10").matches());
         assertNull(NumberRange.integers(exclusive("1"), exclusive("2")));
     }
@@ -71,8 +49,8 @@ class NumberRangeTest {
         for (String[] range : ranges) {
             BigDecimal lo = new BigDecimal(range[0]);
             BigDecimal hi = new BigDecimal(range[1]);
-            Pattern inclusive = regex(NumberRange.numbers(new NumberRange.Bound(lo, false), new NumberRange.Bound(hi, false)));
-            Pattern strict = regex(NumberRange.numbers(new NumberRange.Bound(lo, true), new NumberRange.Bound(hi, true)));
+            Pattern inclusive = GbnfAsRegex.of(NumberRange.numbers(new NumberRange.Bound(lo, false), new NumberRange.Bound(hi, false)));
+            Pattern strict = GbnfAsRegex.of(NumberRange.numbers(new NumberRange.Bound(lo, true), new NumberRange.Bound(hi, true)));
             for (int tenths = -150; tenths <= 150; tenths++) {
                 for (String text : new String[] {BigDecimal.valueOf(tenths, 1).toPlainString(), Integer.toString(tenths)}) {
                     BigDecimal value = new BigDecimal(text);
@@ -86,7 +64,7 @@ class NumberRangeTest {
             }
         }
         // the probability range (0, 1) still has its fractions, and 0.25 is one of them
-        Pattern probability = regex(NumberRange.numbers(exclusive("0"), exclusive("1")));
+        Pattern probability = GbnfAsRegex.of(NumberRange.numbers(exclusive("0"), exclusive("1")));
         assertTrue(probability.matcher("0.25").matches());
         assertTrue(!probability.matcher("0").matches() && !probability.matcher("1").matches()
                 && !probability.matcher("0.0").matches());
@@ -105,14 +83,5 @@ class NumberRangeTest {
         GrammarException both = assertThrows(GrammarException.class,
                 () -> JsonSchemaGrammar.of("{\"type\": \"string\", \"pattern\": \"[a-z]+\", \"maxLength\": 3}"));
         assertTrue(both.getMessage().contains("'maxLength'"), both.getMessage());
-    }
-
-    @Test
-    void aPatternInsideAJsonStringWritesQuotesAndBackslashesEscaped() {
-        assertEquals("root ::= \"a\" \"\\\\\\\"\" [^\"\\\\\\x00-\\x1F]+\n", RegexGrammar.ofJsonString("a\\\".+"));
-        Pattern printable = regex(RegexGrammar.ofJsonString("[ -~]{2}").substring("root ::= ".length()).strip());
-        assertTrue(printable.matcher("ab").matches() && printable.matcher("\\\"x").matches(), printable.pattern());
-        assertTrue(!printable.matcher("\"x").matches() && !printable.matcher("\\x").matches(), printable.pattern());
-        assertThrows(GrammarException.class, () -> RegexGrammar.ofJsonString("[\\n\\t]"));
     }
 }
