@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
-
-
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TokenLogprob;
 import koboldj.text.http.GenerationResponses;
