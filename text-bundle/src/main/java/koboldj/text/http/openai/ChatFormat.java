@@ -32,6 +32,11 @@ interface ChatFormat {
         return render(GenericTools.conversation(messages, tools));
     }
 
+    /** Whether the format asks for calls in Hermes/Qwen {@code <tool_call>} blocks (else the generic form is used). */
+    default boolean tagsToolCalls() {
+        return false;
+    }
+
     /** Texts that mean the assistant's turn is over. */
     List<String> stops();
 }

@@ -59,7 +59,7 @@ public class ChatResource {
         int choices = OpenAiRequests.choices(input);
         int generated = OpenAiRequests.generated(input);
         boolean includeUsage = OpenAiRequests.includeUsage(input);
-        String toolGrammar = tools.grammar();
+        String toolGrammar = tools.grammar(chat.tagsToolCalls());
         String id = "chatcmpl-" + UUID.randomUUID();
         String model = text.model().name();
         List<GenerationRequest> requests = new ArrayList<>();

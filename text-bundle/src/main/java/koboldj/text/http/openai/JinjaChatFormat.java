@@ -25,6 +25,8 @@ final class JinjaChatFormat implements ChatFormat {
     private final ChatTemplate fallback;
     /** The template reads a tool list (and so writes tools, calls and results its own way). */
     private final boolean takesTools;
+    /** The template asks for calls in {@code <tool_call>} blocks. */
+    private final boolean tagsToolCalls;
 
     /**
      * @param origin           where the template comes from, for the log and errors
@@ -40,6 +42,7 @@ final class JinjaChatFormat implements ChatFormat {
         this.tokenizerAddsBos = tokenizerAddsBos;
         this.fallback = fallback;
         this.takesTools = source.contains("tools");
+        this.tagsToolCalls = takesTools && source.contains("<tool_call>");
     }
 
     /**
@@ -87,6 +90,11 @@ final class JinjaChatFormat implements ChatFormat {
             return fallback.render(messages, tools);
         }
         return tokenizerAddsBos && !bosToken.isEmpty() && prompt.startsWith(bosToken) ? prompt.substring(bosToken.length()) : prompt;
+    }
+
+    @Override
+    public boolean tagsToolCalls() {
+        return tagsToolCalls;
     }
 
     /** The named template's stops: the model's end-of-generation tokens end the reply in any case. */

@@ -8,14 +8,16 @@ import java.util.Map;
 import java.util.Set;
 
 import koboldj.api.error.ApiException;
+import koboldj.text.grammar.GbnfValidator;
 import koboldj.text.grammar.GrammarException;
 import koboldj.text.grammar.JsonSchemaGrammar;
 
 /**
  * A chat request's tools, tool_choice and parallel_tool_calls, checked. A call the request forces
  * ("required" or a named function) is held by a grammar to the generic form
- * {@code {"tool_calls": [{"name": ..., "arguments": {...}}]}} with the arguments of the function's
- * own parameter schema, so that it always parses.
+ * {@code {"tool_calls": [{"name": ..., "arguments": {...}}]}}, or to the template's own
+ * {@code <tool_call>} blocks, with the arguments of the function's own parameter schema, so that
+ * it always parses.
  *
  * @param tools    the tool list as the client gave it (what a chat template gets as {@code tools})
  * @param mode     how calls are chosen
@@ -131,8 +133,13 @@ record ToolRequest(List<Map<String, Object>> tools, Mode mode, String forced, bo
         return names;
     }
 
-    /** The grammar that holds the reply to a call in the generic form, or null when no call is forced. */
-    String grammar() {
+    /**
+     * The grammar that holds the reply to the forced call, or null when no call is forced.
+     *
+     * @param tagged write each call as Hermes/Qwen templates ask, {@code <tool_call>\n{"name": ...,
+     *               "arguments": {...}}\n</tool_call>}, instead of the generic form
+     */
+    String grammar(boolean tagged) {
         if (mode != Mode.REQUIRED && mode != Mode.NAMED) {
             return null;
         }
@@ -146,12 +153,22 @@ record ToolRequest(List<Map<String, Object>> tools, Mode mode, String forced, bo
             properties.put("arguments", parameters(tool));
             calls.add(Map.of("type", "object", "properties", properties, "required", List.of("name", "arguments")));
         }
+        Object call = calls.size() == 1 ? calls.getFirst() : Map.of("anyOf", calls);
+        // a named function is one call of it, as OpenAI answers such a tool_choice
+        int most = parallel && mode == Mode.REQUIRED ? MAX_PARALLEL_CALLS : 1;
+        if (tagged) {
+            String callRules = JsonSchemaGrammar.ofValue(call).replaceFirst("^root ::= ", "tool-call ::= ");
+            String block = "\"<tool_call>\\n\" tool-call \"\\n</tool_call>\"";
+            String gbnf = "root ::= " + block + (most > 1 ? " (\"\\n\" " + block + "){0," + (most - 1) + "}" : "") + "\n"
+                    + callRules;
+            GbnfValidator.check(gbnf);
+            return gbnf;
+        }
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("type", "array");
-        list.put("items", calls.size() == 1 ? calls.getFirst() : Map.of("anyOf", calls));
+        list.put("items", call);
         list.put("minItems", 1);
-        // a named function is one call of it, as OpenAI answers such a tool_choice
-        list.put("maxItems", parallel && mode == Mode.REQUIRED ? MAX_PARALLEL_CALLS : 1);
+        list.put("maxItems", most);
         return JsonSchemaGrammar.ofValue(Map.of("type", "object", "properties", Map.of("tool_calls", list),
                 "required", List.of("tool_calls")));
     }

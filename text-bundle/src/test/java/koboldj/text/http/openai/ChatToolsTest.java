@@ -29,6 +29,7 @@ class ChatToolsTest {
         assertTrue(prompt.contains("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\":"), prompt);
         assertTrue(prompt.contains("<tool_response>\nSunny\n</tool_response>"), prompt);
         assertFalse(prompt.contains("\"tool_calls\""), "no generic form: " + prompt);
+        assertTrue(qwen.tagsToolCalls());
         String none = qwen.render(CONVERSATION, ToolRequest.NONE);
         assertFalse(none.contains("<tools>"), none);
     }
@@ -36,6 +37,7 @@ class ChatToolsTest {
     @Test
     void aTemplateWithoutToolsGetsTheGenericForm() {
         ChatFormat chatml = ChatTemplates.guess(JinjaChatTemplateTest.QWEN25);
+        assertFalse(chatml.tagsToolCalls());
         String prompt = chatml.render(CONVERSATION, new ToolRequest(List.of(WEATHER), ToolRequest.Mode.NAMED, "get_weather", false));
         assertTrue(prompt.contains("You can call these functions:\n{\"name\":\"get_weather\""), prompt);
         assertTrue(prompt.contains("You must call the function get_weather now."), prompt);

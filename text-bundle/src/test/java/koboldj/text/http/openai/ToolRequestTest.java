@@ -35,7 +35,7 @@ class ToolRequestTest {
         ToolRequest auto = ToolRequest.of(input(List.of(WEATHER, TIME), null, null));
         assertEquals(ToolRequest.Mode.AUTO, auto.mode());
         assertTrue(auto.active());
-        assertNull(auto.grammar());
+        assertNull(auto.grammar(false));
         assertEquals(ToolRequest.Mode.NONE, ToolRequest.of(input(null, null, null)).mode());
         assertTrue(!ToolRequest.of(input(List.of(WEATHER), "none", null)).active());
     }
@@ -43,15 +43,25 @@ class ToolRequestTest {
     @Test
     void aForcedCallIsHeldToTheGenericFormWithTheFunctionsParameters() {
         String named = ToolRequest.of(input(List.of(WEATHER, TIME), Map.of("type", "function", "function",
-                Map.of("name", "get_weather")), null)).grammar();
+                Map.of("name", "get_weather")), null)).grammar(false);
         assertTrue(named.contains("\\\"get_weather\\\""), named);
         assertTrue(!named.contains("get_time"), "only the named function: " + named);
         assertTrue(named.contains("){0} \"]\""), "one call: " + named);
-        String required = ToolRequest.of(input(List.of(WEATHER, TIME), "required", null)).grammar();
+        String required = ToolRequest.of(input(List.of(WEATHER, TIME), "required", null)).grammar(false);
         assertTrue(required.contains("get_time") && required.contains("get_weather"), required);
         assertTrue(required.contains("{0," + (ToolRequest.MAX_PARALLEL_CALLS - 1) + "}"), required);
-        String single = ToolRequest.of(input(List.of(WEATHER, TIME), "required", false)).grammar();
+        String single = ToolRequest.of(input(List.of(WEATHER, TIME), "required", false)).grammar(false);
         assertTrue(single.contains("){0} \"]\""), single);
+    }
+
+    @Test
+    void aTemplateWithToolCallTagsGetsItsCallsInTags() {
+        String tagged = ToolRequest.of(input(List.of(WEATHER, TIME), "required", null)).grammar(true);
+        assertTrue(tagged.startsWith("root ::= \"<tool_call>\\n\" tool-call \"\\n</tool_call>\" (\"\\n\" \"<tool_call>\\n\" "
+                + "tool-call \"\\n</tool_call>\"){0,7}\ntool-call ::= "), tagged);
+        String named = ToolRequest.of(input(List.of(WEATHER), Map.of("type", "function", "function",
+                Map.of("name", "get_weather")), null)).grammar(true);
+        assertTrue(named.startsWith("root ::= \"<tool_call>\\n\" tool-call \"\\n</tool_call>\"\n"), named);
     }
 
     @Test
