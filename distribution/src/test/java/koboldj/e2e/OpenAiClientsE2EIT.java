@@ -344,6 +344,38 @@ class OpenAiClientsE2EIT {
         assertBadRequest("/v1/chat/completions", body, "messages[2].tool_call_id", "tool_call_id");
     }
 
+    /** A Hermes-style template of the test's own: it lists the tools and asks for calls in <tool_call> blocks. */
+    static final String TAGGED_TEMPLATE = """
+            {%- if tools %}<|im_start|>system
+            Functions: <tools>{% for tool in tools %}{{ tool | tojson }}{% endfor %}</tools>
+            Call one as <tool_call>{"name": ..., "arguments": ...}</tool_call><|im_end|>
+            {% endif %}{%- for message in messages %}<|im_start|>{{ message.role }}
+            {{ message.content }}<|im_end|>
+            {% endfor %}<|im_start|>assistant
+            """;
+
+    @Test
+    void aTemplateWithToolsGetsThemAndItsCallsAreForcedInItsTags() throws Exception {
+        java.nio.file.Path template = java.nio.file.Path.of("target", "tagged-tools.jinja").toAbsolutePath();
+        java.nio.file.Files.createDirectories(template.getParent());
+        java.nio.file.Files.writeString(template, TAGGED_TEMPLATE);
+        try (ServerProcess tagged = ServerProcess.withTextModel("--contextsize", "2048", "--chatcompletionsadapter",
+                template.toString())) {
+            ObjectNode body = chat("Weather in Oslo?", 200, 3);
+            HttpResponse<String> plain = tagged.post("/v1/chat/completions", body.toString());
+            int without = json(plain).path("usage").path("prompt_tokens").asInt();
+            withTools(body, WEATHER_TOOL);
+            body.putObject("tool_choice").put("type", "function").putObject("function").put("name", "get_weather");
+            JsonNode answer = json(tagged.post("/v1/chat/completions", body.toString()));
+            assertTrue(answer.path("usage").path("prompt_tokens").asInt() > without + 20, "the template lists the tool: " + answer);
+            JsonNode choice = answer.path("choices").get(0);
+            assertEquals("tool_calls", choice.path("finish_reason").asText(), choice.toString());
+            JsonNode call = choice.path("message").path("tool_calls").get(0);
+            assertEquals("get_weather", call.path("function").path("name").asText());
+            assertWeatherArguments(call.path("function").path("arguments").asText());
+        }
+    }
+
     @Test
     void badToolFieldsNameTheField() throws Exception {
         ObjectNode body = chat("Hi", 8, 1);
