@@ -101,6 +101,62 @@ const checks = {
     assert.ok(other < 0.9999, 'another text gives another vector');
   },
 
+  async jsonSchemaResponseFormat() {
+    const schema = {
+      type: 'object',
+      properties: { name: { type: 'string', minLength: 2, maxLength: 10 }, age: { type: 'integer', minimum: 3, maximum: 12 } },
+      required: ['name', 'age'], additionalProperties: false,
+    };
+    const chat = await client.chat.completions.create({ model, messages: HELLO, max_tokens: 200, seed: 5,
+      response_format: { type: 'json_schema', json_schema: { name: 'pet', schema, strict: true } } });
+    const pet = JSON.parse(chat.choices[0].message.content);
+    assert.deepEqual(Object.keys(pet), ['name', 'age']);
+    assert.ok(pet.name.length >= 2 && pet.name.length <= 10, JSON.stringify(pet));
+    assert.ok(Number.isInteger(pet.age) && pet.age >= 3 && pet.age <= 12, JSON.stringify(pet));
+    await assert.rejects(client.chat.completions.create({ model, messages: HELLO,
+      response_format: { type: 'json_schema', json_schema: { name: 'pet', schema: { type: 'integer', multipleOf: 2 } } } }),
+    (error) => error.status === 400 && error.param === 'response_format.json_schema.schema');
+  },
+
+  async forcedToolCall() {
+    const tools = [{ type: 'function', function: { name: 'get_weather', description: 'The weather in a city',
+      parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 12 },
+        days: { type: 'integer', minimum: 1, maximum: 7 } }, required: ['city', 'days'] } } }];
+    const chat = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Weather in Rome?' }],
+      max_tokens: 200, seed: 2, tools, tool_choice: { type: 'function', function: { name: 'get_weather' } } });
+    const choice = chat.choices[0];
+    assert.equal(choice.finish_reason, 'tool_calls');
+    assert.equal(choice.message.tool_calls.length, 1);
+    const call = choice.message.tool_calls[0];
+    assert.equal(call.type, 'function');
+    assert.equal(call.function.name, 'get_weather');
+    const args = JSON.parse(call.function.arguments);
+    assert.equal(typeof args.city, 'string');
+    assert.ok(Number.isInteger(args.days) && args.days >= 1 && args.days <= 7, call.function.arguments);
+    // the call and its result go back, as an agent loop sends them
+    const next = await client.chat.completions.create({ model, max_tokens: 8, messages: [
+      { role: 'user', content: 'Weather in Rome?' }, choice.message,
+      { role: 'tool', tool_call_id: call.id, content: 'Sunny' }] });
+    assert.equal(next.choices.length, 1);
+  },
+
+  async streamIncludeUsage() {
+    const request = { model, messages: HELLO, max_tokens: 12, temperature: 0.7, seed: 3 };
+    const whole = await client.chat.completions.create(request);
+    let usage;
+    let streamed = '';
+    for await (const chunk of await client.chat.completions.create({ ...request, stream: true,
+      stream_options: { include_usage: true } })) {
+      streamed += chunk.choices[0]?.delta?.content ?? '';
+      if (chunk.usage) {
+        assert.equal(chunk.choices.length, 0, 'the usage chunk has no choices');
+        usage = chunk.usage;
+      }
+    }
+    assert.equal(streamed, whole.choices[0].message.content);
+    assert.deepEqual(usage, whole.usage);
+  },
+
   async badRequestIsAnApiError() {
     await assert.rejects(client.chat.completions.create({ model, messages: [] }), (error) => {
       assert.ok(error instanceof OpenAI.BadRequestError, String(error));

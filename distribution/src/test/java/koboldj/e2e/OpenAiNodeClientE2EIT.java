@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The official {@code openai} npm client (pinned in src/test/node/package-lock.json, installed with
  * npm ci into target/) against bin/koboldj with the test model: models, completions and chat
- * completions whole and streamed, usage against /v1/tokenize, errors as the client's APIError.
+ * completions whole and streamed, usage against /v1/tokenize, errors as the client's APIError,
+ * response_format json_schema, a forced tool call with parsed arguments, stream_options include_usage.
  * Without node and npm the test is skipped on a developer's machine and fails under CI.
  */
 class OpenAiNodeClientE2EIT {
@@ -30,7 +31,7 @@ class OpenAiNodeClientE2EIT {
             NodeProject.Finished run = PROJECT.run(List.of("node", "openai-client.mjs"),
                     Map.of("KOBOLDJ_URL", server.uri("").toString(), "KOBOLDJ_MODEL", "stories260K"), 300);
             assertEquals(0, run.exitCode(), "openai client checks failed:\n" + run.output() + "\nserver:\n" + server.output());
-            assertTrue(run.output().contains("7 of 7 openai client checks passed"), run.output());
+            assertTrue(run.output().contains("10 of 10 openai client checks passed"), run.output());
         }
     }
 }

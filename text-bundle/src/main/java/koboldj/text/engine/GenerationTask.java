@@ -61,6 +61,8 @@ final class GenerationTask implements Generation {
 
     /** Per-token logprobs, when the request asked for them. */
     final List<TokenLogprob> logprobs = new ArrayList<>();
+    /** How many of {@link #logprobs} went out with pieces already (engine threads). */
+    private int logprobsReleased;
     /** vLLM's prompt_logprobs, stop_token_ids and truncate_prompt_tokens of this request. */
     final VllmOptions vllm;
     /** The strength of the LoRA adapters for this request, as a factor of --loramult. */
@@ -159,8 +161,12 @@ final class GenerationTask implements Generation {
         synchronized (released) {
             released.append(text);
         }
+        // the piece carries the logprobs of the tokens since the last piece (a back-up may have dropped some)
+        int sent = Math.min(logprobsReleased, logprobs.size());
+        List<TokenLogprob> pieceLogprobs = List.copyOf(logprobs.subList(sent, logprobs.size()));
+        logprobsReleased = logprobs.size();
         try {
-            listener.onText(new TextPiece(text, List.of()));
+            listener.onText(new TextPiece(text, pieceLogprobs));
         } catch (RuntimeException e) {
             // a listener that fails (a client gone) ends its own generation, nobody else's
             abortRequested = true;

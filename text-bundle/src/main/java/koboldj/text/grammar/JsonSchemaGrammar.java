@@ -22,13 +22,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code items}, {@code prefixItems}, {@code minItems}, {@code maxItems}; {@code minLength},
  * {@code maxLength}, {@code pattern} (the subset of {@link RegexGrammar}); {@code anyOf},
  * {@code oneOf}; {@code $ref} to {@code #/$defs/...} or {@code #/definitions/...} (recursion
- * allowed). Annotations (title, description, format, ...) are ignored; numeric bounds are not
- * enforced. Other constructs are rejected.
+ * allowed); {@code minimum}, {@code maximum}, {@code exclusiveMinimum}, {@code exclusiveMaximum}
+ * (see {@link NumberRange}). Annotations (title, description, format, ...) are ignored. Keywords
+ * that constrain what this converter cannot (multipleOf, allOf, uniqueItems, ...) are rejected
+ * by name, never dropped.
  */
 public final class JsonSchemaGrammar {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> UNSUPPORTED = Set.of("allOf", "not", "if", "then", "else", "patternProperties",
-            "dependentSchemas", "dependentRequired", "contains", "uniqueItems", "propertyNames");
+            "dependentSchemas", "dependentRequired", "contains", "uniqueItems", "propertyNames", "multipleOf", "minProperties",
+            "maxProperties", "minContains", "maxContains", "unevaluatedItems");
     private static final Map<String, String> PRIMITIVES = new LinkedHashMap<>();
 
     static {
@@ -173,18 +176,57 @@ public final class JsonSchemaGrammar {
             case "object" -> object(schema, name);
             case "array" -> array(schema, name);
             case "string" -> string(schema, name);
-            case "integer" -> nonNegative(schema) ? primitive("integral-part") + " " + primitive("space") : primitive("integer");
-            case "number" -> primitive("number");
+            case "integer" -> bounded(schema) ? range(schema, true) : primitive("integer");
+            case "number" -> bounded(schema) ? range(schema, false) : primitive("number");
             case "boolean" -> primitive("boolean");
             case "null" -> primitive("null");
             default -> throw new GrammarException("The type '" + type + "' is not a JSON Schema type.");
         };
     }
 
-    private static boolean nonNegative(JsonNode schema) {
-        return (schema.has("minimum") && schema.get("minimum").asDouble() >= 0)
-                || (schema.has("exclusiveMinimum") && schema.get("exclusiveMinimum").isNumber()
-                        && schema.get("exclusiveMinimum").asDouble() >= -1);
+    private static final List<String> BOUNDS = List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
+
+    private static boolean bounded(JsonNode schema) {
+        return BOUNDS.stream().anyMatch(schema::has);
+    }
+
+    /** A number or integer within the schema's bounds ({@link NumberRange} says how). */
+    private String range(JsonNode schema, boolean integer) {
+        NumberRange.Bound min = bound(schema, "minimum", "exclusiveMinimum", true);
+        NumberRange.Bound max = bound(schema, "maximum", "exclusiveMaximum", false);
+        String body = integer ? NumberRange.integers(min, max) : NumberRange.numbers(min, max);
+        if (body == null) {
+            throw new GrammarException("The bounds (" + BOUNDS.stream().filter(schema::has).map(k -> "'" + k + "'")
+                    .collect(java.util.stream.Collectors.joining(", ")) + ") leave no " + (integer ? "integer" : "number")
+                    + " that can be written.");
+        }
+        return body + " " + primitive("space");
+    }
+
+    /**
+     * The tighter of a bound and its exclusive form; draft 4's boolean exclusiveMinimum/Maximum
+     * makes the plain bound exclusive.
+     */
+    private static NumberRange.Bound bound(JsonNode schema, String inclusive, String exclusive, boolean lower) {
+        JsonNode plain = schema.get(inclusive);
+        JsonNode strict = schema.get(exclusive);
+        if (plain != null && !plain.isNumber()) {
+            throw new GrammarException("'" + inclusive + "' must be a number.");
+        }
+        if (strict != null && !strict.isNumber() && !strict.isBoolean()) {
+            throw new GrammarException("'" + exclusive + "' must be a number.");
+        }
+        NumberRange.Bound a = plain == null ? null : new NumberRange.Bound(plain.decimalValue(),
+                strict != null && strict.isBoolean() && strict.booleanValue());
+        NumberRange.Bound b = strict == null || strict.isBoolean() ? null : new NumberRange.Bound(strict.decimalValue(), true);
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        int order = a.value().compareTo(b.value());
+        if (order == 0) {
+            return b;
+        }
+        return (order > 0) == lower ? a : b;
     }
 
     private String object(JsonNode schema, String name) {
@@ -254,7 +296,13 @@ public final class JsonSchemaGrammar {
     private String string(JsonNode schema, String name) {
         primitive("space");
         if (schema.has("pattern")) {
-            String pattern = RegexGrammar.of(schema.get("pattern").asText());
+            for (String length : List.of("minLength", "maxLength")) {
+                if (schema.has(length)) {
+                    throw new GrammarException("'" + length + "' together with 'pattern' is not supported: give the length "
+                            + "in the pattern.");
+                }
+            }
+            String pattern = RegexGrammar.ofJsonString(schema.get("pattern").asText());
             String body = pattern.substring("root ::= ".length()).strip();
             return "\"\\\"\" " + define(name + "-pattern", body) + " \"\\\"\" space";
         }

@@ -1,5 +1,8 @@
 package koboldj.text.grammar;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A GBNF grammar whose output matches a regular expression as a whole (vLLM's
  * {@code guided_regex}). The practical subset: literals and escapes, {@code .}, character classes
@@ -13,13 +16,18 @@ public final class RegexGrammar {
     private static final String DIGIT = "0-9";
     private static final String WORD = "a-zA-Z0-9_";
     private static final String SPACE = " \\t\\n\\r\\x0B\\x0C";
+    /** Characters a JSON string holds only escaped. */
+    private static final String JSON_UNSAFE = "\"\\\\\\x00-\\x1F";
 
     private final String regex;
+    /** The output is the inside of a JSON string: the pattern applies to the decoded value. */
+    private final boolean jsonString;
     private int pos;
     private int depth;
 
-    private RegexGrammar(String regex) {
+    private RegexGrammar(String regex, boolean jsonString) {
         this.regex = regex;
+        this.jsonString = jsonString;
     }
 
     /** A piece of the expression as GBNF, and whether it can match the empty string. */
@@ -28,10 +36,25 @@ public final class RegexGrammar {
 
     /** @throws GrammarException naming what is not supported, and where */
     public static String of(String regex) {
+        return of(regex, false);
+    }
+
+    /**
+     * The grammar of the inside of a JSON string (between the quotes) whose value matches
+     * {@code regex}: a '"' or '\\' the pattern asks for is written escaped. What '.', a negated
+     * class or {@code \D \W \S} match leaves out '"', '\\' and control characters, and a class
+     * leaves out control characters, so the output is always a valid JSON string (such values are
+     * never produced, which keeps the output matching).
+     */
+    static String ofJsonString(String regex) {
+        return of(regex, true);
+    }
+
+    private static String of(String regex, boolean jsonString) {
         if (regex.length() > MAX_LENGTH) {
             throw new GrammarException("It is longer than " + MAX_LENGTH + " characters.");
         }
-        RegexGrammar parser = new RegexGrammar(regex);
+        RegexGrammar parser = new RegexGrammar(regex, jsonString);
         if (parser.more() && parser.peek() == '^') {
             parser.pos++;
         }
@@ -106,7 +129,7 @@ public final class RegexGrammar {
             }
             case '.' -> {
                 pos++;
-                return "[^\\n\\r]";
+                return jsonString ? "[^" + JSON_UNSAFE + "]" : "[^\\n\\r]";
             }
             case '\\' -> {
                 return escapeOutsideClass();
@@ -116,9 +139,27 @@ public final class RegexGrammar {
             default -> {
                 int codePoint = regex.codePointAt(pos);
                 pos += Character.charCount(codePoint);
-                return Gbnf.literal(Character.toString(codePoint));
+                return literal(codePoint);
             }
         }
+    }
+
+    /** One character as the output holds it: in a JSON string, escaped as JSON escapes it. */
+    private String literal(int codePoint) {
+        if (!jsonString) {
+            return Gbnf.literal(Character.toString(codePoint));
+        }
+        String escaped = switch (codePoint) {
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            case '\b' -> "\\b";
+            case '\f' -> "\\f";
+            default -> codePoint < 0x20 ? String.format("\\u%04x", codePoint) : Character.toString(codePoint);
+        };
+        return Gbnf.literal(escaped);
     }
 
     private Part quantified(Part atom) {
@@ -164,11 +205,11 @@ public final class RegexGrammar {
         return switch (c) {
             case 'd' -> "[" + DIGIT + "]";
             case 'w' -> "[" + WORD + "]";
-            case 's' -> "[" + SPACE + "]";
-            case 'D' -> "[^" + DIGIT + "]";
-            case 'W' -> "[^" + WORD + "]";
-            case 'S' -> "[^" + SPACE + "]";
-            default -> Gbnf.literal(Character.toString(escapedChar(c)));
+            case 's' -> jsonString ? "(\" \" | \"\\\\t\" | \"\\\\n\" | \"\\\\r\" | \"\\\\f\" | \"\\\\u000b\")" : "[" + SPACE + "]";
+            case 'D' -> "[^" + DIGIT + unsafe() + "]";
+            case 'W' -> "[^" + WORD + unsafe() + "]";
+            case 'S' -> "[^" + SPACE + unsafe() + "]";
+            default -> literal(escapedChar(c));
         };
     }
 
@@ -193,10 +234,13 @@ public final class RegexGrammar {
     private String characterClass() {
         pos++;
         StringBuilder out = new StringBuilder("[");
-        if (more() && peek() == '^') {
-            out.append('^');
+        boolean negated = more() && peek() == '^';
+        if (negated) {
+            out.append('^').append(unsafe());
             pos++;
         }
+        // a positive class in a JSON string: its '"' and '\\' become escaped alternatives, control characters drop out
+        List<String> escapedMembers = new ArrayList<>();
         boolean first = true;
         while (true) {
             if (!more()) {
@@ -213,22 +257,68 @@ public final class RegexGrammar {
             first = false;
             if (c == '\\' && pos + 1 < regex.length() && "dws".indexOf(regex.charAt(pos + 1)) >= 0) {
                 char shorthand = regex.charAt(pos + 1);
-                out.append(shorthand == 'd' ? DIGIT : shorthand == 'w' ? WORD : SPACE);
+                out.append(shorthand == 'd' ? DIGIT : shorthand == 'w' ? WORD : jsonString && !negated ? " " : SPACE);
                 pos += 2;
                 continue;
             }
             int from = classChar();
-            out.append(Gbnf.escape(from, true));
+            int to = from;
             if (more() && peek() == '-' && pos + 1 < regex.length() && regex.charAt(pos + 1) != ']') {
                 pos++;
-                int to = classChar();
+                to = classChar();
                 if (to < from) {
                     throw error("a range whose end comes before its start");
                 }
-                out.append('-').append(Gbnf.escape(to, true));
+            }
+            if (jsonString && !negated) {
+                appendJsonSafe(out, escapedMembers, from, to);
+            } else {
+                out.append(Gbnf.escape(from, true));
+                if (to != from) {
+                    out.append('-').append(Gbnf.escape(to, true));
+                }
             }
         }
-        return out.append(']').toString();
+        String characterClass = out.append(']').toString();
+        if (escapedMembers.isEmpty()) {
+            if (characterClass.equals("[]")) {
+                throw error("a character class that holds only control characters, inside a JSON string");
+            }
+            return characterClass;
+        }
+        if (!characterClass.equals("[]")) {
+            escapedMembers.addFirst(characterClass);
+        }
+        return "(" + String.join(" | ", escapedMembers) + ")";
+    }
+
+    /** The range from..to without '"', '\\' and control characters; those two become escaped alternatives. */
+    private void appendJsonSafe(StringBuilder out, List<String> escapedMembers, int from, int to) {
+        int start = Math.max(from, 0x20);
+        for (int cut : new int[] {'"', '\\'}) {
+            if (start <= cut && cut <= to) {
+                if (start < cut) {
+                    appendRange(out, start, cut - 1);
+                }
+                escapedMembers.add(literal(cut));
+                start = cut + 1;
+            }
+        }
+        if (start <= to) {
+            appendRange(out, start, to);
+        }
+    }
+
+    private static void appendRange(StringBuilder out, int from, int to) {
+        out.append(Gbnf.escape(from, true));
+        if (to != from) {
+            out.append('-').append(Gbnf.escape(to, true));
+        }
+    }
+
+    /** What a negated class must also leave out inside a JSON string. */
+    private String unsafe() {
+        return jsonString ? JSON_UNSAFE : "";
     }
 
     private int classChar() {

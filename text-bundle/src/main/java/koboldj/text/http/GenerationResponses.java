@@ -35,9 +35,9 @@ public final class GenerationResponses {
      * The streaming response for the submitted generations, choice {@code i} on channel {@code i}:
      * each ends with its finish reason, or as failed; a client that goes away aborts them all.
      */
-    public static Response stream(EventStream<String> stream, List<Generation> generations) {
+    public static <T> Response stream(EventStream<T> stream, List<Generation> generations) {
         for (int i = 0; i < generations.size(); i++) {
-            EventSink<String> channel = stream.channel(i);
+            EventSink<T> channel = stream.channel(i);
             generations.get(i).result().whenComplete((result, failure) -> {
                 if (result != null) {
                     channel.finish(finishReason(result.reason()));

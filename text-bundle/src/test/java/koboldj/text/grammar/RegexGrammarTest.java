@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 
 class RegexGrammarTest {
@@ -44,5 +46,14 @@ class RegexGrammarTest {
     private static void assertRejected(String regex, String reason) {
         GrammarException e = assertThrows(GrammarException.class, () -> RegexGrammar.of(regex));
         assertTrue(e.getMessage().contains(reason), e.getMessage());
+    }
+
+    @Test
+    void aPatternInsideAJsonStringWritesQuotesAndBackslashesEscaped() {
+        assertEquals("root ::= \"a\" \"\\\\\\\"\" [^\"\\\\\\x00-\\x1F]+\n", RegexGrammar.ofJsonString("a\\\".+"));
+        Pattern printable = GbnfAsRegex.of(RegexGrammar.ofJsonString("[ -~]{2}").substring("root ::= ".length()).strip());
+        assertTrue(printable.matcher("ab").matches() && printable.matcher("\\\"x").matches(), printable.pattern());
+        assertTrue(!printable.matcher("\"x").matches() && !printable.matcher("\\x").matches(), printable.pattern());
+        assertThrows(GrammarException.class, () -> RegexGrammar.ofJsonString("[\\n\\t]"));
     }
 }

@@ -48,7 +48,7 @@ public class AphroditeExtrasResource {
     public Map<String, Object> tokenize(TokenizeInput input) {
         String prompt;
         if (input != null && input.messages != null) {
-            prompt = templates.format().render(ChatMessages.read(input.messages));
+            prompt = templates.format().render(ChatMessages.read(input.messages), ToolRequest.NONE);
         } else if (input != null && input.prompt != null) {
             prompt = input.prompt;
         } else {

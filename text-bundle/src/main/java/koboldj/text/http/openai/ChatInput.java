@@ -8,8 +8,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public class ChatInput extends CompletionInput {
     /** {@code [{"role": "user", "content": "..."}]}; content may also be a list of text parts. */
     public List<Object> messages;
-    @JsonProperty("max_completion_tokens")
-    public Integer maxCompletionTokens;
+    /** {@code [{"type": "function", "function": {"name", "description", "parameters"}}]} */
+    public Object tools;
+    /** "auto", "none", "required" or {@code {"type": "function", "function": {"name": ...}}}. */
+    @JsonProperty("tool_choice")
+    public Object toolChoice;
+    @JsonProperty("parallel_tool_calls")
+    public Object parallelToolCalls;
     /** With {@code "logprobs": true}: how many alternatives per token (0-20). */
     @JsonProperty("top_logprobs")
     public Integer topLogprobs;

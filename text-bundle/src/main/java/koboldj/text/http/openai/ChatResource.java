@@ -54,23 +54,27 @@ public class ChatResource {
             throw koboldj.api.error.ApiException.badRequest("messages", "The body must be a JSON object with 'messages'.");
         }
         ChatFormat chat = templates.format();
-        String prompt = chat.render(ChatMessages.read(input.messages));
-        if (input.maxCompletionTokens != null && input.maxTokens == null) {
-            input.maxTokens = input.maxCompletionTokens;
-        }
+        ToolRequest tools = ToolRequest.of(input);
+        String prompt = chat.render(ChatMessages.read(input.messages), tools);
         int choices = OpenAiRequests.choices(input);
         int generated = OpenAiRequests.generated(input);
         boolean detokenize = Detokenization.wanted(input);
+        boolean includeUsage = OpenAiRequests.includeUsage(input);
+        String toolGrammar = tools.grammar(chat.tagsToolCalls());
         String id = "chatcmpl-" + UUID.randomUUID();
         String model = text.model().name();
         List<GenerationRequest> requests = new ArrayList<>();
         for (int i = 0; i < generated; i++) {
-            requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), DEFAULT_MAX_TOKENS, chat.stops()));
+            requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), DEFAULT_MAX_TOKENS, chat.stops(),
+                    toolGrammar));
         }
+        int topLogprobs = input.topLogprobs == null ? 0 : input.topLogprobs;
+        ChunkStream.Options options = new ChunkStream.Options(requests.getFirst().logprobs() > 0 ? topLogprobs : -1,
+                includeUsage, tools);
         Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
-                OutputKind.of(input.extra).shape(OpenAiResponses.chatStream(id, model)),
-                results -> CompletionResource.text(OpenAiResponses.chat(id, model, results,
-                        input.topLogprobs == null ? 0 : input.topLogprobs), results, detokenize, true),
+                OpenAiResponses.chatStream(id, model, options), OutputKind.of(input.extra),
+                results -> CompletionResource.text(OpenAiResponses.chat(id, model, results, topLogprobs, tools), results,
+                        detokenize, true),
                 response, servlet);
     }
 }

@@ -7,10 +7,13 @@ import java.util.function.Function;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.AsyncResponse;
 
+import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextGenerator;
+import koboldj.api.text.TextPiece;
+import koboldj.server.http.EventSink;
 import koboldj.server.http.EventStream;
 import koboldj.text.http.GenerationResponses;
 
@@ -25,12 +28,16 @@ final class Choices {
      * by cumulative log-probability, or all in their order when every one is kept.
      */
     static void run(TextGenerator text, List<GenerationRequest> requests, int keep, boolean stream,
-            EventStream.Format<String> format, Function<List<GenerationResult>, Object> whole, AsyncResponse response,
+            ChunkStream format, OutputKind kind, Function<List<GenerationResult>, Object> whole, AsyncResponse response,
             HttpServletRequest servlet) {
         if (stream) {
-            EventStream<String> events = new EventStream<>(format, requests.size(), servlet);
-            response.resume(GenerationResponses.stream(events,
-                    text.submitChoices(requests, index -> GenerationResponses.listener(events.channel(index)))));
+            EventStream<TextPiece> events = new EventStream<>(kind.shape(format), requests.size(), servlet);
+            List<Generation> generations = text.submitChoices(requests, index -> {
+                EventSink<TextPiece> channel = events.channel(index);
+                return channel::send;
+            });
+            format.generations(generations);
+            response.resume(GenerationResponses.stream(events, generations));
         } else {
             GenerationResponses.whole(response, servlet, text.submitChoices(requests, index -> GenerationListener.NONE),
                     results -> whole.apply(best(results, keep)));

@@ -37,7 +37,18 @@ public class CompletionInput {
     public Boolean includeStopStrInOutput;
     @JsonProperty("sampler_priority")
     public java.util.List<Object> samplerPriority;
-    public String user;
+    /** OpenAI's name for max_tokens (chat clients send it); wins when both are given. */
+    @JsonProperty("max_completion_tokens")
+    public Integer maxCompletionTokens;
+    /** {@code {"type": "text" | "json_object" | "json_schema", ...}}: the output is held to it by a grammar. */
+    @JsonProperty("response_format")
+    public Object responseFormat;
+    /** {@code {"include_usage": true}}: a last chunk with the usage (streams only). */
+    @JsonProperty("stream_options")
+    public Object streamOptions;
+    /** OpenAI's end-user id and request tags: accepted and checked, they change nothing here. */
+    public Object user;
+    public Object metadata;
 
     public final Map<String, Object> extra = new LinkedHashMap<>();
 

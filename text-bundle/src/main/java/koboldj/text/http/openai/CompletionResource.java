@@ -15,6 +15,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -22,6 +23,8 @@ import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
+import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextGenerator;
@@ -43,8 +46,24 @@ public class CompletionResource {
     @Path("v1/models")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> models() {
-        return Map.of("object", "list", "data", List.of(Map.of("id", text.model().name(), "object", "model",
-                "created", OpenAiResponses.STARTED, "owned_by", "koboldj")));
+        return Map.of("object", "list", "data", List.of(model()));
+    }
+
+    /** One model by its id; an unknown id is OpenAI's 404 naming the models there are. */
+    @GET
+    @Path("v1/models/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> model(@PathParam("id") String id) {
+        Map<String, Object> model = model();
+        if (!model.get("id").equals(id)) {
+            throw new ApiException(ErrorKind.NOT_FOUND, "The model '" + id + "' does not exist; the models are: "
+                    + model.get("id") + ".", "model");
+        }
+        return model;
+    }
+
+    private Map<String, Object> model() {
+        return Map.of("id", text.model().name(), "object", "model", "created", OpenAiResponses.STARTED, "owned_by", "koboldj");
     }
 
     /** Whole, or streamed as {@code data:} chunks ending with {@code data: [DONE]} when the body says "stream". */
@@ -58,15 +77,18 @@ public class CompletionResource {
         int choices = OpenAiRequests.choices(input);
         int generated = OpenAiRequests.generated(input);
         boolean detokenize = Detokenization.wanted(input);
+        boolean includeUsage = OpenAiRequests.includeUsage(input);
         String id = "cmpl-" + UUID.randomUUID();
         String model = text.model().name();
         List<GenerationRequest> requests = new ArrayList<>();
         for (int i = 0; i < generated; i++) {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), OpenAiRequests.DEFAULT_MAX_TOKENS,
-                    List.of()));
+                    List.of(), null));
         }
+        ChunkStream.Options options = new ChunkStream.Options(requests.getFirst().logprobs() > 0 ? 1 : -1, includeUsage,
+                ToolRequest.NONE);
         Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
-                OutputKind.of(input.extra).shape(OpenAiResponses.completionStream(id, model)),
+                OpenAiResponses.completionStream(id, model, options), OutputKind.of(input.extra),
                 results -> text(OpenAiResponses.completion(id, model, results), results, detokenize, false), response, servlet);
     }
 

@@ -23,6 +23,10 @@ final class JinjaChatFormat implements ChatFormat {
     private final String eosToken;
     private final boolean tokenizerAddsBos;
     private final ChatTemplate fallback;
+    /** The template reads a tool list (and so writes tools, calls and results its own way). */
+    private final boolean takesTools;
+    /** The template asks for calls in {@code <tool_call>} blocks. */
+    private final boolean tagsToolCalls;
 
     /**
      * @param origin           where the template comes from, for the log and errors
@@ -37,6 +41,8 @@ final class JinjaChatFormat implements ChatFormat {
         this.eosToken = eosToken;
         this.tokenizerAddsBos = tokenizerAddsBos;
         this.fallback = fallback;
+        this.takesTools = source.contains("tools");
+        this.tagsToolCalls = takesTools && source.contains("<tool_call>");
     }
 
     /**
@@ -63,19 +69,32 @@ final class JinjaChatFormat implements ChatFormat {
 
     @Override
     public String render(List<Message> messages) {
+        return render(messages, ToolRequest.NONE);
+    }
+
+    /** A template that reads {@code tools} gets them and the messages as they are; others get the generic form. */
+    @Override
+    public String render(List<Message> messages, ToolRequest tools) {
+        boolean ownTools = takesTools;
         // chat templates know "system"; OpenAI's "developer" is its newer name
-        List<Message> conversation = messages.stream()
-                .map(m -> m.role().equals("developer") ? new Message("system", m.content()) : m).toList();
+        List<Message> conversation = (ownTools ? messages : GenericTools.conversation(messages, tools)).stream()
+                .map(m -> m.role().equals("developer") ? new Message("system", m.content(), m.fields()) : m).toList();
         String prompt;
         try {
-            prompt = template.render(conversation, bosToken, eosToken, true);
+            prompt = template.render(conversation, ownTools && tools.active() ? tools.tools() : null, bosToken, eosToken,
+                    true);
         } catch (JinjaChatTemplate.Refused e) {
             throw ApiException.badRequest("messages", "The chat template refuses this conversation: " + e.getMessage());
         } catch (JinjaChatTemplate.Failed e) {
             LOG.warn("{} failed on a conversation ({}); it uses the {} template instead", origin, e.getMessage(), fallback.name());
-            return fallback.render(messages);
+            return fallback.render(messages, tools);
         }
         return tokenizerAddsBos && !bosToken.isEmpty() && prompt.startsWith(bosToken) ? prompt.substring(bosToken.length()) : prompt;
+    }
+
+    @Override
+    public boolean tagsToolCalls() {
+        return tagsToolCalls;
     }
 
     /** The named template's stops: the model's end-of-generation tokens end the reply in any case. */

@@ -61,7 +61,16 @@ final class JinjaChatTemplate {
      * @throws Failed  when the template cannot be rendered
      */
     String render(List<ChatFormat.Message> messages, String bosToken, String eosToken, boolean addGenerationPrompt) {
+        return render(messages, null, bosToken, eosToken, addGenerationPrompt);
+    }
+
+    /** @param tools the request's tool list, bound as {@code tools} as transformers does; null for none */
+    String render(List<ChatFormat.Message> messages, List<Map<String, Object>> tools, String bosToken, String eosToken,
+            boolean addGenerationPrompt) {
         Map<String, Object> bindings = new HashMap<>();
+        if (tools != null) {
+            bindings.put("tools", tools);
+        }
         bindings.put("messages", messages.stream().map(JinjaChatTemplate::asMap).toList());
         bindings.put("add_generation_prompt", addGenerationPrompt);
         bindings.put("bos_token", bosToken);
@@ -109,6 +118,7 @@ final class JinjaChatTemplate {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("role", message.role());
         map.put("content", message.content());
+        map.putAll(message.fields());
         return map;
     }
 

@@ -64,12 +64,19 @@ final class OpenAiRequests {
         return in.bestOf;
     }
 
-    /** The request for choice {@code index}: each choice gets its own seed, derived from the request's. */
+    /**
+     * The request for choice {@code index}: each choice gets its own seed, derived from the request's.
+     *
+     * @param toolGrammar the grammar a forced tool call puts on the reply, or null
+     */
     static GenerationRequest toRequest(CompletionInput in, String prompt, int index, int contextLimit, int defaultMaxTokens,
-            List<String> templateStops) {
-        int maxTokens = in.maxTokens == null ? Math.min(defaultMaxTokens, contextLimit - 1) : in.maxTokens;
+            List<String> templateStops, String toolGrammar) {
+        checkAccepted(in);
+        String maxField = in.maxCompletionTokens != null ? "max_completion_tokens" : "max_tokens";
+        Integer asked = in.maxCompletionTokens != null ? in.maxCompletionTokens : in.maxTokens;
+        int maxTokens = asked == null ? Math.min(defaultMaxTokens, contextLimit - 1) : asked;
         if (maxTokens < 1 || maxTokens > contextLimit) {
-            throw ApiException.badRequest("max_tokens", "'max_tokens' must be from 1 to " + contextLimit + ", not "
+            throw ApiException.badRequest(maxField, "'" + maxField + "' must be from 1 to " + contextLimit + ", not "
                     + maxTokens + ".");
         }
         int logprobs = in instanceof ChatInput chat ? chatLogprobs(chat) : completionLogprobs(in);
@@ -84,7 +91,59 @@ final class OpenAiRequests {
         }
         return new GenerationRequest(prompt, "", maxTokens, contextLimit, stops,
                 !Boolean.TRUE.equals(in.includeStopStrInOutput), false, Boolean.TRUE.equals(in.ignoreEos),
-                !((Boolean) skipSpecial), seed, null, logprobs, sampling(in), grammar.grammar(), grammar.retainState());
+                !((Boolean) skipSpecial), seed, null, logprobs, sampling(in), constraint(in, grammar, toolGrammar),
+                grammar.retainState());
+    }
+
+    /** The one grammar of the request: from response_format, a forced tool call or the grammar fields; two are a 400. */
+    private static String constraint(CompletionInput in, GrammarFields fields, String toolGrammar) {
+        String format = ResponseFormat.grammar(in.responseFormat);
+        if (format != null && toolGrammar != null) {
+            throw ApiException.badRequest("response_format", "'response_format' cannot be given with a 'tool_choice' that "
+                    + "forces a call: the call's own form decides the output.");
+        }
+        String own = format != null ? format : toolGrammar;
+        if (own != null && fields.grammar() != null) {
+            throw ApiException.badRequest(format != null ? "response_format" : "tool_choice", "'"
+                    + (format != null ? "response_format" : "tool_choice") + "' cannot be given with a grammar or a "
+                    + "guided_* field: each one alone decides the form of the output.");
+        }
+        return own != null ? own : fields.grammar();
+    }
+
+    /** OpenAI's user (a string) and metadata (string to string): they change nothing, but a wrong one is the client's error. */
+    private static void checkAccepted(CompletionInput in) {
+        if (in.user != null && !(in.user instanceof String)) {
+            throw ApiException.badRequest("user", "'user' must be a string.");
+        }
+        if (in.metadata != null) {
+            if (!(in.metadata instanceof Map<?, ?> tags) || tags.size() > 16) {
+                throw ApiException.badRequest("metadata", "'metadata' must be an object of at most 16 string values.");
+            }
+            for (Map.Entry<?, ?> tag : tags.entrySet()) {
+                if (!(tag.getValue() instanceof String)) {
+                    throw ApiException.badRequest("metadata", "'metadata." + tag.getKey() + "' must be a string.");
+                }
+            }
+        }
+    }
+
+    /** stream_options' include_usage: the stream ends with a chunk holding the usage. Only with stream. */
+    static boolean includeUsage(CompletionInput in) {
+        if (in.streamOptions == null) {
+            return false;
+        }
+        if (!Boolean.TRUE.equals(in.stream)) {
+            throw ApiException.badRequest("stream_options", "'stream_options' is only allowed with \"stream\": true.");
+        }
+        if (!(in.streamOptions instanceof Map<?, ?> options)) {
+            throw ApiException.badRequest("stream_options", "'stream_options' must be an object such as {\"include_usage\": true}.");
+        }
+        Object include = options.get("include_usage");
+        if (include != null && !(include instanceof Boolean)) {
+            throw ApiException.badRequest("stream_options.include_usage", "'stream_options.include_usage' must be true or false.");
+        }
+        return Boolean.TRUE.equals(include);
     }
 
     /** Completions' logprobs: how many alternatives per token, 0 to 20 (none when absent). */

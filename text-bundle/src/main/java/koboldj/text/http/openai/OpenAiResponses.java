@@ -6,15 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-
-import koboldj.api.dto.ErrorResponse;
-
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TokenLogprob;
-import koboldj.server.http.EventStream;
 import koboldj.text.http.GenerationResponses;
 
 /** OpenAI response bodies. */
@@ -70,10 +63,22 @@ final class OpenAiResponses {
         return value;
     }
 
-    /** @param topLogprobs alternatives to show per token when logprobs were asked for */
-    static Map<String, Object> chat(String id, String model, List<GenerationResult> results, int topLogprobs) {
+    /**
+     * @param topLogprobs alternatives to show per token when logprobs were asked for
+     * @param tools       the request's tools: when active, a reply that is a call is answered as {@code tool_calls}
+     */
+    static Map<String, Object> chat(String id, String model, List<GenerationResult> results, int topLogprobs,
+            ToolRequest tools) {
         return whole(id, model, "chat.completion", results, (choice, result) -> {
-            choice.put("message", Map.of("role", "assistant", "content", result.text()));
+            List<ToolCalls.Call> calls = tools.active() ? ToolCalls.parse(result.text(), tools.names()) : List.of();
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("role", "assistant");
+            message.put("content", calls.isEmpty() ? result.text() : null);
+            if (!calls.isEmpty()) {
+                message.put("tool_calls", calls.stream().map(ToolCalls.Call::asJson).toList());
+                choice.put("finish_reason", "tool_calls");
+            }
+            choice.put("message", message);
             choice.put("logprobs", result.logprobs().isEmpty() ? null : Map.of("content", chatLogprobs(result.logprobs(), topLogprobs)));
         });
     }
@@ -113,7 +118,7 @@ final class OpenAiResponses {
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", i);
             content.accept(choice, results.get(i));
-            choice.put("finish_reason", GenerationResponses.finishReason(results.get(i).reason()));
+            choice.putIfAbsent("finish_reason", GenerationResponses.finishReason(results.get(i).reason()));
             choices.add(choice);
         }
         Map<String, Object> body = header(id, model, object);
@@ -139,76 +144,13 @@ final class OpenAiResponses {
     }
 
     /** OpenAI's stream of text completions: {@code data: {chunk}} events with the piece as "text", then {@code data: [DONE]}. */
-    static EventStream.Format<String> completionStream(String id, String model) {
-        return new ChunkStream(id, model, "text_completion", false);
+    static ChunkStream completionStream(String id, String model, ChunkStream.Options options) {
+        return new ChunkStream(id, model, "text_completion", false, options);
     }
 
     /** The chat stream: a first chunk per choice with the assistant's role, then each piece as the "delta" content. */
-    static EventStream.Format<String> chatStream(String id, String model) {
-        return new ChunkStream(id, model, "chat.completion.chunk", true);
-    }
-
-    /**
-     * The chunks of one stream, written as text around a head made once: no JSON tree per piece.
-     * The fields and their order are those Jackson wrote for the same chunk as a map.
-     */
-    private static final class ChunkStream implements EventStream.Format<String> {
-        private static final ObjectWriter ERROR_WRITER = JsonMapper.builder().build().writer();
-        private final String head;
-        private final boolean chat;
-
-        ChunkStream(String id, String model, String object, boolean chat) {
-            StringBuilder head = new StringBuilder("data: {\"id\":");
-            EventStream.appendJson(head, id).append(",\"object\":");
-            EventStream.appendJson(head, object).append(",\"created\":").append(System.currentTimeMillis() / 1000)
-                    .append(",\"model\":");
-            EventStream.appendJson(head, model).append(",\"choices\":[{\"index\":");
-            this.head = head.toString();
-            this.chat = chat;
-        }
-
-        public String opening(int choice) {
-            return chat ? chunk(choice, "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}", null) : null;
-        }
-
-        public String event(int choice, String text) {
-            StringBuilder content = new StringBuilder(text.length() + 24);
-            EventStream.appendJson(content.append(chat ? "\"delta\":{\"content\":" : "\"text\":"), text);
-            return chunk(choice, chat ? content.append('}').toString() : content.toString(), null);
-        }
-
-        /** A failed choice is followed by an event with the error alone, where OpenAI's clients look for one. */
-        public String finish(int choice, String reason, ErrorResponse error) {
-            String chunk = chunk(choice, chat ? "\"delta\":{}" : "\"text\":\"\"", reason);
-            if (error == null) {
-                return chunk;
-            }
-            try {
-                return chunk + "data: " + ERROR_WRITER.writeValueAsString(error) + "\n\n";
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e); // records of strings and an int always write
-            }
-        }
-
-        public String merged(List<String> pieces) {
-            return String.join("", pieces);
-        }
-
-        public String end() {
-            return "data: [DONE]\n\n";
-        }
-
-        /** @param content the choice's "text" or "delta" member */
-        private String chunk(int choice, String content, String finishReason) {
-            StringBuilder chunk = new StringBuilder(head.length() + content.length() + 64).append(head).append(choice)
-                    .append(',').append(content).append(",\"logprobs\":null,\"finish_reason\":");
-            if (finishReason == null) {
-                chunk.append("null");
-            } else {
-                EventStream.appendJson(chunk, finishReason);
-            }
-            return chunk.append("}]}\n\n").toString();
-        }
+    static ChunkStream chatStream(String id, String model, ChunkStream.Options options) {
+        return new ChunkStream(id, model, "chat.completion.chunk", true, options);
     }
 
     /** The legacy completions logprobs shape: parallel lists. */

@@ -1,5 +1,6 @@
 package koboldj.text.http.openai;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -7,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import koboldj.api.dto.ErrorResponse;
 import koboldj.api.error.ApiException;
+import koboldj.api.text.TextPiece;
+import koboldj.api.text.TokenLogprob;
 import koboldj.server.http.EventStream;
 
 /**
@@ -35,17 +38,30 @@ enum OutputKind {
     }
 
     /** The stream's chunks as this kind sends them. */
-    EventStream.Format<String> shape(EventStream.Format<String> deltas) {
+    EventStream.Format<TextPiece> shape(EventStream.Format<TextPiece> deltas) {
         return this == DELTA ? deltas : new Gathering(deltas, this == CUMULATIVE);
     }
 
-    /** Keeps each choice's text so far, and sends it on every piece or only at the end. */
-    private static final class Gathering implements EventStream.Format<String> {
-        private final EventStream.Format<String> deltas;
+    /** Keeps each choice's text (and logprobs) so far, and sends it on every piece or only at the end. */
+    private static final class Gathering implements EventStream.Format<TextPiece> {
+        private final EventStream.Format<TextPiece> deltas;
         private final boolean everyPiece;
-        private final Map<Integer, StringBuilder> texts = new ConcurrentHashMap<>();
+        private final Map<Integer, Gathered> texts = new ConcurrentHashMap<>();
 
-        Gathering(EventStream.Format<String> deltas, boolean everyPiece) {
+        /** One choice's pieces so far. */
+        private record Gathered(StringBuilder text, List<TokenLogprob> logprobs) {
+            TextPiece add(TextPiece piece) {
+                text.append(piece.text());
+                logprobs.addAll(piece.logprobs());
+                return whole();
+            }
+
+            TextPiece whole() {
+                return new TextPiece(text.toString(), logprobs);
+            }
+        }
+
+        Gathering(EventStream.Format<TextPiece> deltas, boolean everyPiece) {
             this.deltas = deltas;
             this.everyPiece = everyPiece;
         }
@@ -56,20 +72,26 @@ enum OutputKind {
         }
 
         @Override
-        public String event(int channel, String piece) {
-            StringBuilder text = texts.computeIfAbsent(channel, c -> new StringBuilder()).append(piece);
-            return everyPiece ? deltas.event(channel, text.toString()) : "";
+        public String event(int channel, TextPiece piece) {
+            TextPiece sofar = texts.computeIfAbsent(channel, c -> new Gathered(new StringBuilder(), new ArrayList<>())).add(piece);
+            return everyPiece ? deltas.event(channel, sofar) : "";
         }
 
         @Override
-        public String merged(List<String> pieces) {
-            return String.join("", pieces);
+        public TextPiece merged(List<TextPiece> pieces) {
+            StringBuilder text = new StringBuilder();
+            List<TokenLogprob> logprobs = new ArrayList<>();
+            for (TextPiece piece : pieces) {
+                text.append(piece.text());
+                logprobs.addAll(piece.logprobs());
+            }
+            return new TextPiece(text.toString(), logprobs);
         }
 
         @Override
         public String finish(int channel, String reason, ErrorResponse error) {
-            StringBuilder text = texts.remove(channel);
-            String last = everyPiece || text == null ? "" : deltas.event(channel, text.toString());
+            Gathered gathered = texts.remove(channel);
+            String last = everyPiece || gathered == null ? "" : deltas.event(channel, gathered.whole());
             return last + deltas.finish(channel, reason, error);
         }
 

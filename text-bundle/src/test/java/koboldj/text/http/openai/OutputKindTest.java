@@ -11,15 +11,16 @@ import org.junit.jupiter.api.Test;
 
 import koboldj.api.dto.ErrorResponse;
 import koboldj.api.error.ApiException;
+import koboldj.api.text.TextPiece;
 import koboldj.server.http.EventStream;
 
 /** output_kind over a stream whose chunks are written as plain markers, so what each kind sends is visible. */
 class OutputKindTest {
     /** A stream format that writes "[channel:text]" per piece and "<channel:reason>" at the end. */
-    private static final EventStream.Format<String> MARKERS = new EventStream.Format<>() {
+    private static final EventStream.Format<TextPiece> MARKERS = new EventStream.Format<>() {
         @Override
-        public String event(int channel, String item) {
-            return "[" + channel + ":" + item + "]";
+        public String event(int channel, TextPiece item) {
+            return "[" + channel + ":" + item.text() + "]";
         }
 
         @Override
@@ -28,13 +29,17 @@ class OutputKindTest {
         }
     };
 
-    private static String run(EventStream.Format<String> format) {
+    private static TextPiece piece(String text) {
+        return new TextPiece(text, List.of());
+    }
+
+    private static String run(EventStream.Format<TextPiece> format) {
         StringBuilder out = new StringBuilder();
-        out.append(format.event(0, "Once"));
-        out.append(format.event(1, "A"));
-        out.append(format.event(0, format.merged(List.of(" upon", " a"))));
+        out.append(format.event(0, piece("Once")));
+        out.append(format.event(1, piece("A")));
+        out.append(format.event(0, format.merged(List.of(piece(" upon"), piece(" a")))));
         out.append(format.finish(1, "stop", null));
-        out.append(format.event(0, " time"));
+        out.append(format.event(0, piece(" time")));
         out.append(format.finish(0, "length", null));
         return out.toString();
     }
