@@ -36,7 +36,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
     /** Checks and converts a value given as text on the command line. */
     public Object parse(String text) throws FlagException {
         return switch (type) {
-            case TEXT, PATH, FILE -> text;
+            case TEXT, PATH, FILE, MODEL -> text;
             case URL -> checkUrl(text);
             case KV_OVERRIDE -> KvOverrideSyntax.checked(name, text);
             case ASSIGNMENT -> PropertyAssignments.checked(name, text);
@@ -78,7 +78,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
             case ASSIGNMENT -> throw new FlagException("'" + name + "' is for the command line only");
             case KV_OVERRIDE -> KvOverrideSyntax.checked(name, value instanceof List<?> list
                     ? (list.isEmpty() ? "" : String.valueOf(list.getFirst())) : String.valueOf(value));
-            case TEXT, PATH, FILE -> value instanceof List<?> list
+            case TEXT, PATH, FILE, MODEL -> value instanceof List<?> list
                     ? (list.isEmpty() ? defaultValue : String.valueOf(list.getFirst()))
                     : String.valueOf(value);
             case URL -> checkUrl(String.valueOf(value));

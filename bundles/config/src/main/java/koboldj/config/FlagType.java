@@ -10,6 +10,11 @@ public enum FlagType {
     PATH,
     /** A file or folder that must exist; made absolute. */
     FILE,
+    /**
+     * A model file that must exist (made absolute), or a bare name of an engine built into a bundle
+     * instead of a file ({@code --ttsmodel espeak-ng}): letters, digits, '-' and '_', no dot, left as given.
+     */
+    MODEL,
     /** A whole number. */
     INTEGER,
     /** On when present, takes no value (argparse store_true). */
