@@ -1,6 +1,5 @@
 package koboldj.audio.tts;
 
-import java.io.IOException;
 import java.util.List;
 
 import koboldj.api.audio.SpeechSynthesizer;
@@ -62,7 +61,8 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
         List<String> pieces = splitter.split(text);
         return output -> {
             for (String piece : pieces) {
-                library.synthesize(piece, espeakVoice, rate, output::write);
+                short[] samples = library.synthesize(piece, espeakVoice, rate);
+                output.write(samples, samples.length);
                 output.pieceDone();
             }
         };

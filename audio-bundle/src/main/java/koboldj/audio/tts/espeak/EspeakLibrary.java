@@ -4,9 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -40,7 +38,9 @@ public final class EspeakLibrary implements AutoCloseable {
      */
     public static final int MAX_RATE = 4 * NORMAL_RATE;
     /** Longest text one call takes, in UTF-8 bytes: callers split text into sentences well below this. */
-    public static final int MAX_TEXT_BYTES = 64 * 1024;
+    public static final int MAX_TEXT_BYTES = 16 * 1024;
+    /** Most samples one call returns (ten minutes at 22,050 Hz), a bound on the memory one call takes. */
+    static final int MAX_SAMPLES = 10 * 60 * 22_050;
 
     private static final int AUDIO_OUTPUT_SYNCHRONOUS = 2;
     /** espeakINITIALIZE_DONT_EXIT: without it the library calls exit() when its data is missing. */
@@ -66,16 +66,9 @@ public final class EspeakLibrary implements AutoCloseable {
     private final MethodHandle terminate;
     private final List<String> voices;
     private final List<String> variants;
-    /** Where the callback sends samples during one {@link #synthesize}; only touched under the lock. */
-    private SampleSink sink;
-    private IOException sinkFailure;
+    /** What the callback collects during one {@link #synthesize}; only touched under the lock. */
+    private SampleBuffer collected;
     private boolean closed;
-
-    /** Receives samples as the library makes them. */
-    @FunctionalInterface
-    public interface SampleSink {
-        void accept(short[] samples, int count) throws IOException;
-    }
 
     private EspeakLibrary(Arena arena, SymbolLookup symbols) {
         this.arena = arena;
@@ -146,13 +139,14 @@ public final class EspeakLibrary implements AutoCloseable {
 
     /**
      * Speaks {@code text} with {@code voice} (one of {@link #voices()}, optionally {@code +variant})
-     * at {@code rate} words per minute, handing the samples to {@code sink} as they are made.
+     * at {@code rate} words per minute. The samples are collected and returned rather than handed on
+     * while the library runs, so that the lock is never held while a slow client is written to.
      *
+     * @return mono 16-bit samples at {@link #sampleRate()}
      * @throws IllegalArgumentException for an argument the library must not see
-     * @throws IOException              what {@code sink} threw; speaking stopped there
      * @throws IllegalStateException    when the library failed or was closed
      */
-    public void synthesize(String text, String voice, int rate, SampleSink sink) throws IOException {
+    public short[] synthesize(String text, String voice, int rate) {
         byte[] utf8 = checkedText(text);
         checkVoice(voice);
         if (rate < MIN_RATE || rate > MAX_RATE) {
@@ -167,21 +161,20 @@ public final class EspeakLibrary implements AutoCloseable {
             check("espeak_SetParameter", (int) setParameter.invokeExact(PARAMETER_RATE, rate, 0));
             MemorySegment textSegment = call.allocate(utf8.length + 1L);
             MemorySegment.copy(utf8, 0, textSegment, JAVA_BYTE, 0, utf8.length);
-            this.sink = sink;
-            this.sinkFailure = null;
+            collected = new SampleBuffer(MAX_SAMPLES);
             int result = (int) synth.invokeExact(textSegment, (long) utf8.length + 1, 0, POS_CHARACTER, 0, CHARS_UTF8,
                     MemorySegment.NULL, MemorySegment.NULL);
-            if (sinkFailure != null) {
-                throw sinkFailure;
-            }
             check("espeak_Synth", result);
-        } catch (IOException | RuntimeException | Error e) {
+            if (collected.overflowed()) {
+                throw new IllegalStateException("espeak-ng spoke more than " + MAX_SAMPLES / sampleRate + " s for one piece of text");
+            }
+            return collected.toArray();
+        } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("espeak-ng failed: " + e, e);
         } finally {
-            this.sink = null;
-            this.sinkFailure = null;
+            collected = null;
             lock.unlock();
         }
     }
@@ -212,23 +205,12 @@ public final class EspeakLibrary implements AutoCloseable {
     /** The synth callback: samples (NULL or none at the end), their count, the events; 1 stops the synthesis. */
     @SuppressWarnings("unused") // bound by name in the constructor
     private int onSamples(MemorySegment wav, int count, MemorySegment events) {
-        // an exception must not leave an upcall (it ends the JVM): it is kept for synthesize to throw
-        try {
-            if (sinkFailure != null) {
-                return 1;
-            }
-            if (sink != null && count > 0 && !wav.equals(MemorySegment.NULL)) {
-                short[] samples = wav.reinterpret((long) count * Short.BYTES).toArray(JAVA_SHORT);
-                sink.accept(samples, count);
-            }
+        // nothing may be thrown out of an upcall (that ends the JVM); the buffer only refuses to grow
+        SampleBuffer buffer = collected;
+        if (buffer == null || count <= 0 || wav.equals(MemorySegment.NULL)) {
             return 0;
-        } catch (IOException e) {
-            sinkFailure = e;
-            return 1;
-        } catch (RuntimeException e) {
-            sinkFailure = new IOException(e);
-            return 1;
         }
+        return buffer.add(wav.reinterpret((long) count * Short.BYTES), count) ? 0 : 1;
     }
 
     private List<String> identifiers(MethodHandle listVoices, MemorySegment spec, boolean variantsOnly) throws Throwable {
