@@ -66,6 +66,49 @@ final class SpeechAudio {
         return samples.length == 0 ? 0 : Math.sqrt(sum / samples.length);
     }
 
+    /**
+     * The median pitch of the voiced stretches, in Hz: per 40 ms frame that is loud enough, the lag
+     * of the highest autocorrelation between 60 and 400 Hz, where it is strong (the frame is voiced).
+     */
+    static double medianPitch(short[] samples, int rate) {
+        int frame = rate / 25;
+        int minLag = rate / 400;
+        int maxLag = rate / 60;
+        List<Double> pitches = new ArrayList<>();
+        for (int start = 0; start + frame + maxLag < samples.length; start += frame / 2) {
+            double mean = 0;
+            for (int i = 0; i < frame + maxLag; i++) {
+                mean += samples[start + i];
+            }
+            mean /= frame + maxLag;
+            double energy = 0;
+            for (int i = 0; i < frame; i++) {
+                energy += (samples[start + i] - mean) * (samples[start + i] - mean);
+            }
+            if (Math.sqrt(energy / frame) < 1000) {
+                continue;
+            }
+            int bestLag = 0;
+            double best = 0;
+            for (int lag = minLag; lag <= maxLag; lag++) {
+                double sum = 0;
+                for (int i = 0; i < frame; i++) {
+                    sum += (samples[start + i] - mean) * (samples[start + i + lag] - mean);
+                }
+                if (sum > best) {
+                    best = sum;
+                    bestLag = lag;
+                }
+            }
+            if (bestLag > 0 && best > 0.3 * energy) {
+                pitches.add((double) rate / bestLag);
+            }
+        }
+        assertTrue(pitches.size() >= 5, "voiced frames: " + pitches.size());
+        pitches.sort(null);
+        return pitches.get(pitches.size() / 2);
+    }
+
     /** What SoX decodes from a file of {@code format}: its length in seconds and its RMS amplitude (0..1). */
     record Decoded(double seconds, double rms) {
     }
