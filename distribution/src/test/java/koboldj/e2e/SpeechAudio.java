@@ -22,10 +22,13 @@ import javax.sound.sampled.AudioSystem;
 
 /**
  * Checks of the audio the speech routes answer: the WAV file read field by field and by the JDK's
- * WAVE reader, and any format decoded by SoX (Debian's sox, installed when missing).
+ * WAVE reader, and any format decoded by SoX (Debian's sox) or, for Opus, libopus's opusdec (opus-tools),
+ * both installed when missing.
  */
 final class SpeechAudio {
     static final Path SOX = Path.of("/usr/bin/sox");
+    /** libopus's decoder (Debian's opus-tools), for Ogg Opus, which Debian's SoX does not read. */
+    static final Path OPUSDEC = Path.of("/usr/bin/opusdec");
     private static final Pattern LENGTH = Pattern.compile("Length \\(seconds\\):\\s+([0-9.]+)");
     private static final Pattern RMS = Pattern.compile("RMS\\s+amplitude:\\s+([0-9.]+)");
 
@@ -115,23 +118,34 @@ final class SpeechAudio {
 
     static Decoded decodeWithSox(byte[] audio, String format, int pcmRate) throws Exception {
         Path file = Files.createTempFile("koboldj-tts-", "." + format);
+        Path decoded = Files.createTempFile("koboldj-tts-", ".wav");
         try {
             Files.write(file, audio);
             List<String> command = new ArrayList<>(List.of(SOX.toString()));
-            if (format.equals("pcm")) {
+            if (format.equals("opus")) {
+                run(List.of(OPUSDEC.toString(), "--quiet", file.toString(), decoded.toString()), "opusdec decodes opus");
+                command.addAll(List.of("-t", "wav"));
+                file = decoded;
+            } else if (format.equals("pcm")) {
                 command.addAll(List.of("-t", "raw", "-r", String.valueOf(pcmRate), "-e", "signed-integer", "-b", "16", "-c", "1", "-L"));
             } else {
                 command.addAll(List.of("-t", format));
             }
             command.addAll(List.of(file.toString(), "-n", "stat"));
-            Process sox = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(sox.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(sox.waitFor(60, TimeUnit.SECONDS), "sox ended");
-            assertEquals(0, sox.exitValue(), "sox decodes " + format + ":\n" + output);
+            String output = run(command, "sox decodes " + format);
             return new Decoded(number(LENGTH, output), number(RMS, output));
         } finally {
             Files.deleteIfExists(file);
+            Files.deleteIfExists(decoded);
         }
+    }
+
+    private static String run(List<String> command, String what) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), what + ": ended");
+        assertEquals(0, process.exitValue(), what + ":\n" + output);
+        return output;
     }
 
     private static double number(Pattern pattern, String output) {
@@ -144,7 +158,9 @@ final class SpeechAudio {
         return new String(bytes, at, 4, StandardCharsets.US_ASCII);
     }
 
-    static void requireSox() throws IOException, InterruptedException {
+    static void requireDecoders() throws IOException, InterruptedException {
         assertTrue(DebianPackages.ensure(SOX, "sox"), SOX + " is missing and could not be installed (apt-get install -y sox, as root)");
+        assertTrue(DebianPackages.ensure(OPUSDEC, "opus-tools"),
+                OPUSDEC + " is missing and could not be installed (apt-get install -y opus-tools, as root)");
     }
 }
