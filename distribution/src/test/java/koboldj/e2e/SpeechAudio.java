@@ -116,7 +116,7 @@ final class SpeechAudio {
     record Decoded(double seconds, double rms) {
     }
 
-    static Decoded decodeWithSox(byte[] audio, String format, int pcmRate) throws Exception {
+    static Decoded decode(byte[] audio, String format, int pcmRate) throws Exception {
         Path file = Files.createTempFile("koboldj-tts-", "." + format);
         Path decoded = Files.createTempFile("koboldj-tts-", ".wav");
         try {
