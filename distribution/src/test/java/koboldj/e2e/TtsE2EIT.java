@@ -75,7 +75,8 @@ class TtsE2EIT {
         JsonNode list = json(server.get("/api/extra/tts/voices"));
         List<String> voices = new ArrayList<>();
         list.path("voices").forEach(voice -> voices.add(voice.asText()));
-        assertTrue(voices.containsAll(List.of("alloy", "echo", "fable", "onyx", "nova", "shimmer", "en-us", "de")), voices.toString());
+        assertTrue(voices.containsAll(List.of("alloy", "echo", "fable", "onyx", "nova", "shimmer", "kobo", "cheery", "sleepy",
+                "shouty", "chatty", "en-us", "de")), voices.toString());
         assertTrue(voices.size() > 50, "espeak-ng's languages are listed: " + voices.size());
         for (String voice : voices) {
             HttpResponse<byte[]> answer = speak("/v1/audio/speech", body("Hello, one two three.", voice, null));

@@ -7,8 +7,9 @@ import koboldj.audio.tts.encode.SpeechFormat;
 
 /**
  * The fields of a speech request, as KoboldCpp's {@code /api/extra/tts} and OpenAI's
- * {@code /v1/audio/speech} send them; other fields (OpenAI's {@code model}, KoboldCpp's
- * {@code speaker_json}) are accepted and ignored.
+ * {@code /v1/audio/speech} send them ({@code text} and {@code speaker_wav} stand for
+ * {@code input} and {@code voice}, as in KoboldCpp); other fields (OpenAI's {@code model},
+ * KoboldCpp's {@code speaker_json}) are accepted and ignored.
  *
  * @param input  the text
  * @param voice  the voice name, or null for the default
@@ -21,11 +22,18 @@ record SpeechRequestBody(String input, String voice, double speed, SpeechFormat 
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest(null, "The body must be a JSON object such as {\"input\": \"Hello.\", \"voice\": \"alloy\"}.");
         }
+        // KoboldCpp also reads XTTS's names of the two
         String input = text(body, "input");
+        if (input == null) {
+            input = text(body, "text");
+        }
         if (input == null) {
             throw ApiException.badRequest("input", "'input' is required: the text to speak.");
         }
         String voice = text(body, "voice");
+        if (voice == null) {
+            voice = text(body, "speaker_wav");
+        }
         double speed = 1;
         JsonNode speedNode = body.get("speed");
         if (speedNode != null && !speedNode.isNull()) {

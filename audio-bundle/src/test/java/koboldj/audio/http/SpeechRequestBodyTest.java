@@ -26,6 +26,11 @@ class SpeechRequestBodyTest {
     }
 
     @Test
+    void koboldCppsOtherNamesForTheTextAndTheVoice() throws Exception {
+        assertEquals(new SpeechRequestBody("Hi.", "kobo.wav", 1, SpeechFormat.WAV), parse("{\"text\":\"Hi.\",\"speaker_wav\":\"kobo.wav\"}"));
+    }
+
+    @Test
     void mistakesNameTheField() {
         assertEquals("input", refused("{\"voice\":\"nova\"}"));
         assertEquals("input", refused("{\"input\":3}"));

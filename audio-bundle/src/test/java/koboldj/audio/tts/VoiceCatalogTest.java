@@ -12,17 +12,24 @@ import org.junit.jupiter.api.Test;
 
 class VoiceCatalogTest {
     private final VoiceCatalog catalog = new VoiceCatalog(List.of("de", "en-gb-x-rp", "en-us"),
-            List.of("Alex", "f2", "f3", "f4", "m2", "m3", "m7"));
+            List.of("Alex", "f1", "f2", "f3", "f4", "f5", "m1", "m2", "m3", "m4", "m6", "m7"));
 
     @Test
-    void openAiVoicesAreSixDistinctEspeakVoices() {
+    void openAisAndKoboldCppsVoicesAreElevenDistinctEspeakVoices() {
         Set<String> played = new HashSet<>();
-        for (String name : List.of("alloy", "echo", "fable", "onyx", "nova", "shimmer")) {
+        for (String name : List.of("alloy", "echo", "fable", "onyx", "nova", "shimmer", "kobo", "cheery", "sleepy", "shouty",
+                "chatty")) {
             Optional<String> voice = catalog.resolve(name);
             assertTrue(voice.isPresent(), name);
             played.add(voice.get());
         }
-        assertEquals(6, played.size(), played.toString());
+        assertEquals(11, played.size(), played.toString());
+    }
+
+    @Test
+    void aWavEndingIsIgnoredAsKoboldCppDoes() {
+        assertEquals(catalog.resolve("kobo"), catalog.resolve("Kobo.wav"));
+        assertEquals(Optional.of("de"), catalog.resolve("de.wav"));
     }
 
     @Test
@@ -48,12 +55,13 @@ class VoiceCatalogTest {
     }
 
     @Test
-    void theListNamesOpenAisVoicesThenEspeaks() {
-        assertEquals(List.of("alloy", "echo", "fable", "onyx", "nova", "shimmer", "de", "en-gb-x-rp", "en-us"), catalog.names());
+    void theListNamesOpenAisAndKoboldCppsVoicesThenEspeaks() {
+        assertEquals(List.of("alloy", "echo", "fable", "onyx", "nova", "shimmer", "kobo", "cheery", "sleepy", "shouty", "chatty",
+                "de", "en-gb-x-rp", "en-us"), catalog.names());
     }
 
     @Test
-    void openAiNamesWhoseEspeakVoiceIsMissingAreLeftOut() {
+    void namesWhoseEspeakVoiceIsMissingAreLeftOut() {
         VoiceCatalog german = new VoiceCatalog(List.of("de"), List.of("m3"));
         assertEquals(List.of("de"), german.names());
         assertEquals(Optional.empty(), german.resolve("alloy"));
