@@ -16,17 +16,21 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import koboldj.api.audio.SpeechSynthesizer;
 import koboldj.api.audio.SpeechSynthesizer.Speech;
+import koboldj.api.error.ApiException;
 import koboldj.audio.tts.encode.AudioEncoder;
 import koboldj.audio.tts.encode.SpeechFormat;
 
@@ -53,15 +57,15 @@ public class SpeechResource {
     @POST
     @Path("api/extra/tts")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response koboldCpp(JsonNode body) {
-        return speak(SpeechRequestBody.parse(body, SpeechFormat.WAV));
+    public void koboldCpp(JsonNode body, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
+        speak(body, response, servlet);
     }
 
     @POST
     @Path("v1/audio/speech")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response openAi(JsonNode body) {
-        return speak(SpeechRequestBody.parse(body, SpeechFormat.WAV));
+    public void openAi(JsonNode body, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
+        speak(body, response, servlet);
     }
 
     @GET
@@ -73,11 +77,21 @@ public class SpeechResource {
                 "sample_rate", synthesizer.sampleRate(), "max_input_chars", synthesizer.maxInputChars());
     }
 
-    private Response speak(SpeechRequestBody request) {
-        Speech speech = synthesizer.prepare(request.input(), request.voice(), request.speed());
+    /** Checks the request before anything is sent (a bad one is answered 400), then streams the speech. */
+    private void speak(JsonNode body, AsyncResponse response, HttpServletRequest servlet) {
+        Speech speech;
+        SpeechFormat format;
+        try {
+            SpeechRequestBody request = SpeechRequestBody.parse(body, SpeechFormat.WAV);
+            speech = synthesizer.prepare(request.input(), request.voice(), request.speed());
+            format = request.format();
+        } catch (ApiException e) {
+            response.resume(e);
+            return;
+        }
         int sampleRate = synthesizer.sampleRate();
-        StreamingOutput body = out -> stream(speech, request.format(), sampleRate, out);
-        return Response.ok(body, request.format().mediaType()).build();
+        SpeechStream stream = new SpeechStream(servlet, out -> stream(speech, format, sampleRate, out));
+        response.resume(Response.ok(stream, format.mediaType()).build());
     }
 
     private static void stream(Speech speech, SpeechFormat format, int sampleRate, OutputStream out) throws IOException {
