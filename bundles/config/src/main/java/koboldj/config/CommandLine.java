@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parses KoboldCpp-style arguments: {@code --flag value}, {@code --flag=value}, switches, and the
@@ -18,6 +19,9 @@ import java.util.Map;
 public record CommandLine(Settings settings, Action action) {
 
     public enum Action { RUN, HELP, VERSION }
+
+    /** A {@link FlagType#MODEL} value that names a built-in engine rather than a file. */
+    private static final Pattern ENGINE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
     /** Parses {@code args}; relative paths are taken from {@code workingDirectory}. */
     public static CommandLine parse(List<String> args, Path workingDirectory) throws FlagException {
@@ -92,7 +96,10 @@ public record CommandLine(Settings settings, Action action) {
     static Settings absolutePaths(Settings settings, Path base) throws FlagException {
         for (Flag flag : Flags.all()) {
             String value = settings.text(flag.name());
-            if ((flag.type() == FlagType.PATH || flag.type() == FlagType.FILE) && !value.isBlank()) {
+            if (flag.type() == FlagType.MODEL && ENGINE_NAME.matcher(value).matches()) {
+                continue;
+            }
+            if ((flag.type() == FlagType.PATH || flag.type() == FlagType.FILE || flag.type() == FlagType.MODEL) && !value.isBlank()) {
                 settings = settings.with(flag.name(), checkedPath(flag, value, base).toString());
             } else if (flag.type() == FlagType.FILES && !value.isBlank()) {
                 List<String> files = new ArrayList<>();
@@ -107,7 +114,8 @@ public record CommandLine(Settings settings, Action action) {
 
     private static Path checkedPath(Flag flag, String value, Path base) throws FlagException {
         Path path = base.resolve(value).toAbsolutePath().normalize();
-        if ((flag.type() == FlagType.FILE || flag.type() == FlagType.FILES) && !Files.exists(path)) {
+        if ((flag.type() == FlagType.FILE || flag.type() == FlagType.FILES || flag.type() == FlagType.MODEL)
+                && !Files.exists(path)) {
             throw new FlagException("--" + flag.name() + ": no such file or folder: " + value);
         }
         return path;

@@ -36,7 +36,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
     /** Checks and converts a value given as text on the command line. */
     public Object parse(String text) throws FlagException {
         return switch (type) {
-            case TEXT, PATH, FILE, FILES -> text;
+            case TEXT, PATH, FILE, FILES, MODEL -> text;
             case NUMBER -> checkRange(parseNumber(text));
             case URL -> checkUrl(text);
             case KV_OVERRIDE -> KvOverrideSyntax.checked(name, text);
@@ -92,7 +92,7 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
                 }
                 throw new FlagException("'" + name + "' must be a number, not " + value);
             }
-            case TEXT, PATH, FILE -> value instanceof List<?> list
+            case TEXT, PATH, FILE, MODEL -> value instanceof List<?> list
                     ? (list.isEmpty() ? defaultValue : String.valueOf(list.getFirst()))
                     : String.valueOf(value);
             case URL -> checkUrl(String.valueOf(value));

@@ -12,6 +12,11 @@ public enum FlagType {
     FILE,
     /** One or more files that must exist (argparse nargs='+', a JSON list in .kcpps); made absolute, kept one per line. */
     FILES,
+    /**
+     * A model file that must exist (made absolute), or a bare name of an engine built into a bundle
+     * instead of a file ({@code --ttsmodel espeak-ng}): letters, digits, '-' and '_', no dot, left as given.
+     */
+    MODEL,
     /** A whole number. */
     INTEGER,
     /** A decimal number. */

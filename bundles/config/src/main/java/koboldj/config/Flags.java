@@ -5,6 +5,7 @@ import static koboldj.config.FlagType.FILE;
 import static koboldj.config.FlagType.FILES;
 import static koboldj.config.FlagType.INTEGER;
 import static koboldj.config.FlagType.KV_OVERRIDE;
+import static koboldj.config.FlagType.MODEL;
 import static koboldj.config.FlagType.NUMBER;
 import static koboldj.config.FlagType.NUMBER_PAIR;
 import static koboldj.config.FlagType.OPTIONAL_INTEGER;
@@ -50,7 +51,7 @@ public final class Flags {
         flag("savedatafile", PATH, "", "database file for save slots", List.of(Pids.STORAGE));
         flag("sdmodel", FILE, "", "image model to load", List.of(Pids.IMAGE));
         flag("whispermodel", FILE, "", "Whisper model for speech to text", List.of(Pids.TRANSCRIBE));
-        flag("ttsmodel", FILE, "", "text-to-speech model", List.of(Pids.TTS));
+        flag("ttsmodel", MODEL, "", "text-to-speech model; espeak-ng for the built-in espeak-ng voices", List.of(Pids.TTS));
         flag("embeddingsmodel", FILE, "", "embedding model (GGUF); without it the text model embeds", List.of(Pids.EMBEDDINGS));
         flag("embeddingsmaxctx", INTEGER, 0, "longest embeddings input in tokens; 0: the model's trained context, at most 2048",
                 List.of(Pids.EMBEDDINGS), 0, 262144);
@@ -133,6 +134,7 @@ public final class Flags {
                 case PATH, FILE -> spelling.append(" PATH");
                 case FILES -> spelling.append(" FILE [FILE...]");
                 case NUMBER -> spelling.append(" X");
+                case MODEL -> spelling.append(" PATH|NAME");
                 case ASSIGNMENT -> spelling.append(" PID.key=value");
                 case NUMBER_PAIR -> spelling.append(" SCALE [BASE]");
                 case SWITCH -> { }

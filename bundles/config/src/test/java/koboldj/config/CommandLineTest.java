@@ -237,6 +237,15 @@ class CommandLineTest {
     }
 
     @Test
+    void aModelFlagTakesAFileOrTheBareNameOfABuiltInEngine() throws IOException, FlagException {
+        assertEquals("espeak-ng", parse("--ttsmodel", "espeak-ng").settings().forPid(Pids.TTS).get("ttsmodel"));
+        Path model = Files.createFile(dir.resolve("voice.gguf"));
+        assertEquals(model.toString(), parse("--ttsmodel", "voice.gguf").settings().text("ttsmodel"));
+        assertEquals("--ttsmodel: no such file or folder: missing.gguf", error("--ttsmodel", "missing.gguf"));
+        assertEquals("--ttsmodel: no such file or folder: some/where", error("--ttsmodel", "some/where"));
+    }
+
+    @Test
     void eachPidGetsOnlyItsFlags() throws FlagException {
         Settings settings = parse("--password", "k").settings();
         assertEquals("k", settings.forPid(Pids.SERVER).get("password"));

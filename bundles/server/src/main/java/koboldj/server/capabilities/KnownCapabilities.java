@@ -44,7 +44,7 @@ public final class KnownCapabilities {
             CapabilityDescriptor.of(VISION, "a vision projector: start koboldj with --mmproj FILE.gguf"),
             CapabilityDescriptor.of(TRANSCRIBE, "a Whisper model: start koboldj with --whispermodel FILE.bin",
                     "/api/extra/transcribe", "/v1/audio/transcriptions", "/v1/audio/translations"),
-            CapabilityDescriptor.of(TTS, "a text-to-speech voice: start koboldj with --ttsmodel FILE",
+            CapabilityDescriptor.of(TTS, "a text-to-speech voice: start koboldj with --ttsmodel espeak-ng",
                     "/api/extra/tts", "/v1/audio/speech"),
             CapabilityDescriptor.of(WEBSEARCH, "web search: start koboldj with --websearch", "/api/extra/websearch"),
             CapabilityDescriptor.of(SAVEDATA, "save slots: start koboldj with --savedatafile FILE", "/api/extra/data/"),
