@@ -38,12 +38,12 @@ public final class AudioDecoding {
             }
             throw new UnreadableAudioException("The Ogg file holds neither Opus nor Vorbis audio.");
         }
-        if (Ascii.at(file, 0, "\u001A\u0045\u00DF\u00A3")) {
-            throw new UnreadableAudioException("WebM/Matroska audio is not supported: send WAV, MP3, OGG (Opus or Vorbis) or FLAC.");
+        if (WebmPackets.recognizes(file)) {
+            return OpusDecoder.decode(WebmPackets.opus(file), maxSeconds);
         }
         if (Mp3Decoder.recognizes(file)) {
             return Mp3Decoder.decode(file, maxSeconds);
         }
-        throw new UnreadableAudioException("The upload is not audio this server reads: send WAV, MP3, OGG (Opus or Vorbis) or FLAC.");
+        throw new UnreadableAudioException("The upload is not audio this server reads: send WAV, MP3, OGG (Opus or Vorbis), WebM (Opus) or FLAC.");
     }
 }
