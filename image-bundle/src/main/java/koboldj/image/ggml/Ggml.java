@@ -49,13 +49,19 @@ public final class Ggml implements AutoCloseable {
     private static final long BUFFER_ALIGNMENT = 32;
 
     private final MemorySegment context;
+    /** Tensor descriptions the context still has room for: ggml aborts the process when it runs out. */
+    private long room;
     private boolean closed;
 
-    private Ggml(MemorySegment context) {
+    private Ggml(MemorySegment context, long room) {
         this.context = context;
+        this.room = room;
     }
 
-    /** A context that can describe {@code maxTensors} tensors and one graph of {@code graphNodes} nodes. */
+    /**
+     * A context that can describe {@code maxTensors} tensors and one graph of {@code graphNodes} nodes
+     * (give a graph as many nodes as tensors, so that it cannot overflow).
+     */
     public static Ggml context(long maxTensors, long graphNodes) {
         if (maxTensors < 1 || graphNodes < 0) {
             throw new IllegalArgumentException("a ggml context needs tensors");
@@ -71,7 +77,7 @@ public final class Ggml implements AutoCloseable {
             if (context.equals(MemorySegment.NULL)) {
                 throw new IllegalStateException("ggml could not make a context of " + size + " bytes");
             }
-            return new Ggml(context);
+            return new Ggml(context, maxTensors);
         } catch (Throwable e) {
             throw rethrow(e);
         }
@@ -98,6 +104,7 @@ public final class Ggml implements AutoCloseable {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment dims = arena.allocateFrom(JAVA_LONG, ne);
+            reserve(1);
             return wrap((MemorySegment) Native.NEW_TENSOR.invokeExact(context, type, ne.length, dims));
         } catch (Throwable e) {
             throw rethrow(e);
@@ -243,6 +250,9 @@ public final class Ggml implements AutoCloseable {
 
     /** The graph (of at most {@code maxNodes} nodes, as this context was made for) that computes {@code outputs}. */
     public MemorySegment graph(long maxNodes, Tensor... outputs) {
+        if (closed) {
+            throw new IllegalStateException("the ggml context is closed");
+        }
         MemorySegment graph = (MemorySegment) call(Native.NEW_GRAPH, context, maxNodes, false);
         for (Tensor output : outputs) {
             call(Native.BUILD_FORWARD, graph, output.handle());
@@ -303,12 +313,14 @@ public final class Ggml implements AutoCloseable {
     /** {@code a + b}, b repeated over a's dimensions. */
     public Tensor add(Tensor a, Tensor b) {
         requireRepeatable(b, a, "added");
+        reserve(2);
         return wrap((MemorySegment) call(Native.ADD, context, a.handle(), b.handle()));
     }
 
     /** {@code a * b} elementwise, b repeated over a's dimensions. */
     public Tensor mul(Tensor a, Tensor b) {
         requireRepeatable(b, a, "multiplied");
+        reserve(2);
         return wrap((MemorySegment) call(Native.MUL, context, a.handle(), b.handle()));
     }
 
@@ -318,6 +330,7 @@ public final class Ggml implements AutoCloseable {
         if (!a.contiguous() || !b.contiguous() || a.ne(0) != b.ne(0) || b.ne(2) % a.ne(2) != 0 || b.ne(3) % a.ne(3) != 0) {
             throw new IllegalArgumentException("no matrix product of " + a + " and " + b);
         }
+        reserve(2);
         return wrap((MemorySegment) call(Native.MUL_MAT, context, a.handle(), b.handle()));
     }
 
@@ -331,6 +344,7 @@ public final class Ggml implements AutoCloseable {
                 || input.ne(0) + 2L * padding < kernel.ne(0) || input.ne(1) + 2L * padding < kernel.ne(1)) {
             throw new IllegalArgumentException("no convolution of " + input + " with " + kernel);
         }
+        reserve(8);
         return wrap((MemorySegment) call(Native.CONV_2D, context, kernel.handle(), input.handle(),
                 stride, stride, padding, padding, 1, 1));
     }
@@ -341,12 +355,14 @@ public final class Ggml implements AutoCloseable {
         if (groups < 1 || a.ne(2) % groups != 0 || !a.contiguous()) {
             throw new IllegalArgumentException(a + " does not split into " + groups + " groups of channels");
         }
+        reserve(2);
         return wrap((MemorySegment) call(Native.GROUP_NORM, context, a.handle(), groups, eps));
     }
 
     /** Normalises each row (dimension 0) to mean 0, variance 1. */
     public Tensor norm(Tensor a, float eps) {
         requireType(a, F32, "normalised");
+        reserve(2);
         return wrap((MemorySegment) call(Native.NORM, context, a.handle(), eps));
     }
 
@@ -354,6 +370,7 @@ public final class Ggml implements AutoCloseable {
     public Tensor softMax(Tensor a, float scale) {
         requireType(a, F32, "soft-maxed");
         requireContiguous(a);
+        reserve(2);
         return wrap((MemorySegment) call(Native.SOFT_MAX_EXT, context, a.handle(), MemorySegment.NULL, scale, 0f));
     }
 
@@ -361,6 +378,7 @@ public final class Ggml implements AutoCloseable {
     public Tensor causalMask(Tensor a) {
         requireType(a, F32, "masked");
         requireContiguous(a);
+        reserve(2);
         return wrap((MemorySegment) call(Native.DIAG_MASK_INF, context, a.handle(), 0));
     }
 
@@ -379,11 +397,13 @@ public final class Ggml implements AutoCloseable {
     public Tensor scale(Tensor a, float factor) {
         requireType(a, F32, "scaled");
         requireContiguous(a);
+        reserve(2);
         return wrap((MemorySegment) call(Native.SCALE, context, a.handle(), factor));
     }
 
     /** A contiguous copy of a view. */
     public Tensor cont(Tensor a) {
+        reserve(2);
         return wrap((MemorySegment) call(Native.CONT, context, a.handle()));
     }
 
@@ -392,6 +412,7 @@ public final class Ggml implements AutoCloseable {
         if (axes.length != 4 || (1 << axes[0] | 1 << axes[1] | 1 << axes[2] | 1 << axes[3]) != 15) {
             throw new IllegalArgumentException("a permutation names each of the four dimensions once");
         }
+        reserve(2);
         return wrap((MemorySegment) call(Native.PERMUTE, context, a.handle(), axes[0], axes[1], axes[2], axes[3]));
     }
 
@@ -406,6 +427,7 @@ public final class Ggml implements AutoCloseable {
                 || four[2] < 1 || four[3] < 1 || four[0] % blockSize(a.type()) != 0) {
             throw new IllegalArgumentException("cannot reshape " + a + " to " + java.util.Arrays.toString(ne));
         }
+        reserve(2);
         return wrap((MemorySegment) call(Native.RESHAPE_4D, context, a.handle(), four[0], four[1], four[2], four[3]));
     }
 
@@ -417,6 +439,7 @@ public final class Ggml implements AutoCloseable {
             throw new IllegalArgumentException("no elements " + from + "+" + count + " in " + a);
         }
         long nb1 = a.ne(0) * 4;
+        reserve(2);
         return wrap((MemorySegment) call(Native.VIEW_4D, context, a.handle(), count, a.ne(1), a.ne(2), a.ne(3),
                 nb1, nb1 * a.ne(1), nb1 * a.ne(1) * a.ne(2), from * 4));
     }
@@ -430,6 +453,7 @@ public final class Ggml implements AutoCloseable {
                 throw new IllegalArgumentException("cannot concatenate " + a + " and " + b + " along " + dimension);
             }
         }
+        reserve(2);
         return wrap((MemorySegment) call(Native.CONCAT, context, a.handle(), b.handle(), dimension));
     }
 
@@ -439,6 +463,7 @@ public final class Ggml implements AutoCloseable {
         if (p0 < 0 || p1 < 0 || p2 < 0 || p3 < 0) {
             throw new IllegalArgumentException("padding is not negative");
         }
+        reserve(2);
         return wrap((MemorySegment) call(Native.PAD, context, a.handle(), p0, p1, p2, p3));
     }
 
@@ -448,6 +473,7 @@ public final class Ggml implements AutoCloseable {
         if (factor < 1) {
             throw new IllegalArgumentException("an upscale factor is at least 1");
         }
+        reserve(2);
         return wrap((MemorySegment) call(Native.UPSCALE, context, a.handle(), factor));
     }
 
@@ -457,6 +483,7 @@ public final class Ggml implements AutoCloseable {
         if (timesteps.ne(1) != 1 || timesteps.ne(2) != 1 || timesteps.ne(3) != 1 || dim < 2 || dim % 2 != 0 || maxPeriod < 1) {
             throw new IllegalArgumentException("no timestep embedding of width " + dim + " for " + timesteps);
         }
+        reserve(2);
         return wrap((MemorySegment) call(Native.TIMESTEP_EMBEDDING, context, timesteps.handle(), dim, maxPeriod));
     }
 
@@ -466,6 +493,7 @@ public final class Ggml implements AutoCloseable {
         if (table.ne(2) != 1 || table.ne(3) != 1 || ids.ne(1) != 1 || ids.ne(2) != 1 || ids.ne(3) != 1) {
             throw new IllegalArgumentException("cannot take rows " + ids + " of " + table);
         }
+        reserve(2);
         return wrap((MemorySegment) call(Native.GET_ROWS, context, table.handle(), ids.handle()));
     }
 
@@ -479,9 +507,18 @@ public final class Ggml implements AutoCloseable {
 
     // ---- helpers ---------------------------------------------------------------------------
 
+    /** Takes room for the tensors an operation makes (a convolution makes several). */
+    private void reserve(int tensors) {
+        if (closed || room < tensors) {
+            throw new IllegalStateException(closed ? "the ggml context is closed" : "the ggml context is full");
+        }
+        room -= tensors;
+    }
+
     private Tensor unary(MethodHandle op, Tensor a) {
         requireType(a, F32, "an activation's input");
         requireContiguous(a);
+        reserve(2);
         return wrap((MemorySegment) call(op, context, a.handle()));
     }
 

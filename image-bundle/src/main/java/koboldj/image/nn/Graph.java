@@ -13,8 +13,8 @@ import koboldj.image.ggml.Tensor;
  * descriptions, its graph and the memory of its intermediate results, which later nodes reuse.
  */
 final class Graph implements AutoCloseable {
-    /** Enough for the largest network here (an SD UNet is about 2,500 nodes). */
-    static final int MAX_NODES = 16384;
+    /** Tensors and nodes of the largest network here (an SD UNet makes about 10,000 tensors). */
+    static final int MAX_NODES = 32768;
 
     private final Ggml ggml;
     private final Map<String, Tensor> inputs = new HashMap<>();
@@ -24,7 +24,7 @@ final class Graph implements AutoCloseable {
 
     /** Describes a network: {@code network} gets this graph (to declare inputs) and returns its output. */
     Graph(Function<Graph, Tensor> network) {
-        ggml = Ggml.context(MAX_NODES * 2L, MAX_NODES);
+        ggml = Ggml.context(MAX_NODES, MAX_NODES);
         MemorySegment allocated = null;
         try {
             Tensor out = network.apply(this);

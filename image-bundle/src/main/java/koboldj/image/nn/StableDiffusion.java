@@ -230,10 +230,14 @@ public final class StableDiffusion implements AutoCloseable {
     private void makeWeights() {
         long start = System.nanoTime();
         int side = Math.max(8, 1 << unet.downsamples);
-        try (Ggml g = Ggml.context(Graph.MAX_NODES * 2L, 0)) {
+        try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
             text.build(g, g.newTensor(Ggml.I32, TextEncoder.CHUNK), 1, text.layersFor(1));
+        }
+        try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
             unet.build(g, g.newTensor(Ggml.F32, side, side, unet.inChannels, 1), g.newTensor(Ggml.F32, 1),
                     g.newTensor(Ggml.F32, text.width, TextEncoder.CHUNK, 1));
+        }
+        try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
             vae.decode(g, g.newTensor(Ggml.F32, 8, 8, vae.latentChannels, 1));
             int pixels = 8 * (1 << (vae.encoderLevels - 1));
             vae.encode(g, g.newTensor(Ggml.F32, pixels, pixels, 3, 1));
