@@ -205,8 +205,10 @@ class AphroditeFieldsE2EIT {
         assertEquals(whole, String.join("", named));
         assertTrue(named.size() > 1);
 
-        List<String> cumulative = streamedTexts(greedy(ONCE, 24).put("output_kind", "cumulative"));
-        assertEquals(whole, cumulative.getLast());
+        // a longer text, so that some chunks are written before the generation ends even on a busy machine
+        String longer = text(greedy(ONCE, 120));
+        List<String> cumulative = streamedTexts(greedy(ONCE, 120).put("output_kind", "cumulative"));
+        assertEquals(longer, cumulative.getLast());
         for (int i = 1; i < cumulative.size(); i++) {
             assertTrue(cumulative.get(i).startsWith(cumulative.get(i - 1)), "each chunk holds the text so far");
         }

@@ -1,6 +1,6 @@
 /** Speech-to-text and text-to-speech services. */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package koboldj.api.audio;
 
 import org.osgi.annotation.bundle.Export;
