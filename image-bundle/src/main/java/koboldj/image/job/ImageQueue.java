@@ -126,14 +126,23 @@ final class ImageQueue implements AutoCloseable {
                 return;
             }
             GenerationSettings settings = job.settings();
+            GeneratedImages images;
             try (JobProgress.Job reported = progress.start("txt2img", settings.images(), settings.plan().steps())) {
                 job.started(reported);
-                job.future().complete(runner.apply(job));
+                images = runner.apply(job);
             } catch (ApiException e) {
                 job.future().completeExceptionally(e);
+                return;
             } catch (RuntimeException e) {
                 LOG.error("An image job failed", e);
                 job.future().completeExceptionally(e);
+                return;
+            }
+            // completed once the progress report is closed, so that a client that got its images sees no job running
+            if (job.cancelled()) {
+                job.future().completeExceptionally(new CancellationException("the client went away"));
+            } else {
+                job.future().complete(images);
             }
         }
     }
