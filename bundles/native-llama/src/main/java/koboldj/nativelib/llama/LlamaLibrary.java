@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Opens libjllama.so (llama.cpp tag b4916 with ggml), whose exported symbols are the whole llama.h
@@ -25,7 +27,10 @@ import java.util.Locale;
 public final class LlamaLibrary {
     /** System property prefix; the key ends with the library's SHA-256, the value is the opened file. */
     static final String OPENED_PROPERTY = "koboldj.native.llama.opened.";
+    /** System property prefix of private copies: the key goes on with the owner's name, then the SHA-256. */
+    static final String PRIVATE_PROPERTY = "koboldj.native.llama.private.";
     private static SymbolLookup lookup;
+    private static final Map<String, SymbolLookup> privateLookups = new HashMap<>();
 
     private LlamaLibrary() {
     }
@@ -44,6 +49,30 @@ public final class LlamaLibrary {
             lookup = SymbolLookup.libraryLookup(file, Arena.global());
         }
         return lookup;
+    }
+
+    /**
+     * The symbols of a second copy of the library, extracted to its own file and opened for
+     * {@code owner} alone: the dynamic linker maps a file at another path as another library, so this
+     * copy's statics (ggml's tinyBLAS work counter among them) are not those of {@link #lookup()}, and
+     * its computations need no {@link ComputeTurn}. One copy per owner name in the process, kept
+     * across revisions of this bundle as {@link #lookup()} keeps its own.
+     *
+     * @param owner a short name of who uses the copy ({@code "image"}); letters and digits only
+     */
+    public static synchronized SymbolLookup privateCopy(String owner) {
+        if (!owner.matches("[A-Za-z0-9]{1,32}")) {
+            throw new IllegalArgumentException("a private copy's owner is 1 to 32 letters or digits: " + owner);
+        }
+        SymbolLookup found = privateLookups.get(owner);
+        if (found == null) {
+            byte[] library = bundled();
+            String file = (String) System.getProperties().computeIfAbsent(PRIVATE_PROPERTY + owner + "." + sha256(library),
+                    key -> extract(library));
+            found = SymbolLookup.libraryLookup(file, Arena.global());
+            privateLookups.put(owner, found);
+        }
+        return found;
     }
 
     private static byte[] bundled() {

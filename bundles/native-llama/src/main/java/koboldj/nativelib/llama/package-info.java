@@ -14,7 +14,7 @@
  * waiting for seconds (image graphs) may open its own copy of the file, whose statics are its own.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package koboldj.nativelib.llama;
 
 import org.osgi.annotation.bundle.Export;

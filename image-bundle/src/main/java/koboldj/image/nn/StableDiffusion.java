@@ -1,0 +1,267 @@
+package koboldj.image.nn;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import koboldj.image.checkpoint.TensorSource;
+import koboldj.image.ggml.Ggml;
+import koboldj.image.ggml.Tensor;
+
+/**
+ * A Stable Diffusion checkpoint's networks — text encoder, UNet, VAE decoder and encoder — as ggml
+ * graphs on the CPU. Every size is read from the checkpoint's tensors. Weights are made once at
+ * {@link #load} (in place in the mapped file where ggml takes the stored type) and shared by all
+ * calls; each network's graph is described once per input shape and reused (the two latest shapes
+ * of each are kept). All arrays are float32, row-major, NCHW as PyTorch lays them out.
+ *
+ * <p>Not thread-safe: one call at a time. The {@link TensorSource} stays the caller's: keep it open
+ * until this is closed, then close it.
+ */
+public final class StableDiffusion implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StableDiffusion.class);
+    /** Latents up to this many pixels (64 x 64, a 512 x 512 image) are decoded whole; larger ones in tiles of that size. */
+    static final int DECODE_TILE = 64;
+    /** Latent pixels neighbouring tiles share, blended linearly so no seam shows. */
+    static final int DECODE_OVERLAP = 16;
+    private static final int KEPT_SHAPES = 2;
+
+    private final Weights weights;
+    private final Family family;
+    private final TextEncoder text;
+    private final UNet unet;
+    private final Vae vae;
+    private final MemorySegment backend;
+    private final Map<String, Graph> graphs = new LinkedHashMap<>();
+    private boolean closed;
+
+    private StableDiffusion(Weights weights, int threads) {
+        this.weights = weights;
+        this.family = TextEncoder.familyOf(weights);
+        this.text = new TextEncoder(weights, family);
+        this.unet = new UNet(weights, family);
+        this.vae = new Vae(weights);
+        if (unet.contextWidth != text.width) {
+            throw new IllegalArgumentException("the UNet attends to text " + unet.contextWidth
+                    + " wide but the text encoder is " + text.width + " wide");
+        }
+        if (vae.latentChannels != unet.outChannels) {
+            throw new IllegalArgumentException("the VAE takes " + vae.latentChannels + " latent channels but the UNet makes "
+                    + unet.outChannels);
+        }
+        this.backend = Ggml.cpuBackend(threads);
+    }
+
+    /**
+     * Recognises the architecture of {@code weights} and makes its weights for ggml.
+     *
+     * @throws IllegalArgumentException with a sentence naming what is missing or wrong, if the tensors match no known
+     *                                  architecture
+     */
+    public static StableDiffusion load(TensorSource weights, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+        }
+        Weights w = new Weights(weights);
+        try {
+            StableDiffusion sd = new StableDiffusion(w, threads);
+            sd.makeWeights();
+            return sd;
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    /** Width of the text encoder's hidden states (768 in SD 1.x, 1024 in SD 2.x). */
+    public int textWidth() {
+        return text.width;
+    }
+
+    public int latentChannels() {
+        return unet.outChannels;
+    }
+
+    /** How many times larger than the latent the VAE's pixels are (8 in every real model). */
+    public int vaeScale() {
+        return 1 << (vae.decoderLevels - 1);
+    }
+
+    /**
+     * Hidden states {@code [chunks][77][textWidth]} of {@code chunks} chunks of 77 token ids (each with its BOS, EOS and
+     * padding), after the layers A1111 uses for {@code clipSkip} (1 = the last) and the final layer norm.
+     */
+    public float[] encodeText(int[] tokenIds, int chunks, int clipSkip) {
+        requireOpen();
+        if (chunks < 1 || chunks > 64 || tokenIds.length != chunks * TextEncoder.CHUNK) {
+            throw new IllegalArgumentException("tokenIds must hold " + TextEncoder.CHUNK + " ids per chunk, 1 to 64 chunks; got "
+                    + tokenIds.length + " ids for " + chunks + " chunks");
+        }
+        for (int id : tokenIds) {
+            if (id < 0 || id >= text.vocabulary) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + text.vocabulary);
+            }
+        }
+        int run = text.layersFor(clipSkip);
+        Graph graph = graph("text " + chunks + " " + run, g -> text.build(g.ops(),
+                g.input("ids", Ggml.I32, (long) chunks * TextEncoder.CHUNK), chunks, run));
+        graph.set("ids", tokenIds);
+        return graph.compute(backend);
+    }
+
+    /**
+     * The UNet's raw output (eps or v) for {@code latents [batch][C][h][w]} at {@code timesteps} (one per item, 0..1000)
+     * attending to {@code context [batch][contextTokens][textWidth]}; shaped like the latents.
+     */
+    public float[] predict(float[] latents, int batch, int latentHeight, int latentWidth, float[] timesteps, float[] context,
+            int contextTokens) {
+        requireOpen();
+        int multiple = 1 << unet.downsamples;
+        if (batch < 1 || batch > 64 || latentHeight < 1 || latentWidth < 1 || latentHeight % multiple != 0
+                || latentWidth % multiple != 0 || latentHeight > 1024 || latentWidth > 1024) {
+            throw new IllegalArgumentException("the latent must be 1 to 64 items of multiples of " + multiple
+                    + " up to 1024 high and wide, not " + batch + " x " + latentHeight + " x " + latentWidth);
+        }
+        if (latents.length != (long) batch * unet.inChannels * latentHeight * latentWidth) {
+            throw new IllegalArgumentException("latents must hold " + batch + " x " + unet.inChannels + " x " + latentHeight
+                    + " x " + latentWidth + " numbers, not " + latents.length);
+        }
+        if (timesteps.length != batch) {
+            throw new IllegalArgumentException("timesteps must hold one number per batch item");
+        }
+        for (float t : timesteps) {
+            if (!(t >= 0 && t <= 1000)) {
+                throw new IllegalArgumentException("a timestep is 0 to 1000, not " + t);
+            }
+        }
+        if (contextTokens < 1 || contextTokens > 64 * TextEncoder.CHUNK
+                || context.length != (long) batch * contextTokens * text.width) {
+            throw new IllegalArgumentException("context must hold " + batch + " x " + contextTokens + " x " + text.width
+                    + " numbers, not " + context.length);
+        }
+        Graph graph = graph("unet " + batch + " " + latentHeight + " " + latentWidth + " " + contextTokens,
+                g -> unet.build(g.ops(),
+                        g.input("latents", Ggml.F32, latentWidth, latentHeight, unet.inChannels, batch),
+                        g.input("timesteps", Ggml.F32, batch),
+                        g.input("context", Ggml.F32, text.width, contextTokens, batch)));
+        graph.set("latents", latents);
+        graph.set("timesteps", timesteps);
+        graph.set("context", context);
+        return graph.compute(backend);
+    }
+
+    /**
+     * The VAE decoder for one image: {@code latents [C][h][w]}, already divided by the scale factor, to pixels
+     * {@code [3][8h][8w]} in about [-1, 1]. Latents of more than 64 x 64 are decoded in overlapping 64 x 64 tiles, so
+     * that a 1024 x 1024 image needs no more memory than a 512 x 512 one.
+     */
+    public float[] decode(float[] latents, int latentHeight, int latentWidth) {
+        requireOpen();
+        if (latentHeight < 1 || latentWidth < 1 || latentHeight > 1024 || latentWidth > 1024
+                || latents.length != (long) vae.latentChannels * latentHeight * latentWidth) {
+            throw new IllegalArgumentException("latents must hold " + vae.latentChannels + " x h x w numbers (h and w 1 to 1024),"
+                    + " not " + latents.length + " for " + latentHeight + " x " + latentWidth);
+        }
+        if (latentHeight <= DECODE_TILE && latentWidth <= DECODE_TILE) {
+            return decodeWhole(latents, latentHeight, latentWidth);
+        }
+        return new TiledDecode(this::decodeWhole, vae.latentChannels, vaeScale(), DECODE_TILE, DECODE_OVERLAP)
+                .decode(latents, latentHeight, latentWidth);
+    }
+
+    /**
+     * The VAE encoder for one image: {@code rgb [3][H][W]} in [-1, 1] to the moments {@code [2C][H/8][W/8]} (C means,
+     * then C log-variances).
+     */
+    public float[] encode(float[] rgb, int height, int width) {
+        requireOpen();
+        int scale = 1 << (vae.encoderLevels - 1);
+        if (height < scale || width < scale || height % scale != 0 || width % scale != 0 || height > 8192 || width > 8192
+                || rgb.length != 3L * height * width) {
+            throw new IllegalArgumentException("rgb must be 3 x H x W numbers with H and W multiples of " + scale
+                    + " up to 8192, not " + rgb.length + " for " + height + " x " + width);
+        }
+        Graph graph = graph("encode " + height + " " + width,
+                g -> vae.encode(g.ops(), g.input("pixels", Ggml.F32, width, height, 3, 1)));
+        graph.set("pixels", rgb);
+        return graph.compute(backend);
+    }
+
+    private float[] decodeWhole(float[] latents, int latentHeight, int latentWidth) {
+        Graph graph = graph("decode " + latentHeight + " " + latentWidth,
+                g -> vae.decode(g.ops(), g.input("latents", Ggml.F32, latentWidth, latentHeight, vae.latentChannels, 1)));
+        graph.set("latents", latents);
+        return graph.compute(backend);
+    }
+
+    /** The graph for {@code key}, described now if it is not kept; the oldest of a kind beyond two is freed. */
+    private Graph graph(String key, Function<Graph, Tensor> network) {
+        Graph graph = graphs.remove(key);
+        if (graph == null) {
+            String kind = key.substring(0, key.indexOf(' '));
+            long sameKind = graphs.keySet().stream().filter(k -> k.startsWith(kind + " ")).count();
+            for (Iterator<Map.Entry<String, Graph>> it = graphs.entrySet().iterator(); sameKind >= KEPT_SHAPES && it.hasNext(); ) {
+                Map.Entry<String, Graph> oldest = it.next();
+                if (oldest.getKey().startsWith(kind + " ")) {
+                    oldest.getValue().close();
+                    it.remove();
+                    sameKind--;
+                }
+            }
+            long start = System.nanoTime();
+            graph = new Graph(network);
+            LOG.debug("described {} in {} ms, {} MB of intermediate results", key, (System.nanoTime() - start) / 1_000_000,
+                    graph.workBytes() >> 20);
+        }
+        graphs.put(key, graph);
+        return graph;
+    }
+
+    /** Makes every weight now, by describing each network once for a small shape (nothing is computed). */
+    private void makeWeights() {
+        long start = System.nanoTime();
+        int side = Math.max(8, 1 << unet.downsamples);
+        try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
+            text.build(g, g.newTensor(Ggml.I32, TextEncoder.CHUNK), 1, text.layersFor(1));
+        }
+        try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
+            unet.build(g, g.newTensor(Ggml.F32, side, side, unet.inChannels, 1), g.newTensor(Ggml.F32, 1),
+                    g.newTensor(Ggml.F32, text.width, TextEncoder.CHUNK, 1));
+        }
+        try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
+            vae.decode(g, g.newTensor(Ggml.F32, 8, 8, vae.latentChannels, 1));
+            int pixels = 8 * (1 << (vae.encoderLevels - 1));
+            vae.encode(g, g.newTensor(Ggml.F32, pixels, pixels, 3, 1));
+        }
+        LOG.info("Stable Diffusion {} networks ready in {} ms: UNet of {} channels and {} input blocks, text width {} in {} layers,"
+                + " VAE of {} levels", family, (System.nanoTime() - start) / 1_000_000, unet.modelChannels, unet.inputBlocks,
+                text.width, text.layers, vae.decoderLevels);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the Stable Diffusion networks are closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        graphs.values().forEach(Graph::close);
+        graphs.clear();
+        Ggml.freeBackend(backend);
+        weights.close();
+    }
+}

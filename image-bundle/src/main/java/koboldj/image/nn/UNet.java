@@ -1,0 +1,112 @@
+package koboldj.image.nn;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import koboldj.image.ggml.Ggml;
+import koboldj.image.ggml.Tensor;
+
+/**
+ * The LDM UNet ({@code model.diffusion_model.*}): timestep embedding, input blocks (residual
+ * blocks, spatial transformers, strided-convolution downsampling), middle block, output blocks fed
+ * with the input blocks' results (upsampling by nearest neighbour and a convolution), output
+ * convolution. Every width and depth is read from the tensors present.
+ */
+final class UNet {
+    static final String PREFIX = "model.diffusion_model.";
+    /** The sinusoidal timestep embedding's longest period, as in the original code. */
+    static final int MAX_PERIOD = 10000;
+
+    private final Weights w;
+    private final Family family;
+    final int modelChannels;
+    final int inChannels;
+    final int outChannels;
+    final int contextWidth;
+    final int inputBlocks;
+    final int outputBlocks;
+    /** How many times the input blocks halve the latent. */
+    final int downsamples;
+
+    UNet(Weights w, Family family) {
+        this.w = w;
+        this.family = family;
+        String first = PREFIX + "input_blocks.0.0.weight";
+        if (!w.has(first) || !w.has(PREFIX + "out.2.weight") || !w.has(PREFIX + "time_embed.0.weight")) {
+            throw new IllegalArgumentException("the model has no Stable Diffusion UNet: " + first + ", "
+                    + PREFIX + "out.2.weight or " + PREFIX + "time_embed.0.weight is missing");
+        }
+        long[] in = w.shape(first);
+        modelChannels = (int) in[0];
+        inChannels = (int) in[1];
+        outChannels = (int) w.shape(PREFIX + "out.2.weight")[0];
+        int blocks = 1;
+        int down = 0;
+        while (w.has(PREFIX + "input_blocks." + blocks + ".0.in_layers.0.weight")
+                || w.has(PREFIX + "input_blocks." + blocks + ".0.op.weight")) {
+            if (w.has(PREFIX + "input_blocks." + blocks + ".0.op.weight")) {
+                down++;
+            }
+            blocks++;
+        }
+        inputBlocks = blocks;
+        downsamples = down;
+        int outs = 0;
+        while (w.has(PREFIX + "output_blocks." + outs + ".0.in_layers.0.weight")) {
+            outs++;
+        }
+        outputBlocks = outs;
+        if (outputBlocks != inputBlocks) {
+            throw new IllegalArgumentException("the UNet has " + inputBlocks + " input blocks but " + outputBlocks
+                    + " output blocks (" + PREFIX + "output_blocks." + outs + " is missing)");
+        }
+        String crossKey = PREFIX + "middle_block.1.transformer_blocks.0.attn2.to_k.weight";
+        if (!w.has(crossKey)) {
+            throw new IllegalArgumentException("the UNet has no cross-attention in its middle block: " + crossKey + " is missing");
+        }
+        contextWidth = (int) w.shape(crossKey)[1];
+    }
+
+    /**
+     * The UNet over latents [W, H, C, N] at {@code timesteps} [N] with text {@code context} [D, T, N];
+     * returns the model output shaped like the latents.
+     */
+    Tensor build(Ggml g, Tensor latents, Tensor timesteps, Tensor context) {
+        Tensor t = g.timestepEmbedding(timesteps, modelChannels, MAX_PERIOD);
+        Tensor embedding = Layers.linear(g, w, PREFIX + "time_embed.0", t);
+        embedding = Layers.linear(g, w, PREFIX + "time_embed.2", g.silu(embedding));
+
+        Deque<Tensor> skips = new ArrayDeque<>();
+        Tensor h = Layers.conv(g, w, PREFIX + "input_blocks.0.0", latents, 1, 1);
+        skips.push(h);
+        for (int i = 1; i < inputBlocks; i++) {
+            String p = PREFIX + "input_blocks." + i + ".";
+            if (w.has(p + "0.op.weight")) {
+                h = Layers.conv(g, w, p + "0.op", h, 2, 1);
+            } else {
+                h = ResnetBlock.unet(g, w, p + "0.", h, embedding);
+                if (w.has(p + "1.norm.weight")) {
+                    h = SpatialTransformer.build(g, w, p + "1.", h, context, family);
+                }
+            }
+            skips.push(h);
+        }
+        h = ResnetBlock.unet(g, w, PREFIX + "middle_block.0.", h, embedding);
+        h = SpatialTransformer.build(g, w, PREFIX + "middle_block.1.", h, context, family);
+        h = ResnetBlock.unet(g, w, PREFIX + "middle_block.2.", h, embedding);
+        for (int i = 0; i < outputBlocks; i++) {
+            String p = PREFIX + "output_blocks." + i + ".";
+            h = ResnetBlock.unet(g, w, p + "0.", g.concat(h, skips.pop(), 2), embedding);
+            int next = 1;
+            if (w.has(p + "1.norm.weight")) {
+                h = SpatialTransformer.build(g, w, p + "1.", h, context, family);
+                next = 2;
+            }
+            if (w.has(p + next + ".conv.weight")) {
+                h = Layers.conv(g, w, p + next + ".conv", g.upscale(h, 2), 1, 1);
+            }
+        }
+        h = Layers.groupNorm(g, w, PREFIX + "out.0", h, ResnetBlock.UNET_EPS);
+        return Layers.conv(g, w, PREFIX + "out.2", g.silu(h), 1, 1);
+    }
+}

@@ -1,0 +1,196 @@
+package koboldj.image.nn;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import koboldj.image.checkpoint.StoredTensor;
+import koboldj.image.checkpoint.TensorSource;
+import koboldj.image.checkpoint.TensorType;
+import koboldj.image.ggml.Ggml;
+import koboldj.image.ggml.Tensor;
+
+/**
+ * A checkpoint's tensors as ggml weights, each made once on first use and shared by every graph.
+ * A weight whose stored type ggml computes with directly stays in the mapped file; others are
+ * converted once (to f32 for biases, norms and embeddings added to activations, to f16 for
+ * convolution kernels, which ggml's im2col takes in f16 or f32 only). The source must stay open
+ * while these weights are used.
+ */
+final class Weights implements AutoCloseable {
+    private final TensorSource source;
+    private final Ggml descriptions;
+    private final Arena converted = Arena.ofShared();
+    private final List<MemorySegment> buffers = new ArrayList<>();
+    private final Map<String, Tensor> made = new HashMap<>();
+
+    Weights(TensorSource source) {
+        this.source = source;
+        this.descriptions = Ggml.context(source.names().size() * 2L + 16, 0);
+    }
+
+    boolean has(String name) {
+        return source.tensor(name).isPresent();
+    }
+
+    /** The stored shape, PyTorch order (outermost first). */
+    long[] shape(String name) {
+        return stored(name).shape();
+    }
+
+    /** A linear layer's weight [out, in] (or a 1x1 convolution's [out, in, 1, 1]) as ggml [in, out], as stored. */
+    Tensor matrix(String name) {
+        return made.computeIfAbsent(name + "#matrix", key -> {
+            StoredTensor t = stored(name);
+            long[] s = t.shape();
+            if (!(s.length == 2 || s.length == 4 && s[2] == 1 && s[3] == 1)) {
+                throw wrongShape(t, "a matrix");
+            }
+            return make(t, t.data(), directOr(t.type(), Ggml.F32), s[1], s[0]);
+        });
+    }
+
+    /** A convolution kernel [out, in, kh, kw] (a linear weight [out, in] counts as 1x1) as ggml [kw, kh, in, out], f16 or f32. */
+    Tensor kernel(String name) {
+        return made.computeIfAbsent(name + "#kernel", key -> {
+            StoredTensor t = stored(name);
+            long[] s = t.shape();
+            if (s.length == 2) {
+                return make(t, t.data(), kernelType(t.type()), 1, 1, s[1], s[0]);
+            }
+            if (s.length != 4) {
+                throw wrongShape(t, "a convolution kernel");
+            }
+            return make(t, t.data(), kernelType(t.type()), s[3], s[2], s[1], s[0]);
+        });
+    }
+
+    /** A 1-D tensor (bias, norm weight) as f32. */
+    Tensor vector(String name) {
+        return made.computeIfAbsent(name + "#vector", key -> {
+            StoredTensor t = stored(name);
+            if (t.shape().length != 1) {
+                throw wrongShape(t, "a vector");
+            }
+            return make(t, t.data(), Ggml.F32, t.shape()[0]);
+        });
+    }
+
+    /** The first {@code rows} rows of a 2-D tensor [rows, width] (a position embedding) as f32 ggml [width, rows]. */
+    Tensor dense(String name, long rows) {
+        return made.computeIfAbsent(name + "#dense" + rows, key -> {
+            StoredTensor t = stored(name);
+            long[] s = t.shape();
+            if (s.length != 2 || s[0] < rows) {
+                throw wrongShape(t, "a table of at least " + rows + " rows");
+            }
+            return make(t, t.data().asSlice(0, t.data().byteSize() / s[0] * rows), Ggml.F32, s[1], rows);
+        });
+    }
+
+    /** A 2-D table [rows, width] whose rows are looked up by id, as stored (ggml reads every weight type's rows). */
+    Tensor table(String name) {
+        return made.computeIfAbsent(name + "#table", key -> {
+            StoredTensor t = stored(name);
+            if (t.shape().length != 2) {
+                throw wrongShape(t, "a table");
+            }
+            return make(t, t.data(), directOr(t.type(), Ggml.F32), t.shape()[1], t.shape()[0]);
+        });
+    }
+
+    /**
+     * Part {@code part} of {@code parts} equal parts of a fused tensor along its outer dimension
+     * (OpenCLIP's {@code in_proj_weight} [3d, d] and {@code in_proj_bias} [3d] hold q, k and v):
+     * a matrix as stored for 2-D, a vector in f32 for 1-D.
+     */
+    Tensor part(String name, int part, int parts) {
+        return made.computeIfAbsent(name + "#part" + part + "/" + parts, key -> {
+            StoredTensor t = stored(name);
+            long[] s = t.shape();
+            if (s.length < 1 || s.length > 2 || s[0] % parts != 0) {
+                throw wrongShape(t, parts + " fused parts");
+            }
+            long bytes = t.data().byteSize() / parts;
+            MemorySegment slice = t.data().asSlice(bytes * part, bytes);
+            return s.length == 1
+                    ? make(t, slice, Ggml.F32, s[0] / parts)
+                    : make(t, slice, directOr(t.type(), Ggml.F32), s[1], s[0] / parts);
+        });
+    }
+
+    private StoredTensor stored(String name) {
+        return source.tensor(name).orElseThrow(() -> new IllegalArgumentException("the model has no tensor " + name));
+    }
+
+    private static IllegalArgumentException wrongShape(StoredTensor t, String what) {
+        return new IllegalArgumentException("tensor " + t.name() + " of shape " + java.util.Arrays.toString(t.shape())
+                + " is not " + what);
+    }
+
+    private static int directOr(TensorType type, int otherwise) {
+        return Ggml.isWeightType(type.ggmlType) ? type.ggmlType : otherwise;
+    }
+
+    private static int kernelType(TensorType type) {
+        return type == TensorType.F32 ? Ggml.F32 : Ggml.F16;
+    }
+
+    /** A weight of ggml type {@code type} and dimensions {@code ne} over {@code data}, converted if stored otherwise. */
+    private Tensor make(StoredTensor stored, MemorySegment data, int type, long... ne) {
+        Tensor tensor = descriptions.newTensor(type, ne);
+        long count = tensor.elements();
+        long storedBytes = storedBytes(stored.type(), count);
+        if (data.byteSize() != storedBytes) {
+            throw new IllegalArgumentException("tensor " + stored.name() + " holds " + data.byteSize() + " bytes, not the "
+                    + storedBytes + " its shape and type need");
+        }
+        MemorySegment memory;
+        if (type == stored.type().ggmlType && data.isNative()) {
+            memory = data;
+        } else if (type == stored.type().ggmlType) {
+            memory = converted.allocate(data.byteSize(), 32).copyFrom(data);
+        } else {
+            MemorySegment source = data.isNative() ? data : converted.allocate(data.byteSize(), 32).copyFrom(data);
+            try (Arena scratch = Arena.ofConfined()) {
+                MemorySegment floats = type == Ggml.F32 ? converted.allocate(JAVA_FLOAT, count) : scratch.allocate(JAVA_FLOAT, count);
+                Ggml.toFloat(stored.type().ggmlType, source, floats, count);
+                if (type == Ggml.F32) {
+                    memory = floats;
+                } else {
+                    memory = converted.allocate(count * 2, 32);
+                    Ggml.toHalf(floats, memory, count);
+                }
+            }
+        }
+        buffers.add(Ggml.placeAt(tensor, memory));
+        return tensor;
+    }
+
+    /** Bytes of {@code count} numbers stored as {@code type}. */
+    static long storedBytes(TensorType type, long count) {
+        return switch (type) {
+            case F32 -> count * 4;
+            case F16, BF16 -> count * 2;
+            case Q4_0 -> count / 32 * 18;
+            case Q4_1 -> count / 32 * 20;
+            case Q5_0 -> count / 32 * 22;
+            case Q5_1 -> count / 32 * 24;
+            case Q8_0 -> count / 32 * 34;
+        };
+    }
+
+    @Override
+    public void close() {
+        buffers.forEach(Ggml::freeBuffer);
+        buffers.clear();
+        made.clear();
+        descriptions.close();
+        converted.close();
+    }
+}

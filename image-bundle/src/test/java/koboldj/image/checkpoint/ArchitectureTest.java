@@ -1,0 +1,79 @@
+package koboldj.image.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import koboldj.testing.sdcheckpoints.SdCheckpoints;
+import koboldj.testing.sdcheckpoints.SdFamily;
+import koboldj.testing.sdcheckpoints.SdShape;
+import koboldj.testing.sdcheckpoints.StorageType;
+import koboldj.testing.sdcheckpoints.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArchitectureTest {
+
+    @TempDir
+    Path dir;
+
+    private static Set<String> names(SdShape shape) {
+        return SdCheckpoints.layout(shape).stream().map(TensorSpec::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void recognisesTheRealSizedLayoutsByName() {
+        assertEquals(Architecture.SD1, Architecture.of(names(SdShape.sd15())));
+        assertEquals(Architecture.SD2, Architecture.of(names(SdShape.sd21())));
+    }
+
+    @Test
+    void namesTheMissingTensors() {
+        Set<String> names = names(SdShape.tiny(SdFamily.SD1));
+        names.remove("first_stage_model.post_quant_conv.weight");
+        names.remove("cond_stage_model.transformer.text_model.final_layer_norm.weight");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architecture.of(names));
+        assertTrue(e.getMessage().contains("missing first_stage_model.post_quant_conv.weight, "
+                + "cond_stage_model.transformer.text_model.final_layer_norm.weight"), e.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> Architecture.of(Set.of("x")));
+        assertTrue(none.getMessage().contains("model.diffusion_model.input_blocks.0.0.weight"), none.getMessage());
+    }
+
+    @Test
+    void refusesSdxlWithASentence() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architecture.of(Set.of(
+                "model.diffusion_model.label_emb.0.0.weight", "conditioner.embedders.1.model.ln_final.weight")));
+        assertTrue(e.getMessage().contains("SDXL support is a later step"), e.getMessage());
+    }
+
+    @Test
+    void openRefusesAFileOfOtherTensorsAndPickles() throws Exception {
+        Path vaeOnly = dir.resolve("vae.safetensors");
+        SdCheckpoints.writeSafetensors(vaeOnly, SdShape.tiny(SdFamily.SD1), StorageType.F16, 1);
+        Path model = dir.resolve("model.safetensors");
+        Files.copy(vaeOnly, model);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(model, model.resolveSibling("none")))
+                .getMessage().contains("is not a file"));
+        Path pickle = Files.write(dir.resolve("model.ckpt"), new byte[] {'P', 'K', 3, 4});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(pickle, null))
+                .getMessage().contains("pickled"));
+        Path notVae = Files.write(dir.resolve("other.safetensors"), Files.readAllBytes(emptySafetensors()));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(model, notVae))
+                .getMessage().contains("holds no VAE tensors"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(notVae, null))
+                .getMessage().contains("missing model.diffusion_model.input_blocks.0.0.weight"));
+    }
+
+    private Path emptySafetensors() throws Exception {
+        byte[] json = "{\"__metadata__\":{}}".getBytes();
+        byte[] bytes = new byte[8 + json.length];
+        bytes[0] = (byte) json.length;
+        System.arraycopy(json, 0, bytes, 8, json.length);
+        return Files.write(dir.resolve("empty.safetensors"), bytes);
+    }
+}

@@ -1,0 +1,160 @@
+package koboldj.image.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+import koboldj.image.checkpoint.TensorType;
+
+/** The whole facade on tiny SD 1.x- and SD 2.x-shaped checkpoints with random weights. */
+class StableDiffusionTest {
+    private final Random random = new Random(11);
+
+    private static MemoryTensors tiny(Family family, TensorType type) {
+        return TinyModels.checkpoint(family, type, 3, 32, new int[] {1, 2}, 1, 2, 32, 2, 32);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void textToLatentToPixelsEndToEnd(Family family) {
+        try (MemoryTensors weights = tiny(family, TensorType.F32); StableDiffusion sd = StableDiffusion.load(weights, 2)) {
+            assertEquals(family, sd.family());
+            assertEquals(32, sd.textWidth());
+            assertEquals(4, sd.latentChannels());
+            assertEquals(8, sd.vaeScale());
+
+            int[] ids = new int[2 * 77];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = i % 77 == 0 ? 998 : i % 77 < 10 ? random.nextInt(990) : 999;
+            }
+            float[] text = sd.encodeText(ids, 2, 1);
+            assertEquals(2 * 77 * 32, text.length);
+            assertFinite(text);
+            assertArrayEquals(text, sd.encodeText(ids, 2, 1));
+            float[] skipped = sd.encodeText(ids, 2, 2);
+            // SD 1.x stops a layer early; SD 2.x always takes the penultimate layer, as A1111 does
+            assertEquals(family == Family.SD2, Arrays.equals(text, skipped), "clip skip 2 on " + family);
+
+            int h = 8;
+            int w = 12;
+            float[] latent = values(4 * h * w);
+            float[] latents = new float[2 * latent.length];
+            System.arraycopy(latent, 0, latents, 0, latent.length);
+            System.arraycopy(latent, 0, latents, latent.length, latent.length);
+            float[] context = new float[2 * 154 * 32];
+            System.arraycopy(text, 0, context, 0, text.length);
+            System.arraycopy(text, 0, context, text.length, text.length);
+            float[] out = sd.predict(latents, 2, h, w, new float[] {500.5f, 500.5f}, context, 154);
+            assertEquals(latents.length, out.length);
+            assertFinite(out);
+            assertArrayEquals(out, sd.predict(latents, 2, h, w, new float[] {500.5f, 500.5f}, context, 154),
+                    "the same input gives the same output");
+            // both halves of a batch were the same item
+            assertArrayEquals(Arrays.copyOf(out, latent.length), Arrays.copyOfRange(out, latent.length, out.length), 1e-5f);
+            float[] single = sd.predict(latent, 1, h, w, new float[] {500.5f}, text, 154);
+            double batchError = Reference.relativeError(single, Arrays.copyOf(out, latent.length));
+            // another batch size takes other summation orders in the matrix products: close, not bit-equal
+            assertTrue(batchError < 1e-4, "a batch of one agrees: " + batchError);
+            float[] later = sd.predict(latent, 1, h, w, new float[] {20f}, text, 154);
+            assertFalse(Arrays.equals(single, later), "the timestep matters");
+
+            float[] pixels = sd.decode(latent, h, w);
+            assertEquals(3 * 8 * h * 8 * w, pixels.length);
+            assertFinite(pixels);
+            assertArrayEquals(pixels, sd.decode(latent, h, w));
+
+            float[] moments = sd.encode(Arrays.copyOf(pixels, pixels.length), 8 * h, 8 * w);
+            assertEquals(8 * h * w, moments.length);
+            assertFinite(moments);
+        }
+    }
+
+    @Test
+    void halfPrecisionWeightsRunInPlace() {
+        try (MemoryTensors weights = tiny(Family.SD1, TensorType.F16); StableDiffusion sd = StableDiffusion.load(weights, 2)) {
+            float[] latent = values(4 * 8 * 8);
+            float[] context = values(77 * 32);
+            float[] out = sd.predict(latent, 1, 8, 8, new float[] {999}, context, 77);
+            assertFinite(out);
+            assertFinite(sd.decode(latent, 8, 8));
+        }
+    }
+
+    @Test
+    void largeLatentsAreDecodedInTilesThatAgreeWithTheWhole() {
+        try (MemoryTensors weights = tiny(Family.SD1, TensorType.F32); StableDiffusion sd = StableDiffusion.load(weights, 2)) {
+            int h = 24;
+            int w = 20;
+            float[] latent = values(4 * h * w);
+            float[] whole = sd.decode(latent, h, w);
+            float[] tiled = new TiledDecode((l, th, tw) -> sd.decode(l, th, tw), 4, 8, 16, 6).decode(latent, h, w);
+            assertEquals(whole.length, tiled.length);
+            assertFinite(tiled);
+            // group norms see a tile's statistics, not the whole image's: close, not equal
+            assertTrue(Reference.relativeError(tiled, whole) < 0.25, "tiles agree with the whole: " + Reference.relativeError(tiled, whole));
+        }
+    }
+
+    @Test
+    void badInputIsRefusedBeforeAnyNativeCall() {
+        try (MemoryTensors weights = tiny(Family.SD2, TensorType.F32); StableDiffusion sd = StableDiffusion.load(weights, 1)) {
+            assertThrows(IllegalArgumentException.class, () -> sd.encodeText(new int[77], 2, 1));
+            int[] outside = new int[77];
+            outside[3] = 1000;
+            assertThrows(IllegalArgumentException.class, () -> sd.encodeText(outside, 1, 1));
+            assertThrows(IllegalArgumentException.class, () -> sd.encodeText(new int[77], 1, 3));
+            assertThrows(IllegalArgumentException.class,
+                    () -> sd.predict(new float[4 * 7 * 8], 1, 7, 8, new float[] {1}, new float[77 * 32], 77));
+            assertThrows(IllegalArgumentException.class,
+                    () -> sd.predict(new float[4 * 8 * 8], 1, 8, 8, new float[] {Float.NaN}, new float[77 * 32], 77));
+            assertThrows(IllegalArgumentException.class,
+                    () -> sd.predict(new float[4 * 8 * 8], 1, 8, 8, new float[] {1}, new float[76 * 32], 77));
+            assertThrows(IllegalArgumentException.class, () -> sd.decode(new float[10], 2, 2));
+            assertThrows(IllegalArgumentException.class, () -> sd.encode(new float[3 * 60 * 64], 60, 64));
+        }
+    }
+
+    @Test
+    void aCheckpointWithoutAKnownArchitectureIsRefusedWithWhatIsMissing() {
+        try (MemoryTensors weights = new MemoryTensors(1, TensorType.F32)) {
+            weights.weight("model.diffusion_model.input_blocks.0.0.weight", 32, 4, 3, 3);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StableDiffusion.load(weights, 1));
+            assertTrue(e.getMessage().contains("cond_stage_model"), e.getMessage());
+        }
+        try (MemoryTensors weights = tiny(Family.SD1, TensorType.F32)) {
+            MemoryTensors withoutVae = new MemoryTensors(2, TensorType.F32);
+            for (String name : weights.names()) {
+                if (!name.startsWith("first_stage_model.decoder.")) {
+                    long[] shape = weights.tensor(name).orElseThrow().shape();
+                    withoutVae.add(name, 0, 0.1f, shape);
+                }
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StableDiffusion.load(withoutVae, 1));
+            assertTrue(e.getMessage().contains("first_stage_model.decoder.conv_in.weight"), e.getMessage());
+            withoutVae.close();
+        }
+    }
+
+    private float[] values(int count) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static void assertFinite(float[] values) {
+        for (float v : values) {
+            assertTrue(Float.isFinite(v), "a non-finite output");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package koboldj.testing.sdcheckpoints;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes a layout as a single-file {@code .safetensors} checkpoint, one tensor at a time (SD 1.5 sizes fit in little memory). */
+final class SafetensorsWriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SafetensorsWriter() {
+    }
+
+    static void write(Path file, List<TensorSpec> tensors, StorageType type, long seed) throws IOException {
+        if (type.quantised()) {
+            throw new IllegalArgumentException("safetensors stores F32, F16 or BF16, not " + type);
+        }
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("__metadata__", Map.of("format", "pt"));
+        long offset = 0;
+        for (TensorSpec tensor : tensors) {
+            long bytes = tensor.integer() ? 8 * tensor.elements() : type.bytes(tensor.elements());
+            header.put(tensor.name(), Map.of("dtype", tensor.integer() ? "I64" : type.name(), "shape", tensor.shape(),
+                    "data_offsets", new long[] {offset, offset + bytes}));
+            offset += bytes;
+        }
+        byte[] json = JSON.writeValueAsBytes(header);
+        int padded = (json.length + 7) / 8 * 8; // the format pads its header with spaces so the data starts 8-aligned
+        ByteBuffer start = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        start.putLong(padded).put(json);
+        while (start.hasRemaining()) {
+            start.put((byte) ' ');
+        }
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(out, start.flip());
+            for (TensorSpec tensor : tensors) {
+                float[] values = SeededWeights.values(seed, tensor);
+                writeFully(out, tensor.integer() ? int64(values) : Encodings.encode(values, type));
+            }
+        }
+    }
+
+    private static ByteBuffer int64(float[] values) {
+        ByteBuffer out = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : values) {
+            out.putLong((long) value);
+        }
+        return out.flip();
+    }
+
+    static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,56 @@
+package koboldj.testing.sdcheckpoints;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes Stable Diffusion checkpoints with seeded random weights and the real LDM tensor names, so tests and the
+ * benchmark run the same code as a downloaded checkpoint.
+ * <p>Command line: {@code SdCheckpoints PRESET TYPE OUTPUT [SEED]}, e.g. {@code sd15 F16 sd15.safetensors}; the
+ * output's extension picks the format.
+ */
+public final class SdCheckpoints {
+
+    private SdCheckpoints() {
+    }
+
+    /** Every tensor of a checkpoint of this shape, LDM names, in the order written. */
+    public static List<TensorSpec> layout(SdShape shape) {
+        return LdmLayout.of(shape);
+    }
+
+    /** The numbers of one tensor of a checkpoint written with {@code seed}. */
+    public static float[] values(long seed, TensorSpec tensor) {
+        return SeededWeights.values(seed, tensor);
+    }
+
+    /** A {@code .safetensors} checkpoint stored as F32, F16 or BF16. */
+    public static Path writeSafetensors(Path file, SdShape shape, StorageType type, long seed) throws IOException {
+        SafetensorsWriter.write(file, LdmLayout.of(shape), type, seed);
+        return file;
+    }
+
+    /** A {@code .gguf} checkpoint as stable-diffusion.cpp's converter writes it (F32, F16 or a quantised type). */
+    public static Path writeGguf(Path file, SdShape shape, StorageType type, long seed) throws IOException {
+        GgufWriter.write(file, LdmLayout.of(shape), shape.family(), type, seed);
+        return file;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3 || args.length > 4) {
+            System.err.println("usage: SdCheckpoints tiny|tiny-sd2|sd15|sd21 F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q5_0|Q5_1 "
+                    + "OUTPUT.safetensors|OUTPUT.gguf [SEED]");
+            System.exit(2);
+        }
+        SdShape shape = SdShape.preset(args[0]);
+        StorageType type = StorageType.valueOf(args[1].toUpperCase(java.util.Locale.ROOT));
+        Path output = Path.of(args[2]);
+        long seed = args.length == 4 ? Long.parseLong(args[3]) : 1;
+        if (output.toString().endsWith(".gguf")) {
+            writeGguf(output, shape, type, seed);
+        } else {
+            writeSafetensors(output, shape, type, seed);
+        }
+    }
+}
