@@ -18,6 +18,9 @@ public interface DiffusionModel extends AutoCloseable {
     /** Pixels per latent pixel along a side (8). */
     int vaeScale();
 
+    /** What width and height must be multiples of: the VAE's scale times the UNet's halvings. */
+    int sideMultiple();
+
     /** What the UNet predicts. */
     PredictionType prediction();
 

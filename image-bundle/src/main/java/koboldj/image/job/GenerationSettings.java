@@ -23,10 +23,12 @@ public record GenerationSettings(ImageRequest request, SamplingPlan plan, Schedu
     /** What A1111 answers a request without a sampler with. */
     static final SamplerKind DEFAULT_SAMPLER = SamplerKind.EULER_A;
 
+    /** @param sideMultiple what the model needs width and height to be multiples of (8 at least) */
     public static GenerationSettings of(ImageRequest request, GenerationLimits limits, NoiseSchedule noise,
-            RandomGenerator seeds) {
-        side("width", request.width(), limits);
-        side("height", request.height(), limits);
+            int sideMultiple, RandomGenerator seeds) {
+        int multiple = Math.max(8, sideMultiple);
+        side("width", request.width(), limits, multiple);
+        side("height", request.height(), limits, multiple);
         if (request.steps() < 1 || request.steps() > limits.maxSteps()) {
             throw ApiException.badRequest("steps", "'steps' must be from 1 to " + limits.maxSteps() + ".");
         }
@@ -103,10 +105,10 @@ public record GenerationSettings(ImageRequest request, SamplingPlan plan, Schedu
         return ResizeMode.of(img2img.resizeMode());
     }
 
-    private static void side(String field, int pixels, GenerationLimits limits) {
-        if (pixels < 64 || pixels > limits.maxSide() || pixels % 8 != 0) {
-            throw ApiException.badRequest(field, "'" + field + "' must be a multiple of 8 from 64 to " + limits.maxSide()
-                    + " pixels, not " + pixels + ".");
+    private static void side(String field, int pixels, GenerationLimits limits, int multiple) {
+        if (pixels < 64 || pixels > limits.maxSide() || pixels % multiple != 0) {
+            throw ApiException.badRequest(field, "'" + field + "' must be a multiple of " + multiple + " from 64 to "
+                    + limits.maxSide() + " pixels for this model, not " + pixels + ".");
         }
     }
 

@@ -131,7 +131,8 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
 
     @Override
     public ImageJob submit(ImageRequest request, Consumer<ImageProgress> listener) {
-        GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(), seeds);
+        GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(),
+                loaded.networks().sideMultiple(), seeds);
         QueuedJob[] self = new QueuedJob[1];
         QueuedJob job = new QueuedJob(settings, listener, progress, () -> queue.withdraw(self[0]));
         self[0] = job;

@@ -1,5 +1,6 @@
 package koboldj.image.job;
 
+import koboldj.image.prompt.PromptChunks;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package koboldj.image.job;
 
+import koboldj.image.prompt.PromptChunks;
+
 /** A1111 prompt text → {@link PromptChunks}, with the padding of the model family. */
 public interface PromptTokenizer {
 

@@ -1,5 +1,7 @@
 package koboldj.image.job;
 
+import koboldj.image.prompt.PromptChunks;
+
 /**
  * The text encoder's hidden states of a prompt with its weights applied as A1111 applies them: each
  * token's state multiplied by its weight, then each chunk rescaled so its mean is what it was, so

@@ -1,5 +1,6 @@
 package koboldj.image.job;
 
+import koboldj.image.prompt.PromptChunks;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -34,6 +35,11 @@ final class GaussianLatentModel implements DiffusionModel {
 
     @Override
     public int vaeScale() {
+        return 8;
+    }
+
+    @Override
+    public int sideMultiple() {
         return 8;
     }
 
