@@ -28,6 +28,8 @@ import koboldj.config.Pids;
 @Designate(ocd = ImageConfiguration.class)
 public class ImageEngineSwitch {
     private static final Logger LOG = LoggerFactory.getLogger(ImageEngineSwitch.class);
+    private static final String[] ROUTES = {"/sdapi/v1/", "/v1/txt2img", "/v1/img2img", "/v1/upscale-img",
+        "/v1/upscalers", "/v1/img-options", "/v1/img-samplers", "/v1/models/image-models"};
 
     private final BundleContext context;
     private final Thread loader;
@@ -72,6 +74,8 @@ public class ImageEngineSwitch {
                 engine = loaded;
                 Hashtable<String, Object> properties = new Hashtable<>();
                 properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.IMAGE);
+                // the routes served here; the platform's list also names OpenAI's /v1/images/, which is not (yet)
+                properties.put(CapabilityDescriptor.ROUTES, ROUTES);
                 registration = context.registerService(ImageGenerator.class, engine, properties);
             } else if (loaded != null) {
                 loaded.close();
