@@ -38,10 +38,11 @@ public final class Checkpoints {
             if (vaeOrNull != null) {
                 tensors = withVae(tensors, read(vaeOrNull, arena), vaeOrNull);
             }
-            Architecture architecture = Architecture.of(tensors.keySet());
+            MappedTensors source = new MappedTensors(arena, tensors);
+            Architecture architecture = Architecture.of(source);
             LOG.info("Mapped {} ({} tensors{}), an {} checkpoint", model.getFileName(), tensors.size(),
                     vaeOrNull == null ? "" : ", VAE from " + vaeOrNull.getFileName(), architecture);
-            return new MappedTensors(arena, tensors);
+            return source;
         } catch (RuntimeException e) {
             arena.close();
             throw e;

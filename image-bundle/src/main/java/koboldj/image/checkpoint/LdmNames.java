@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Brings the names stable-diffusion.cpp writes into its {@code .gguf} checkpoints back to the LDM/CompVis names of
+ * Brings the names of early SD 1.x checkpoints and those stable-diffusion.cpp writes into its {@code .gguf} checkpoints back to the LDM/CompVis names of
  * the original checkpoints, so the networks read one spelling. Its converter renames an SD 2.x OpenCLIP text encoder
  * ({@code cond_stage_model.model.*}) to Hugging Face CLIP names under {@code cond_stage_model.transformer.text_model.},
  * splits each fused {@code attn.in_proj_weight}/{@code _bias} into q/k/v, and stores the UNet's linear
@@ -25,6 +25,9 @@ final class LdmNames {
     static final String HF_TEXT = "cond_stage_model.transformer.text_model.";
     static final String OPEN_CLIP = "cond_stage_model.model.";
     private static final int OPEN_CLIP_H_WIDTH = 1024;
+    private static final String OLD_CLIP = "cond_stage_model.transformer.";
+    private static final List<String> OLD_CLIP_PARTS = List.of(OLD_CLIP + "embeddings.", OLD_CLIP + "encoder.",
+            OLD_CLIP + "final_layer_norm.");
     private static final Pattern HF_LAYER = Pattern.compile(Pattern.quote(HF_TEXT) + "encoder\\.layers\\.(\\d+)\\.(.+)");
     private static final Pattern UNET_PROJECTION =
             Pattern.compile("model\\.diffusion_model\\..*\\.proj_(in|out)\\.weight");
@@ -56,6 +59,28 @@ final class LdmNames {
      */
     static Map<String, StoredTensor> normalise(Map<String, StoredTensor> tensors, MemorySegment mapping, String family,
                                                Arena arena) {
+        return openClipFromHf(withTextModelLevel(tensors), mapping, family, arena);
+    }
+
+    /**
+     * Early SD 1.x checkpoints were saved with an older transformers CLIP that had no {@code text_model} level
+     * ({@code cond_stage_model.transformer.encoder.*}); A1111 renames them as it loads, and so does this.
+     */
+    private static Map<String, StoredTensor> withTextModelLevel(Map<String, StoredTensor> tensors) {
+        if (tensors.keySet().stream().noneMatch(name -> OLD_CLIP_PARTS.stream().anyMatch(name::startsWith))) {
+            return tensors;
+        }
+        Map<String, StoredTensor> result = new LinkedHashMap<>();
+        for (StoredTensor tensor : tensors.values()) {
+            String name = tensor.name();
+            boolean old = OLD_CLIP_PARTS.stream().anyMatch(name::startsWith);
+            put(result, old ? rename(tensor, HF_TEXT + name.substring(OLD_CLIP.length())) : tensor);
+        }
+        return result;
+    }
+
+    private static Map<String, StoredTensor> openClipFromHf(Map<String, StoredTensor> tensors, MemorySegment mapping,
+                                                            String family, Arena arena) {
         StoredTensor tokens = tensors.get(HF_TEXT + "embeddings.token_embedding.weight");
         boolean openClipAsHf = tokens != null && ("SD2".equals(family)
                 || (family == null && tokens.shape().length == 2 && tokens.shape()[1] == OPEN_CLIP_H_WIDTH));

@@ -374,6 +374,33 @@ public final class Ggml implements AutoCloseable {
         return wrap((MemorySegment) call(Native.SOFT_MAX_EXT, context, a.handle(), MemorySegment.NULL, scale, 0f));
     }
 
+    /** The same values in another type (F32 to F16 here). */
+    public Tensor cast(Tensor a, int type) {
+        requireType(a, F32, "cast");
+        if (type != F16 && type != F32) {
+            throw new IllegalArgumentException("casts go to f16 or f32");
+        }
+        reserve(2);
+        return wrap((MemorySegment) call(Native.CAST, context, a.handle(), type));
+    }
+
+    /**
+     * Attention without the score matrix in memory: q [d, T, heads, N] (F32), k and v [d, Tk, heads, N]
+     * (F16, contiguous), scaled by {@code scale}; returns [d, heads, T, N].
+     */
+    public Tensor flashAttention(Tensor q, Tensor k, Tensor v, float scale) {
+        requireType(q, F32, "attention queries");
+        requireType(k, F16, "attention keys");
+        requireType(v, F16, "attention values");
+        if (!q.contiguous() || !k.contiguous() || !v.contiguous() || q.ne(0) != k.ne(0) || v.ne(0) != k.ne(0)
+                || k.ne(1) != v.ne(1) || q.ne(2) != k.ne(2) || v.ne(2) != k.ne(2) || q.ne(3) != k.ne(3) || v.ne(3) != k.ne(3)) {
+            throw new IllegalArgumentException("no attention of " + q + " over " + k + " and " + v);
+        }
+        reserve(2);
+        return wrap((MemorySegment) call(Native.FLASH_ATTN_EXT, context, q.handle(), k.handle(), v.handle(),
+                MemorySegment.NULL, scale, 0f, 0f));
+    }
+
     /** Sets every element above the diagonal of each [columns, rows] matrix to minus infinity (causal mask). */
     public Tensor causalMask(Tensor a) {
         requireType(a, F32, "masked");
@@ -656,6 +683,9 @@ public final class Ggml implements AutoCloseable {
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_FLOAT, JAVA_FLOAT));
         static final MethodHandle DIAG_MASK_INF = bind("ggml_diag_mask_inf",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle CAST = bind("ggml_cast", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle FLASH_ATTN_EXT = bind("ggml_flash_attn_ext", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, JAVA_FLOAT, JAVA_FLOAT, JAVA_FLOAT));
         static final MethodHandle GELU = unary("ggml_gelu");
         static final MethodHandle GELU_QUICK = unary("ggml_gelu_quick");
         static final MethodHandle SILU = unary("ggml_silu");

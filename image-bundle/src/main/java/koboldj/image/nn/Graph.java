@@ -25,15 +25,13 @@ final class Graph implements AutoCloseable {
     /** Describes a network: {@code network} gets this graph (to declare inputs) and returns its output. */
     Graph(Function<Graph, Tensor> network) {
         ggml = Ggml.context(MAX_NODES, MAX_NODES);
-        MemorySegment allocated = null;
         try {
             Tensor out = network.apply(this);
             Ggml.markOutput(out);
             MemorySegment described = ggml.graph(MAX_NODES, out);
-            allocated = Ggml.allocate(described);
+            allocator = Ggml.allocate(described);
             output = out;
             graph = described;
-            allocator = allocated;
         } catch (RuntimeException e) {
             ggml.close();
             throw e;

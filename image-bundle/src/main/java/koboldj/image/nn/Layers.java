@@ -12,6 +12,12 @@ final class Layers {
     /** Stable Diffusion normalises in 32 channel groups everywhere. */
     static final int GROUPS = 32;
 
+    /**
+     * Above this many attention scores (4M floats, 16 MB: a 512 x 512 image's first UNet level makes
+     * 256M) attention runs as flash attention, which never holds them all.
+     */
+    static final long FLASH_SCORES = 4L << 20;
+
     private Layers() {
     }
 
@@ -60,6 +66,9 @@ final class Layers {
         }
         long d = c / heads;
         Tensor qh = g.cont(g.permute(g.reshape(q, d, heads, t, n), 0, 2, 1, 3));
+        if (!causal && t * tk * heads * n > FLASH_SCORES) {
+            return flashAttention(g, qh, k, v, heads);
+        }
         Tensor kh = g.cont(g.permute(g.reshape(k, d, heads, tk, n), 0, 2, 1, 3));
         Tensor vt = g.cont(g.permute(g.reshape(v, d, heads, tk, n), 1, 2, 0, 3));
         Tensor kq = g.mulMat(kh, qh);
@@ -70,6 +79,20 @@ final class Layers {
         Tensor o = g.mulMat(vt, kq);
         o = g.cont(g.permute(o, 0, 2, 1, 3));
         return g.reshape(o, c, t, n);
+    }
+
+    /**
+     * Attention whose scores are never all in memory (ggml's flash attention, keys and values in
+     * f16), for queries qh [d, T, heads, N] over k, v [C, Tk, N]; returns [C, T, N].
+     */
+    static Tensor flashAttention(Ggml g, Tensor qh, Tensor k, Tensor v, int heads) {
+        long d = qh.ne(0);
+        long tk = k.ne(1);
+        long n = k.ne(2);
+        Tensor kh = g.cast(g.cont(g.permute(g.reshape(k, d, heads, tk, n), 0, 2, 1, 3)), Ggml.F16);
+        Tensor vh = g.cast(g.cont(g.permute(g.reshape(v, d, heads, tk, n), 0, 2, 1, 3)), Ggml.F16);
+        Tensor o = g.flashAttention(qh, kh, vh, (float) (1.0 / Math.sqrt(d)));
+        return g.reshape(o, d * heads, qh.ne(1), n);
     }
 
     /** An image [W, H, C, N] as tokens [C, W*H, N]. */

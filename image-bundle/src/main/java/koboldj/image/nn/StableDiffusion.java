@@ -68,12 +68,18 @@ public final class StableDiffusion implements AutoCloseable {
             throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         }
         Weights w = new Weights(weights);
+        StableDiffusion sd;
         try {
-            StableDiffusion sd = new StableDiffusion(w, threads);
+            sd = new StableDiffusion(w, threads);
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
+        try {
             sd.makeWeights();
             return sd;
         } catch (RuntimeException e) {
-            w.close();
+            sd.close();
             throw e;
         }
     }

@@ -26,6 +26,7 @@ public final class ClipTokenizer {
     public static final int END_OF_TEXT = 49407;
     /** The merges file's first line is a version header; CLIP uses the 48,894 merges after it. */
     private static final int MERGES = 49152 - 256 - 2;
+    private static final int MAX_PIECE = 256;
     private static final String RESOURCE = "clip_bpe_simple_vocab_16e6.txt.gz";
     private static final Pattern PIECES = Pattern.compile(
             "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|\\p{L}+|\\p{N}|[^\\s\\p{L}\\p{N}]+",
@@ -100,8 +101,11 @@ public final class ClipTokenizer {
             for (byte b : pieces.group().getBytes(StandardCharsets.UTF_8)) {
                 mapped.append(byteToChar[b & 0xFF]);
             }
-            for (String symbol : merge(mapped.toString())) {
-                tokens.add(ids.get(symbol));
+            // Merging is quadratic in a piece's length; no real word comes near this, a hostile prompt would.
+            for (int start = 0; start < mapped.length(); start += MAX_PIECE) {
+                for (String symbol : merge(mapped.substring(start, Math.min(mapped.length(), start + MAX_PIECE)))) {
+                    tokens.add(ids.get(symbol));
+                }
             }
         }
         return tokens.stream().mapToInt(Integer::intValue).toArray();

@@ -2,7 +2,9 @@ package koboldj.image.prompt;
 
 /**
  * A prompt as the text encoder takes it: {@code chunks} rows of {@value #CHUNK_TOKENS} token ids (start, 75 tokens or
- * padding, end), with one emphasis weight per token (1 for start, end and padding).
+ * padding, end), with one emphasis weight per token (1 for start, end and padding). A1111 applies the weights to
+ * each chunk's encoded hidden states: every token's vector times its weight, then the whole chunk rescaled so that
+ * its mean is what it was before weighting.
  *
  * @param tokenIds {@code chunks * 77} ids
  * @param weights  {@code chunks * 77} weights

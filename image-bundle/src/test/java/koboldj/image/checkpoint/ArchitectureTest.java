@@ -52,6 +52,28 @@ class ArchitectureTest {
     }
 
     @Test
+    void refusesShapesTheNetworksWouldIndexOutOfBounds() throws Exception {
+        SdShape small = SdShape.tiny(SdFamily.SD1);
+        Path model = SdCheckpoints.writeSafetensors(dir.resolve("m.safetensors"), small, StorageType.F16, 1);
+        SdShape wider = new SdShape(SdFamily.SD1, 32, new int[] {1, 2}, 1, new boolean[] {true, true}, 64, 2, 32,
+                new int[] {1, 2}, 1);
+        Path other = SdCheckpoints.writeSafetensors(dir.resolve("o.safetensors"), wider, StorageType.F16, 1);
+        try (TensorSource ok = Checkpoints.open(model, other)) {
+            assertEquals(Architecture.SD1, Architecture.of(ok));
+        }
+        byte[] bytes = Files.readAllBytes(model);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String embedding = "\"shape\":[49408,32]";
+        int at = text.indexOf(embedding);
+        assertTrue(at > 0);
+        byte[] broken = (text.substring(0, at) + "\"shape\":[32,49408]" + text.substring(at + embedding.length()))
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path swapped = Files.write(dir.resolve("swapped.safetensors"), broken);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(swapped, null));
+        assertTrue(e.getMessage().contains("not [49408, width]"), e.getMessage());
+    }
+
+    @Test
     void openRefusesAFileOfOtherTensorsAndPickles() throws Exception {
         Path vaeOnly = dir.resolve("vae.safetensors");
         SdCheckpoints.writeSafetensors(vaeOnly, SdShape.tiny(SdFamily.SD1), StorageType.F16, 1);
@@ -67,6 +89,16 @@ class ArchitectureTest {
                 .getMessage().contains("holds no VAE tensors"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(notVae, null))
                 .getMessage().contains("missing model.diffusion_model.input_blocks.0.0.weight"));
+    }
+
+    @Test
+    void openRefusesEmptyFiles() throws Exception {
+        Path empty = Files.write(dir.resolve("empty.safetensors"), new byte[0]);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(empty, null))
+                .getMessage().contains("fewer than the 8"));
+        Path magicOnly = Files.write(dir.resolve("short.gguf"), new byte[] {'G', 'G', 'U', 'F'});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(magicOnly, null))
+                .getMessage().contains("short.gguf is not a usable GGUF file"));
     }
 
     private Path emptySafetensors() throws Exception {

@@ -75,6 +75,21 @@ class BlocksTest {
     }
 
     @Test
+    void flashAttentionForLongSequences() {
+        MemoryTensors t = new MemoryTensors(3, TensorType.F32);
+        float[] q = values(40 * 16);
+        float[] k = values(33 * 16);
+        float[] v = values(33 * 16);
+        float[] actual = compute(t, Map.of("q", q, "k", k, "v", v), (g, in) -> {
+            Tensor qh = g.ops().cont(g.ops().permute(g.ops().reshape(in.get("q").apply(new long[] {16, 40, 1}), 8, 2, 40, 1),
+                    0, 2, 1, 3));
+            return Layers.flashAttention(g.ops(), qh, in.get("k").apply(new long[] {16, 33, 1}),
+                    in.get("v").apply(new long[] {16, 33, 1}), 2);
+        });
+        assertClose(actual, Reference.attention(q, k, v, 16, 2, false), "flash attention");
+    }
+
+    @Test
     void timestepEmbedding() {
         MemoryTensors t = new MemoryTensors(4, TensorType.F32);
         float[] steps = {3.5f, 999f};

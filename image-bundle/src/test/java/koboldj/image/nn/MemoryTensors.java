@@ -23,10 +23,20 @@ final class MemoryTensors implements TensorSource {
     private final Map<String, float[]> values = new HashMap<>();
     private final Random random;
     private final TensorType type;
+    private final boolean keepValues;
 
     MemoryTensors(long seed, TensorType type) {
+        this(seed, type, true);
+    }
+
+    /**
+     * Tensors of {@code type}; with {@code keepValues} false (for benchmark-sized models) the values
+     * are uniform rather than normal, of the same spread, and not kept for {@link #values}.
+     */
+    MemoryTensors(long seed, TensorType type, boolean keepValues) {
         this.random = new Random(seed);
         this.type = type;
+        this.keepValues = keepValues;
     }
 
     /** A weight of {@code shape} (PyTorch order) with normal values of standard deviation {@code scale} around {@code mean}. */
@@ -34,6 +44,10 @@ final class MemoryTensors implements TensorSource {
         long count = 1;
         for (long s : shape) {
             count *= s;
+        }
+        if (!keepValues) {
+            tensors.put(name, new StoredTensor(name, type, shape.clone(), uniform(count, mean, scale)));
+            return this;
         }
         float[] v = new float[(int) count];
         for (int i = 0; i < v.length; i++) {
@@ -54,6 +68,23 @@ final class MemoryTensors implements TensorSource {
         tensors.put(name, new StoredTensor(name, type, shape.clone(), data));
         values.put(name, v);
         return this;
+    }
+
+    private MemorySegment uniform(long count, float mean, float scale) {
+        float spread = scale * (float) Math.sqrt(3);
+        java.util.SplittableRandom fast = new java.util.SplittableRandom(random.nextLong());
+        if (type == TensorType.F16) {
+            MemorySegment data = arena.allocate(count * 2, 32);
+            for (long i = 0; i < count; i++) {
+                data.setAtIndex(JAVA_SHORT, i, Float.floatToFloat16(mean + spread * (2 * fast.nextFloat() - 1)));
+            }
+            return data;
+        }
+        MemorySegment data = arena.allocate(count * 4, 32);
+        for (long i = 0; i < count; i++) {
+            data.setAtIndex(JAVA_FLOAT, i, mean + spread * (2 * fast.nextFloat() - 1));
+        }
+        return data;
     }
 
     /** A weight initialised as PyTorch does roughly: standard deviation 1/sqrt(fan in). */

@@ -23,7 +23,12 @@ final class TinyModels {
      */
     static MemoryTensors checkpoint(Family family, TensorType type, long seed, int modelChannels, int[] mult, int resBlocks,
             int attentionLevels, int textWidth, int textLayers, int vaeChannels) {
-        MemoryTensors t = new MemoryTensors(seed, type);
+        return checkpoint(new MemoryTensors(seed, type), family, modelChannels, mult, resBlocks, attentionLevels, textWidth,
+                textLayers, vaeChannels);
+    }
+
+    static MemoryTensors checkpoint(MemoryTensors t, Family family, int modelChannels, int[] mult, int resBlocks,
+            int attentionLevels, int textWidth, int textLayers, int vaeChannels) {
         unet(t, family, modelChannels, mult, resBlocks, attentionLevels, textWidth);
         vae(t, vaeChannels, new int[] {1, 2, 2, 2}, 1);
         int vocabulary = 1000;

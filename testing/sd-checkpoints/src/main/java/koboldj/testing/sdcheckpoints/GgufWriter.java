@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ final class GgufWriter {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             byte[] start = header.toByteArray();
-            SafetensorsWriter.writeFully(out, ByteBuffer.wrap(Arrays.copyOf(start, (int) align(start.length))));
+            ChannelOutput.writeFully(out, ByteBuffer.wrap(Arrays.copyOf(start, (int) align(start.length))));
             for (int i = 0; i < written.size(); i++) {
                 Written tensor = written.get(i);
                 float[] all = SeededWeights.values(seed, tensor.source);
@@ -95,8 +96,8 @@ final class GgufWriter {
                 float[] values = Arrays.copyOfRange(all, tensor.part * length, (tensor.part + 1) * length);
                 ByteBuffer data = Encodings.encode(values, types.get(i));
                 long bytes = data.remaining();
-                SafetensorsWriter.writeFully(out, data);
-                SafetensorsWriter.writeFully(out, ByteBuffer.allocate((int) (align(bytes) - bytes)));
+                ChannelOutput.writeFully(out, data);
+                ChannelOutput.writeFully(out, ByteBuffer.allocate((int) (align(bytes) - bytes)));
             }
         }
     }
@@ -158,7 +159,7 @@ final class GgufWriter {
     }
 
     private static void string(ByteArrayOutputStream out, String text) {
-        byte[] bytes = SafetensorsWriter.utf8(text);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         u64(out, bytes.length);
         out.writeBytes(bytes);
     }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
@@ -42,10 +41,10 @@ final class SafetensorsWriter {
         }
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(out, start.flip());
+            ChannelOutput.writeFully(out, start.flip());
             for (TensorSpec tensor : tensors) {
                 float[] values = SeededWeights.values(seed, tensor);
-                writeFully(out, tensor.integer() ? int64(values) : Encodings.encode(values, type));
+                ChannelOutput.writeFully(out, tensor.integer() ? int64(values) : Encodings.encode(values, type));
             }
         }
     }
@@ -56,15 +55,5 @@ final class SafetensorsWriter {
             out.putLong((long) value);
         }
         return out.flip();
-    }
-
-    static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            out.write(buffer);
-        }
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
