@@ -18,7 +18,7 @@ import koboldj.image.sampling.ScheduleType;
  * Every refusal names the A1111 field.
  */
 public record GenerationSettings(ImageRequest request, SamplingPlan plan, ScheduleType requestedSchedule, long seed,
-        int images, ResizeMode resizeMode) {
+        int images, ResizeMode resizeMode, InitPictures pictures) {
 
     /** What A1111 answers a request without a sampler with. */
     static final SamplerKind DEFAULT_SAMPLER = SamplerKind.EULER_A;
@@ -78,7 +78,13 @@ public record GenerationSettings(ImageRequest request, SamplingPlan plan, Schedu
             resizeMode = img2img(request.img2img(), limits);
         }
         long seed = request.seed() == -1 ? seeds.nextLong(0, 0xFFFF_FFFFL) : request.seed();
-        return new GenerationSettings(request, plan, schedule, seed, request.batchSize() * request.iterations(), resizeMode);
+        return new GenerationSettings(request, plan, schedule, seed, request.batchSize() * request.iterations(), resizeMode,
+                null);
+    }
+
+    /** These settings with the request's pictures, decoded. */
+    GenerationSettings withPictures(InitPictures decoded) {
+        return new GenerationSettings(request, plan, requestedSchedule, seed, images, resizeMode, decoded);
     }
 
     private static ResizeMode img2img(ImageRequest.Img2Img img2img, GenerationLimits limits) {

@@ -57,7 +57,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
 
     private koboldj.api.image.GeneratedImages run(QueuedJob job) {
         LoadedModel model = loaded;
-        ImagePipeline pipeline = new ImagePipeline(model.networks(), model.tokenizer(), model.noise(), pictures,
+        ImagePipeline pipeline = new ImagePipeline(model.networks(), model.tokenizer(), model.noise(),
                 model.descriptor().name());
         return pipeline.run(job.settings(), job);
     }
@@ -133,6 +133,9 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     public ImageJob submit(ImageRequest request, Consumer<ImageProgress> listener) {
         GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(),
                 loaded.networks().sideMultiple(), seeds);
+        if (request.img2img() != null) {
+            settings = settings.withPictures(InitPictures.of(request.img2img(), pictures));
+        }
         QueuedJob[] self = new QueuedJob[1];
         QueuedJob job = new QueuedJob(settings, listener, progress, () -> queue.withdraw(self[0]));
         self[0] = job;

@@ -11,7 +11,6 @@ import koboldj.api.image.GeneratedImages;
 import koboldj.api.image.ImageRequest;
 import koboldj.image.picture.InfoText;
 import koboldj.image.picture.Mask;
-import koboldj.image.picture.PictureDecoder;
 import koboldj.image.picture.PngEncoder;
 import koboldj.image.picture.Resizer;
 import koboldj.image.sampling.ClassifierFreeGuidance;
@@ -32,21 +31,18 @@ final class ImagePipeline {
     private final DiffusionModel model;
     private final PromptTokenizer tokenizer;
     private final SeededNoise noise;
-    private final PictureDecoder pictures;
     private final String modelName;
 
-    ImagePipeline(DiffusionModel model, PromptTokenizer tokenizer, SeededNoise noise, PictureDecoder pictures,
-            String modelName) {
+    ImagePipeline(DiffusionModel model, PromptTokenizer tokenizer, SeededNoise noise, String modelName) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.noise = noise;
-        this.pictures = pictures;
         this.modelName = modelName;
     }
 
     GeneratedImages run(GenerationSettings settings, JobControl control) {
         ImageRequest request = settings.request();
-        Start start = request.img2img() == null ? null : Start.of(request, settings, pictures, model);
+        Start start = request.img2img() == null ? null : Start.of(request, settings, model);
         float[] context = context(request);
         int contextTokens = context.length / (2 * model.textWidth());
         List<byte[]> pngs = new ArrayList<>();
@@ -173,9 +169,9 @@ final class ImagePipeline {
     private record Start(ImageRequest request, BufferedImage original, BufferedImage picture, float[] encoded,
             float[] latentMask, Mask overlay, Rectangle region, DiffusionModel model) {
 
-        static Start of(ImageRequest request, GenerationSettings settings, PictureDecoder pictures, DiffusionModel model) {
+        static Start of(ImageRequest request, GenerationSettings settings, DiffusionModel model) {
             ImageRequest.Img2Img img2img = request.img2img();
-            BufferedImage original = pictures.decode(img2img.initImage(), "init_images");
+            BufferedImage original = settings.pictures().image();
             ImageRequest.Inpainting inpainting = img2img.inpainting();
             int width = request.width();
             int height = request.height();
@@ -183,11 +179,7 @@ final class ImagePipeline {
                 BufferedImage picture = settings.resizeMode().apply(original, width, height, Resizer.LANCZOS);
                 return new Start(request, picture, picture, encode(model, picture), null, null, null, model);
             }
-            Mask mask = Mask.of(pictures.decodeKeepingAlpha(inpainting.mask(), "mask"));
-            if (mask.width() != original.getWidth() || mask.height() != original.getHeight()) {
-                throw ApiException.badRequest("mask", "'mask' is " + mask.width() + "x" + mask.height()
-                        + " pixels; it must be the size of the init image, " + original.getWidth() + "x" + original.getHeight() + ".");
-            }
+            Mask mask = Mask.of(settings.pictures().mask());
             if (inpainting.invert()) {
                 mask = mask.inverted();
             }

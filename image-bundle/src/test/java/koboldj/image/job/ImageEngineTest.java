@@ -19,7 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -158,8 +157,8 @@ class ImageEngineTest {
         ImageRequest.Inpainting inpainting = new ImageRequest.Inpainting(base64(gradient(32, 32)), 4, 1, false, 0, false);
         ImageRequest request = new ImageRequest("a cat", "", 64, 64, 6, 7, 5, "Euler", "", 1, 1, 1,
                 new ImageRequest.Img2Img(base64(gradient(64, 64)), 0.8, 1, 0, inpainting), Map.of());
-        CompletionException failed = assertThrows(CompletionException.class, () -> run(request));
-        ApiException refused = assertInstanceOf(ApiException.class, failed.getCause());
+        ApiException refused = assertThrows(ApiException.class, () -> engine.submit(request, progress -> {
+        }), "refused when submitted, not when the job runs");
         assertEquals("mask", refused.param());
     }
 
