@@ -70,6 +70,12 @@ class ImageE2EIT {
             JsonNode picked = JSON.readTree(json(server.post("/v1/txt2img", txt2img(-1, ""))).path("info").asText());
             assertTrue(picked.path("seed").asLong() >= 0, "seed -1 picks one and reports it");
 
+            var streamed = server.post("/v1/txt2img", txt2img(5, ", \"stream\": true"));
+            assertTrue(streamed.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"), streamed.body());
+            assertTrue(streamed.body().startsWith("data: {\"progress\":"), "progress events first: " + streamed.body());
+            assertTrue(streamed.body().contains("\"images\":[\"" + image + "\"]"), "then the images, the same for the seed");
+            assertTrue(streamed.body().endsWith("data: [DONE]\n\n"), streamed.body());
+
             assertRefused(server, "/sdapi/v1/txt2img", "{\"width\": 65}", "width");
             assertRefused(server, "/sdapi/v1/txt2img", "{\"steps\": 0}", "steps");
             assertRefused(server, "/sdapi/v1/txt2img", "{\"steps\": 100000}", "steps");
