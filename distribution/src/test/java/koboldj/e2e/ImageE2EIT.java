@@ -90,6 +90,29 @@ class ImageE2EIT {
                     + picture("png", 32, 32) + "\", \"width\": 64, \"height\": 64, \"steps\": 2}", "mask");
             error(server.post("/sdapi/v1/interrogate", "{\"image\": \"\"}"), 501);
 
+            BufferedImage init = gradient(64, 64);
+            BufferedImage mask = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            for (int y = 16; y < 48; y++) {
+                for (int x = 16; x < 32; x++) {
+                    mask.setRGB(x, y, 0xFFFFFF);
+                }
+            }
+            JsonNode inpainted = json(server.post("/sdapi/v1/img2img", "{\"init_images\": [\"" + encoded(init, "png")
+                    + "\"], \"mask\": \"" + encoded(mask, "png") + "\", \"mask_blur\": 2, \"inpaint_full_res\": false,"
+                    + " \"width\": 64, \"height\": 64, \"steps\": 3, \"seed\": 9, \"denoising_strength\": 1}"));
+            BufferedImage out = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(inpainted.path("images").get(0).asText())));
+            int changed = 0;
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    if (x >= 40 || y < 8 || y >= 56) {
+                        assertEquals(init.getRGB(x, y), out.getRGB(x, y), "unmasked pixel " + x + "," + y + " unchanged");
+                    } else if (x >= 20 && x < 28 && y >= 20 && y < 44 && out.getRGB(x, y) != init.getRGB(x, y)) {
+                        changed++;
+                    }
+                }
+            }
+            assertTrue(changed > 50, changed + " masked pixels repainted");
+
             JsonNode upscaled = json(server.post("/sdapi/v1/extra-single-image", "{\"image\": \"" + image
                     + "\", \"upscaler_1\": \"Lanczos\", \"upscaling_resize\": 2}"));
             assertEquals(128, ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(upscaled.path("image").asText()))).getWidth());
@@ -113,7 +136,20 @@ class ImageE2EIT {
     }
 
     private static String picture(String format, int width, int height) throws Exception {
+        return encoded(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), format);
+    }
+
+    private static BufferedImage gradient(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (x * 4) << 16 | (y * 4) << 8 | 0x60);
+            }
+        }
+        return image;
+    }
+
+    private static String encoded(BufferedImage image, String format) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertTrue(ImageIO.write(image, format, out));
         return Base64.getEncoder().encodeToString(out.toByteArray());
