@@ -116,6 +116,8 @@ class ImageE2EIT {
             JsonNode upscaled = json(server.post("/sdapi/v1/extra-single-image", "{\"image\": \"" + image
                     + "\", \"upscaler_1\": \"Lanczos\", \"upscaling_resize\": 2}"));
             assertEquals(128, ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(upscaled.path("image").asText()))).getWidth());
+            assertEquals("tiny-sd1", json(server.get("/v1/models/image-models")).path("data").get(0).path("id").asText());
+            assertEquals("tiny-sd1.safetensors", json(server.get("/sdapi/v1/sd-models")).get(0).path("title").asText());
             assertEquals(200, server.get("/sdapi/v1/progress").statusCode(), "still serving");
             assertTrue(server.isAlive());
         }
@@ -127,6 +129,8 @@ class ImageE2EIT {
             assertFalse(json(server.get("/api/extra/version")).path("txt2img").asBoolean());
             JsonNode off = error(server.post("/sdapi/v1/txt2img", txt2img(1, "")), 503);
             assertTrue(off.path("detail").path("msg").asText().contains("--sdmodel"), off.toString());
+            JsonNode models = error(server.get("/v1/models/image-models"), 503);
+            assertTrue(models.path("detail").path("msg").asText().contains("--sdmodel"), models.toString());
         }
     }
 
