@@ -16,6 +16,8 @@ public enum ErrorKind {
     CAPABILITY_MISSING(503, "capability_unavailable"),
     /** A service the server relies on (e.g. a search engine) failed or answered nonsense. */
     UPSTREAM_FAILED(502, "bad_gateway"),
+    /** A feature that needs what the server does not have yet (a vision model for captions, say). */
+    NOT_IMPLEMENTED(501, "not_implemented"),
     /** A service the server relies on did not answer in time. */
     UPSTREAM_TIMEOUT(504, "gateway_timeout"),
     INTERNAL(500, "server_error");

@@ -1,6 +1,7 @@
 package koboldj.api.image;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -12,22 +13,47 @@ public interface ImageGenerator {
 
     ModelDescriptor model();
 
+    /** The model files this engine can switch to (the files of the image model's folder), by name. */
+    List<String> models();
+
+    /**
+     * Loads another model of {@link #models()} in place of the current one, once the running jobs end.
+     *
+     * @throws koboldj.api.error.ApiException BAD_REQUEST for a name not among them
+     */
+    void switchModel(String name);
+
     /** Names of the sampling methods {@link ImageRequest#sampler()} accepts, A1111 spelling. */
     List<String> samplers();
+
+    /** Labels of the schedule types {@link ImageRequest#scheduler()} accepts, A1111 spelling. */
+    List<String> schedulers();
 
     /** Names of the upscalers {@link #upscale} accepts. */
     List<String> upscalers();
 
     /**
-     * txt2img, or img2img/inpainting when the request carries an init image.
+     * Queues an image request.
      *
-     * @throws koboldj.api.error.ApiException BAD_REQUEST for invalid settings, BUSY when full
+     * @param progress told of the job's progress between steps, on the engine's thread; must not block
+     * @throws koboldj.api.error.ApiException BAD_REQUEST for invalid settings, BUSY when the queue is full
      */
-    GeneratedImages generate(ImageRequest request);
+    ImageJob submit(ImageRequest request, Consumer<ImageProgress> progress);
 
-    /** Enlarges a PNG by {@code factor} with the named upscaler; returns a PNG. */
-    byte[] upscale(byte[] png, String upscaler, double factor);
+    /**
+     * Resizes a picture with the named upscaler; returns a PNG.
+     *
+     * @param image  base64 PNG/JPEG/WebP, as sent in {@code field}
+     * @param factor used when {@code width} and {@code height} are 0
+     */
+    byte[] upscale(String image, String field, String upscaler, double factor, int width, int height);
 
-    /** A caption for a PNG (A1111's interrogate). */
-    String caption(byte[] png);
+    /** How far the running job has got. */
+    ImageProgress progress();
+
+    /** Stops the running job; the images made so far are its result. False if none runs. */
+    boolean interrupt();
+
+    /** Stops the image being made and goes on with the next. False if none runs. */
+    boolean skip();
 }

@@ -86,6 +86,6 @@ public class CapabilityRegistry {
 
     /** The capability that serves {@code path}, present or not. */
     public Optional<CapabilityDescriptor> owning(String path) {
-        return all().stream().filter(descriptor -> descriptor.owns(path)).findFirst();
+        return KnownCapabilities.owner(all(), path);
     }
 }

@@ -37,7 +37,7 @@ public final class KnownCapabilities {
                     "/api/extra/embeddings", "/v1/embeddings"),
             CapabilityDescriptor.of(IMAGE, "an image model: start koboldj with --sdmodel FILE",
                     "/sdapi/v1/", "/v1/txt2img", "/v1/img2img", "/v1/upscale-img", "/v1/images/", "/v1/upscalers",
-                    "/v1/img-options", "/v1/img-samplers")
+                    "/v1/img-options", "/v1/img-samplers", "/v1/models/image-models")
                     .withApi("a1111", "Automatic1111 API", "/sdapi/v1")
                     .withEmptyLists("/sdapi/v1/sd-models", "/sdapi/v1/samplers", "/sdapi/v1/schedulers",
                             "/sdapi/v1/upscalers", "/sdapi/v1/latent-upscale-modes", "/sdapi/v1/loras"),
@@ -60,6 +60,25 @@ public final class KnownCapabilities {
 
     public static List<CapabilityDescriptor> all() {
         return ALL;
+    }
+
+    /**
+     * The capability that serves {@code path}: of those with a route covering it, the one whose route
+     * is the longest, so that {@code /v1/models/image-models} is the image capability's although the
+     * text capability covers {@code /v1/models}; on a tie the first in {@code all}.
+     */
+    public static Optional<CapabilityDescriptor> owner(List<CapabilityDescriptor> all, String path) {
+        CapabilityDescriptor owner = null;
+        int longest = -1;
+        for (CapabilityDescriptor descriptor : all) {
+            for (String route : descriptor.routes()) {
+                if (CapabilityDescriptor.covers(route, path) && route.length() > longest) {
+                    owner = descriptor;
+                    longest = route.length();
+                }
+            }
+        }
+        return Optional.ofNullable(owner);
     }
 
     /**

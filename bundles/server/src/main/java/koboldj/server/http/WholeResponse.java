@@ -88,7 +88,12 @@ public final class WholeResponse {
      */
     private static void resume(AsyncResponse response, Object answer) {
         try {
-            response.resume(answer);
+            if (answer instanceof Throwable failure) {
+                // resume(Object) would write the exception as a 200 entity; this way the exception mapper answers it
+                response.resume(failure);
+            } else {
+                response.resume(answer);
+            }
         } catch (RuntimeException e) {
             // the application is being torn down under the request
         }

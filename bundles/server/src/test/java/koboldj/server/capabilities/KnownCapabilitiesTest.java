@@ -50,4 +50,15 @@ class KnownCapabilitiesTest {
             assertTrue(all.stream().noneMatch(d -> d.owns(path)), path);
         }
     }
+
+    @Test
+    void theLongestRouteOwnsAPath() {
+        assertEquals(KoboldCppKeys.IMAGE, KnownCapabilities.owner(KnownCapabilities.all(), "/v1/models/image-models")
+                .orElseThrow().key());
+        assertEquals(KoboldCppKeys.TEXT, KnownCapabilities.owner(KnownCapabilities.all(), "/v1/models/some-model")
+                .orElseThrow().key());
+        assertEquals(KoboldCppKeys.IMAGE, KnownCapabilities.owner(KnownCapabilities.all(), "/sdapi/v1/txt2img")
+                .orElseThrow().key());
+        assertTrue(KnownCapabilities.owner(KnownCapabilities.all(), "/nothing/here").isEmpty());
+    }
 }

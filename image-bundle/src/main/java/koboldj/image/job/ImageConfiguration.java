@@ -1,0 +1,32 @@
+package koboldj.image.job;
+
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The koboldj.image configuration: KoboldCpp's flags --sdmodel, --sdvae and --sdthreads, and limits
+ * an operator may change with a {@code koboldj.image.cfg} file in --conf or {@code --set koboldj.image.KEY=VALUE}.
+ */
+@ObjectClassDefinition(name = "koboldj image generation")
+@interface ImageConfiguration {
+
+    /** --sdmodel: the checkpoint to load (.safetensors or .gguf); the files beside it can be switched to. */
+    String sdmodel() default "";
+
+    /** --sdvae: a VAE to use in place of the checkpoint's own. */
+    String sdvae() default "";
+
+    /** --sdthreads: CPU threads for the networks; 0 uses every core. */
+    int sdthreads() default 0;
+
+    /** Longest side of a picture made or read, in pixels. */
+    int maxside() default 1024;
+
+    /** Most sampling steps of one image. */
+    int maxsteps() default 150;
+
+    /** Most images of one request (batch_size x n_iter). */
+    int maximages() default 8;
+
+    /** Requests that may wait behind the running one; more are answered 503 busy. */
+    int queue() default 4;
+}

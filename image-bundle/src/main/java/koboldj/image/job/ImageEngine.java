@@ -1,0 +1,200 @@
+package koboldj.image.job;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import koboldj.api.error.ApiException;
+import koboldj.api.image.ImageGenerator;
+import koboldj.api.image.ImageJob;
+import koboldj.api.image.ImageProgress;
+import koboldj.api.image.ImageRequest;
+import koboldj.api.model.ModelDescriptor;
+import koboldj.image.picture.PictureDecoder;
+import koboldj.image.picture.PngEncoder;
+import koboldj.image.picture.Resizer;
+import koboldj.image.sampling.SamplerKind;
+import koboldj.image.sampling.ScheduleType;
+import koboldj.server.http.JobProgress;
+
+/**
+ * The {@link ImageGenerator} over one loaded checkpoint at a time: requests are checked at once,
+ * then queued for the worker; progress, interrupt and skip look at the running job; a model switch
+ * waits for the jobs queued before it.
+ */
+public final class ImageEngine implements ImageGenerator, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageEngine.class);
+    private static final List<String> CHECKPOINT_SUFFIXES = List.of(".safetensors", ".gguf");
+
+    private final GenerationLimits limits;
+    private final ModelLoader loader;
+    private final Path folder;
+    private final PictureDecoder pictures;
+    private final JobProgress progress = new JobProgress();
+    private final ImageQueue queue;
+    private final SecureRandom seeds = new SecureRandom();
+    /** Replaced on the worker only; read anywhere. */
+    private volatile LoadedModel loaded;
+
+    /** @param first the model loaded at start; its folder holds the models one may switch to */
+    public ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits) {
+        this.loaded = first;
+        this.loader = loader;
+        this.limits = limits;
+        this.folder = firstPath.toAbsolutePath().getParent();
+        this.pictures = new PictureDecoder(limits.maxSide());
+        this.queue = new ImageQueue(limits.queue(), progress, this::run);
+    }
+
+    private koboldj.api.image.GeneratedImages run(QueuedJob job) {
+        LoadedModel model = loaded;
+        ImagePipeline pipeline = new ImagePipeline(model.networks(), model.tokenizer(), model.noise(),
+                model.descriptor().name());
+        return pipeline.run(job.settings(), job);
+    }
+
+    @Override
+    public ModelDescriptor model() {
+        return loaded.descriptor();
+    }
+
+    @Override
+    public List<String> models() {
+        if (folder == null) {
+            return List.of(model().name());
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString())
+                    .filter(name -> CHECKPOINT_SUFFIXES.stream().anyMatch(name.toLowerCase(Locale.ROOT)::endsWith))
+                    .sorted().toList();
+        } catch (IOException e) {
+            LOG.warn("Listing the image models in {} failed", folder, e);
+            return List.of(model().path().getFileName().toString());
+        }
+    }
+
+    @Override
+    public void switchModel(String name) {
+        // A1111 clients send a model's title, which may end in its hash: "name.safetensors [a1b2c3d4e5]"
+        String wanted = name == null ? "" : name.strip().replaceFirst("\\s*\\[[0-9a-fA-F]*\\]$", "");
+        String file = models().stream()
+                .filter(candidate -> candidate.equals(wanted) || stem(candidate).equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> ApiException.badRequest("sd_model_checkpoint", "'sd_model_checkpoint' \"" + wanted
+                        + "\" is not among the image models: " + String.join(", ", models()) + "."));
+        if (file.equals(model().path().getFileName().toString())) {
+            return;
+        }
+        queue.afterQueued(() -> {
+            LoadedModel next;
+            try {
+                next = loader.load(folder.resolve(file));
+            } catch (RuntimeException e) {
+                LOG.error("Switching the image model to {} failed; {} stays loaded", file, model().name(), e);
+                return;
+            }
+            LoadedModel previous = loaded;
+            loaded = next;
+            previous.close();
+            LOG.info("Image model switched to {}", file);
+        });
+    }
+
+    static String stem(String file) {
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
+    }
+
+    @Override
+    public List<String> samplers() {
+        return SamplerKind.labels();
+    }
+
+    @Override
+    public List<String> schedulers() {
+        return ScheduleType.labels();
+    }
+
+    @Override
+    public List<String> upscalers() {
+        return Resizer.labels();
+    }
+
+    @Override
+    public ImageJob submit(ImageRequest request, Consumer<ImageProgress> listener) {
+        GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(),
+                loaded.networks().sideMultiple(), seeds);
+        if (request.img2img() != null) {
+            settings = settings.withPictures(InitPictures.of(request.img2img(), pictures));
+        }
+        QueuedJob[] self = new QueuedJob[1];
+        QueuedJob job = new QueuedJob(settings, listener, progress, () -> queue.withdraw(self[0]));
+        self[0] = job;
+        queue.submit(job);
+        return job;
+    }
+
+    @Override
+    public byte[] upscale(String image, String field, String upscaler, double factor, int width, int height) {
+        Resizer resizer = Resizer.byName(upscaler == null || upscaler.isBlank() ? "Lanczos" : upscaler)
+                .orElseThrow(() -> ApiException.badRequest("upscaler_1", "'upscaler_1' \"" + upscaler
+                        + "\" is not an upscaler here; these are: " + String.join(", ", upscalers()) + "."));
+        BufferedImage picture = pictures.decode(image, field);
+        int targetWidth = width;
+        int targetHeight = height;
+        if (targetWidth <= 0 || targetHeight <= 0) {
+            if (!(factor > 0 && factor <= 8)) {
+                throw ApiException.badRequest("upscaling_resize", "'upscaling_resize' must be above 0 and at most 8.");
+            }
+            targetWidth = (int) Math.round(picture.getWidth() * factor);
+            targetHeight = (int) Math.round(picture.getHeight() * factor);
+        }
+        int largest = 2 * limits.maxSide();
+        if (targetWidth < 1 || targetHeight < 1 || targetWidth > largest || targetHeight > largest) {
+            throw ApiException.badRequest("upscaling_resize", "The upscaled picture would be " + targetWidth + "x"
+                    + targetHeight + " pixels; at most " + largest + " on a side.");
+        }
+        return PngEncoder.encode(resizer.resize(picture, targetWidth, targetHeight), null);
+    }
+
+    @Override
+    public ImageProgress progress() {
+        QueuedJob job = queue.running();
+        if (job == null) {
+            return ImageProgress.IDLE;
+        }
+        QueuedJob.Preview latest = job.latest();
+        byte[] preview = latest == null ? null : LatentPreview.png(latest.latent(), latest.height(), latest.width());
+        return job.snapshot(preview);
+    }
+
+    @Override
+    public boolean interrupt() {
+        return progress.interrupt();
+    }
+
+    @Override
+    public boolean skip() {
+        QueuedJob job = queue.running();
+        if (job == null) {
+            return false;
+        }
+        job.skip();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+        loaded.close();
+    }
+}
