@@ -173,7 +173,11 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
                         + "leave out the phrases or constrain them in the grammar.");
             }
             phrases.add(banned);
-            options.add(VllmOptions.of(request.sampling(), request.logprobs()));
+            VllmOptions vllm = VllmOptions.of(request.sampling(), request.logprobs());
+            if (vllm.beams() != null) {
+                throw ApiException.badRequest(BeamOptions.USE, "Beam search is not supported by this server; use 'n' or 'best_of' sampling.");
+            }
+            options.add(vllm);
             LoraMultiplier.check(request.sampling(), settings.options().lora());
         }
         Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength,
