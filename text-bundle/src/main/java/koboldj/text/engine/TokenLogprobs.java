@@ -41,7 +41,7 @@ final class TokenLogprobs {
         }
 
         /** Token ids of the {@code top} largest logits, largest first (one pass, no sort of the vocabulary). */
-        private int[] topIndexes(int top) {
+        int[] topIndexes(int top) {
             int count = Math.min(top, logits.length);
             int[] indexes = new int[count];
             int filled = 0;

@@ -67,7 +67,7 @@ public class ChatResource {
         for (int i = 0; i < generated; i++) {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), DEFAULT_MAX_TOKENS, chat.stops()));
         }
-        Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
+        Choices.run(text, requests, choices, OpenAiRequests.beamSearch(input), Boolean.TRUE.equals(input.stream),
                 OutputKind.of(input.extra).shape(OpenAiResponses.chatStream(id, model)),
                 results -> CompletionResource.text(OpenAiResponses.chat(id, model, results,
                         input.topLogprobs == null ? 0 : input.topLogprobs), results, detokenize, true),

@@ -65,7 +65,7 @@ public class CompletionResource {
             requests.add(OpenAiRequests.toRequest(input, prompt, i, text.maxContextLength(), OpenAiRequests.DEFAULT_MAX_TOKENS,
                     List.of()));
         }
-        Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
+        Choices.run(text, requests, choices, OpenAiRequests.beamSearch(input), Boolean.TRUE.equals(input.stream),
                 OutputKind.of(input.extra).shape(OpenAiResponses.completionStream(id, model)),
                 results -> text(OpenAiResponses.completion(id, model, results), results, detokenize, false), response, servlet);
     }
