@@ -2,6 +2,7 @@ package koboldj.text.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import koboldj.api.text.FinishReason;
+import koboldj.api.text.TokenLogprob;
 import koboldj.text.engine.BeamSearch.Beam;
 import koboldj.text.engine.BeamSearch.Candidate;
 import koboldj.text.llama.Llama;
@@ -24,10 +26,10 @@ import koboldj.text.llama.LlamaModel;
 final class BeamGroup {
     private static final byte[] NOTHING = new byte[0];
 
-    /** A beam's text so far and its generated tokens (never changed once made: a child copies). */
-    record Text(TextAssembler assembler, int[] tokens) {
+    /** A beam's text so far, its generated tokens and their logprobs when asked for (never changed once made: a child copies). */
+    record Text(TextAssembler assembler, int[] tokens, List<TokenLogprob> logprobs) {
         Text copy() {
-            return new Text(assembler.copy(), tokens);
+            return new Text(assembler.copy(), tokens, logprobs);
         }
     }
 
@@ -47,7 +49,7 @@ final class BeamGroup {
         this.tasks = List.copyOf(tasks);
         GenerationTask first = tasks.getFirst();
         this.search = new BeamSearch<>(tasks.size(), options, first.prompt.length, longest,
-                new Text(first.assembler, new int[0]));
+                new Text(first.assembler, new int[0], List.of()));
     }
 
     GenerationTask leader() {
@@ -78,12 +80,14 @@ final class BeamGroup {
         List<Beam<Text>> live = search.live();
         int perBeam = 2 * width();
         List<Candidate> all = new ArrayList<>(live.size() * perBeam);
+        List<List<TokenLogprob>> alternatives = new ArrayList<>(live.size());
         for (int b = 0; b < live.size(); b++) {
             Slot slot = liveSlots[b];
             MemorySegment row = llama.logits(slot.lane.context, slot.output, logits.length);
             MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
             slot.output = -1;
             TokenLogprobs.Step step = TokenLogprobs.of(logits);
+            alternatives.add(leader.alternatives > 0 ? step.alternatives(leader.alternatives, model) : List.of());
             if (leader.banEos) {
                 // after the normaliser, as when sampling: the logprobs stay the model's
                 for (int token : endTokens(model)) {
@@ -92,13 +96,13 @@ final class BeamGroup {
             }
             for (int token : step.topIndexes(perBeam)) {
                 if (logits[token] != Float.NEGATIVE_INFINITY) {
-                    all.add(new Candidate(b, token, live.get(b).cumulative() + step.logprob(token)));
+                    all.add(new Candidate(b, token, step.logprob(token), live.get(b).cumulative() + step.logprob(token)));
                 }
             }
         }
         List<Beam<Text>> children = new ArrayList<>();
         for (Candidate candidate : search.best(all)) {
-            children.add(child(model, live.get(candidate.parent()), candidate));
+            children.add(child(model, live.get(candidate.parent()), candidate, alternatives.get(candidate.parent())));
         }
         List<Beam<Text>> next = search.step(children);
         if (next.isEmpty()) {
@@ -116,7 +120,7 @@ final class BeamGroup {
     }
 
     /** The beam {@code parent} becomes with the candidate's token, finished if the token ends it. */
-    private Beam<Text> child(LlamaModel model, Beam<Text> parent, Candidate candidate) {
+    private Beam<Text> child(LlamaModel model, Beam<Text> parent, Candidate candidate, List<TokenLogprob> alternatives) {
         GenerationTask leader = leader();
         int token = candidate.token();
         Text text = parent.state();
@@ -134,9 +138,15 @@ final class BeamGroup {
         assembler.add(model.isEndOfGeneration(token) ? NOTHING : model.piece(token, leader.renderSpecial));
         int[] tokens = Arrays.copyOf(text.tokens(), text.tokens().length + 1);
         tokens[tokens.length - 1] = token;
+        List<TokenLogprob> logprobs = text.logprobs();
+        if (leader.alternatives > 0) {
+            logprobs = new ArrayList<>(logprobs);
+            logprobs.add(new TokenLogprob(token, new String(model.piece(token, true), StandardCharsets.UTF_8),
+                    candidate.logprob(), alternatives));
+        }
         FinishReason reason = assembler.stopped() ? FinishReason.STOP_SEQUENCE
                 : length >= leader.maxLength ? FinishReason.LENGTH : null;
-        return new Beam<>(candidate.parent(), token, length, candidate.cumulative(), reason, new Text(assembler, tokens));
+        return new Beam<>(candidate.parent(), token, length, candidate.cumulative(), reason, new Text(assembler, tokens, logprobs));
     }
 
     /**
@@ -190,7 +200,7 @@ final class BeamGroup {
             GenerationTask task = tasks.get(i);
             if (i < ranked.size()) {
                 Beam<Text> beam = ranked.get(i);
-                task.finishBeam(beam.state().assembler(), beam.state().tokens(), aborted != null ? aborted : beam.reason(),
+                task.finishBeam(beam.state().assembler(), beam.state().tokens(), beam.state().logprobs(), aborted != null ? aborted : beam.reason(),
                         beam.cumulative(), leader().promptLogprobs);
             } else {
                 // fewer candidates than beams (a vocabulary smaller than twice the width): nothing to give

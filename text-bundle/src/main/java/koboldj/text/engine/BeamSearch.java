@@ -36,8 +36,13 @@ final class BeamSearch<T> {
         }
     }
 
-    /** A live beam's continuation by one token, before it is known whether it finishes the beam. */
-    record Candidate(int parent, int token, double cumulative) {
+    /**
+     * A live beam's continuation by one token, before it is known whether it finishes the beam.
+     *
+     * @param logprob    the token's
+     * @param cumulative the parent's cumulative logprob and the token's
+     */
+    record Candidate(int parent, int token, double logprob, double cumulative) {
     }
 
     private final int width;

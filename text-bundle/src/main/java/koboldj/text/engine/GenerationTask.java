@@ -198,11 +198,12 @@ final class GenerationTask implements Generation {
     }
 
     /** Engine threads: ends one result of a beam search with the beam it got. */
-    void finishBeam(TextAssembler text, int[] tokens, FinishReason reason, double cumulative, List<TokenLogprob> prompt) {
+    void finishBeam(TextAssembler text, int[] tokens, List<TokenLogprob> tokenLogprobs, FinishReason reason, double cumulative,
+            List<TokenLogprob> prompt) {
         text.finish();
         emit(text.text());
         generated = tokens.length;
-        result.complete(new GenerationResult(text.text(), reason, this.prompt.length, tokens.length, seed, List.of(), cumulative,
+        result.complete(new GenerationResult(text.text(), reason, this.prompt.length, tokens.length, seed, tokenLogprobs, cumulative,
                 prompt, Arrays.stream(tokens).boxed().toList()));
     }
 

@@ -155,11 +155,6 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
                 throw new IllegalArgumentException("the choices of one request must share prompt, memory and lengths");
             }
         }
-        if (requests.size() > settings.slots() + settings.queueCapacity()) {
-            throw ApiException.badRequest("n", "This server runs at most " + (settings.slots() + settings.queueCapacity())
-                    + " generations at once (--parallel " + settings.slots() + " plus the --multiuser queue); "
-                    + requests.size() + " choices were asked for ('n' or 'best_of').");
-        }
         int contextLength = Math.min(first.maxContextLength() > 0 ? first.maxContextLength() : settings.slotContext(),
                 settings.slotContext());
         int maxLength = Math.min(first.maxLength(), contextLength - 1);
@@ -181,6 +176,11 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         BeamOptions beams = options.getFirst().beams();
         if (beams != null) {
             checkBeamSearch(requests, chains.getFirst(), phrases.getFirst(), options.getFirst());
+        }
+        if (requests.size() > settings.slots() + settings.queueCapacity()) {
+            throw ApiException.badRequest("n", "This server runs at most " + (settings.slots() + settings.queueCapacity())
+                    + " generations at once (--parallel " + settings.slots() + " plus the --multiuser queue); "
+                    + requests.size() + " choices were asked for ('n' or 'best_of').");
         }
         Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength,
                 options.getFirst().promptLimit(), settings.options().addBos());
@@ -268,10 +268,6 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             String field = Stream.of("banned_strings", "banned_tokens", "banned_phrases_token_ids")
                     .filter(name -> first.sampling().value(name).isPresent()).findFirst().orElse("banned_strings");
             throw ApiException.badRequest(field, "Banned phrases cannot be combined with beam search; leave out one of them.");
-        }
-        if (first.logprobs() > 0) {
-            throw ApiException.badRequest("logprobs", "Per-token logprobs are not reported for beams; leave out 'logprobs' "
-                    + "(each beam's cumulative logprob is reported).");
         }
         if (options.deepConf() != null) {
             throw ApiException.badRequest(DeepConf.ENABLE, "DeepConf cannot be combined with beam search.");
