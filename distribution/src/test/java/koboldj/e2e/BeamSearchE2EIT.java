@@ -97,7 +97,8 @@ class BeamSearchE2EIT {
             previous = score;
             String start = choice.path("logprobs").path("tokens").get(0).asText();
             assertTrue(first.has(start), start + " is not among the prompt's " + top + " likeliest next tokens " + first);
-            assertEquals(first.path(start).asDouble(), choice.path("logprobs").path("token_logprobs").get(0).asDouble(), 1e-6,
+            // in the sixth digit logprobs vary with where the KV cells lie in the cache
+            assertEquals(first.path(start).asDouble(), choice.path("logprobs").path("token_logprobs").get(0).asDouble(), 1e-4,
                     "the model's own logprob for the first token");
             texts.add(choice.path("text").asText());
         }
@@ -132,6 +133,22 @@ class BeamSearchE2EIT {
                 choices.get(1).path("message").path("content").asText()), choices.toString());
     }
 
+    /** KoboldAI's generate takes the same fields and answers with the best beam; its default top_k and top_p are samplers beam search refuses. */
+    @Test
+    void theKoboldAiRouteAnswersWithTheBestBeam() throws Exception {
+        ObjectNode kobold = JSON.createObjectNode().put("prompt", ONCE).put("max_length", 16).put("use_beam_search", true)
+                .put("best_of", 3).put("top_k", 0).put("top_p", 1.0);
+        String best = json(server.post("/api/v1/generate", kobold.toString())).path("results").get(0).path("text").asText();
+        assertEquals(complete(beams(16, 3, 1)).path("choices").get(0).path("text").asText(), best);
+        ObjectNode defaults = JSON.createObjectNode().put("prompt", ONCE).put("use_beam_search", true);
+        assertEquals("top_k", error(server.post("/api/v1/generate", defaults.toString()), 400).path("error").path("param")
+                .asText());
+        assertEquals("use_beam_search", error(server.post("/api/extra/generate/stream", kobold.toString()), 400)
+                .path("error").path("param").asText());
+        assertEquals("best_of", error(server.post("/api/v1/generate", kobold.put("best_of", 0).toString()), 400)
+                .path("error").path("param").asText());
+    }
+
     @Test
     void badValuesAreRefusedNamingTheField() throws Exception {
         assertEquals("early_stopping", refusedField(beams(4, 2, 1).put("early_stopping", "sometimes")));
@@ -156,16 +173,26 @@ class BeamSearchE2EIT {
         ObjectNode search = beams(tokens, 4, 4).put("ignore_eos", true);
         complete(sampling);
         complete(search);
-        List<Double> rates = new ArrayList<>();
-        for (ObjectNode body : List.of(sampling, search, sampling, search)) {
-            long started = System.nanoTime();
-            JsonNode answer = complete(body);
-            double seconds = (System.nanoTime() - started) / 1e9;
-            int generated = answer.path("usage").path("completion_tokens").asInt();
-            rates.add(generated / seconds);
+        List<Double> sampled = new ArrayList<>();
+        List<Double> searched = new ArrayList<>();
+        for (int round = 0; round < 6; round++) {
+            sampled.add(rate(sampling));
+            searched.add(rate(search));
         }
-        System.out.printf("beam-search measure: sampling n=4: %.0f, %.0f tok/s; beam width 4: %.0f, %.0f tok/s (%d tokens each)%n",
-                rates.get(0), rates.get(2), rates.get(1), rates.get(3), tokens);
-        assertTrue(rates.stream().allMatch(rate -> rate > 0));
+        System.out.printf("beam-search measure (%d tokens x 4): sampling n=4 median %.0f tok/s %s; beam width 4 median %.0f tok/s %s%n",
+                tokens, median(sampled), sampled, median(searched), searched);
+        assertTrue(median(searched) > 0 && median(sampled) > 0);
+    }
+
+    private static double rate(ObjectNode body) throws Exception {
+        long started = System.nanoTime();
+        JsonNode answer = complete(body);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return Math.round(answer.path("usage").path("completion_tokens").asInt() / seconds);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
     }
 }

@@ -218,6 +218,9 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         }
         for (GenerationTask task : tasks) {
             task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
+        }
+        // a beam search is found by its queued task, whose result is the best beam
+        for (GenerationTask task : queued) {
             synchronized (byGenkey) {
                 byGenkey.put(task.genkey(), task);
             }
@@ -231,7 +234,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
                 }
             }
         }
-        latest = tasks.getLast();
+        latest = queued.getLast();
         return List.copyOf(tasks);
     }
 
