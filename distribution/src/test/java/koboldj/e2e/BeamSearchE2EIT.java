@@ -133,7 +133,10 @@ class BeamSearchE2EIT {
                 choices.get(1).path("message").path("content").asText()), choices.toString());
     }
 
-    /** KoboldAI's generate takes the same fields and answers with the best beam; its default top_k and top_p are samplers beam search refuses. */
+    /**
+     * KoboldAI's generate takes the same fields and answers with the best beam; its default top_k
+     * and top_p are samplers beam search refuses.
+     */
     @Test
     void theKoboldAiRouteAnswersWithTheBestBeam() throws Exception {
         ObjectNode kobold = JSON.createObjectNode().put("prompt", ONCE).put("max_length", 16).put("use_beam_search", true)

@@ -26,7 +26,10 @@ import koboldj.text.llama.LlamaModel;
 final class BeamGroup {
     private static final byte[] NOTHING = new byte[0];
 
-    /** A beam's text so far, its generated tokens and their logprobs when asked for (never changed once made: a child copies). */
+    /**
+     * A beam's text so far, its generated tokens and their logprobs when asked for; never changed
+     * once made: a child copies.
+     */
     record Text(TextAssembler assembler, int[] tokens, List<TokenLogprob> logprobs) {
         Text copy() {
             return new Text(assembler.copy(), tokens, logprobs);
@@ -200,7 +203,8 @@ final class BeamGroup {
             GenerationTask task = tasks.get(i);
             if (i < ranked.size()) {
                 Beam<Text> beam = ranked.get(i);
-                task.finishBeam(beam.state().assembler(), beam.state().tokens(), beam.state().logprobs(), aborted != null ? aborted : beam.reason(),
+                Text text = beam.state();
+                task.finishBeam(text.assembler(), text.tokens(), text.logprobs(), aborted != null ? aborted : beam.reason(),
                         beam.cumulative(), leader().promptLogprobs);
             } else {
                 // fewer candidates than beams (a vocabulary smaller than twice the width): nothing to give

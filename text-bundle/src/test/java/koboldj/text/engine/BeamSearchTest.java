@@ -46,7 +46,8 @@ class BeamSearchTest {
     @Test
     void theBestTwiceWidthCandidatesAreTakenOverAllBeams() {
         BeamSearch<String> search = search(2, 1.0, EarlyStopping.HEURISTIC);
-        List<Candidate> all = List.of(new Candidate(0, 10, -1.0, -1.0), new Candidate(0, 11, -3.0, -3.0), new Candidate(0, 12, -4.0, -4.0),
+        List<Candidate> all = List.of(new Candidate(0, 10, -1.0, -1.0), new Candidate(0, 11, -3.0, -3.0),
+                new Candidate(0, 12, -4.0, -4.0),
                 new Candidate(1, 20, -0.5, -0.5), new Candidate(1, 21, -2.0, -2.0), new Candidate(1, 22, -6.0, -6.0));
         List<Candidate> best = search.best(all);
         assertEquals(List.of(20, 10, 21, 11), best.stream().map(Candidate::token).toList());
