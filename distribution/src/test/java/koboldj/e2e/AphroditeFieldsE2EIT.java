@@ -302,9 +302,10 @@ class AphroditeFieldsE2EIT {
         assertTrue(lengths.stream().distinct().count() > 1, "the traces end at their own times: " + lengths);
     }
 
+    /** BeamSearchE2EIT runs the search; here, with a lane per slot, beams of one request cannot share a context. */
     @Test
     void beamSearchFieldsAreRefusedNotIgnored() throws Exception {
-        assertEquals("use_beam_search", refusedField(greedy(ONCE, 4).put("use_beam_search", true)));
+        assertEquals("best_of", refusedField(greedy(ONCE, 4).put("use_beam_search", true).put("n", 2)));
         assertEquals("length_penalty", refusedField(greedy(ONCE, 4).put("length_penalty", 2.0)));
         assertEquals("early_stopping", refusedField(greedy(ONCE, 4).put("early_stopping", "never")));
         assertEquals(text(greedy(ONCE, 8)), text(greedy(ONCE, 8).put("use_beam_search", false).put("length_penalty", 1.0)

@@ -308,12 +308,13 @@ final class EngineLoop implements Runnable {
                 return;
             }
             if (task.abortRequested()) {
-                task.finish(FinishReason.ABORTED);
+                task.abandon(FinishReason.ABORTED);
                 continue;
             }
             Slot slot = bestSlotFor(task);
             if (slot == null) {
-                // every lane with an idle slot runs another LoRA strength: this one waits its turn, first in line
+                // every lane with an idle slot runs another LoRA strength, or has too few for its
+                // beams: this one waits its turn, first in line
                 queue.putBack(task);
                 blockedIdle = idleSlots.get();
                 blockedHead = task;
@@ -346,6 +347,9 @@ final class EngineLoop implements Runnable {
             slot.promptNext = reuse;
             slot.sampled = -1;
             slot.lastUsed = clock.incrementAndGet();
+            if (task.beams != null) {
+                reserveBeamSlots(slot, task);
+            }
             task.admittedNanos = System.nanoTime();
             task.promptEvaluated = task.prompt.length - reuse;
             statistics.promptReused(reuse);
@@ -353,6 +357,42 @@ final class EngineLoop implements Runnable {
                 LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.index, reuse, task.prompt.length);
             }
         }
+    }
+
+    /**
+     * A beam search's beams share the prompt's KV cells, so they live in the lane of the slot
+     * that takes the prompt: its other beams take idle slots there now ({@link #bestSlotFor}
+     * chose a lane with enough), empty until the first step copies the prompt's cells in.
+     */
+    private void reserveBeamSlots(Slot first, GenerationTask task) {
+        Slot[] beams = new Slot[task.width()];
+        beams[0] = first;
+        int taken = 1;
+        for (Slot other : first.lane.slots) {
+            if (taken < beams.length && other.idle()) {
+                other.removeFrom(0);
+                other.task = task;
+                other.cacheLora = task.loraMultiplier;
+                other.promptNext = task.prompt.length;
+                other.sampled = -1;
+                other.lastUsed = clock.incrementAndGet();
+                first.lane.running++;
+                idleSlots.decrementAndGet();
+                beams[taken++] = other;
+            }
+        }
+        task.beams.admitted(beams);
+    }
+
+    /** How many of the lane's slots have no generation. */
+    private static int idleIn(Lane lane) {
+        int idle = 0;
+        for (Slot slot : lane.slots) {
+            if (slot.idle()) {
+                idle++;
+            }
+        }
+        return idle;
     }
 
     /**
@@ -477,7 +517,7 @@ final class EngineLoop implements Runnable {
         int[] reuse = new int[slots.length];
         int most = -1;
         for (Slot slot : slots) {
-            if (slot.idle() && slot.lane.acceptsLora(task.loraMultiplier)) {
+            if (slot.idle() && slot.lane.acceptsLora(task.loraMultiplier) && idleIn(slot.lane) >= task.width()) {
                 reuse[slot.index] = reusable(slot, task);
                 most = Math.max(most, reuse[slot.index]);
             }
@@ -485,7 +525,8 @@ final class EngineLoop implements Runnable {
         Slot best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (Slot slot : slots) {
-            if (!slot.idle() || !slot.lane.acceptsLora(task.loraMultiplier) || reuse[slot.index] < most - BALANCE_TOKENS) {
+            if (!slot.idle() || !slot.lane.acceptsLora(task.loraMultiplier) || idleIn(slot.lane) < task.width()
+                    || reuse[slot.index] < most - BALANCE_TOKENS) {
                 continue;
             }
             int load = slot.lane.running;
@@ -517,16 +558,16 @@ final class EngineLoop implements Runnable {
                 if (reason == null) {
                     stepper.end(slot, FinishReason.ABORTED);
                 } else {
-                    stepper.free(slot).fail(new ApiException(ErrorKind.BUSY, reason));
+                    stepper.fail(slot, new ApiException(ErrorKind.BUSY, reason));
                 }
             }
         }
         GenerationTask waiting;
         while ((waiting = queue.poll()) != null) {
             if (reason == null) {
-                waiting.finish(FinishReason.ABORTED);
+                waiting.abandon(FinishReason.ABORTED);
             } else {
-                waiting.fail(new ApiException(ErrorKind.BUSY, reason));
+                waiting.failGroup(new ApiException(ErrorKind.BUSY, reason));
             }
         }
     }

@@ -1,6 +1,7 @@
 package koboldj.text.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,8 @@ final class GenerationTask implements Generation {
      * the cache, then copies it.
      */
     final GenerationTask leader;
+    /** The beam search this task is one result of, or null; set before it is queued. */
+    BeamGroup beams;
     private final String genkey;
     private final GenerationListener listener;
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
@@ -141,12 +144,20 @@ final class GenerationTask implements Generation {
             return false;
         }
         abortRequested = true;
+        if (beams != null) {
+            beams.abortRequested = true;
+        }
         onAbort.accept(this);
         return true;
     }
 
     boolean abortRequested() {
-        return abortRequested;
+        return abortRequested || beams != null && beams.abortRequested;
+    }
+
+    /** How many slots of one lane it takes at once: its beams, or one. */
+    int width() {
+        return beams == null ? 1 : beams.width();
     }
 
     boolean isDone() {
@@ -190,6 +201,34 @@ final class GenerationTask implements Generation {
         }
         result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs, cumulative,
                 promptLogprobs, tokens));
+    }
+
+    /** Engine threads: ends one result of a beam search with the beam it got. */
+    void finishBeam(TextAssembler text, int[] tokens, List<TokenLogprob> tokenLogprobs, FinishReason reason, double cumulative,
+            List<TokenLogprob> prompt) {
+        text.finish();
+        emit(text.text());
+        generated = tokens.length;
+        result.complete(new GenerationResult(text.text(), reason, this.prompt.length, tokens.length, seed, tokenLogprobs, cumulative,
+                prompt, Arrays.stream(tokens).boxed().toList()));
+    }
+
+    /** Ends a task that never ran, with the other results of its beam search when it has one. */
+    void abandon(FinishReason reason) {
+        for (GenerationTask task : group()) {
+            task.finish(reason);
+        }
+    }
+
+    /** Fails a task, with the other results of its beam search when it has one. */
+    void failGroup(koboldj.api.error.ApiException error) {
+        for (GenerationTask task : group()) {
+            task.fail(error);
+        }
+    }
+
+    private List<GenerationTask> group() {
+        return beams == null ? List.of(this) : beams.tasks;
     }
 
     private void releaseGrammar() {

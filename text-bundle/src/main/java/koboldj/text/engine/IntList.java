@@ -52,4 +52,10 @@ final class IntList {
     int[] toArray() {
         return Arrays.copyOf(values, size);
     }
+
+    void addAll(IntList other) {
+        for (int i = 0; i < other.size; i++) {
+            add(other.values[i]);
+        }
+    }
 }

@@ -99,7 +99,12 @@ final class LaneStepper {
                 scorePromptChunk(slot);
             }
             if (slot.output >= 0) {
-                sample(slot);
+                BeamGroup beams = slot.task.beams;
+                if (beams == null) {
+                    sample(slot);
+                } else if (beams.advance(llama, model, logits)) {
+                    endBeams(beams, null); // its other slots' logits were read: their outputs are cleared
+                }
                 sampled++;
             }
         }
@@ -266,11 +271,43 @@ final class LaneStepper {
 
     /** The one way a slot's generation ends: the slot keeps its KV for the next request. */
     void end(Slot slot, FinishReason reason) {
+        if (slot.task.beams != null) {
+            endBeams(slot.task.beams, reason);
+            return;
+        }
         GenerationTask task = free(slot);
         long now = System.nanoTime();
         long promptDone = task.promptDoneNanos == 0 ? now : task.promptDoneNanos;
         statistics.finished(task, reason, promptDone - task.admittedNanos, now - promptDone);
         task.finish(reason);
+    }
+
+    /**
+     * Ends a beam search, done ({@code aborted} null) or cut short, freeing all its slots (which
+     * keep their beams' KV for later requests).
+     */
+    private void endBeams(BeamGroup beams, FinishReason aborted) {
+        for (Slot slot : beams.slots) {
+            free(slot);
+        }
+        GenerationTask leader = beams.leader();
+        FinishReason reason = beams.complete(aborted);
+        long now = System.nanoTime();
+        long promptDone = leader.promptDoneNanos == 0 ? now : leader.promptDoneNanos;
+        statistics.finished(leader, reason, promptDone - leader.admittedNanos, now - promptDone);
+    }
+
+    /** Ends a slot's generation with an error: with a beam search, the whole search. */
+    void fail(Slot slot, ApiException error) {
+        BeamGroup beams = slot.task.beams;
+        if (beams == null) {
+            free(slot).fail(error);
+            return;
+        }
+        for (Slot beam : beams.slots) {
+            free(beam);
+        }
+        slot.task.failGroup(error);
     }
 
     /** Takes the task out of its slot, which becomes idle; returns the task. */
@@ -297,7 +334,11 @@ final class LaneStepper {
         for (Slot slot : lane.slots) {
             if (!slot.idle()) {
                 slot.removeFrom(0);
-                free(slot).fail(new ApiException(ErrorKind.INTERNAL, message));
+            }
+        }
+        for (Slot slot : lane.slots) {
+            if (!slot.idle()) {
+                fail(slot, new ApiException(ErrorKind.INTERNAL, message));
             }
         }
     }

@@ -57,6 +57,17 @@ final class Slot {
         sharedBelow = Math.min(sharedBelow, position);
     }
 
+    /**
+     * Drops all its tokens and KV cells without compacting: a beam search empties a slot to copy
+     * another beam's cells in at once, every step, where compacting each time would cost more.
+     */
+    void forget() {
+        lane.removeTokens(sequence, 0);
+        cache.truncate(0);
+        sharedBelow = 0;
+        sampled = -1;
+    }
+
     boolean idle() {
         return task == null;
     }

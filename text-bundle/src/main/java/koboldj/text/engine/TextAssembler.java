@@ -45,6 +45,20 @@ final class TextAssembler {
         this.phrases = phrases;
     }
 
+    /** An assembler in this one's state that goes on by itself: a beam search's child beam. */
+    TextAssembler copy() {
+        TextAssembler copy = new TextAssembler(stops, trimStop, phrases);
+        copy.text.append(text);
+        copy.pending = pending.clone();
+        copy.pendingLength = pendingLength;
+        copy.released = released;
+        copy.matchedStop = matchedStop;
+        copy.textEnds.addAll(textEnds);
+        copy.pendingAfter.addAll(pendingAfter);
+        copy.bannedFrom = bannedFrom;
+        return copy;
+    }
+
     /**
      * Adds one token's bytes (empty for a token that renders nothing); returns the text that became
      * releasable (often empty). Check {@link #bannedFrom()} afterwards.

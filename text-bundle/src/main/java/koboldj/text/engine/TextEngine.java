@@ -1,6 +1,7 @@
 package koboldj.text.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,11 +155,6 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
                 throw new IllegalArgumentException("the choices of one request must share prompt, memory and lengths");
             }
         }
-        if (requests.size() > settings.slots() + settings.queueCapacity()) {
-            throw ApiException.badRequest("n", "This server runs at most " + (settings.slots() + settings.queueCapacity())
-                    + " generations at once (--parallel " + settings.slots() + " plus the --multiuser queue); "
-                    + requests.size() + " choices were asked for ('n' or 'best_of').");
-        }
         int contextLength = Math.min(first.maxContextLength() > 0 ? first.maxContextLength() : settings.slotContext(),
                 settings.slotContext());
         int maxLength = Math.min(first.maxLength(), contextLength - 1);
@@ -175,6 +172,15 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             phrases.add(banned);
             options.add(VllmOptions.of(request.sampling(), request.logprobs()));
             LoraMultiplier.check(request.sampling(), settings.options().lora());
+        }
+        BeamOptions beams = options.getFirst().beams();
+        if (beams != null) {
+            checkBeamSearch(requests, chains.getFirst(), phrases.getFirst(), options.getFirst());
+        }
+        if (requests.size() > settings.slots() + settings.queueCapacity()) {
+            throw ApiException.badRequest("n", "This server runs at most " + (settings.slots() + settings.queueCapacity())
+                    + " generations at once (--parallel " + settings.slots() + " plus the --multiuser queue); "
+                    + requests.size() + " choices were asked for ('n' or 'best_of').");
         }
         Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength,
                 options.getFirst().promptLimit(), settings.options().addBos());
@@ -197,26 +203,38 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             GenerationRequest request = requests.get(i);
             long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 31);
             String genkey = request.genkey() == null || request.genkey().isBlank() ? "KCPP" + UUID.randomUUID() : request.genkey();
+            // a beam search's tasks are its results: only the first is queued, and takes the prompt for all
+            GenerationTask leader = tasks.isEmpty() || beams != null ? null : tasks.getFirst();
             tasks.add(new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chains.get(i),
-                    constraints.get(i), seed, phrases.get(i), options.get(i), tasks.isEmpty() ? null : tasks.getFirst(),
+                    constraints.get(i), seed, phrases.get(i), options.get(i), leader,
                     requests.size() > 1, listeners.apply(i), this::aborted));
+        }
+        List<GenerationTask> queued = tasks;
+        if (beams != null) {
+            // vLLM's bound for early_stopping "never": the prompt and max_tokens, or the model's context
+            BeamGroup group = new BeamGroup(tasks, beams, Math.max(prompt.tokens().length + maxLength, settings.slotContext()));
+            tasks.forEach(task -> task.beams = group);
+            queued = List.of(tasks.getFirst());
         }
         for (GenerationTask task : tasks) {
             task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
+        }
+        // a beam search is found by its queued task, whose result is the best beam
+        for (GenerationTask task : queued) {
             synchronized (byGenkey) {
                 byGenkey.put(task.genkey(), task);
             }
         }
-        queue.offerAll(tasks);
+        queue.offerAll(queued);
         if (!loop.isRunning()) {
             // the engine stopped while these were submitted: its last sweep of the queue may have missed them
-            for (GenerationTask task : tasks) {
+            for (GenerationTask task : queued) {
                 if (queue.remove(task)) {
-                    task.fail(new ApiException(ErrorKind.CAPABILITY_MISSING, "The text model is being unloaded."));
+                    task.failGroup(new ApiException(ErrorKind.CAPABILITY_MISSING, "The text model is being unloaded."));
                 }
             }
         }
-        latest = tasks.getLast();
+        latest = queued.getLast();
         return List.copyOf(tasks);
     }
 
@@ -226,10 +244,43 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
      * another client a 503); one in a slot is ended by its engine thread at its next step.
      */
     private void aborted(GenerationTask task) {
-        if (queue.remove(task)) {
-            task.finish(FinishReason.ABORTED);
+        GenerationTask queued = task.beams == null ? task : task.beams.leader();
+        if (queue.remove(queued)) {
+            queued.abandon(FinishReason.ABORTED);
         }
         queue.signal();
+    }
+
+    /**
+     * Beam search ranks the model's own log-probabilities, and its beams fork by sharing KV cells
+     * within one llama context; what cannot be combined with that exactly is refused, naming the field.
+     */
+    private void checkBeamSearch(List<GenerationRequest> requests, SamplerChain chain, BannedPhrases phrases, VllmOptions options) {
+        int width = requests.size();
+        int largestLane = Arrays.stream(lanes).mapToInt(lane -> lane.slots.length).max().orElse(0);
+        if (width > largestLane) {
+            throw ApiException.badRequest("best_of", "Beam search keeps a request's beams in one llama context, and this "
+                    + "server's hold at most " + largestLane + " slots each; a beam width ('best_of', else 'n') of " + width
+                    + " needs the server started with --lanes 1 and --parallel " + width + " or more.");
+        }
+        GenerationRequest first = requests.getFirst();
+        if (first.grammar() != null && !first.grammar().isBlank()) {
+            throw ApiException.badRequest("grammar", "A grammar cannot be combined with beam search; leave out one of them.");
+        }
+        if (!phrases.isEmpty()) {
+            String field = Stream.of("banned_strings", "banned_tokens", "banned_phrases_token_ids")
+                    .filter(name -> first.sampling().value(name).isPresent()).findFirst().orElse("banned_strings");
+            throw ApiException.badRequest(field, "Banned phrases cannot be combined with beam search; leave out one of them.");
+        }
+        if (options.deepConf() != null) {
+            throw ApiException.badRequest(DeepConf.ENABLE, "DeepConf cannot be combined with beam search.");
+        }
+        for (String sampler : chain.active()) {
+            if (!sampler.equals("temperature")) {
+                throw ApiException.badRequest(sampler, "Beam search ranks the model's own log-probabilities; the sampler '"
+                        + sampler + "' cannot be combined with it (temperature is ignored).");
+            }
+        }
     }
 
     @Override

@@ -22,12 +22,21 @@ final class TokenLogprobs {
 
         /** The chosen token with the {@code top} most likely tokens of this step. */
         TokenLogprob describe(int chosen, int top, LlamaModel model) {
+            return describe(chosen, alternatives(top, model), model);
+        }
+
+        /** The chosen token with this step's most likely tokens, found once for the several a beam search may choose. */
+        TokenLogprob describe(int chosen, List<TokenLogprob> alternatives, LlamaModel model) {
+            return new TokenLogprob(chosen, text(model, chosen), logprob(chosen), alternatives);
+        }
+
+        /** The {@code top} most likely tokens of this step, most likely first. */
+        List<TokenLogprob> alternatives(int top, LlamaModel model) {
             List<TokenLogprob> best = new ArrayList<>(top);
-            int[] indexes = topIndexes(top);
-            for (int index : indexes) {
+            for (int index : topIndexes(top)) {
                 best.add(new TokenLogprob(index, text(model, index), logprob(index), List.of()));
             }
-            return new TokenLogprob(chosen, text(model, chosen), logprob(chosen), best);
+            return best;
         }
 
         /** DeepConf's confidence of this step: the negative mean log-probability of the {@code top} most likely tokens. */
@@ -41,7 +50,7 @@ final class TokenLogprobs {
         }
 
         /** Token ids of the {@code top} largest logits, largest first (one pass, no sort of the vocabulary). */
-        private int[] topIndexes(int top) {
+        int[] topIndexes(int top) {
             int count = Math.min(top, logits.length);
             int[] indexes = new int[count];
             int filled = 0;

@@ -9,14 +9,15 @@ import koboldj.api.text.GenerationResult;
 
 /**
  * vLLM's request options the engine itself honours, read and checked once for either API:
- * {@code prompt_logprobs}, {@code stop_token_ids}, {@code truncate_prompt_tokens} and Aphrodite's DeepConf.
+ * {@code prompt_logprobs}, {@code stop_token_ids}, {@code truncate_prompt_tokens}, and Aphrodite's DeepConf and beam search.
  *
  * @param promptAlternatives alternatives per prompt token's logprob, or -1 when not wanted
  * @param stopTokens         generated tokens that end the generation
  * @param promptLimit        at most this many of the prompt's last tokens are used
  * @param deepConf           the confidence that ends a generation early, or null
+ * @param beams              the beam search asked for, or null
  */
-record VllmOptions(int promptAlternatives, int[] stopTokens, int promptLimit, DeepConf deepConf) {
+record VllmOptions(int promptAlternatives, int[] stopTokens, int promptLimit, DeepConf deepConf, BeamOptions beams) {
     static final String STOP_TOKEN_IDS = "stop_token_ids";
     static final String TRUNCATE_PROMPT_TOKENS = "truncate_prompt_tokens";
     private static final int MAX_STOP_TOKENS = 64;
@@ -38,8 +39,8 @@ record VllmOptions(int promptAlternatives, int[] stopTokens, int promptLimit, De
         if (!(limit instanceof Integer tokens && tokens >= 1)) {
             throw ApiException.badRequest(TRUNCATE_PROMPT_TOKENS, "'truncate_prompt_tokens' must be a whole number of 1 or more.");
         }
-        BeamOptions.check(settings);
-        return new VllmOptions(alternatives, stopTokens(settings), tokens, DeepConf.of(settings, logprobs));
+        return new VllmOptions(alternatives, stopTokens(settings), tokens, DeepConf.of(settings, logprobs),
+                BeamOptions.of(settings));
     }
 
     private static int[] stopTokens(SamplerSettings settings) {

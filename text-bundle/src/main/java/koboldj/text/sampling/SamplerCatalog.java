@@ -54,6 +54,7 @@ public class SamplerCatalog {
      */
     public SamplerChain chain(SamplerSettings settings) {
         List<SamplerStep> steps = new ArrayList<>();
+        List<String> active = new ArrayList<>();
         for (String name : settings.order()) {
             Sampler sampler = samplers.get(name);
             if (sampler == null) {
@@ -65,8 +66,9 @@ public class SamplerCatalog {
             SamplerStep step = sampler.prepare(settings);
             if (step != null) {
                 steps.add(step);
+                active.add(name);
             }
         }
-        return new SamplerChain(steps);
+        return new SamplerChain(steps, active);
     }
 }

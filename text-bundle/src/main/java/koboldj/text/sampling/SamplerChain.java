@@ -11,14 +11,22 @@ import koboldj.api.sampler.SamplingContext;
 /** The prepared samplers of one request, in order, and the final draw. Used by one engine thread at a time. */
 public final class SamplerChain {
     private final SamplerStep[] steps;
+    /** The names of the samplers that take part (those not left neutral), in order. */
+    private final List<String> active;
     /** Whether any step keeps state that backing up must restore. */
     private final boolean stateful;
     /** The steps' states before each accepted token, when stateful. */
     private final List<Object[]> history = new ArrayList<>();
 
-    SamplerChain(List<SamplerStep> steps) {
+    SamplerChain(List<SamplerStep> steps, List<String> active) {
         this.steps = steps.toArray(new SamplerStep[0]);
+        this.active = List.copyOf(active);
         this.stateful = steps.stream().anyMatch(step -> step.state() != null);
+    }
+
+    /** The names of the samplers that change the distribution for this request, in order. */
+    public List<String> active() {
+        return active;
     }
 
     /** Runs the samplers over {@code candidates} and draws one token with the request's generator. */

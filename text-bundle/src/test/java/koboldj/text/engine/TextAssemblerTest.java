@@ -19,6 +19,25 @@ class TextAssemblerTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A beam search's child beam: the copy goes on from the same state, by itself. */
+    @Test
+    void aCopyGoesOnFromTheSameStateWithoutTouchingTheOriginal() {
+        TextAssembler parent = new TextAssembler(List.of("END"), true);
+        byte[] smile = b("😀");
+        parent.add(b("a "));
+        parent.add(new byte[] {smile[0], smile[1]});
+        TextAssembler child = parent.copy();
+        assertEquals("😀", child.add(new byte[] {smile[2], smile[3]}), "the copy holds the first half of the character");
+        assertEquals("", child.add(b("E")), "held back: it may start the stop sequence");
+        child.add(b("ND"));
+        assertTrue(child.stopped());
+        assertEquals("a 😀", child.text());
+        assertFalse(parent.stopped());
+        assertEquals("x", parent.add(b("x")).substring(1), "the original goes on with its own half character");
+        assertEquals("", parent.finish());
+        assertFalse(parent.text().contains("😀") || parent.text().contains("E"), parent.text());
+    }
+
     @Test
     void neverSplitsAUtf8Character() {
         TextAssembler assembler = new TextAssembler(List.of(), true);

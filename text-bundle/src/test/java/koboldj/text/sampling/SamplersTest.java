@@ -284,7 +284,7 @@ class SamplersTest {
     @Test
     void aChainBacksUpToTheSamplerStateBeforeAToken() {
         var step = new Mirostat().prepare(settings(Map.of("mirostat", 2, "mirostat_tau", 1.0, "mirostat_eta", 0.5)));
-        SamplerChain chain = new SamplerChain(List.of(step));
+        SamplerChain chain = new SamplerChain(List.of(step), List.of("test"));
         Object start = step.state();
         step.apply(probabilities(0.5, 0.3, 0.2), new History(new int[0], 3));
         chain.accept(1);

@@ -1,5 +1,6 @@
 package koboldj.text.http.kobold;
 
+import java.util.Collections;
 import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.text.Generation;
 import koboldj.api.text.GenerationListener;
+import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
 import koboldj.server.http.EventStream;
 import koboldj.text.http.GenerationResponses;
@@ -42,9 +44,11 @@ public class GenerateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public void generate(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
-        Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength(), text.defaultMaxLength()),
-                GenerationListener.NONE);
-        GenerationResponses.whole(response, servlet, List.of(generation), results -> KoboldResponses.results(results.get(0)));
+        GenerationRequest request = KoboldRequests.toRequest(input, text.maxContextLength(), text.defaultMaxLength());
+        // a beam search's results come best first: the answer is the first
+        List<Generation> generations = text.submitChoices(Collections.nCopies(KoboldRequests.beamWidth(input, false), request),
+                index -> GenerationListener.NONE);
+        GenerationResponses.whole(response, servlet, generations, results -> KoboldResponses.results(results.get(0)));
     }
 
     @POST
@@ -52,6 +56,7 @@ public class GenerateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
+        KoboldRequests.beamWidth(input, true);
         EventStream<String> stream = new EventStream<>(KoboldResponses.STREAM, 1, servlet);
         Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength(), text.defaultMaxLength()),
                 GenerationResponses.listener(stream.channel(0)));

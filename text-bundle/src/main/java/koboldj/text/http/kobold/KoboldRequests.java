@@ -14,6 +14,8 @@ import koboldj.text.http.SamplerPlugins;
 
 /** Turns a KoboldAI generate body into an engine request, with KoboldCpp's defaults and checks. */
 final class KoboldRequests {
+    /** As many beams as the OpenAI routes' best_of allows. */
+    private static final int MAX_BEAMS = 16;
     private static final int DEFAULT_ALTERNATIVES = 5;
     private static final int MAX_ALTERNATIVES = 20;
 
@@ -44,6 +46,34 @@ final class KoboldRequests {
                 Boolean.TRUE.equals(in.banEosToken) || Boolean.TRUE.equals(in.useDefaultBadwordsids), Boolean.TRUE.equals(in.bypassEos),
                 Boolean.TRUE.equals(in.renderSpecial), in.samplerSeed == null ? -1 : in.samplerSeed, RequestLimits.genkey(in.genkey), logprobs(in.logprobs),
                 sampling(in), grammar.grammar(), grammar.retainState());
+    }
+
+    /**
+     * Aphrodite's beam search on this route: its width from {@code best_of} (1 by default); 1 when
+     * the body asks for no beam search. The best beam is the answer.
+     */
+    static int beamWidth(KoboldGenerateInput in, boolean stream) {
+        Object beams = in.extra.get("use_beam_search");
+        Object width = in.extra.get("best_of");
+        if (!Boolean.TRUE.equals(beams)) {
+            if (width != null) {
+                throw ApiException.badRequest("best_of", "'best_of' is read only by beam search on this route; "
+                        + "set 'use_beam_search': true or leave it out.");
+            }
+            return 1;
+        }
+        if (stream) {
+            throw ApiException.badRequest("use_beam_search", "Beam search cannot be streamed: its best beam is known only "
+                    + "at the end; use /api/v1/generate.");
+        }
+        if (width == null) {
+            return 1;
+        }
+        if (!(width instanceof Integer beamsWide && beamsWide >= 1 && beamsWide <= MAX_BEAMS)) {
+            throw ApiException.badRequest("best_of", "'best_of' (the beam width) must be a whole number from 1 to " + MAX_BEAMS
+                    + ".");
+        }
+        return beamsWide;
     }
 
     /** How many alternatives per token to report: {@code true} means 5, a number says how many. */

@@ -71,7 +71,7 @@ public class ChatResource {
         int topLogprobs = input.topLogprobs == null ? 0 : input.topLogprobs;
         ChunkStream.Options options = new ChunkStream.Options(requests.getFirst().logprobs() > 0 ? topLogprobs : -1,
                 includeUsage, tools);
-        Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
+        Choices.run(text, requests, choices, OpenAiRequests.beamSearch(input), Boolean.TRUE.equals(input.stream),
                 OpenAiResponses.chatStream(id, model, options), OutputKind.of(input.extra),
                 results -> CompletionResource.text(OpenAiResponses.chat(id, model, results, topLogprobs, tools), results,
                         detokenize, true),

@@ -25,9 +25,10 @@ final class Choices {
 
     /**
      * Runs the requests (one per generated choice) and answers with the {@code keep} best of them
-     * by cumulative log-probability, or all in their order when every one is kept.
+     * by cumulative log-probability, or all in their order when every one is kept. A beam search's
+     * results come best first by its own score already ({@code ranked}): the first are kept.
      */
-    static void run(TextGenerator text, List<GenerationRequest> requests, int keep, boolean stream,
+    static void run(TextGenerator text, List<GenerationRequest> requests, int keep, boolean ranked, boolean stream,
             ChunkStream format, OutputKind kind, Function<List<GenerationResult>, Object> whole, AsyncResponse response,
             HttpServletRequest servlet) {
         if (stream) {
@@ -40,7 +41,7 @@ final class Choices {
             response.resume(GenerationResponses.stream(events, generations));
         } else {
             GenerationResponses.whole(response, servlet, text.submitChoices(requests, index -> GenerationListener.NONE),
-                    results -> whole.apply(best(results, keep)));
+                    results -> whole.apply(ranked ? results.subList(0, Math.min(keep, results.size())) : best(results, keep)));
         }
     }
 

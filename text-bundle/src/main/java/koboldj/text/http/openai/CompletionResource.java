@@ -87,7 +87,7 @@ public class CompletionResource {
         }
         ChunkStream.Options options = new ChunkStream.Options(requests.getFirst().logprobs() > 0 ? 1 : -1, includeUsage,
                 ToolRequest.NONE);
-        Choices.run(text, requests, choices, Boolean.TRUE.equals(input.stream),
+        Choices.run(text, requests, choices, OpenAiRequests.beamSearch(input), Boolean.TRUE.equals(input.stream),
                 OpenAiResponses.completionStream(id, model, options), OutputKind.of(input.extra),
                 results -> text(OpenAiResponses.completion(id, model, results), results, detokenize, false), response, servlet);
     }

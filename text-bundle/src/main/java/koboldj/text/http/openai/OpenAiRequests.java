@@ -47,9 +47,20 @@ final class OpenAiRequests {
         return n;
     }
 
-    /** How many choices are generated (best_of, n by default); the n best of them are answered. */
+    /** Whether the body asks for Aphrodite's beam search (its value is checked by the engine). */
+    static boolean beamSearch(CompletionInput in) {
+        return Boolean.TRUE.equals(in.extra.get("use_beam_search"));
+    }
+
+    /**
+     * How many choices are generated (best_of, n by default); the n best of them are answered.
+     * With beam search, the beam width.
+     */
     static int generated(CompletionInput in) {
         int n = choices(in);
+        if (beamSearch(in) && Boolean.TRUE.equals(in.stream)) {
+            throw ApiException.badRequest("stream", "Beam search cannot be streamed: its beams are known only at the end.");
+        }
         if (in.bestOf == null) {
             return n;
         }
