@@ -105,6 +105,11 @@ final class ChunkStream implements EventStream.Format<TextPiece> {
 
     @Override
     public TextPiece merged(List<TextPiece> pieces) {
+        return joined(pieces);
+    }
+
+    /** Pieces of one choice as one: their texts and their logprobs in order. */
+    static TextPiece joined(List<TextPiece> pieces) {
         StringBuilder text = new StringBuilder();
         List<TokenLogprob> logprobs = new ArrayList<>();
         for (TextPiece piece : pieces) {

@@ -79,13 +79,7 @@ enum OutputKind {
 
         @Override
         public TextPiece merged(List<TextPiece> pieces) {
-            StringBuilder text = new StringBuilder();
-            List<TokenLogprob> logprobs = new ArrayList<>();
-            for (TextPiece piece : pieces) {
-                text.append(piece.text());
-                logprobs.addAll(piece.logprobs());
-            }
-            return new TextPiece(text.toString(), logprobs);
+            return ChunkStream.joined(pieces);
         }
 
         @Override
