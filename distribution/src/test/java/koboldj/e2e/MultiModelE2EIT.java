@@ -60,6 +60,10 @@ class MultiModelE2EIT {
         Path models = Files.createDirectories(temp.resolve("models"));
         TestModel.writeSecond(models);
         Path admin = Files.createDirectories(temp.resolve("admin"));
+        String first = JSON.writeValueAsString(TestModel.path());
+        String second = JSON.writeValueAsString(models.resolve(SECOND + ".gguf").toString());
+        Files.writeString(admin.resolve("second-only.kcpps"), "{\"model\": [" + second + "], \"contextsize\": 1024}");
+        Files.writeString(admin.resolve("both.kcpps"), "{\"model\": [" + first + ", " + second + "], \"contextsize\": 1024}");
         server = ServerProcess.start("--model", TestModel.path(), "--modeldir", models.toString(), "--modelmax", "2",
                 "--contextsize", "1024", "--parallel", "2", "--admin", "--admindir", admin.toString(),
                 "--adminpassword", KEY);
@@ -275,6 +279,23 @@ class MultiModelE2EIT {
         assertEquals(List.of(DEFAULT, SECOND), modelIds());
         assertEquals(secondText, complete(completion(SECOND, 24)).path("choices").get(0).path("text").asText(),
                 "the model loaded again writes what it wrote before");
+    }
+
+    @Test
+    @Order(7)
+    void aKcppsFileListsTheModelsAndAReloadKeepsThoseThatStay() throws Exception {
+        complete(completion(SECOND, 3));
+        int secondGenerations = json(server.get("/api/extra/perf?model=" + SECOND)).path("total_gens").asInt();
+        HttpResponse<String> one = admin("reload_config", "{\"filename\": \"second-only.kcpps\"}");
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals(List.of(SECOND), modelIds());
+        assertEquals("koboldcpp/" + SECOND, json(server.get("/api/v1/model")).path("result").asText(), "the new default");
+        HttpResponse<String> both = admin("reload_config", "{\"filename\": \"both.kcpps\"}");
+        assertEquals(200, both.statusCode(), both.body());
+        assertEquals(List.of(DEFAULT, SECOND), modelIds());
+        assertEquals(secondGenerations, json(server.get("/api/extra/perf?model=" + SECOND)).path("total_gens").asInt(),
+                "the second model was left loaded as it was, its engine's count goes on");
+        assertTrue(TestModel.GREEDY_64.startsWith(generate(kobold(null, 8))), "the first is the default again");
     }
 
     /** Streams a KoboldAI generation; returns its text and finish reason. */

@@ -4,11 +4,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.FieldOption;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -29,16 +29,36 @@ import koboldj.api.text.TextGenerator;
 @Component(service = TextModels.class)
 public class TextModels {
     private static final String KOBOLDCPP_PREFIX = "koboldcpp/";
-    private static final Comparator<Map.Entry<Map<String, Object>, TextGenerator>> DEFAULT_FIRST = Comparator
-            .comparingInt((Map.Entry<Map<String, Object>, TextGenerator> entry) -> -ranking(entry.getKey()))
-            .thenComparingLong(entry -> (Long) entry.getKey().get(Constants.SERVICE_ID));
+    private static final Comparator<Bound> DEFAULT_FIRST = Comparator.comparingInt((Bound bound) -> -bound.ranking())
+            .thenComparingLong(Bound::serviceId);
 
-    @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, fieldOption = FieldOption.REPLACE)
-    private volatile List<Map.Entry<Map<String, Object>, TextGenerator>> generators;
+    /** A bound generator and its service properties, which a ranking or name change replaces. */
+    private record Bound(TextGenerator text, Map<String, Object> properties) {
+        int ranking() {
+            return properties.get(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
+        }
 
-    private static int ranking(Map<String, Object> properties) {
-        return properties.get(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
+        long serviceId() {
+            return (Long) properties.get(Constants.SERVICE_ID);
+        }
+    }
+
+    /** By service id; bound and unbound by the methods below, so a changed property replaces its entry. */
+    private final Map<Long, Bound> generators = new ConcurrentHashMap<>();
+
+    @Reference(name = "generator", cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindGenerator", updated = "updatedGenerator")
+    void bindGenerator(TextGenerator text, Map<String, Object> properties) {
+        Bound bound = new Bound(text, Map.copyOf(properties));
+        generators.put(bound.serviceId(), bound);
+    }
+
+    void updatedGenerator(TextGenerator text, Map<String, Object> properties) {
+        bindGenerator(text, properties);
+    }
+
+    void unbindGenerator(TextGenerator text, Map<String, Object> properties) {
+        generators.remove((Long) properties.get(Constants.SERVICE_ID));
     }
 
     /** A loaded model and the name clients pick it by. */
@@ -47,8 +67,8 @@ public class TextModels {
 
     /** The loaded models, the default first. */
     public List<Named> all() {
-        return generators.stream().sorted(DEFAULT_FIRST)
-                .map(entry -> new Named(String.valueOf(entry.getKey().get(TextGenerator.MODEL_NAME_PROPERTY)), entry.getValue()))
+        return generators.values().stream().sorted(DEFAULT_FIRST)
+                .map(bound -> new Named(String.valueOf(bound.properties().get(TextGenerator.MODEL_NAME_PROPERTY)), bound.text()))
                 .toList();
     }
 
