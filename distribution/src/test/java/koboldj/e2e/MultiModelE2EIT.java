@@ -63,6 +63,7 @@ class MultiModelE2EIT {
         String first = JSON.writeValueAsString(TestModel.path());
         String second = JSON.writeValueAsString(models.resolve(SECOND + ".gguf").toString());
         Files.writeString(admin.resolve("second-only.kcpps"), "{\"model\": [" + second + "], \"contextsize\": 1024}");
+        Files.write(admin.resolve("broken.gguf"), "GGUF but nothing after it".getBytes(StandardCharsets.UTF_8));
         Files.writeString(admin.resolve("both.kcpps"), "{\"model\": [" + first + ", " + second + "], \"contextsize\": 1024}");
         server = ServerProcess.start("--model", TestModel.path(), "--modeldir", models.toString(), "--modelmax", "2",
                 "--contextsize", "1024", "--parallel", "2", "--admin", "--admindir", admin.toString(),
@@ -273,6 +274,10 @@ class MultiModelE2EIT {
                 .path("error").path("param").asText());
         assertEquals("filename", error(admin("load_model", "{\"filename\": \"x.kcpps\"}"), 400)
                 .path("error").path("param").asText());
+        JsonNode broken = error(admin("load_model", "{\"filename\": \"broken.gguf\"}"), 400).path("error");
+        assertEquals("filename", broken.path("param").asText());
+        assertTrue(broken.path("message").asText().contains("broken.gguf"), broken.toString());
+        assertEquals(List.of(DEFAULT), modelIds(), "a model that fails to load is not listed, the other serves on");
         HttpResponse<String> load = admin("load_model", "{\"filename\": \"" + SECOND + ".gguf\"}");
         assertEquals(200, load.statusCode(), load.body());
         assertEquals(SECOND, json(load).path("model").asText());
