@@ -131,11 +131,9 @@ public final class StableDiffusion implements AutoCloseable {
     public float[] predict(float[] latents, int batch, int latentHeight, int latentWidth, float[] timesteps, float[] context,
             int contextTokens) {
         requireOpen();
-        int multiple = 1 << unet.downsamples;
-        if (batch < 1 || batch > 64 || latentHeight < 1 || latentWidth < 1 || latentHeight % multiple != 0
-                || latentWidth % multiple != 0 || latentHeight > 1024 || latentWidth > 1024) {
-            throw new IllegalArgumentException("the latent must be 1 to 64 items of multiples of " + multiple
-                    + " up to 1024 high and wide, not " + batch + " x " + latentHeight + " x " + latentWidth);
+        if (batch < 1 || batch > 64 || latentHeight < 1 || latentWidth < 1 || latentHeight > 1024 || latentWidth > 1024) {
+            throw new IllegalArgumentException("the latent must be 1 to 64 items of 1 to 1024 high and wide, not " + batch
+                    + " x " + latentHeight + " x " + latentWidth);
         }
         if (latents.length != (long) batch * unet.inChannels * latentHeight * latentWidth) {
             throw new IllegalArgumentException("latents must hold " + batch + " x " + unet.inChannels + " x " + latentHeight

@@ -90,6 +90,25 @@ class StableDiffusionTest {
     }
 
     @Test
+    void latentsOfOddSidesRunThroughTheUNet() {
+        // 9 x 11 latents (a 72 x 88 picture): the downsampling rounds 9 up to 5 and the upsampling must meet it again
+        int h = 9;
+        int w = 11;
+        try (MemoryTensors weights = TinyModels.checkpoint(Family.SD1, TensorType.F32, 3, 32, new int[] {1, 1, 2}, 1, 2, 32, 2, 32);
+                StableDiffusion sd = StableDiffusion.load(weights, 2)) {
+            float[] latent = values(4 * h * w);
+            float[] context = values(77 * 32);
+            float[] out = sd.predict(latent, 1, h, w, new float[] {500}, context, 77);
+            assertEquals(latent.length, out.length);
+            assertFinite(out);
+            float[] pixels = sd.decode(out, h, w);
+            assertEquals(3 * 72 * 88, pixels.length);
+            assertFinite(pixels);
+            assertEquals(2 * 4 * h * w, sd.encode(pixels, 72, 88).length);
+        }
+    }
+
+    @Test
     void largeLatentsAreDecodedInTilesThatAgreeWithTheWhole() {
         try (MemoryTensors weights = tiny(Family.SD1, TensorType.F32); StableDiffusion sd = StableDiffusion.load(weights, 2)) {
             int h = 24;
@@ -113,7 +132,7 @@ class StableDiffusionTest {
             assertThrows(IllegalArgumentException.class, () -> sd.encodeText(outside, 1, 1));
             assertThrows(IllegalArgumentException.class, () -> sd.encodeText(new int[77], 1, 3));
             assertThrows(IllegalArgumentException.class,
-                    () -> sd.predict(new float[4 * 7 * 8], 1, 7, 8, new float[] {1}, new float[77 * 32], 77));
+                    () -> sd.predict(new float[4 * 1025 * 8], 1, 1025, 8, new float[] {1}, new float[77 * 32], 77));
             assertThrows(IllegalArgumentException.class,
                     () -> sd.predict(new float[4 * 8 * 8], 1, 8, 8, new float[] {Float.NaN}, new float[77 * 32], 77));
             assertThrows(IllegalArgumentException.class,
