@@ -115,11 +115,40 @@ class StableDiffusionTest {
             int w = 20;
             float[] latent = values(4 * h * w);
             float[] whole = sd.decode(latent, h, w);
-            float[] tiled = new TiledDecode((l, th, tw) -> sd.decode(l, th, tw), 4, 8, 16, 6).decode(latent, h, w);
+            float[] tiled = TiledVae.decoder(sd::decode, 4, 8, 16, 6).run(latent, h, w);
             assertEquals(whole.length, tiled.length);
             assertFinite(tiled);
             // group norms see a tile's statistics, not the whole image's: close, not equal
             assertTrue(Reference.relativeError(tiled, whole) < 0.25, "tiles agree with the whole: " + Reference.relativeError(tiled, whole));
+        }
+    }
+
+    @Test
+    void largePicturesAreEncodedInTilesThatAgreeWithTheWhole() {
+        try (MemoryTensors weights = tiny(Family.SD1, TensorType.F32); StableDiffusion sd = StableDiffusion.load(weights, 2)) {
+            int h = 24;
+            int w = 20;
+            // a smooth picture, as photographs are: the tiles' group norms then see statistics like the whole's
+            float[] rgb = new float[3 * 8 * h * 8 * w];
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < 8 * h; y++) {
+                    for (int x = 0; x < 8 * w; x++) {
+                        rgb[(c * 8 * h + y) * 8 * w + x] = (float) Math.sin(0.03 * (c + 1) * x + 0.05 * y) * 0.8f;
+                    }
+                }
+            }
+            float[] whole = sd.encode(rgb, 8 * h, 8 * w);
+            float[] tiled = TiledVae.encoder(sd::encode, 4, 8, 16, 6).run(rgb, h, w);
+            assertEquals(whole.length, tiled.length);
+            assertFinite(tiled);
+            double error = Reference.relativeError(tiled, whole);
+            assertTrue(error < 0.25, "tiles agree with the whole: " + error);
+            assertFalse(Arrays.equals(tiled, whole), "the tiles were encoded apart");
+
+            // wider than 512 pixels: encode() tiles by itself
+            float[] wide = sd.encode(new float[3 * 64 * 576], 64, 576);
+            assertEquals(8 * 8 * 72, wide.length);
+            assertFinite(wide);
         }
     }
 
