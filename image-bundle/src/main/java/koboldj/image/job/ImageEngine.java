@@ -132,7 +132,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     @Override
     public ImageJob submit(ImageRequest request, Consumer<ImageProgress> listener) {
         GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(),
-                loaded.networks().sideMultiple(), seeds);
+                loaded.networks().vaeScale(), seeds);
         if (request.img2img() != null) {
             settings = settings.withPictures(InitPictures.of(request.img2img(), pictures));
         }
