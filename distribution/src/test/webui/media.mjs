@@ -195,7 +195,8 @@ check('the admin key lists the configurations; a switch changes the model and ta
   for (const selector of CAPABILITY_CONTROLS) {
     await page.waitForSelector(selector, { state: 'hidden', timeout: 30000 });
   }
-  assert(await page.getAttribute('#max-context', 'max') === '1024', 'the new context size: ' + await page.getAttribute('#max-context', 'max'));
+  await page.waitForFunction(() => document.getElementById('max-context').max === '1024', null, { timeout: 30000 })
+    .catch(async () => assert(false, 'the new context size: ' + await page.getAttribute('#max-context', 'max')));
   assert(await page.evaluate(() => window.stillTheSamePage === true), 'the page was not reloaded');
   await page.fill('#story', 'Once upon a time');
   await page.click('#send');
@@ -212,7 +213,8 @@ check('switching back brings the capabilities and their controls back', async ()
   for (const selector of CAPABILITY_CONTROLS) {
     await page.waitForSelector(selector, { state: 'visible', timeout: 60000 });
   }
-  assert(await page.getAttribute('#max-context', 'max') === '2048', 'the context size is back');
+  await page.waitForFunction(() => document.getElementById('max-context').max === '2048', null, { timeout: 30000 })
+    .catch(async () => assert(false, 'the context size is back: ' + await page.getAttribute('#max-context', 'max')));
   assert(await page.evaluate(() => window.stillTheSamePage === true), 'the page was not reloaded');
   await shot('media-switched-back');
 });

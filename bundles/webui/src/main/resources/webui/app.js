@@ -649,8 +649,7 @@ async function dictate() {
       showMedia('Listening… press Stop dictation when done.');
       return;
     }
-    button.setAttribute('aria-pressed', 'false');
-    button.textContent = 'Dictate';
+    dictationReady();
     button.disabled = true;
     const { dataUrl, bytes } = await dictation.stop();
     showMedia(`Writing down ${Math.round(bytes / 1024)} KB of speech…`);
@@ -664,11 +663,15 @@ async function dictate() {
   } catch (e) {
     showMedia('');
     showError(e.message);
-    button.setAttribute('aria-pressed', 'false');
-    button.textContent = 'Dictate';
+    dictationReady();
   } finally {
     button.disabled = false;
   }
+}
+
+function dictationReady() {
+  $('dictate').setAttribute('aria-pressed', 'false');
+  $('dictate').textContent = 'Dictate';
 }
 
 // ---- switching the server's configuration -------------------------------------------------
@@ -715,9 +718,10 @@ let following = 0;
 function followServer() {
   clearInterval(following);
   let reads = 0;
-  following = setInterval(() => {
+  following = setInterval(async () => {
     if (++reads >= 30) clearInterval(following);
-    refreshVersion();
+    await refreshVersion();
+    readServer();
   }, 1000);
 }
 
@@ -733,9 +737,12 @@ async function readServer() {
   if (trueMax?.value) {
     $('max-context').max = trueMax.value;
     $('max-length').max = trueMax.value;
-    if (settings.maxContext > trueMax.value) { settings.maxContext = trueMax.value; $('max-context').value = trueMax.value; }
+    if (settings.maxContext > trueMax.value) {
+      settings.maxContext = trueMax.value;
+      $('max-context').value = trueMax.value;
+      countTokens();
+    }
   }
-  countTokens();
 }
 
 // ---- what the server offers ----------------------------------------------------------------
@@ -753,7 +760,10 @@ async function refreshVersion() {
     if (version.savedata && !before.savedata) listSlots().catch(e => showError(e.message));
     if (version.tts && !before.tts) listVoices();
     if (version.admin && !before.admin) listConfigurations();
-    if (dictation.recording && !version.transcribe) dictate(); // the recording cannot be written down now
+    if (dictation.recording && !version.transcribe) { // the recording cannot be written down now
+      dictation.stop().catch(() => {});
+      dictationReady();
+    }
     if (before.llm !== undefined && version.llm !== before.llm) readServer();
     if (errorSource === 'version') showError('');
     return version;

@@ -62,7 +62,8 @@ class WebUiMediaE2EIT {
             try (ServerProcess server = ServerProcess.start("--config", admin.resolve("everything.kcpps").toString(),
                     "--admin", "--admindir", admin.toString(), "--adminpassword", ADMIN_KEY,
                     "--set", "koboldj.websearch.duckduckgo.url=" + web.engine.url("/html/"),
-                    "--set", "koboldj.websearch.pagetimeoutseconds=2", "--set", "koboldj.websearch.enginetimeoutseconds=3")) {
+                    // the slow result page is given up after 3 s; the engine gets the time a busy machine may need
+                    "--set", "koboldj.websearch.pagetimeoutseconds=3", "--set", "koboldj.websearch.enginetimeoutseconds=30")) {
                 server.awaitTextModel();
                 assertTrue(within(120_000, () -> {
                     JsonNode version = json(server.get("/api/extra/version"));
