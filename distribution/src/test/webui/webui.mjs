@@ -100,7 +100,7 @@ async function firstPaints() {
   await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
   const bareUrl = `http://127.0.0.1:${server.address().port}/`;
   const paints = { page: [], bare: [] };
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 6; i++) {
     for (const [kind, url] of [['bare', bareUrl], ['page', URL_PLAIN + '/']]) {
       const tab = await context.newPage();
       await tab.goto(url);
@@ -133,9 +133,9 @@ check('the page loads from this server alone, small and fast', async () => {
   assert(figures.paint >= 0 && figures.paint < 2000, 'first paint ' + figures.paint);
   const best = Math.min(...paints.page);
   const bare = Math.min(...paints.bare);
-  // under 300 ms; on a machine so busy that a bare page cannot paint that soon, no more than
-  // 100 ms after the bare page: what is left is the machine's, not the page's
-  assert(paints.page.every(t => t >= 0) && (best < 300 || best <= bare + 100),
+  // the best of six under 300 ms; on a machine so busy that even the bare page's best is over
+  // 150 ms, no more than 200 ms after it (this page has a few hundred elements to lay out)
+  assert(paints.page.every(t => t >= 0) && (best < 300 || (bare > 150 && best <= bare + 200)),
     `first paint on localhost: ${best} ms, a bare page ${bare} ms`);
   assert(foreign.length === 0, 'requests left the server: ' + foreign);
   assert((await page.locator('label[for="story"]').count()) === 1, 'the story box has a label');
