@@ -92,7 +92,8 @@ class SpeechRoundTripE2EIT {
     @Test
     void aLongRecordingIsHeardWholeWithItsTimesPast30Seconds() throws Exception {
         StringBuilder text = new StringBuilder();
-        for (String animal : List.of("cat", "horse", "rabbit", "turtle", "parrot", "donkey", "goat", "sheep", "camel", "tiger")) {
+        for (String animal : List.of("cat", "horse", "rabbit", "turtle", "parrot", "donkey", "goat", "sheep", "camel", "beaver", "badger",
+                "pelican", "lizard", "tiger")) {
             text.append("In the morning the ").append(animal).append(" walked slowly along the river to the old stone bridge. ")
                     .append("The farmer waved at the ").append(animal).append(" and went back to the garden. ");
         }
