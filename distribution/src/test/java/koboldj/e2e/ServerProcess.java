@@ -56,6 +56,20 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts {@code wrapper... bin/koboldj --port <free> args...} and waits until it serves: for a
+     * server run in a changed environment, by a command that ends by running its arguments.
+     */
+    public static ServerProcess startWrapped(List<String> wrapper, String... args) throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(script().toString(), "--port", String.valueOf(port)));
+        command.addAll(List.of(args));
+        ServerProcess server = new ServerProcess(launch(command), port);
+        server.awaitServing();
+        return server;
+    }
+
+    /**
      * Starts {@code bin/koboldj --port <free> args...} and returns at once, before it serves, for
      * tests of what a client meets from the first moment; {@link #awaitServing()} waits for the rest.
      */

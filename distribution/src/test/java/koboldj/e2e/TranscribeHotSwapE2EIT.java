@@ -4,6 +4,7 @@ import static koboldj.e2e.PlatformE2EIT.error;
 import static koboldj.e2e.PlatformE2EIT.json;
 import static koboldj.e2e.PlatformE2EIT.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -38,12 +39,13 @@ class TranscribeHotSwapE2EIT {
                         "the route goes 503\n" + server.output());
                 assertTrue(error(server.post("/api/extra/transcribe", "{}"), 503).path("error").path("message").asText()
                         .contains("--whispermodel"));
+                assertFalse(json(server.get("/api/extra/version")).path("transcribe").asBoolean(), "version drops transcribe");
                 assertEquals(TestModel.GREEDY_64, generate(server), "text goes on");
                 HttpResponse<String> ended = running.get(5, TimeUnit.MINUTES);
                 assertTrue(ended.statusCode() == 200 || ended.statusCode() == 503, ended.statusCode() + " " + ended.body());
                 json(ended);
             }
-            TranscribeE2EIT.awaitTranscription(server);
+            TranscribeE2EIT.awaitTranscription(server); // version says transcribe again
             assertEquals(200, server.post("/api/extra/transcribe", TranscribeE2EIT.base64Body(SpeechSamples.jfkWav(), false))
                     .statusCode(), server.output());
             assertEquals(TestModel.GREEDY_64, generate(server));

@@ -136,7 +136,9 @@ class TtsE2EIT {
         assertEquals("input", param(server.post("/v1/audio/speech", body("a".repeat(4097), "alloy", null))));
         assertEquals("voice", param(server.post("/v1/audio/speech", body("Hi.", "nobody", null))));
         assertEquals("voice", param(server.post("/v1/audio/speech", body("Hi.", "en-us+../../x", null))));
-        assertEquals("response_format", param(server.post("/v1/audio/speech", body("Hi.", "alloy", "aiff"))));
+        for (String notOffered : List.of("aiff", "mp3", "flac", "aac")) {
+            assertEquals("response_format", param(server.post("/v1/audio/speech", body("Hi.", "alloy", notOffered))), notOffered);
+        }
         assertEquals("speed", param(server.post("/v1/audio/speech", "{\"input\":\"Hi.\",\"speed\":9}")));
         assertEquals("speed", param(server.post("/v1/audio/speech", "{\"input\":\"Hi.\",\"speed\":\"fast\"}")));
         assertEquals(400, server.post("/v1/audio/speech", "{\"input\":").statusCode());

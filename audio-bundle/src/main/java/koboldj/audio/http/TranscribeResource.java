@@ -15,7 +15,12 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import koboldj.api.audio.Transcriber;
 import koboldj.api.audio.TranscriptionRequest;
@@ -44,9 +49,16 @@ public class TranscribeResource {
     @POST
     @Path("api/extra/transcribe")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, String> transcribe(JsonNode body) {
-        TranscriptionRequest request = request(body);
-        return Map.of("text", AudioField.named(AUDIO_DATA, () -> transcriber.transcribe(request)).text());
+    public void transcribe(JsonNode body, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
+        TranscriptionRequest request;
+        try {
+            request = request(body);
+        } catch (ApiException e) {
+            response.resume(e);
+            return;
+        }
+        AnswerOffRequestThread.answer(response, servlet, () -> Response.ok(
+                Map.of("text", AudioField.named(AUDIO_DATA, () -> transcriber.transcribe(request)).text())).build());
     }
 
     static TranscriptionRequest request(JsonNode body) {

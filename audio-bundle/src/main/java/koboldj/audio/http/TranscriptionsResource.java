@@ -3,6 +3,7 @@ package koboldj.audio.http;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -10,9 +11,13 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -46,17 +51,32 @@ public class TranscriptionsResource {
 
     @POST
     @Path("v1/audio/transcriptions")
-    public Response transcribe(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
-        return answer(MultipartForm.read(contentType, body, MAX_UPLOAD_BYTES), false);
+    public void transcribe(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
+            @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
+        answer(contentType, body, false, response, servlet);
     }
 
     @POST
     @Path("v1/audio/translations")
-    public Response translate(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
-        return answer(MultipartForm.read(contentType, body, MAX_UPLOAD_BYTES), true);
+    public void translate(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
+            @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
+        answer(contentType, body, true, response, servlet);
     }
 
-    private Response answer(MultipartForm form, boolean translate) {
+    /** The form is read and checked on the request thread; the transcription runs off it. */
+    private void answer(String contentType, InputStream body, boolean translate, AsyncResponse response,
+            HttpServletRequest servlet) {
+        Supplier<Response> transcription;
+        try {
+            transcription = prepare(MultipartForm.read(contentType, body, MAX_UPLOAD_BYTES), translate);
+        } catch (ApiException e) {
+            response.resume(e);
+            return;
+        }
+        AnswerOffRequestThread.answer(response, servlet, transcription);
+    }
+
+    private Supplier<Response> prepare(MultipartForm form, boolean translate) {
         String format = form.text("response_format", "json").strip().toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(format)) {
             throw ApiException.badRequest("response_format", "'response_format' must be one of " + FORMATS + ", not '" + format + "'.");
@@ -69,13 +89,15 @@ public class TranscriptionsResource {
         }
         TranscriptionRequest request = new TranscriptionRequest(form.file(FILE), form.text("prompt", ""),
                 translate ? "" : form.text("language", ""), false, translate, temperature(form));
-        Transcription result = AudioField.named(FILE, () -> transcriber.transcribe(request));
-        return switch (format) {
-            case "text" -> Response.ok(TranscriptFormats.text(result), TEXT).build();
-            case "srt" -> Response.ok(TranscriptFormats.srt(result), TEXT).build();
-            case "vtt" -> Response.ok(TranscriptFormats.vtt(result), new MediaType("text", "vtt", "utf-8")).build();
-            case "verbose_json" -> Response.ok(TranscriptFormats.verboseJson(result, translate), MediaType.APPLICATION_JSON_TYPE).build();
-            default -> Response.ok(TranscriptFormats.json(result), MediaType.APPLICATION_JSON_TYPE).build();
+        return () -> {
+            Transcription result = AudioField.named(FILE, () -> transcriber.transcribe(request));
+            return switch (format) {
+                case "text" -> Response.ok(TranscriptFormats.text(result), TEXT).build();
+                case "srt" -> Response.ok(TranscriptFormats.srt(result), TEXT).build();
+                case "vtt" -> Response.ok(TranscriptFormats.vtt(result), new MediaType("text", "vtt", "utf-8")).build();
+                case "verbose_json" -> Response.ok(TranscriptFormats.verboseJson(result, translate), MediaType.APPLICATION_JSON_TYPE).build();
+                default -> Response.ok(TranscriptFormats.json(result), MediaType.APPLICATION_JSON_TYPE).build();
+            };
         };
     }
 

@@ -57,7 +57,10 @@ final class WhisperModel implements AutoCloseable {
     private static synchronized void loadLibrary() throws IOException {
         if (!libraryLoaded) {
             WhisperJNI.loadLibrary(LOG::debug);
-            WhisperJNI.setLibraryLogger(LOG::debug);
+            WhisperJNI.setLibraryLogger(line -> {
+                DetectedLanguage.observe(line);
+                LOG.debug(line);
+            });
             libraryLoaded = true;
         }
     }
@@ -67,12 +70,19 @@ final class WhisperModel implements AutoCloseable {
     }
 
     /**
+     * What was heard, in the language given or, for "auto", the one whisper.cpp detected (null if it
+     * said none).
+     */
+    record Heard(String language, List<TranscriptSegment> segments) {
+    }
+
+    /**
      * The whole of {@code samples} (16 kHz mono): whisper.cpp walks it in 30-second windows and
      * returns the segments of all of them with times from the start.
      *
      * @param language a code from {@link WhisperLanguages}, or "auto"
      */
-    List<TranscriptSegment> transcribe(float[] samples, String language, String prompt, boolean translate,
+    Heard transcribe(float[] samples, String language, String prompt, boolean translate,
             boolean suppressNonSpeech, float temperature) throws IOException {
         WhisperFullParams params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
         params.nThreads = threads;
@@ -84,10 +94,12 @@ final class WhisperModel implements AutoCloseable {
         params.printProgress = false;
         params.printRealtime = false;
         params.printTimestamps = false;
-        int result = whisper.fullWithState(context, state, params, samples, samples.length);
-        if (result != 0) {
-            throw new IOException("whisper.cpp failed to transcribe (code " + result + ")");
-        }
+        String detected = DetectedLanguage.during(() -> {
+            int result = whisper.fullWithState(context, state, params, samples, samples.length);
+            if (result != 0) {
+                throw new IOException("whisper.cpp failed to transcribe (code " + result + ")");
+            }
+        });
         int count = whisper.fullNSegmentsFromState(state);
         List<TranscriptSegment> segments = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -95,7 +107,7 @@ final class WhisperModel implements AutoCloseable {
                     whisper.fullGetSegmentTimestamp1FromState(state, i) / TICKS_PER_SECOND,
                     whisper.fullGetSegmentTextFromState(state, i)));
         }
-        return segments;
+        return new Heard(WhisperLanguages.AUTO.equals(language) ? detected : language, segments);
     }
 
     @Override

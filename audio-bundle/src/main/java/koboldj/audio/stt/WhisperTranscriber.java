@@ -58,13 +58,15 @@ final class WhisperTranscriber implements Transcriber, AutoCloseable {
             DecodedAudio audio = decode(request.audio());
             ticket.awaitTurn();
             long started = System.nanoTime();
-            List<TranscriptSegment> segments = model.transcribe(audio.samples(), language, prompt,
+            WhisperModel.Heard heard = model.transcribe(audio.samples(), language, prompt,
                     request.translate() && model.multilingual(), request.suppressNonSpeech(), request.temperature());
             double seconds = (System.nanoTime() - started) / 1e9;
-            LOG.info("Transcribed {} s of audio in {} s ({} segments)", String.format("%.1f", audio.seconds()),
-                    String.format("%.2f", seconds), segments.size());
+            List<TranscriptSegment> segments = heard.segments();
+            String spoken = heard.language() == null ? language : heard.language();
+            LOG.info("Transcribed {} s of audio in {} s ({} segments, language {})", String.format("%.1f", audio.seconds()),
+                    String.format("%.2f", seconds), segments.size(), spoken);
             String text = segments.stream().map(TranscriptSegment::text).collect(Collectors.joining()).strip();
-            return new Transcription(text, language, audio.seconds(), segments);
+            return new Transcription(text, spoken, audio.seconds(), segments);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.busy();
