@@ -37,6 +37,13 @@ public final class SdCheckpoints {
         return file;
     }
 
+    /** An ESRGAN upscaler (RRDBNet) as a {@code .safetensors} file, under Real-ESRGAN's names or the older ESRGAN ones. */
+    public static Path writeUpscaler(Path file, RrdbLayout layout, boolean oldNames, StorageType type, long seed)
+            throws IOException {
+        SafetensorsWriter.write(file, layout.tensors(oldNames), type, seed);
+        return file;
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 3 || args.length > 4) {
             System.err.println("usage: SdCheckpoints tiny|tiny-sd2|sd15|sd21 F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q5_0|Q5_1 "
