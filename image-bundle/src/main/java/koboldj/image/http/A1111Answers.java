@@ -61,7 +61,8 @@ final class A1111Answers {
         info.put("batch_size", request.batchSize());
         info.put("n_iter", request.iterations());
         info.put("clip_skip", request.clipSkip());
-        info.put("denoising_strength", request.img2img() == null ? null : request.img2img().denoisingStrength());
+        info.put("denoising_strength", request.img2img() != null ? request.img2img().denoisingStrength()
+                : request.hires() != null ? request.hires().denoisingStrength() : null);
         info.put("sd_model_name", model);
         info.put("infotexts", result.infotexts());
         return ImageJson.write(info);
