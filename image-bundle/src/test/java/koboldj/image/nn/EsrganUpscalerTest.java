@@ -89,6 +89,18 @@ class EsrganUpscalerTest {
     }
 
     @Test
+    void stableDiffusionCppsGgufGivesTheSameNetworkAsTheSafetensors() throws Exception {
+        Path safetensors = SdCheckpoints.writeUpscaler(folder.resolve("a.safetensors"), RrdbLayout.tiny(), false,
+                StorageType.F16, 9);
+        Path gguf = SdCheckpoints.writeUpscaler(folder.resolve("a.gguf"), RrdbLayout.tiny(), false, StorageType.F16, 9);
+        float[] rgb = picture(16, 24);
+        try (TensorSource a = UpscalerFiles.open(safetensors); EsrganUpscaler fromSafetensors = EsrganUpscaler.load(a, 2);
+                TensorSource b = UpscalerFiles.open(gguf); EsrganUpscaler fromGguf = EsrganUpscaler.load(b, 2)) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fromSafetensors.upscale(rgb, 16, 24), fromGguf.upscale(rgb, 16, 24));
+        }
+    }
+
+    @Test
     void aFileWithoutAnRrdbNetIsRefusedNamingWhatIsMissing() throws Exception {
         Path file = SdCheckpoints.writeSafetensors(folder.resolve("sd.safetensors"),
                 koboldj.testing.sdcheckpoints.SdShape.tiny(koboldj.testing.sdcheckpoints.SdFamily.SD1), StorageType.F16, 1);

@@ -37,10 +37,17 @@ public final class SdCheckpoints {
         return file;
     }
 
-    /** An ESRGAN upscaler (RRDBNet) as a {@code .safetensors} file, under Real-ESRGAN's names or the older ESRGAN ones. */
+    /**
+     * An ESRGAN upscaler (RRDBNet) under Real-ESRGAN's names or the older ESRGAN ones: a {@code .safetensors} file, or
+     * for a name ending in {@code .gguf} one as stable-diffusion.cpp converts it (Real-ESRGAN's names kept, no metadata).
+     */
     public static Path writeUpscaler(Path file, RrdbLayout layout, boolean oldNames, StorageType type, long seed)
             throws IOException {
-        SafetensorsWriter.write(file, layout.tensors(oldNames), type, seed);
+        if (file.toString().endsWith(".gguf")) {
+            GgufCheckpointWriter.write(file, layout.tensors(oldNames), null, type, seed);
+        } else {
+            SafetensorsWriter.write(file, layout.tensors(oldNames), type, seed);
+        }
         return file;
     }
 
