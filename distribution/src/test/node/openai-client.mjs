@@ -1,12 +1,14 @@
 // The official openai client against a running koboldj, as an OpenAI user would call it.
-// KOBOLDJ_URL is the server's base URL, KOBOLDJ_MODEL the loaded model's name. Prints one line per
-// check and exits non-zero if any failed. OpenAiNodeClientE2EIT runs it (after npm ci).
+// KOBOLDJ_URL is the server's base URL, KOBOLDJ_MODEL the default model's name, KOBOLDJ_SECOND_MODEL
+// the name of a second, distinct model loaded beside it. Prints one line per check and exits
+// non-zero if any failed. OpenAiNodeClientE2EIT runs it (after npm ci).
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 
 const base = process.env.KOBOLDJ_URL;
 const model = process.env.KOBOLDJ_MODEL;
-assert.ok(base && model, 'KOBOLDJ_URL and KOBOLDJ_MODEL must be set');
+const second = process.env.KOBOLDJ_SECOND_MODEL;
+assert.ok(base && model && second, 'KOBOLDJ_URL, KOBOLDJ_MODEL and KOBOLDJ_SECOND_MODEL must be set');
 const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'none', maxRetries: 0, timeout: 60_000 });
 const HELLO = [{ role: 'system', content: 'You tell short stories.' }, { role: 'user', content: 'Tell me about Lily.' }];
 
@@ -33,8 +35,35 @@ function checkUsage(usage, promptTokens, maxTokens, finishReason) {
 const checks = {
   async modelsList() {
     const models = await client.models.list();
-    assert.deepEqual(models.data.map((m) => m.id), [model]);
+    assert.deepEqual(models.data.map((m) => m.id), [model, second], 'the default model first');
     assert.equal(models.data[0].object, 'model');
+  },
+
+  async secondModel() {
+    assert.equal((await client.models.retrieve(second)).id, second);
+    const request = { prompt: 'Once upon a time', max_tokens: 16, temperature: 0 };
+    const first = await client.completions.create({ model, ...request });
+    const other = await client.completions.create({ model: second, ...request });
+    assert.equal(first.model, model);
+    assert.equal(other.model, second);
+    assert.notEqual(other.choices[0].text, first.choices[0].text, 'each model writes its own text');
+    let streamedModel;
+    let streamed = '';
+    for await (const chunk of await client.chat.completions.create({ model: second, messages: HELLO, max_tokens: 6,
+      temperature: 0, stream: true })) {
+      streamedModel ??= chunk.model;
+      streamed += chunk.choices[0]?.delta?.content ?? '';
+    }
+    assert.equal(streamedModel, second);
+    const whole = await client.chat.completions.create({ model: second, messages: HELLO, max_tokens: 6, temperature: 0 });
+    assert.equal(streamed, whole.choices[0].message.content, 'streamed and whole come from the same model');
+    await assert.rejects(client.completions.create({ model: 'gpt-4o', ...request }), (error) => {
+      assert.ok(error instanceof OpenAI.NotFoundError, String(error));
+      assert.equal(error.status, 404);
+      assert.equal(error.param, 'model');
+      assert.ok(error.message.includes(`${model}, ${second}`), error.message);
+      return true;
+    });
   },
 
   async completion() {

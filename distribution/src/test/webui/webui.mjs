@@ -5,6 +5,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 
 const URL_PLAIN = process.env.KOBOLDJ_URL.replace(/\/$/, '');
 const URL_PROTECTED = process.env.KOBOLDJ_PROTECTED_URL.replace(/\/$/, '');
@@ -56,6 +57,8 @@ async function open(url, options = {}) {
     if (request.url().endsWith('/api/extra/abort')) aborts.push(JSON.parse(request.postData()));
   });
   page.on('pageerror', e => pageErrors.push(e.message));
+  // a style or script the page's Content-Security-Policy refuses is a fault of the page
+  page.on('console', m => { if (m.type() === 'error' && /Content Security Policy/.test(m.text())) pageErrors.push(m.text()); });
   const response = await page.goto(url + '/');
   await page.waitForSelector('#sampler-temperature', { state: 'attached', timeout: 10000 });
   return response;
@@ -84,6 +87,35 @@ const watchStory = () => page.evaluate(() => {
 });
 const watched = () => page.evaluate(() => { clearInterval(window.__watch); return window.__lengths; });
 
+/**
+ * First paints of the page in new tabs of the running browser (what a person meets; the first open
+ * pays for a cold browser), each beside a bare page from a server of this script's own, to tell the
+ * page's time from the machine's: the 2 cores are shared and a busy moment delays any tab.
+ */
+async function firstPaints() {
+  const server = createServer((request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html' });
+    response.end('<!doctype html><title>bare</title><p>A bare page.</p>');
+  });
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  const bareUrl = `http://127.0.0.1:${server.address().port}/`;
+  const paints = { page: [], bare: [] };
+  for (let i = 0; i < 6; i++) {
+    for (const [kind, url] of [['bare', bareUrl], ['page', URL_PLAIN + '/']]) {
+      const tab = await context.newPage();
+      await tab.goto(url);
+      await tab.waitForFunction(() => performance.getEntriesByName('first-paint').length
+        || performance.getEntriesByName('first-contentful-paint').length, null, { timeout: 10000 });
+      paints[kind].push(Math.round(await tab.evaluate(() => (performance.getEntriesByName('first-paint')[0]
+        || performance.getEntriesByName('first-contentful-paint')[0]).startTime)));
+      await tab.close();
+    }
+  }
+  server.close();
+  console.log(`first paint in a new tab: the page ${paints.page.join(', ')} ms; a bare page ${paints.bare.join(', ')} ms`);
+  return paints;
+}
+
 check('the page loads from this server alone, small and fast', async () => {
   const response = await open(URL_PLAIN, { colorScheme: 'dark' });
   assert(response.headers()['content-type'].startsWith('text/html'), 'served as HTML');
@@ -96,15 +128,15 @@ check('the page loads from this server alone, small and fast', async () => {
     };
   });
   console.log(`page weight ${figures.bytes} bytes as sent (gzip), first contentful paint ${figures.paint.toFixed(0)} ms`);
-  // the first open pays for a cold browser; a second open in a new tab is what a person meets
-  const again = await context.newPage();
-  await again.goto(URL_PLAIN + '/');
-  await again.waitForSelector('#sampler-temperature', { state: 'attached', timeout: 10000 });
-  const warm = await again.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1);
-  console.log(`first contentful paint in a second tab ${warm.toFixed(0)} ms`);
-  await again.close();
+  const paints = await firstPaints();
   assert(figures.bytes > 0 && figures.bytes < 300 * 1024, 'the page is under 300 KB: ' + figures.bytes);
   assert(figures.paint >= 0 && figures.paint < 2000, 'first paint ' + figures.paint);
+  const best = Math.min(...paints.page);
+  const bare = Math.min(...paints.bare);
+  // the best of six under 300 ms; on a machine so busy that even the bare page's best is over
+  // 150 ms, no more than 200 ms after it (this page has a few hundred elements to lay out)
+  assert(paints.page.every(t => t >= 0) && (best < 300 || (bare > 150 && best <= bare + 200)),
+    `first paint on localhost: ${best} ms, a bare page ${bare} ms`);
   assert(foreign.length === 0, 'requests left the server: ' + foreign);
   assert((await page.locator('label[for="story"]').count()) === 1, 'the story box has a label');
   await shot('desktop-dark');

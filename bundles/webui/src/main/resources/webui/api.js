@@ -20,10 +20,10 @@ export function setApiKey(key) {
   else sessionStorage.removeItem(KEY_STORE);
 }
 
-function headers(body) {
+/** The request's headers; {@code key} is the one to send (the session's API key unless another is named). */
+function headers(body, key = apiKey()) {
   const h = {};
   if (body !== undefined) h['Content-Type'] = 'application/json';
-  const key = apiKey();
   if (key) h['Authorization'] = 'Bearer ' + key;
   return h;
 }
@@ -43,11 +43,11 @@ async function failure(response) {
     response.status);
 }
 
-async function send(method, path, body, signal) {
+async function send(method, path, body, signal, key) {
   let response;
   try {
     response = await fetch(path, {
-      method, headers: headers(body), signal,
+      method, headers: headers(body, key), signal,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
@@ -64,6 +64,19 @@ export async function getJson(path) {
 
 export async function postJson(path, body) {
   return (await send('POST', path, body)).json();
+}
+
+/** A POST whose answer is a file (audio): resolves with its bytes as a Blob. */
+export async function postBlob(path, body) {
+  return (await send('POST', path, body)).blob();
+}
+
+/**
+ * A call to the admin API, which wants the admin key (--adminpassword) rather than the API key
+ * when the server has one; without an admin key the session's API key goes, as KoboldCpp allows.
+ */
+export async function adminJson(method, path, body, adminKey) {
+  return (await send(method, path, body, undefined, adminKey || apiKey())).json();
 }
 
 /**

@@ -1,6 +1,7 @@
 // The page's behaviour: story, chat and instruct modes over POST /api/extra/generate/stream (or
 // the model's chat template over /v1/chat/completions), with Stop, Retry, Undo/Redo, editing,
-// the live token count and what will be trimmed, save slots and files, and the server's features.
+// the live token count and what will be trimmed, save slots and files, and the server's other
+// capabilities while it has them: images, speech, dictation, web search, configuration switches.
 import { ApiError, apiKey, setApiKey, getJson, postJson, streamGenerate, streamChat } from './api.js';
 import { loadSettings, saveSettings, renderSamplers, renderSamplerOrder, samplerFields } from './settings.js';
 import { History } from './history.js';
@@ -10,6 +11,10 @@ import {
 } from './prompt.js';
 import { BUILT_IN, ownPresets, saveOwn, deleteOwn, findPreset, applyPreset } from './presets.js';
 import { FORMAT, storyFile, storyTitle, readStoryFile } from './storage.js';
+import {
+  imagePrompt, makeImage, voices, speech, Dictation, transcribe, searchQuery, search, searchContext,
+} from './media.js';
+import { configurations, switchTo } from './admin.js';
 
 const $ = id => document.getElementById(id);
 const settings = loadSettings();
@@ -275,14 +280,20 @@ function showTrimmed(tokens, text) {
   if (changed && !document.querySelector('#chat-log .edit-box')) renderLog();
 }
 
+/** The server's figures of the last generation (GET /api/extra/perf). */
 async function showPerf() {
   try {
     const perf = await withKey(() => getJson('/api/extra/perf'));
     const rate = perf.last_eval_speed ?? (perf.last_eval > 0 ? perf.last_token_count / perf.last_eval : 0);
+    const prompt = perf.last_process_speed ?? (perf.last_process > 0 ? perf.last_input_count / perf.last_process : 0);
     $('perf').textContent = `server: ${perf.last_token_count} tokens at ${rate.toFixed(1)} tokens/s, `
-      + `${perf.total_gens} generations since start`;
+      + `prompt ${perf.last_input_count ?? 0} tokens at ${prompt.toFixed(1)} tokens/s, `
+      + `${perf.total_gens} generations since start` + (perf.queue ? `, ${perf.queue} waiting` : '');
+    const used = (perf.last_input_count ?? 0) + (perf.last_token_count ?? 0);
+    $('context-used').textContent = `last context ${used} / ${settings.maxContext} tokens`;
   } catch (e) {
     $('perf').textContent = '';
+    $('context-used').textContent = '';
   }
 }
 
@@ -302,20 +313,31 @@ function commonFields(modeStops) {
   return fields;
 }
 
-/** The stream to read for this mode: the KoboldAI route, or the template's chat route. */
-function request(genkey) {
+/** The memory with what is added to it for this generation only (web search results). */
+function memoryWith(added) {
+  if (!added) return settings.memory;
+  const memory = settings.memory;
+  return memory + (memory && !memory.endsWith('\n') ? '\n' : '') + added;
+}
+
+/**
+ * The stream to read for this mode: the KoboldAI route, or the template's chat route;
+ * {@code added} goes into the context after the memory.
+ */
+function request(genkey, added) {
   const mode = settings.mode;
   const modeStops = mode === 'chat' ? chatStops(settings) : mode === 'instruct' ? instructStops(settings) : [];
   if (mode !== 'story' && settings.useTemplate) {
     const { stop_sequence: stop, ...fields } = commonFields([]);
-    const body = { messages: templateMessages(settings, true), max_tokens: settings.maxLength, ...fields };
+    const messages = templateMessages({ ...settings, memory: memoryWith(added) }, true);
+    const body = { messages, max_tokens: settings.maxLength, ...fields };
     if (stop) body.stop = stop;
     return { stops: stop || [], run: (onToken, signal) => streamChat(body, onToken, signal) };
   }
   const body = {
     prompt: mode === 'chat' ? chatPrompt(settings, true) : mode === 'instruct' ? instructPrompt(settings, true)
       : withAuthorsNote(settings.story, settings),
-    memory: settings.memory,
+    memory: memoryWith(added),
     max_context_length: settings.maxContext,
     max_length: settings.maxLength,
     genkey,
@@ -325,17 +347,44 @@ function request(genkey) {
   return { stops: body.stop_sequence || [], run: (onToken, signal) => streamGenerate(body, onToken, signal) };
 }
 
-/** Streams one generation into the story or into a new reply at the end of the conversation. */
-async function generate() {
+/**
+ * The web search results for this generation, when the person switched them on and the server
+ * searches: a failed search is shown and the generation goes on without results.
+ */
+async function searchResults(added) {
+  if (!settings.webSearch || !features.websearch) return '';
+  const query = searchQuery({ mode: settings.mode, added, story: settings.story, messages: messages() });
+  if (!query) return '';
+  showMedia(`Searching the web for “${query}”…`);
+  try {
+    const results = await withKey(() => search(query));
+    showMedia(results.length ? `Added ${results.length} web results for “${query}”: `
+      + results.map(r => r.title).join('; ') : `The web search for “${query}” found nothing.`);
+    return searchContext(query, results);
+  } catch (e) {
+    showMedia(`The web search failed: ${e.message}`);
+    return '';
+  }
+}
+
+/**
+ * Streams one generation into the story or into a new reply at the end of the conversation;
+ * {@code added} is what the person just typed, for the web search.
+ */
+async function generate(added = '') {
   const mode = settings.mode;
-  if (mode === 'chat') settings.chat.push({ name: settings.charName, text: '' });
-  if (mode === 'instruct') settings.turns.push({ role: 'assistant', text: '' });
-  render();
-  const genkey = newGenkey();
-  const { stops, run } = request(genkey);
-  generating = { genkey, controller: new AbortController(), template: mode !== 'story' && settings.useTemplate };
+  generating = { controller: new AbortController() }; // busy from here: a search may come first
   setBusy(true);
   showError('');
+  const context = await searchResults(added);
+  if (generating.controller.signal.aborted) { generating = null; setBusy(false); return; } // stopped while searching
+  if (mode === 'chat') settings.chat.push({ name: settings.charName, text: '' });
+  if (mode === 'instruct') settings.turns.push({ role: 'assistant', text: '' });
+  const storyBefore = settings.story.length;
+  render();
+  const genkey = newGenkey();
+  const { stops, run } = request(genkey, context);
+  Object.assign(generating, { genkey, template: mode !== 'story' && settings.useTemplate });
   let pieces = 0;
   let first = 0;
   const reply = () => messages().at(-1);
@@ -363,9 +412,11 @@ async function generate() {
     else settings.story += token;
     if (!frame) frame = requestAnimationFrame(draw);
   };
+  let failed = false;
   try {
     await withKey(() => run(onToken, generating.controller.signal));
   } catch (e) {
+    failed = true;
     if (e.name !== 'AbortError') showError(e.message || 'The generation failed.');
   } finally {
     cancelAnimationFrame(frame);
@@ -375,6 +426,9 @@ async function generate() {
     render();
     countTokens(); // at once: the count on screen is the text's as it now stands
     showPerf();
+  }
+  if (!failed && settings.speakReplies && features.tts) {
+    speak(mode === 'story' ? settings.story.slice(storyBefore) : reply().text);
   }
 }
 
@@ -393,7 +447,7 @@ async function send() {
   }
   $('input').value = '';
   retryPoint = snapshot();
-  await generate();
+  await generate(text);
 }
 
 async function retry() {
@@ -406,6 +460,7 @@ async function retry() {
 async function stop() {
   if (!generating) return;
   const { genkey, controller, template } = generating;
+  if (!genkey) { controller.abort(); return; } // still searching: nothing runs on the server yet
   try {
     // the server ends the stream itself and keeps what was generated so far; the chat route
     // takes no genkey, so its generation is stopped as the one running
@@ -516,18 +571,200 @@ async function importFile() {
   }
 }
 
+// ---- images, speech, dictation ------------------------------------------------------------
+
+function showMedia(message) {
+  $('media-note').textContent = message;
+}
+
+/** Makes an image of the selection (or the latest text) and shows it under the text. */
+async function imageOfText() {
+  const story = $('story');
+  const selection = settings.mode === 'story' ? story.value.slice(story.selectionStart, story.selectionEnd)
+    : String(window.getSelection() || '');
+  const prompt = imagePrompt({ selection, input: $('input').value, mode: settings.mode, story: settings.story,
+    messages: messages() });
+  if (!prompt) { showMedia('Write or select some text to make an image of.'); return; }
+  const button = $('make-image');
+  button.disabled = true;
+  showMedia(`Making an image of “${prompt.slice(0, 80)}”…`);
+  try {
+    const image = await withKey(() => makeImage(prompt, settings));
+    const item = document.createElement('li');
+    const img = document.createElement('img');
+    img.src = image.src;
+    img.alt = prompt;
+    const caption = document.createElement('span');
+    caption.textContent = `${prompt.slice(0, 120)} (${settings.imageWidth}×${settings.imageHeight}, `
+      + `${settings.imageSteps} step${settings.imageSteps === 1 ? '' : 's'}, seed ${image.seed ?? '?'}, ${image.seconds.toFixed(1)} s)`;
+    item.append(img, caption);
+    $('images').append(item);
+    $('images').hidden = false;
+    img.scrollIntoView({ block: 'nearest' });
+    showMedia(`Image made in ${image.seconds.toFixed(1)} s.`);
+  } catch (e) {
+    showMedia('');
+    showError(e.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Reads {@code text} aloud with the chosen voice, in the page's audio player. */
+async function speak(text) {
+  if (!text.trim()) return;
+  try {
+    const wav = await withKey(() => speech(text.trim(), settings.ttsVoice));
+    const audio = $('speech');
+    if (audio.src) URL.revokeObjectURL(audio.src);
+    audio.src = URL.createObjectURL(wav);
+    audio.hidden = false;
+    audio.play().catch(() => {}); // a browser may want a click first: the player is there for it
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+async function listVoices() {
+  const select = $('tts-voice');
+  try {
+    const names = await withKey(voices);
+    select.replaceChildren(new Option('Server default', ''), ...names.map(name => new Option(name, name)));
+    select.value = names.includes(settings.ttsVoice) ? settings.ttsVoice : '';
+  } catch (e) {
+    select.replaceChildren(new Option('Server default', ''));
+  }
+}
+
+const dictation = new Dictation();
+
+/** First press: records from the microphone; second press: sends it to be written down into the input. */
+async function dictate() {
+  const button = $('dictate');
+  try {
+    if (!dictation.recording) {
+      await dictation.start();
+      button.setAttribute('aria-pressed', 'true');
+      button.textContent = 'Stop dictation';
+      showMedia('Listening… press Stop dictation when done.');
+      return;
+    }
+    dictationReady();
+    button.disabled = true;
+    const { dataUrl, bytes } = await dictation.stop();
+    showMedia(`Writing down ${Math.round(bytes / 1024)} KB of speech…`);
+    const text = (await withKey(() => transcribe(dataUrl))).trim();
+    if (text) {
+      const input = $('input');
+      input.value += (input.value && !/\s$/.test(input.value) ? ' ' : '') + text;
+      input.focus();
+    }
+    showMedia(text ? `Heard: “${text}”` : 'Nothing was heard in the recording.');
+  } catch (e) {
+    showMedia('');
+    showError(e.message);
+    dictationReady();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function dictationReady() {
+  $('dictate').setAttribute('aria-pressed', 'false');
+  $('dictate').textContent = 'Dictate';
+}
+
+// ---- switching the server's configuration -------------------------------------------------
+
+const ADMIN_KEY_STORE = 'koboldj.adminKey';
+const adminKey = () => sessionStorage.getItem(ADMIN_KEY_STORE) || '';
+
+async function listConfigurations() {
+  const note = $('config-note');
+  try {
+    const names = await configurations(adminKey());
+    const select = $('config');
+    const chosen = select.value;
+    select.replaceChildren(...names.map(name => new Option(name === 'unload_model' ? 'Unload the text model' : name, name)));
+    if (names.includes(chosen)) select.value = chosen;
+    note.textContent = names.length ? '' : 'The admin folder holds no configurations.';
+  } catch (e) {
+    note.textContent = e.status === 401 ? 'Enter the admin key to see the configurations.' : e.message;
+  }
+}
+
+/** Switches to the chosen configuration; the page follows the server without reloading. */
+async function switchConfiguration() {
+  const name = $('config').value;
+  if (!name) return;
+  const button = $('config-switch');
+  button.disabled = true;
+  $('config-note').textContent = `Switching to ${name}…`;
+  try {
+    await switchTo(name, adminKey());
+    $('config-note').textContent = `Switched to ${name}.`;
+    await refreshVersion();
+    await readServer();
+  } catch (e) {
+    $('config-note').textContent = e.message;
+  } finally {
+    button.disabled = false;
+  }
+  followServer(); // its other capabilities come and go over the next seconds
+}
+
+/** Reads the version often for a while, as a switch loads and unloads the server's capabilities. */
+let following = 0;
+function followServer() {
+  clearInterval(following);
+  let reads = 0;
+  following = setInterval(async () => {
+    if (++reads >= 30) clearInterval(following);
+    await refreshVersion();
+    readServer();
+  }, 1000);
+}
+
+/** The model and its context as the server has them now. */
+async function readServer() {
+  try {
+    const model = await withKey(() => getJson('/api/v1/model'));
+    $('model-name').textContent = model.result || '';
+  } catch (e) {
+    $('model-name').textContent = e.status === 503 ? 'no text model' : '';
+  }
+  const trueMax = await getJson('/api/extra/true_max_context_length').catch(() => null);
+  if (trueMax?.value) {
+    $('max-context').max = trueMax.value;
+    $('max-length').max = trueMax.value;
+    if (settings.maxContext > trueMax.value) {
+      settings.maxContext = trueMax.value;
+      $('max-context').value = trueMax.value;
+      countTokens();
+    }
+  }
+}
+
 // ---- what the server offers ----------------------------------------------------------------
 
 /** Reads /api/extra/version: controls of a capability show while the server has it. */
 async function refreshVersion() {
   try {
     const version = await getJson('/api/extra/version');
-    const hadSlots = !!features.savedata;
+    const before = features;
     features = version;
     for (const element of document.querySelectorAll('[data-feature]')) {
       element.hidden = !version[element.dataset.feature];
     }
-    if (version.savedata && !hadSlots) listSlots().catch(e => showError(e.message));
+    $('admin-key-field').hidden = version.admin !== 2; // 2: the admin API has a password of its own
+    if (version.savedata && !before.savedata) listSlots().catch(e => showError(e.message));
+    if (version.tts && !before.tts) listVoices();
+    if (version.admin && !before.admin) listConfigurations();
+    if (dictation.recording && !version.transcribe) { // the recording cannot be written down now
+      dictation.stop().catch(() => {});
+      dictationReady();
+    }
+    if (before.llm !== undefined && version.llm !== before.llm) readServer();
     if (errorSource === 'version') showError('');
     return version;
   } catch (e) {
@@ -651,6 +888,13 @@ function bind() {
   bindField('stop-sequences', 'stopSequences');
   bindField('banned-phrases', 'bannedPhrases');
   bindField('grammar', 'grammar');
+  bindField('image-width', 'imageWidth', positiveInt);
+  bindField('image-height', 'imageHeight', positiveInt);
+  bindField('image-steps', 'imageSteps', positiveInt);
+  bindField('image-negative', 'imageNegative');
+  bindField('tts-voice', 'ttsVoice');
+  bindField('speak-replies', 'speakReplies');
+  bindField('websearch-on', 'webSearch');
   bindStoryEdits();
   bindPresets();
   $('send').addEventListener('click', send);
@@ -663,6 +907,17 @@ function bind() {
   $('import').addEventListener('change', importFile);
   $('slot-save').addEventListener('click', saveSlot);
   $('slot-load').addEventListener('click', loadSlot);
+  $('make-image').addEventListener('click', imageOfText);
+  $('dictate').addEventListener('click', dictate);
+  $('config-list').addEventListener('click', listConfigurations);
+  $('config-switch').addEventListener('click', switchConfiguration);
+  $('admin-key').value = adminKey();
+  $('admin-key').addEventListener('change', () => {
+    const key = $('admin-key').value.trim();
+    if (key) sessionStorage.setItem(ADMIN_KEY_STORE, key);
+    else sessionStorage.removeItem(ADMIN_KEY_STORE);
+    listConfigurations();
+  });
   $('trim-show').addEventListener('click', () => {
     const story = $('story');
     story.focus();
@@ -700,15 +955,10 @@ async function connect() {
   try {
     const version = await refreshVersion();
     if (version?.protected && !apiKey()) await askKey();
-    const [listed, trueMax] = await Promise.all([
+    const [listed] = await Promise.all([
       whenReady(() => withKey(() => getJson('/api/extra/samplers'))),
-      getJson('/api/extra/true_max_context_length').catch(() => null),
+      readServer(),
     ]);
-    if (trueMax?.value) {
-      $('max-context').max = trueMax.value;
-      $('max-length').max = trueMax.value;
-      if (settings.maxContext > trueMax.value) { settings.maxContext = trueMax.value; $('max-context').value = trueMax.value; }
-    }
     $('samplers').listed = listed.samplers; // kept to draw the controls again when a preset changes values
     drawSamplers();
     countTokens();

@@ -34,6 +34,9 @@ export function loadSettings() {
     // Alpaca's tags, KoboldCpp Lite's default instruct format
     instructStart: '\\n### Instruction:\\n', instructEnd: '\\n### Response:\\n', instructSystem: '',
     stopSequences: '', bannedPhrases: '', grammar: '', samplerOrder: [...DEFAULT_ORDER],
+    // A1111's usual image size and steps; the server's capabilities the person switched on
+    imageWidth: 512, imageHeight: 512, imageSteps: 20, imageNegative: '', ttsVoice: '', speakReplies: false,
+    webSearch: false,
   };
   try {
     return Object.assign(base, JSON.parse(localStorage.getItem(STORE) || '{}'));

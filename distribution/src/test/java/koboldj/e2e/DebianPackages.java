@@ -31,7 +31,8 @@ final class DebianPackages {
     }
 
     private static int aptGet(String command, String... packages) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of("apt-get", command, "-y", "-q"));
+        // another apt-get (a second test run, a person) may hold dpkg's lock for a while: wait for it
+        List<String> line = new ArrayList<>(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", command, "-y", "-q"));
         line.addAll(List.of(packages));
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);

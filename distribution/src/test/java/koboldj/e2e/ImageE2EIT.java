@@ -124,6 +124,38 @@ class ImageE2EIT {
     }
 
     @Test
+    void sidesThatAreMultiplesOf8MakePicturesOfThatSize() throws Exception {
+        Path model = SdCheckpoints.writeSafetensors(folder.resolve("eightfold.safetensors"), SdShape.eightfold(32),
+                StorageType.F16, 3);
+        try (ServerProcess server = ServerProcess.start("--sdmodel", model.toString(), "--sdthreads", "2")) {
+            assertTrue(within(120_000, () -> json(server.get("/api/extra/version")).path("txt2img").asBoolean()),
+                    "the image model loads\n" + server.output());
+            // a 9 x 11 latent: the UNet's downsampling rounds odd sides up, its upsampling meets the skips again
+            String body = "{\"prompt\": \"a cat\", \"width\": 72, \"height\": 88, \"steps\": 2, \"seed\": 4}";
+            JsonNode made = json(server.post("/sdapi/v1/txt2img", body));
+            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(
+                    made.path("images").get(0).asText())));
+            assertEquals(72, picture.getWidth());
+            assertEquals(88, picture.getHeight());
+            assertEquals(made.path("images").get(0).asText(),
+                    json(server.post("/v1/txt2img", body)).path("images").get(0).asText(), "same seed, same bytes");
+
+            JsonNode redrawn = json(server.post("/sdapi/v1/img2img", "{\"init_images\": [\"" + encoded(gradient(40, 50), "png")
+                    + "\"], \"width\": 104, \"height\": 72, \"steps\": 2, \"seed\": 4, \"denoising_strength\": 0.6}"));
+            BufferedImage redrawnPicture = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(
+                    redrawn.path("images").get(0).asText())));
+            assertEquals(104, redrawnPicture.getWidth());
+            assertEquals(72, redrawnPicture.getHeight());
+
+            assertRefused(server, "/sdapi/v1/txt2img", "{\"width\": 76, \"height\": 64}", "width");
+            assertRefused(server, "/sdapi/v1/txt2img", "{\"width\": 64, \"height\": 68}", "height");
+            assertRefused(server, "/sdapi/v1/txt2img", "{\"width\": 1032, \"height\": 64}", "width");
+            assertRefused(server, "/v1/txt2img", "{\"width\": 64, \"height\": 56}", "height");
+            assertTrue(server.isAlive());
+        }
+    }
+
+    @Test
     void withoutAnImageModelTheRoutesAnswer503NamingTheFlag() throws Exception {
         try (ServerProcess server = ServerProcess.start()) {
             assertFalse(json(server.get("/api/extra/version")).path("txt2img").asBoolean());

@@ -3,6 +3,9 @@ package koboldj.e2e;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import koboldj.testing.gguf.LlamaShape;
+import koboldj.testing.gguf.RandomLlamaModel;
+
 /**
  * The test model from {@code KOBOLDJ_TEST_MODEL} (CI sets it to ../shared/models/stories260K.gguf,
  * relative to the project root). A missing model fails the tests that need it; they never skip.
@@ -13,6 +16,19 @@ final class TestModel {
             + "One day, she saw a big, red ball. She wanted to play with it, but it was too high.\nLily's mom said";
 
     private TestModel() {
+    }
+
+    /** The name {@link #writeSecond} gives its model. */
+    static final String SECOND = "random-tiny";
+
+    /**
+     * Writes a second, distinct text model into {@code folder}: the test model's tokenizer with
+     * small random weights (2 layers, width 64), so its greedy text differs from the test model's.
+     */
+    static Path writeSecond(Path folder) throws java.io.IOException {
+        Path file = folder.resolve(SECOND + ".gguf");
+        RandomLlamaModel.write(Path.of(path()), new LlamaShape(64, 2, 4, 4, 128, 512, 2048), file);
+        return file;
     }
 
     static String path() {

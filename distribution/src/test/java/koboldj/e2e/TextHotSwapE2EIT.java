@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,19 +21,15 @@ import org.junit.jupiter.api.Test;
  * llm false); putting it back brings generation back, in the same process.
  */
 class TextHotSwapE2EIT {
-    private static final Path BUNDLES = Path.of(System.getProperty("koboldj.runtime", "target/koboldj")).resolve("bundles");
     private static final String GENERATE = "{\"prompt\":\"Once upon a time\",\"max_length\":16,\"temperature\":0}";
 
     @Test
     void takeTheTextBundleOutAndPutItBack() throws Exception {
-        Path jar = BUNDLES.resolve("koboldj.text.jar");
-        Path aside = Files.createTempDirectory("koboldj-text-aside").resolve("koboldj.text.jar");
         try (ServerProcess server = ServerProcess.withTextModel()) {
             long pid = server.pid();
             String before = json(server.post("/api/v1/generate", GENERATE)).path("results").get(0).path("text").asText();
 
-            Files.move(jar, aside, StandardCopyOption.REPLACE_EXISTING);
-            try {
+            try (RuntimeBundles.TakenOut out = RuntimeBundles.takeOut("koboldj.text.jar")) {
                 assertTrue(within(10_000, () -> !json(server.get("/api/extra/version")).path("llm").asBoolean()),
                         "the llm flag drops\n" + server.output());
                 assertTrue(within(5_000, () -> server.post("/api/v1/generate", GENERATE).statusCode() == 503),
@@ -44,8 +37,6 @@ class TextHotSwapE2EIT {
                 assertTrue(error(server.post("/api/v1/generate", GENERATE), 503).path("detail").path("msg").asText()
                         .contains("--model"), "the error names the flag that loads a text model");
                 error(server.post("/v1/completions", "{\"prompt\":\"Hi\"}"), 503);
-            } finally {
-                Files.move(aside, jar, StandardCopyOption.REPLACE_EXISTING);
             }
             requestsDuringTheSwapAllGetJson(server);
             assertTrue(within(30_000, () -> json(server.get("/api/extra/version")).path("llm").asBoolean()),

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,15 +20,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * bundle loads whisper.cpp again (a second copy of its natives, from a new class loader) and serves.
  */
 class TranscribeHotSwapE2EIT {
-    private static final Path BUNDLES = Path.of(System.getProperty("koboldj.runtime", "target/koboldj")).resolve("bundles");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void takeTheAudioBundleOutWhileItTranscribesAndPutItBack() throws Exception {
         String whisper = SpeechSamples.required(TranscribeE2EIT.WHISPER_MODEL).toString();
-        Path jar = BUNDLES.resolve("koboldj.audio.jar");
-        assertTrue(Files.isRegularFile(jar), jar + " is in the runtime");
-        Path aside = Files.createTempDirectory("koboldj-audio-aside").resolve("koboldj.audio.jar");
         byte[] minute = SpeechSamples.wav(SpeechSamples.repeated(SpeechSamples.jfk(), 90), SpeechSamples.RATE, 1, 16);
         try (ServerProcess server = ServerProcess.withTextModel("--whispermodel", whisper)) {
             TranscribeE2EIT.awaitTranscription(server);
@@ -40,8 +33,7 @@ class TranscribeHotSwapE2EIT {
                             .timeout(java.time.Duration.ofMinutes(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             Thread.sleep(1500);
-            Files.move(jar, aside, StandardCopyOption.REPLACE_EXISTING);
-            try {
+            try (RuntimeBundles.TakenOut out = RuntimeBundles.takeOut("koboldj.audio.jar")) {
                 assertTrue(within(120_000, () -> server.post("/api/extra/transcribe", "{}").statusCode() == 503),
                         "the route goes 503\n" + server.output());
                 assertTrue(error(server.post("/api/extra/transcribe", "{}"), 503).path("error").path("message").asText()
@@ -50,8 +42,6 @@ class TranscribeHotSwapE2EIT {
                 HttpResponse<String> ended = running.get(5, TimeUnit.MINUTES);
                 assertTrue(ended.statusCode() == 200 || ended.statusCode() == 503, ended.statusCode() + " " + ended.body());
                 json(ended);
-            } finally {
-                Files.move(aside, jar, StandardCopyOption.REPLACE_EXISTING);
             }
             TranscribeE2EIT.awaitTranscription(server);
             assertEquals(200, server.post("/api/extra/transcribe", TranscribeE2EIT.base64Body(SpeechSamples.jfkWav(), false))

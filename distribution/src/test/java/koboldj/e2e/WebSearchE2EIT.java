@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +28,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  * no packet goes to them.
  */
 class WebSearchE2EIT {
-    private static final Path BUNDLES = Path.of(System.getProperty("koboldj.runtime", "target/koboldj")).resolve("bundles");
     private static final String[] SHORT_TIMEOUTS = {"--set", "koboldj.websearch.pagetimeoutseconds=2",
         "--set", "koboldj.websearch.enginetimeoutseconds=3"};
 
@@ -107,19 +103,12 @@ class WebSearchE2EIT {
     /** The web search is a bundle a user may take away and bring back while the server runs. */
     private static void removeAndRestoreTheBundle(ServerProcess server) throws Exception {
         long pid = server.pid();
-        Path jar = BUNDLES.resolve("koboldj.websearch.jar");
-        Path staging = Files.createTempDirectory(BUNDLES.getParent(), "websearch-removed");
-        Path aside = staging.resolve("koboldj.websearch.jar");
-        Files.move(jar, aside, StandardCopyOption.ATOMIC_MOVE);
-        try {
+        try (RuntimeBundles.TakenOut out = RuntimeBundles.takeOut("koboldj.websearch.jar")) {
             assertTrue(within(15_000, () -> !json(server.get("/api/extra/version")).path("websearch").asBoolean()),
                     "the capability goes with its bundle\n" + server.output());
             assertTrue(within(15_000, () -> server.post("/api/extra/websearch", search("gone")).statusCode() == 503));
             assertTrue(error(server.post("/api/extra/websearch", search("gone")), 503).path("detail").path("msg").asText()
                     .contains("--websearch"));
-        } finally {
-            Files.move(aside, jar, StandardCopyOption.ATOMIC_MOVE);
-            Files.delete(staging);
         }
         awaitRoute(server);
         assertTrue(server.isAlive());

@@ -62,7 +62,7 @@ class WebUiE2EIT {
     }
 
     /** Debian's Chromium, installed with apt-get when it is missing and this process may. */
-    private static boolean chromium() throws IOException, InterruptedException {
+    static boolean chromium() throws IOException, InterruptedException {
         if (Files.isExecutable(CHROMIUM)) {
             return true;
         }

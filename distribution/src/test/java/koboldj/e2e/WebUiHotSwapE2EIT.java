@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,25 +14,19 @@ import org.junit.jupiter.api.Test;
  * The API routes answer throughout.
  */
 class WebUiHotSwapE2EIT {
-    private static final Path BUNDLES = Path.of(System.getProperty("koboldj.runtime", "target/koboldj")).resolve("bundles");
 
     @Test
     void takeTheWebUiOutAndPutItBack() throws Exception {
-        Path jar = BUNDLES.resolve("koboldj.webui.jar");
-        Path aside = Files.createTempDirectory("koboldj-webui-aside").resolve("koboldj.webui.jar");
         try (ServerProcess server = ServerProcess.start()) {
             assertTrue(isPage(server.get("/")), "the page at / to begin with");
             assertEquals(200, server.get("/webui/app.js").statusCode());
 
-            Files.move(jar, aside, StandardCopyOption.REPLACE_EXISTING);
-            try {
+            try (RuntimeBundles.TakenOut out = RuntimeBundles.takeOut("koboldj.webui.jar")) {
                 assertTrue(within(10_000, () -> isIndex(server.get("/"))), "/ answers the JSON index\n" + server.output());
                 HttpResponse<String> asset = server.get("/webui/app.js");
                 assertEquals(404, asset.statusCode());
                 assertTrue(asset.body().startsWith("{"), "a JSON 404 for the UI's files: " + asset.body());
                 assertEquals(200, server.get("/api/extra/version").statusCode());
-            } finally {
-                Files.move(aside, jar, StandardCopyOption.REPLACE_EXISTING);
             }
             assertTrue(within(10_000, () -> isPage(server.get("/"))), "the page at / again\n" + server.output());
             assertEquals(200, server.get("/api/extra/version").statusCode());

@@ -10,11 +10,16 @@ import koboldj.api.model.ModelDescriptor;
 
 /**
  * A loaded text model that generates continuations. Registered only while its model is loaded,
- * with the service property {@code koboldj.capability=llm}. Every method may be called from any
- * thread.
+ * with the service property {@code koboldj.capability=llm}, one service per loaded model: each
+ * carries its name in {@link #MODEL_NAME_PROPERTY}, and the default model (the first given) has the
+ * highest {@code service.ranking}, so a plain reference gets it. Every method may be called from
+ * any thread.
  */
 @ProviderType
 public interface TextGenerator {
+
+    /** The service property holding the name clients pick the model by (its {@link ModelDescriptor#name()}). */
+    String MODEL_NAME_PROPERTY = "koboldj.model.name";
 
     ModelDescriptor model();
 

@@ -89,7 +89,7 @@ public record CommandLine(Settings settings, Action action) {
         for (Map.Entry<Flag, Object> entry : given.entrySet()) {
             settings = settings.with(entry.getKey().name(), entry.getValue());
         }
-        return new CommandLine(absolutePaths(settings, workingDirectory), Action.RUN);
+        return new CommandLine(TextModelFiles.expanded(absolutePaths(settings, workingDirectory)), Action.RUN);
     }
 
     /** Makes every path flag absolute and checks that the ones that must exist do. */

@@ -30,7 +30,11 @@ public final class Flags {
     private static final List<Flag> ALL = new ArrayList<>();
 
     static {
-        flag("model", FILE, "", "text model to load (GGUF)", List.of(Pids.TEXT, Pids.EMBEDDINGS), "-m");
+        flag("model", FILES, "", "text model to load (GGUF); several may follow or the flag be repeated, each served under its "
+                + "file name without .gguf, the first the default", List.of(Pids.TEXT, Pids.EMBEDDINGS), "-m");
+        flag("modeldir", FILE, "", "koboldj: folder of text models (GGUF): its files in name order are loaded after the --model "
+                + "ones, within --modelmax; the admin API may load the others", List.of());
+        flag("modelmax", INTEGER, 4, "koboldj: the most text models loaded at once", List.of(), 1, 64);
         flag("port", INTEGER, 5001, "port to listen on", List.of(Pids.SERVER), 1, 65535);
         flag("host", TEXT, "127.0.0.1", "address to listen on; 0.0.0.0 for every interface", List.of(Pids.SERVER));
         flag("contextsize", INTEGER, 8192, "context size in tokens", List.of(Pids.TEXT), 256, 262144, "--ctx-size", "-c");

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 final class WebUiFiles {
     /** Where the UI's files lie in the bundle. */
     static final String FOLDER = "webui/";
+    /** The page's entry in the bundle. */
+    static final String PAGE = FOLDER + "index.html";
     /** The URL prefix of the assets; the page itself is at {@code /}. */
     static final String ASSET_PREFIX = "/webui/";
 

@@ -19,7 +19,8 @@ import koboldj.server.http.ErrorResponses;
  * Sends the UI's static files. The page is public, as KoboldCpp's is: it holds no data, and it
  * asks for the API key itself when the API answers 401. Files are revalidated on every load (an
  * ETag from the bundle's install time), so a replaced jar is seen at once and an unchanged one
- * costs a 304. Jetty's gzip handler compresses what leaves here. {@link WebUiRegistration}
+ * costs a 304. The page carries its stylesheet inline ({@link InlineStyle}), so that it paints
+ * without waiting for a second file. Jetty's gzip handler compresses what leaves here. {@link WebUiRegistration}
  * registers it.
  */
 final class WebUiServlet extends HttpServlet {
@@ -51,23 +52,36 @@ final class WebUiServlet extends HttpServlet {
             return;
         }
         String etag = "\"" + Long.toHexString(bundle.getLastModified()) + "-" + Integer.toHexString(path.hashCode()) + "\"";
+        byte[] body = read(entry);
+        String policy = CONTENT_SECURITY_POLICY;
+        URL stylesheet = file.get().entry().equals(WebUiFiles.PAGE)
+                ? bundle.getEntry(WebUiFiles.FOLDER + InlineStyle.STYLESHEET) : null;
+        if (stylesheet != null) {
+            InlineStyle.Page page = InlineStyle.inline(body, read(stylesheet));
+            body = page.html();
+            if (!page.styleSource().isEmpty()) {
+                policy += "; style-src 'self' " + page.styleSource();
+            }
+        }
         response.setHeader("ETag", etag);
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        response.setHeader("Content-Security-Policy", policy);
         response.setHeader("Referrer-Policy", "no-referrer");
         if (etag.equals(request.getHeader("If-None-Match"))) {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
-        byte[] body;
-        try (InputStream in = entry.openStream()) {
-            body = in.readAllBytes();
-        }
         response.setContentType(file.get().contentType());
         response.setContentLength(body.length);
         if (!head) {
             response.getOutputStream().write(body);
+        }
+    }
+
+    private static byte[] read(URL entry) throws IOException {
+        try (InputStream in = entry.openStream()) {
+            return in.readAllBytes();
         }
     }
 

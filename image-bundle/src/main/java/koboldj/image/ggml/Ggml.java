@@ -512,6 +512,20 @@ public final class Ggml implements AutoCloseable {
         return wrap((MemorySegment) call(Native.UPSCALE, context, a.handle(), factor));
     }
 
+    /**
+     * Nearest-neighbour upscaling of dimensions 0 and 1 to {@code width} x {@code height}: output pixel i takes input
+     * pixel floor(i * in / out), as PyTorch's {@code interpolate(size=…, mode="nearest")} does.
+     */
+    public Tensor upscaleTo(Tensor a, long width, long height) {
+        requireType(a, F32, "upscaled");
+        if (width < a.ne(0) || height < a.ne(1) || width > Integer.MAX_VALUE || height > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("cannot upscale " + a + " to " + width + " x " + height);
+        }
+        reserve(2);
+        return wrap((MemorySegment) call(Native.UPSCALE_EXT, context, a.handle(), (int) width, (int) height, (int) a.ne(2),
+                (int) a.ne(3)));
+    }
+
     /** Sinusoidal embeddings [dim, N] of N timesteps: cosines, then sines, of t times the frequencies. */
     public Tensor timestepEmbedding(Tensor timesteps, int dim, int maxPeriod) {
         requireType(timesteps, F32, "timesteps");
@@ -711,6 +725,8 @@ public final class Ggml implements AutoCloseable {
         static final MethodHandle PAD = bind("ggml_pad", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         static final MethodHandle UPSCALE = bind("ggml_upscale", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle UPSCALE_EXT = bind("ggml_upscale_ext", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         static final MethodHandle TIMESTEP_EMBEDDING = bind("ggml_timestep_embedding",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
 

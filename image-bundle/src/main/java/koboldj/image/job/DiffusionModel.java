@@ -15,11 +15,8 @@ public interface DiffusionModel extends AutoCloseable {
     /** Channels of a latent (4). */
     int latentChannels();
 
-    /** Pixels per latent pixel along a side (8). */
+    /** Pixels per latent pixel along a side (8): what width and height must be multiples of. */
     int vaeScale();
-
-    /** What width and height must be multiples of: the VAE's scale times the UNet's halvings. */
-    int sideMultiple();
 
     /** What the UNet predicts. */
     PredictionType prediction();

@@ -156,12 +156,12 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     @Override
     public ImageJob submit(ImageRequest request, Consumer<ImageProgress> listener) {
         GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(),
-                loaded.networks().sideMultiple(), seeds);
+                loaded.networks().vaeScale(), seeds);
         if (request.img2img() != null) {
             settings = settings.withPictures(InitPictures.of(request.img2img(), pictures));
         }
         if (request.hires() != null && request.img2img() == null) {
-            settings = settings.withHires(HiresPlan.of(settings, limits, Math.max(8, loaded.networks().sideMultiple()),
+            settings = settings.withHires(HiresPlan.of(settings, limits, Math.max(8, loaded.networks().vaeScale()),
                     loaded.networks().noise(), this::upscaler, upscalers()));
         }
         QueuedJob[] self = new QueuedJob[1];

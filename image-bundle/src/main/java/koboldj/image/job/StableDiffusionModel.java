@@ -42,12 +42,6 @@ final class StableDiffusionModel implements DiffusionModel {
         return networks.vaeScale();
     }
 
-    /** SD 1.x and 2.x UNets halve the latent three times. */
-    @Override
-    public int sideMultiple() {
-        return networks.vaeScale() * 8;
-    }
-
     @Override
     public PredictionType prediction() {
         return networks.family() == Family.SD2 ? PredictionType.V : PredictionType.EPSILON;

@@ -99,7 +99,8 @@ public final class EsrganUpscaler implements AutoCloseable {
         if (paddedHeight <= tile && paddedWidth <= tile) {
             out = whole(padded, paddedHeight, paddedWidth);
         } else {
-            out = new TiledDecode(this::whole, 3, scale(), tile, overlap).decode(padded, paddedHeight, paddedWidth);
+            // the VAE's tiling is the same blend of overlapping tiles, with the upscaler as the network
+            out = new TiledVae(this::whole, 3, 1, 3, scale(), tile, overlap).run(padded, paddedHeight, paddedWidth);
         }
         return paddedHeight == height && paddedWidth == width ? out
                 : cropped(out, paddedHeight * scale(), paddedWidth * scale(), height * scale(), width * scale());

@@ -25,10 +25,13 @@ import koboldj.image.ggml.Tensor;
  */
 public final class StableDiffusion implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StableDiffusion.class);
-    /** Latents up to this many pixels (64 x 64, a 512 x 512 image) are decoded whole; larger ones in tiles of that size. */
-    static final int DECODE_TILE = 64;
+    /**
+     * Latents up to this many pixels a side (64, a 512 x 512 image) are decoded, and pictures encoded, whole; larger ones
+     * in tiles of that size.
+     */
+    static final int VAE_TILE = 64;
     /** Latent pixels neighbouring tiles share, blended linearly so no seam shows. */
-    static final int DECODE_OVERLAP = 16;
+    static final int VAE_OVERLAP = 16;
     private static final int KEPT_SHAPES = 2;
 
     private final Weights weights;
@@ -131,11 +134,9 @@ public final class StableDiffusion implements AutoCloseable {
     public float[] predict(float[] latents, int batch, int latentHeight, int latentWidth, float[] timesteps, float[] context,
             int contextTokens) {
         requireOpen();
-        int multiple = 1 << unet.downsamples;
-        if (batch < 1 || batch > 64 || latentHeight < 1 || latentWidth < 1 || latentHeight % multiple != 0
-                || latentWidth % multiple != 0 || latentHeight > 1024 || latentWidth > 1024) {
-            throw new IllegalArgumentException("the latent must be 1 to 64 items of multiples of " + multiple
-                    + " up to 1024 high and wide, not " + batch + " x " + latentHeight + " x " + latentWidth);
+        if (batch < 1 || batch > 64 || latentHeight < 1 || latentWidth < 1 || latentHeight > 1024 || latentWidth > 1024) {
+            throw new IllegalArgumentException("the latent must be 1 to 64 items of 1 to 1024 high and wide, not " + batch
+                    + " x " + latentHeight + " x " + latentWidth);
         }
         if (latents.length != (long) batch * unet.inChannels * latentHeight * latentWidth) {
             throw new IllegalArgumentException("latents must hold " + batch + " x " + unet.inChannels + " x " + latentHeight
@@ -177,16 +178,17 @@ public final class StableDiffusion implements AutoCloseable {
             throw new IllegalArgumentException("latents must hold " + vae.latentChannels + " x h x w numbers (h and w 1 to 1024),"
                     + " not " + latents.length + " for " + latentHeight + " x " + latentWidth);
         }
-        if (latentHeight <= DECODE_TILE && latentWidth <= DECODE_TILE) {
+        if (latentHeight <= VAE_TILE && latentWidth <= VAE_TILE) {
             return decodeWhole(latents, latentHeight, latentWidth);
         }
-        return new TiledDecode(this::decodeWhole, vae.latentChannels, vaeScale(), DECODE_TILE, DECODE_OVERLAP)
-                .decode(latents, latentHeight, latentWidth);
+        return TiledVae.decoder(this::decodeWhole, vae.latentChannels, vaeScale(), VAE_TILE, VAE_OVERLAP)
+                .run(latents, latentHeight, latentWidth);
     }
 
     /**
      * The VAE encoder for one image: {@code rgb [3][H][W]} in [-1, 1] to the moments {@code [2C][H/8][W/8]} (C means,
-     * then C log-variances).
+     * then C log-variances). Pictures of more than 512 x 512 are encoded in overlapping 512 x 512 tiles, as large
+     * latents are decoded, so an img2img of 1024 x 1024 needs no more memory than one of 512 x 512.
      */
     public float[] encode(float[] rgb, int height, int width) {
         requireOpen();
@@ -196,6 +198,14 @@ public final class StableDiffusion implements AutoCloseable {
             throw new IllegalArgumentException("rgb must be 3 x H x W numbers with H and W multiples of " + scale
                     + " up to 8192, not " + rgb.length + " for " + height + " x " + width);
         }
+        if (height <= VAE_TILE * scale && width <= VAE_TILE * scale) {
+            return encodeWhole(rgb, height, width);
+        }
+        return TiledVae.encoder(this::encodeWhole, vae.latentChannels, scale, VAE_TILE, VAE_OVERLAP)
+                .run(rgb, height / scale, width / scale);
+    }
+
+    private float[] encodeWhole(float[] rgb, int height, int width) {
         Graph graph = graph("encode " + height + " " + width,
                 g -> vae.encode(g.ops(), g.input("pixels", Ggml.F32, width, height, 3, 1)));
         graph.set("pixels", rgb);

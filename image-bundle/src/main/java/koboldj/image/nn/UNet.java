@@ -10,7 +10,9 @@ import koboldj.image.ggml.Tensor;
  * The LDM UNet ({@code model.diffusion_model.*}): timestep embedding, input blocks (residual
  * blocks, spatial transformers, strided-convolution downsampling), middle block, output blocks fed
  * with the input blocks' results (upsampling by nearest neighbour and a convolution), output
- * convolution. Every width and depth is read from the tensors present.
+ * convolution. Every width and depth is read from the tensors present. Any latent size works: a
+ * strided convolution halves an odd side rounding up, and each upsampling goes to the exact size of
+ * the skip connection it meets next (as diffusers does), so 72 x 88 pixels (a 9 x 11 latent) run.
  */
 final class UNet {
     static final String PREFIX = "model.diffusion_model.";
@@ -103,7 +105,11 @@ final class UNet {
                 next = 2;
             }
             if (w.has(p + next + ".conv.weight")) {
-                h = Layers.conv(g, w, p + next + ".conv", g.upscale(h, 2), 1, 1);
+                Tensor skip = skips.peek();
+                if (skip == null) {
+                    throw new IllegalArgumentException("the UNet's last output block upsamples: " + p + next + ".conv.weight");
+                }
+                h = Layers.conv(g, w, p + next + ".conv", g.upscaleTo(h, skip.ne(0), skip.ne(1)), 1, 1);
             }
         }
         h = Layers.groupNorm(g, w, PREFIX + "out.0", h, ResnetBlock.UNET_EPS);

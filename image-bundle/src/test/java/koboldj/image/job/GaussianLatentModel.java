@@ -39,11 +39,6 @@ final class GaussianLatentModel implements DiffusionModel {
     }
 
     @Override
-    public int sideMultiple() {
-        return 8;
-    }
-
-    @Override
     public PredictionType prediction() {
         return PredictionType.EPSILON;
     }

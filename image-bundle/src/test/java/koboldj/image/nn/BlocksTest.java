@@ -109,6 +109,10 @@ class BlocksTest {
                 g.ops().upscale(in.get("x").apply(new long[] {5, 4, 6, 1}), 2), 1, 1));
         assertClose(up, Reference.conv(Reference.upsample(x), t.values("up.weight"), t.values("up.bias"), 6, 3, 1, 1).v(),
                 "upsample");
+        // to an odd skip connection's size: 4 x 5 -> 7 x 9, as a 72 x 88 picture's UNet needs
+        float[] toSkip = compute(t, Map.of("x", x.v()), (g, in) -> g.ops().upscaleTo(in.get("x").apply(new long[] {5, 4, 6, 1}),
+                9, 7));
+        assertClose(toSkip, Reference.upsample(x, 7, 9).v(), "upsample to a skip's size");
         // the VAE encoder's downsampling: pad right and bottom by one, then stride 2 without padding
         float[] down = compute(t, Map.of("x", x.v()), (g, in) -> Layers.conv(g.ops(), weights(t), "down",
                 g.ops().pad(in.get("x").apply(new long[] {5, 4, 6, 1}), 1, 1, 0, 0), 2, 0));

@@ -202,15 +202,20 @@ final class Reference {
     }
 
     static Image upsample(Image x) {
-        float[] y = new float[x.c * x.h * 2 * x.w * 2];
+        return upsample(x, 2 * x.h, 2 * x.w);
+    }
+
+    /** PyTorch's {@code interpolate(size=(h, w), mode="nearest")}: output pixel i takes input pixel floor(i * in / out). */
+    static Image upsample(Image x, int h, int w) {
+        float[] y = new float[x.c * h * w];
         for (int c = 0; c < x.c; c++) {
-            for (int yy = 0; yy < 2 * x.h; yy++) {
-                for (int xx = 0; xx < 2 * x.w; xx++) {
-                    y[(c * 2 * x.h + yy) * 2 * x.w + xx] = x.v[(c * x.h + yy / 2) * x.w + xx / 2];
+            for (int yy = 0; yy < h; yy++) {
+                for (int xx = 0; xx < w; xx++) {
+                    y[(c * h + yy) * w + xx] = x.v[(c * x.h + yy * x.h / h) * x.w + xx * x.w / w];
                 }
             }
         }
-        return new Image(y, x.c, 2 * x.h, 2 * x.w);
+        return new Image(y, x.c, h, w);
     }
 
     /** LDM's timestep embedding: cos then sin of t * exp(-ln(maxPeriod) * i / half). */

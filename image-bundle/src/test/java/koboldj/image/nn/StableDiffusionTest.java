@@ -90,17 +90,65 @@ class StableDiffusionTest {
     }
 
     @Test
+    void latentsOfOddSidesRunThroughTheUNet() {
+        // 9 x 11 latents (a 72 x 88 picture): the downsampling rounds 9 up to 5 and the upsampling must meet it again
+        int h = 9;
+        int w = 11;
+        try (MemoryTensors weights = TinyModels.checkpoint(Family.SD1, TensorType.F32, 3, 32, new int[] {1, 1, 2}, 1, 2, 32, 2, 32);
+                StableDiffusion sd = StableDiffusion.load(weights, 2)) {
+            float[] latent = values(4 * h * w);
+            float[] context = values(77 * 32);
+            float[] out = sd.predict(latent, 1, h, w, new float[] {500}, context, 77);
+            assertEquals(latent.length, out.length);
+            assertFinite(out);
+            float[] pixels = sd.decode(out, h, w);
+            assertEquals(3 * 72 * 88, pixels.length);
+            assertFinite(pixels);
+            assertEquals(2 * 4 * h * w, sd.encode(pixels, 72, 88).length);
+        }
+    }
+
+    @Test
     void largeLatentsAreDecodedInTilesThatAgreeWithTheWhole() {
         try (MemoryTensors weights = tiny(Family.SD1, TensorType.F32); StableDiffusion sd = StableDiffusion.load(weights, 2)) {
             int h = 24;
             int w = 20;
             float[] latent = values(4 * h * w);
             float[] whole = sd.decode(latent, h, w);
-            float[] tiled = new TiledDecode((l, th, tw) -> sd.decode(l, th, tw), 4, 8, 16, 6).decode(latent, h, w);
+            float[] tiled = TiledVae.decoder(sd::decode, 4, 8, 16, 6).run(latent, h, w);
             assertEquals(whole.length, tiled.length);
             assertFinite(tiled);
             // group norms see a tile's statistics, not the whole image's: close, not equal
             assertTrue(Reference.relativeError(tiled, whole) < 0.25, "tiles agree with the whole: " + Reference.relativeError(tiled, whole));
+        }
+    }
+
+    @Test
+    void largePicturesAreEncodedInTilesThatAgreeWithTheWhole() {
+        try (MemoryTensors weights = tiny(Family.SD1, TensorType.F32); StableDiffusion sd = StableDiffusion.load(weights, 2)) {
+            int h = 24;
+            int w = 20;
+            // a smooth picture, as photographs are: the tiles' group norms then see statistics like the whole's
+            float[] rgb = new float[3 * 8 * h * 8 * w];
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < 8 * h; y++) {
+                    for (int x = 0; x < 8 * w; x++) {
+                        rgb[(c * 8 * h + y) * 8 * w + x] = (float) Math.sin(0.03 * (c + 1) * x + 0.05 * y) * 0.8f;
+                    }
+                }
+            }
+            float[] whole = sd.encode(rgb, 8 * h, 8 * w);
+            float[] tiled = TiledVae.encoder(sd::encode, 4, 8, 16, 6).run(rgb, h, w);
+            assertEquals(whole.length, tiled.length);
+            assertFinite(tiled);
+            double error = Reference.relativeError(tiled, whole);
+            assertTrue(error < 0.25, "tiles agree with the whole: " + error);
+            assertFalse(Arrays.equals(tiled, whole), "the tiles were encoded apart");
+
+            // wider than 512 pixels: encode() tiles by itself
+            float[] wide = sd.encode(new float[3 * 64 * 576], 64, 576);
+            assertEquals(8 * 8 * 72, wide.length);
+            assertFinite(wide);
         }
     }
 
@@ -113,7 +161,7 @@ class StableDiffusionTest {
             assertThrows(IllegalArgumentException.class, () -> sd.encodeText(outside, 1, 1));
             assertThrows(IllegalArgumentException.class, () -> sd.encodeText(new int[77], 1, 3));
             assertThrows(IllegalArgumentException.class,
-                    () -> sd.predict(new float[4 * 7 * 8], 1, 7, 8, new float[] {1}, new float[77 * 32], 77));
+                    () -> sd.predict(new float[4 * 1025 * 8], 1, 1025, 8, new float[] {1}, new float[77 * 32], 77));
             assertThrows(IllegalArgumentException.class,
                     () -> sd.predict(new float[4 * 8 * 8], 1, 8, 8, new float[] {Float.NaN}, new float[77 * 32], 77));
             assertThrows(IllegalArgumentException.class,

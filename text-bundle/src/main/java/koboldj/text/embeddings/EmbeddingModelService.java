@@ -59,7 +59,9 @@ public class EmbeddingModelService {
     /** A new configuration (the admin API's reload): load the model it names, if that changed, while the old one serves. */
     @Modified
     synchronized void configure(EmbeddingsConfiguration configuration) {
-        String wanted = !configuration.embeddingsmodel().isBlank() ? configuration.embeddingsmodel() : configuration.model();
+        // without --embeddingsmodel the default (first) text model embeds
+        String wanted = !configuration.embeddingsmodel().isBlank() ? configuration.embeddingsmodel()
+                : configuration.model().lines().findFirst().orElse("").strip();
         if (wanted.equals(file)) {
             return;
         }

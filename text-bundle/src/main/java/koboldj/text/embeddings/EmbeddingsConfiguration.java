@@ -9,7 +9,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     /** --embeddingsmodel: the GGUF file; empty means the text model embeds. */
     String embeddingsmodel() default "";
 
-    /** --model: the text model, which embeds when no embeddings model is given. */
+    /** --model: the text models, one per line; the first (the default) embeds when no embeddings model is given. */
     String model() default "";
 
     /** --embeddingsmaxctx: tokens per input; 0 means the model's trained context, at most {@value EmbeddingModelService#DEFAULT_MAX_CONTEXT}. */

@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "koboldj text engine")
 @interface TextConfiguration {
 
-    /** --model: the GGUF file; empty means no text model. */
+    /** --model (and --modeldir's files): the GGUF files, one per line, the default first; empty means no text model. */
     String model() default "";
 
     /** --contextsize: tokens each generation may use. */

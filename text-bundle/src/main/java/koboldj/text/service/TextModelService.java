@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -44,11 +44,13 @@ import koboldj.text.llama.ModelLoadOptions;
 import koboldj.text.sampling.SamplerCatalog;
 
 /**
- * Loads the text model named by --model, off the configuration thread, and registers it as the
- * {@link TextGenerator} service (the "llm" capability) once it is ready. A changed configuration
- * (the admin API's reload) loads the new model while the old one serves on, then switches: new
- * requests go to the new model, those in flight on the old one finish (for at most
- * {@link #RETIRE_GRACE}) before it is freed. If the new model fails to load, the old one stays.
+ * Loads the text models named by --model (one file per line), off the configuration thread, and
+ * registers each as a {@link TextGenerator} service of its own (the "llm" capability) once it is
+ * ready, the first listed ranking highest as the default. A changed configuration (the admin API's
+ * reload, or loading or unloading one model) touches only the models it changes: a model whose
+ * engine settings changed is loaded again while the old one serves on, then switched to: new
+ * requests go to the new engine, those in flight on the old one finish (for at most
+ * {@link #RETIRE_GRACE}) before it is freed. If a model fails to load, its old engine stays.
  */
 @Component(configurationPid = Pids.TEXT, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = TextReloads.class)
@@ -68,7 +70,6 @@ public class TextModelService implements TextReloads {
     private final BundleContext context;
     private final ExecutorService loader = Executors.newSingleThreadExecutor(
             runnable -> Thread.ofPlatform().name("koboldj-text-loader").unstarted(runnable));
-    private final SwitchingTextGenerator generator = new SwitchingTextGenerator();
     private final LoadingNotice loading;
     private final List<Thread> retirements = new ArrayList<>();
     /** Revision -> empty when applied, else why not. Guarded by itself. */
@@ -78,10 +79,8 @@ public class TextModelService implements TextReloads {
             return size() > REMEMBERED_OUTCOMES;
         }
     };
-    // loader thread only
-    private TextConfiguration applied;
-    private LlamaModel model;
-    private ServiceRegistration<?> registration;
+    /** The models loaded, by file, in the order they were listed; loader thread only. */
+    private final Map<Path, ServedModel> byFile = new LinkedHashMap<>();
     private volatile boolean closed;
 
     @Activate
@@ -131,27 +130,65 @@ public class TextModelService implements TextReloads {
     }
 
     private void apply(TextConfiguration configuration) {
-        Optional<String> outcome;
-        if (applied != null && sameEngine(applied, configuration)) {
-            outcome = Optional.empty();
-        } else if (configuration.model().isBlank()) {
-            unload();
-            outcome = Optional.empty();
-        } else {
-            outcome = load(configuration);
+        List<Path> files = configuration.model().lines().filter(line -> !line.isBlank()).map(line -> Path.of(line.strip()))
+                .toList();
+        List<String> failures = new ArrayList<>();
+        for (int place = 0; place < files.size(); place++) {
+            ServedModel model = byFile.computeIfAbsent(files.get(place), ServedModel::new);
+            if (model.applied == null || !sameEngine(model.applied, configuration)) {
+                load(model, configuration, -place).ifPresent(failures::add);
+            }
+            if (model.registration == null) { // never loaded: forgotten, so a later configuration tries again
+                byFile.remove(model.file);
+            }
         }
-        if (outcome.isEmpty()) {
-            applied = configuration;
-        }
+        if (failures.isEmpty()) {
+            for (ServedModel model : List.copyOf(byFile.values())) {
+                if (!files.contains(model.file)) {
+                    unload(model);
+                }
+            }
+        } // else the models the configuration drops serve on, as a model whose reload failed does
+        rank(files);
+        Optional<String> outcome = failures.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", failures));
         synchronized (outcomes) {
             outcomes.put(configuration.koboldj_revision(), outcome);
             outcomes.notifyAll();
         }
     }
 
-    /** Loads the configured model and switches to it; the reason it failed, if it did. */
-    private Optional<String> load(TextConfiguration configuration) {
-        Path file = Path.of(configuration.model());
+    /**
+     * Gives the models their service ranking by their place in the list (then those kept from
+     * before): the first, the default, ranks highest.
+     */
+    private void rank(List<Path> files) {
+        List<Path> order = new ArrayList<>(files);
+        byFile.keySet().stream().filter(file -> !files.contains(file)).forEach(order::add);
+        int place = 0;
+        for (Path file : order) {
+            ServedModel model = byFile.get(file);
+            if (model != null) {
+                int ranking = -place++;
+                Hashtable<String, Object> properties = properties(model, ranking);
+                if (!properties.get(Constants.SERVICE_RANKING).equals(model.registration.getReference()
+                        .getProperty(Constants.SERVICE_RANKING))) {
+                    model.registration.setProperties(properties);
+                }
+            }
+        }
+    }
+
+    private static Hashtable<String, Object> properties(ServedModel served, int ranking) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.TEXT);
+        properties.put(TextGenerator.MODEL_NAME_PROPERTY, served.model.descriptor().name());
+        properties.put(Constants.SERVICE_RANKING, ranking);
+        return properties;
+    }
+
+    /** Loads a model (again, when its configuration changed) and switches to it; the reason it failed, if it did. */
+    private Optional<String> load(ServedModel served, TextConfiguration configuration, int ranking) {
+        Path file = served.file;
         long started = System.nanoTime();
         LOG.info("Loading text model {}", file);
         Llama.get().logTo(LlamaLog::write);
@@ -178,19 +215,19 @@ public class TextModelService implements TextReloads {
             loaded.close();
             return Optional.of("The text bundle is stopping.");
         }
-        LlamaModel previousModel = model;
-        TextEngine previous = generator.switchTo(engine);
-        model = loaded;
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(CapabilityDescriptor.KEY, KoboldCppKeys.TEXT);
-        properties.put("koboldj.model.name", loaded.descriptor().name());
-        if (registration == null) {
-            registration = context.registerService(
-                    new String[] {TextGenerator.class.getName(), ContextSnapshots.class.getName()}, generator, properties);
+        LlamaModel previousModel = served.model;
+        TextEngine previous = served.generator.switchTo(engine);
+        served.model = loaded;
+        served.applied = configuration;
+        if (served.registration == null) {
+            served.registration = context.registerService(
+                    new String[] {TextGenerator.class.getName(), ContextSnapshots.class.getName()}, served.generator,
+                    properties(served, ranking));
         } else {
-            registration.setProperties(properties);
+            served.registration.setProperties(properties(served,
+                    (Integer) served.registration.getReference().getProperty(Constants.SERVICE_RANKING)));
         }
-        retire(previous, previousModel);
+        retire(served, previous, previousModel);
         LOG.info("Text model {} ready in {} s: {} slots x {} tokens of context in {} lanes on {} threads, {} threads each, batch {}",
                 loaded.descriptor().name(), String.format("%.2f", (System.nanoTime() - started) / 1e9),
                 settings.slots(), settings.slotContext(), settings.lanes(), settings.laneThreads(), settings.threads(),
@@ -198,25 +235,27 @@ public class TextModelService implements TextReloads {
         return Optional.empty();
     }
 
-    private void unload() {
-        if (registration != null) {
-            registration.unregister();
-            registration = null;
+    /** Withdraws one model's service and frees it once its generations are done; the others serve on. */
+    private void unload(ServedModel model) {
+        byFile.remove(model.file);
+        if (model.registration != null) {
+            model.registration.unregister();
+            model.registration = null;
         }
-        LlamaModel previousModel = model;
-        model = null;
-        retire(generator.switchTo(null), previousModel);
+        LOG.info("Unloading text model {}", model.file.getFileName());
+        retire(model, model.generator.switchTo(null), model.model);
+        model.model = null;
     }
 
     /** Lets the replaced engine finish its generations in the background, then frees it and its model. */
-    private void retire(TextEngine engine, LlamaModel engineModel) {
+    private void retire(ServedModel served, TextEngine engine, LlamaModel engineModel) {
         if (engine == null) {
             return;
         }
         Thread thread = Thread.ofPlatform().name("koboldj-text-retire").start(() -> {
             engine.retire(RETIRE_GRACE, "The text model was switched while this generation ran, and it could not finish "
                     + "in time (" + RETIRE_GRACE.toSeconds() + " s at most). Send the request again.");
-            generator.retired(engine);
+            served.generator.retired(engine);
             if (closeModelOf(engine, engineModel)) {
                 LOG.info("The previous text model {} is unloaded", engineModel.descriptor().name());
             }
@@ -240,9 +279,9 @@ public class TextModelService implements TextReloads {
         return true;
     }
 
-    /** Whether two configurations need the same engine (only the revision or logging differ). */
+    /** Whether two configurations need the same engine for a model they both list (only the other models, the revision or logging differ). */
     private static boolean sameEngine(TextConfiguration a, TextConfiguration b) {
-        return Objects.equals(a.model(), b.model()) && a.contextsize() == b.contextsize() && a.threads() == b.threads()
+        return a.contextsize() == b.contextsize() && a.threads() == b.threads()
                 && a.blasthreads() == b.blasthreads() && a.batchsize() == b.batchsize() && a.parallel() == b.parallel()
                 && a.lanes() == b.lanes() && a.multiuser() == b.multiuser() && Objects.equals(a.ropeconfig(), b.ropeconfig())
                 && a.flashattention() == b.flashattention() && a.quantkv() == b.quantkv() && a.nommap() == b.nommap()
@@ -315,17 +354,20 @@ public class TextModelService implements TextReloads {
     void deactivate() throws InterruptedException {
         closed = true;
         loader.execute(() -> {
-            if (registration != null) {
-                registration.unregister();
-                registration = null;
+            for (ServedModel model : byFile.values()) {
+                if (model.registration != null) {
+                    model.registration.unregister();
+                    model.registration = null;
+                }
+                TextEngine engine = model.generator.switchTo(null);
+                if (engine != null) { // the model came with it
+                    // an explicit error, never a "stop" that reads like the natural end of a shorter text
+                    engine.retire(Duration.ZERO, STOPPED);
+                    closeModelOf(engine, model.model);
+                    model.model = null;
+                }
             }
-            TextEngine engine = generator.switchTo(null);
-            if (engine != null) { // the model came with it
-                // an explicit error, never a "stop" that reads like the natural end of a shorter text
-                engine.retire(Duration.ZERO, STOPPED);
-                closeModelOf(engine, model);
-                model = null;
-            }
+            byFile.clear();
         });
         loader.shutdown();
         loader.awaitTermination(2, TimeUnit.MINUTES);

@@ -1,12 +1,14 @@
 package koboldj.admin.http;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import koboldj.api.error.ApiException;
 import koboldj.api.text.ContextSnapshots;
+import koboldj.config.TextModelFiles;
 
 /** Reads the small JSON bodies of the admin routes; an empty body counts as {@code {}}. */
 final class AdminBodies {
@@ -48,5 +50,19 @@ final class AdminBodies {
             throw ApiException.badRequest("filename", "'filename' must be a string.");
         }
         return (String) value;
+    }
+
+    /** The {@code model} a body names: a loaded model's name. */
+    static String model(Map<?, ?> body) {
+        Object value = body.get("model");
+        if (!(value instanceof String name) || name.isBlank()) {
+            throw ApiException.badRequest("model", "'model' is required: the name of a loaded text model, as GET /v1/models lists it.");
+        }
+        return name;
+    }
+
+    /** The name a model file is served under. */
+    static String modelName(Path file) {
+        return TextModelFiles.name(file);
     }
 }

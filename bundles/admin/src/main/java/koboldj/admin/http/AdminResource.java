@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +34,7 @@ import koboldj.api.text.ContextSnapshots.Size;
 import koboldj.api.text.TextReloads;
 import koboldj.config.ConfigurationSwitch;
 import koboldj.config.FlagException;
+import koboldj.config.TextModelFiles;
 
 /**
  * KoboldCpp's /api/admin routes. Present only while the admin API is on (an {@link AdminFolder}
@@ -101,6 +103,91 @@ public class AdminResource {
             }
         }
         return Map.of("success", true);
+    }
+
+    /**
+     * koboldj: loads one more text model, the others serving on: {@code {"filename": "x.gguf"}}, a
+     * GGUF file in --modeldir or the admin folder. It is served under its file name without .gguf.
+     */
+    @POST
+    @Path("api/admin/load_model")
+    @Consumes(MediaType.WILDCARD)
+    public Map<String, Object> loadModel(String body) throws IOException, InterruptedException {
+        java.nio.file.Path file = modelFile(AdminBodies.filename(AdminBodies.parse(body)));
+        LOG.info("Admin: loading the text model {}", file.getFileName());
+        long revision;
+        try {
+            revision = configurations.loadTextModel(file);
+        } catch (FlagException e) {
+            throw ApiException.badRequest("filename", e.getMessage() + ".");
+        }
+        Optional<String> failure = outcome(revision);
+        if (failure.isPresent()) {
+            try {
+                configurations.unloadTextModel(AdminBodies.modelName(file));
+            } catch (FlagException e) {
+                // not listed any more: nothing to take back
+            }
+            throw ApiException.badRequest("filename", sentence(failure.get()) + " The other text models keep serving.");
+        }
+        return Map.of("success", true, "model", AdminBodies.modelName(file));
+    }
+
+    /** koboldj: unloads the text model {@code {"model": "NAME"}} names, the others serving on. */
+    @POST
+    @Path("api/admin/unload_model")
+    @Consumes(MediaType.WILDCARD)
+    public Map<String, Object> unloadModel(String body) throws IOException, InterruptedException {
+        String name = AdminBodies.model(AdminBodies.parse(body));
+        LOG.info("Admin: unloading the text model {}", name);
+        long revision;
+        try {
+            revision = configurations.unloadTextModel(name);
+        } catch (FlagException e) {
+            throw new ApiException(ErrorKind.NOT_FOUND, e.getMessage() + ".", "model");
+        }
+        outcome(revision).ifPresent(failure -> {
+            throw ApiException.badRequest("model", sentence(failure));
+        });
+        return Map.of("success", true);
+    }
+
+    /** A GGUF file by its plain name: from --modeldir if it is there, else from the admin folder. */
+    private java.nio.file.Path modelFile(String name) {
+        if (name == null || !name.toLowerCase(Locale.ROOT).endsWith(".gguf")) {
+            throw ApiException.badRequest("filename", "'filename' must name a .gguf file in --modeldir or the admin folder.");
+        }
+        Optional<java.nio.file.Path> folder = configurations.modelFolder();
+        if (folder.isPresent() && !name.contains("/") && !name.contains("\\")) {
+            try {
+                for (java.nio.file.Path file : TextModelFiles.inFolder(folder.get())) {
+                    if (file.getFileName().toString().equals(name)) {
+                        return file;
+                    }
+                }
+            } catch (FlagException e) {
+                LOG.warn("The model folder cannot be read: {}", e.getMessage());
+            }
+        }
+        return this.folder.resolve(name);
+    }
+
+    /** Waits for the text engine to apply a configuration; empty when it did, else why not. */
+    private Optional<String> outcome(long revision) throws InterruptedException {
+        TextReloads reloads = textReloads;
+        if (reloads == null) {
+            return Optional.empty();
+        }
+        try {
+            return reloads.await(revision, RELOAD_TIMEOUT);
+        } catch (TimeoutException e) {
+            throw new ApiException(ErrorKind.BUSY, "The new configuration is still being applied after "
+                    + RELOAD_TIMEOUT.toMinutes() + " minutes; GET /v1/models shows when its models serve.");
+        }
+    }
+
+    private static String sentence(String text) {
+        return text.endsWith(".") ? text : text + ".";
     }
 
     @POST

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.osgi.framework.BundleContext;
@@ -26,6 +27,7 @@ import koboldj.config.KcppsFile;
 import koboldj.config.Pids;
 import koboldj.config.PropertyAssignments;
 import koboldj.config.Settings;
+import koboldj.config.TextModelFiles;
 
 /**
  * Turns the launcher's flags (framework properties) into ConfigAdmin configurations, one per
@@ -58,7 +60,7 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
      * a file that only picks a model does not open the API, lift the body limit or shrink the queue.
      */
     static final List<String> KEPT_UNLESS_NAMED = List.of("password", "maxrequestsize", "multiuser", "quiet",
-            "parallel", "lanes");
+            "parallel", "lanes", "modeldir", "modelmax");
 
     private final ConfigurationAdmin configurationAdmin;
     private Settings current;
@@ -104,12 +106,28 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
         if (next.text("password").isBlank()) {
             next = next.with("password", current.get("password"));
         }
-        return next;
+        return TextModelFiles.expanded(next);
     }
 
     @Override
     public synchronized long unloadTextModel() throws IOException {
         return publish(current.with("model", ""));
+    }
+
+    @Override
+    public synchronized long loadTextModel(Path file) throws FlagException, IOException {
+        return publish(TextModelFiles.adding(current, file.toAbsolutePath().normalize()));
+    }
+
+    @Override
+    public synchronized long unloadTextModel(String name) throws FlagException, IOException {
+        return publish(TextModelFiles.removing(current, name));
+    }
+
+    @Override
+    public synchronized Optional<Path> modelFolder() {
+        String folder = current.text("modeldir");
+        return folder.isBlank() ? Optional.empty() : Optional.of(Path.of(folder));
     }
 
     /**

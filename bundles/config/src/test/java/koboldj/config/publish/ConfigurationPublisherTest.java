@@ -39,6 +39,22 @@ class ConfigurationPublisherTest {
     }
 
     @Test
+    void aReloadKeepsTheModelFolderAndBudgetAndFillsTheBudgetFromTheFolder() throws Exception {
+        Path model = Files.writeString(folder.resolve("m.gguf"), "x");
+        Path models = Files.createDirectories(folder.resolve("models"));
+        Path a = Files.writeString(models.resolve("a.gguf"), "x");
+        Files.writeString(models.resolve("b.gguf"), "x");
+        Path file = Files.writeString(folder.resolve("next.kcpps"), "{\"model\": [\"m.gguf\"], \"contextsize\": 1024}");
+        Settings current = CommandLine.parse(List.of("--model", model.toString(), "--modeldir", models.toString(),
+                "--modelmax", "2"), folder).settings();
+
+        Settings next = ConfigurationPublisher.reloaded(current, file);
+        assertEquals(models.toString(), next.text("modeldir"));
+        assertEquals(2, next.integer("modelmax"));
+        assertEquals(model + "\n" + a, next.text("model"), "the file's model, then the folder's first within the budget");
+    }
+
+    @Test
     void aModelFileKeepsTheFlagsInForce() throws Exception {
         Path model = Files.writeString(folder.resolve("m.gguf"), "x");
         Path other = Files.writeString(folder.resolve("other.gguf"), "x");

@@ -69,6 +69,11 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable thrown) {
         Optional<ApiException> api = causeOf(thrown, ApiException.class);
         if (api.isPresent()) {
+            if (api.get().kind() == ErrorKind.NOT_FOUND && ownerIsMissing()) {
+                // another capability's resource matched a missing one's path (text's /v1/models/{id} for
+                // /v1/models/image-models once the image bundle is gone): the path's owner answers
+                return notFound();
+            }
             return ErrorResponses.of(api.get());
         }
         Optional<JsonProcessingException> json = causeOf(thrown, JsonProcessingException.class);
@@ -96,6 +101,10 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         LOG.error("Request {} {} failed", request.getMethod(), path(), thrown);
         return ErrorResponses.of(ErrorKind.INTERNAL, "The server failed to handle this request; its log has the details.");
+    }
+
+    private boolean ownerIsMissing() {
+        return capabilities.owning(path()).filter(owner -> !capabilities.isPresent(owner.key())).isPresent();
     }
 
     private Response notFound() {

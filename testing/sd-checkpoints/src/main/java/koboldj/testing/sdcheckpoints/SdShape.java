@@ -38,6 +38,16 @@ public record SdShape(SdFamily family, int modelChannels, int[] channelMult, int
         return new SdShape(family, 32, new int[] {1, 2}, 1, new boolean[] {true, true}, 32, 2, 32, new int[] {1, 2}, 1);
     }
 
+    /**
+     * Narrow as {@link #tiny} but as deep as the real thing where sizes are concerned: the VAE scales by 8 (four
+     * levels) and the UNet halves the latent twice, so a 72 x 88 picture meets odd latent sides (9 -> 5 -> 3). With
+     * {@code modelChannels} wider, one sampling step takes longer.
+     */
+    public static SdShape eightfold(int modelChannels) {
+        return new SdShape(SdFamily.SD1, modelChannels, new int[] {1, 2, 2}, 1, new boolean[] {true, true, false}, 32, 2,
+                32, new int[] {1, 2, 2, 2}, 1);
+    }
+
     /** The sizes of SD 1.5 (v1-5-pruned): for the benchmark. */
     public static SdShape sd15() {
         return new SdShape(SdFamily.SD1, 320, new int[] {1, 2, 4, 4}, 2, new boolean[] {true, true, true, false},

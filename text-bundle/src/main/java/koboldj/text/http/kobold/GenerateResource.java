@@ -25,6 +25,7 @@ import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
 import koboldj.server.http.EventStream;
 import koboldj.text.http.GenerationResponses;
+import koboldj.text.http.TextModels;
 
 /** KoboldAI generation: whole ({@code /api/v1/generate}) and streamed as server-sent events. */
 @Component(service = GenerateResource.class)
@@ -32,11 +33,11 @@ import koboldj.text.http.GenerationResponses;
 @JSONRequired
 @Path("")
 public class GenerateResource {
-    private final TextGenerator text;
+    private final TextModels models;
 
     @Activate
-    public GenerateResource(@Reference TextGenerator text) {
-        this.text = text;
+    public GenerateResource(@Reference TextModels models) {
+        this.models = models;
     }
 
     @POST
@@ -44,6 +45,7 @@ public class GenerateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public void generate(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
+        TextGenerator text = model(input);
         GenerationRequest request = KoboldRequests.toRequest(input, text.maxContextLength(), text.defaultMaxLength());
         // a beam search's results come best first: the answer is the first
         List<Generation> generations = text.submitChoices(Collections.nCopies(KoboldRequests.beamWidth(input, false), request),
@@ -57,9 +59,15 @@ public class GenerateResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(KoboldGenerateInput input, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
         KoboldRequests.beamWidth(input, true);
+        TextGenerator text = model(input);
         EventStream<String> stream = new EventStream<>(KoboldResponses.STREAM, 1, servlet);
         Generation generation = text.submit(KoboldRequests.toRequest(input, text.maxContextLength(), text.defaultMaxLength()),
                 GenerationResponses.listener(stream.channel(0)));
         response.resume(GenerationResponses.stream(stream, List.of(generation)));
+    }
+
+    /** The default model, unless the body's {@code model} names another. */
+    private TextGenerator model(KoboldGenerateInput input) {
+        return models.forRequest(input == null ? null : input.extra.get("model"));
     }
 }

@@ -19,8 +19,8 @@ import jakarta.ws.rs.core.MediaType;
 import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.api.text.Generation;
-import koboldj.api.text.TextGenerator;
 import koboldj.text.http.RequestLimits;
+import koboldj.text.http.TextModels;
 
 /**
  * Looking into and stopping running generations: by genkey (safe with many users), or without
@@ -32,17 +32,17 @@ import koboldj.text.http.RequestLimits;
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
 public class GenerationControlResource {
-    private final TextGenerator text;
+    private final TextModels models;
 
     @Activate
-    public GenerationControlResource(@Reference TextGenerator text) {
-        this.text = text;
+    public GenerationControlResource(@Reference TextModels models) {
+        this.models = models;
     }
 
     @GET
     @Path("api/extra/generate/check")
     public Map<String, Object> checkLatest() {
-        return KoboldResponses.partial(text.latest().map(Generation::textSoFar).orElse(""));
+        return KoboldResponses.partial(latest().map(Generation::textSoFar).orElse(""));
     }
 
     @POST
@@ -73,13 +73,19 @@ public class GenerationControlResource {
         return body;
     }
 
-    /** The generation a body names; without a genkey, the latest. An unknown genkey is a 404. */
+    /** The default model's latest generation, as single-user clients use the default model. */
+    private Optional<Generation> latest() {
+        return models.defaultModel().latest();
+    }
+
+    /** The generation a body names, on whichever model runs it; without a genkey, the latest. An unknown genkey is a 404. */
     private Optional<Generation> find(GenkeyInput input) {
         if (input == null || input.genkey == null || input.genkey.isBlank()) {
-            return text.latest();
+            return latest();
         }
         RequestLimits.genkey(input.genkey);
-        return Optional.of(text.find(input.genkey).orElseThrow(() -> new ApiException(ErrorKind.NOT_FOUND,
+        return Optional.of(models.all().stream().map(model -> model.text().find(input.genkey)).flatMap(Optional::stream)
+                .findFirst().orElseThrow(() -> new ApiException(ErrorKind.NOT_FOUND,
                 "No generation has the genkey '" + input.genkey + "'.", "genkey")));
     }
 }

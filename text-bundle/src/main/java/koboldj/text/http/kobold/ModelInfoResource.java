@@ -13,10 +13,12 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.text.EngineStats;
 import koboldj.api.text.TextGenerator;
+import koboldj.text.http.TextModels;
 
 /** What KoboldAI clients ask about the loaded model and the engine. */
 @Component(service = ModelInfoResource.class)
@@ -25,40 +27,43 @@ import koboldj.api.text.TextGenerator;
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelInfoResource {
-    private final TextGenerator text;
+    private final TextModels models;
 
     @Activate
-    public ModelInfoResource(@Reference TextGenerator text) {
-        this.text = text;
+    public ModelInfoResource(@Reference TextModels models) {
+        this.models = models;
     }
 
+    /** The default model, or the one {@code ?model=NAME} names. */
     @GET
     @Path("api/v1/model")
-    public Map<String, String> model() {
-        return Map.of("result", "koboldcpp/" + text.model().name());
+    public Map<String, String> model(@QueryParam("model") String model) {
+        return Map.of("result", "koboldcpp/" + models.forRequest(model).model().name());
     }
 
     @GET
     @Path("api/v1/config/max_context_length")
-    public Map<String, Integer> maxContextLength() {
-        return Map.of("value", text.maxContextLength());
+    public Map<String, Integer> maxContextLength(@QueryParam("model") String model) {
+        return Map.of("value", models.forRequest(model).maxContextLength());
     }
 
     @GET
     @Path("api/v1/config/max_length")
-    public Map<String, Integer> maxLength() {
-        return Map.of("value", text.defaultMaxLength());
+    public Map<String, Integer> maxLength(@QueryParam("model") String model) {
+        return Map.of("value", models.forRequest(model).defaultMaxLength());
     }
 
     @GET
     @Path("api/extra/true_max_context_length")
-    public Map<String, Integer> trueMaxContextLength() {
-        return Map.of("value", text.maxContextLength());
+    public Map<String, Integer> trueMaxContextLength(@QueryParam("model") String model) {
+        return Map.of("value", models.forRequest(model).maxContextLength());
     }
 
+    /** The default model's engine figures, or those of the model {@code ?model=NAME} names. */
     @GET
     @Path("api/extra/perf")
-    public Map<String, Object> perf() {
+    public Map<String, Object> perf(@QueryParam("model") String model) {
+        TextGenerator text = models.forRequest(model);
         EngineStats stats = text.stats();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("last_process", perToken(stats.lastProcessSeconds(), stats.lastInputCount()));
@@ -82,6 +87,7 @@ public class ModelInfoResource {
         body.put("engine_busy_seconds", stats.busySeconds());
         body.put("engine_decode_seconds", stats.decodeSeconds());
         body.put("engine_tokens_sampled", stats.tokensSampled());
+        body.put("model", text.model().name());
         return body;
     }
 

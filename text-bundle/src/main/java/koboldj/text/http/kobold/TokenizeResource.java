@@ -16,9 +16,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.error.ApiException;
-import koboldj.api.text.TextGenerator;
 import koboldj.api.text.Tokenizer;
 import koboldj.text.http.RequestLimits;
+import koboldj.text.http.TextModels;
 
 /** KoboldCpp's tokenizer endpoints: text to token ids and back. */
 @Component(service = TokenizeResource.class)
@@ -28,22 +28,24 @@ import koboldj.text.http.RequestLimits;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class TokenizeResource {
-    private final TextGenerator text;
+    private final TextModels models;
 
-    /** {@code {"prompt": "...", "special": false}}. */
+    /** {@code {"prompt": "...", "special": false}}, optionally the {@code model} whose tokenizer to use. */
     public static class TokenizeInput {
         public String prompt;
         public Boolean special;
+        public Object model;
     }
 
-    /** {@code {"ids": [...]}}. */
+    /** {@code {"ids": [...]}}, optionally the {@code model} whose tokenizer to use. */
     public static class DetokenizeInput {
         public List<Integer> ids;
+        public Object model;
     }
 
     @Activate
-    public TokenizeResource(@Reference TextGenerator text) {
-        this.text = text;
+    public TokenizeResource(@Reference TextModels models) {
+        this.models = models;
     }
 
     @POST
@@ -52,7 +54,7 @@ public class TokenizeResource {
         if (input == null || input.prompt == null) {
             throw ApiException.badRequest("prompt", "'prompt' is required.");
         }
-        int[] ids = text.tokenizer().tokenize(RequestLimits.tokenizerText(input.prompt, "prompt"), false,
+        int[] ids = models.forRequest(input.model).tokenizer().tokenize(RequestLimits.tokenizerText(input.prompt, "prompt"), false,
                 Boolean.TRUE.equals(input.special));
         return Map.of("value", ids.length, "ids", ids);
     }
@@ -69,7 +71,7 @@ public class TokenizeResource {
         if (input == null || input.ids == null) {
             throw ApiException.badRequest("ids", "'ids' is required: a list of token ids.");
         }
-        Tokenizer tokenizer = text.tokenizer();
+        Tokenizer tokenizer = models.forRequest(input.model).tokenizer();
         int[] ids = new int[input.ids.size()];
         for (int i = 0; i < ids.length; i++) {
             Integer id = input.ids.get(i);

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import koboldj.api.error.ApiException;
 import koboldj.api.text.TextGenerator;
 import koboldj.text.http.RequestLimits;
+import koboldj.text.http.TextModels;
 
 /** The extra /v1 routes of the Aphrodite-style API: tokenizing, the text models, parallel capacity. */
 @Component(service = AphroditeExtrasResource.class)
@@ -27,18 +28,19 @@ import koboldj.text.http.RequestLimits;
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
 public class AphroditeExtrasResource {
-    private final TextGenerator text;
+    private final TextModels models;
     private final ChatTemplateChoice templates;
 
-    /** {@code {"prompt": "..."}} or {@code {"messages": [...]}}. */
+    /** {@code {"prompt": "..."}} or {@code {"messages": [...]}}, and the {@code model} whose tokenizer to use (the default if none). */
     public static class TokenizeInput {
         public String prompt;
         public List<Object> messages;
+        public Object model;
     }
 
     @Activate
-    public AphroditeExtrasResource(@Reference TextGenerator text, @Reference ChatTemplateChoice templates) {
-        this.text = text;
+    public AphroditeExtrasResource(@Reference TextModels models, @Reference ChatTemplateChoice templates) {
+        this.models = models;
         this.templates = templates;
     }
 
@@ -46,9 +48,10 @@ public class AphroditeExtrasResource {
     @Path("v1/tokenize")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> tokenize(TokenizeInput input) {
+        TextGenerator text = models.forRequest(input == null ? null : input.model);
         String prompt;
         if (input != null && input.messages != null) {
-            prompt = templates.format().render(ChatMessages.read(input.messages), ToolRequest.NONE);
+            prompt = templates.format(text).render(ChatMessages.read(input.messages), ToolRequest.NONE);
         } else if (input != null && input.prompt != null) {
             prompt = input.prompt;
         } else {
@@ -62,14 +65,21 @@ public class AphroditeExtrasResource {
     @GET
     @Path("v1/models/textgen-models")
     public Map<String, Object> textModels() {
-        return Map.of("object", "list", "data", List.of(Map.of("id", text.model().name(), "object", "model",
-                "created", OpenAiResponses.STARTED, "owned_by", "koboldj")));
+        return OpenAiResponses.modelList(models.all());
     }
 
+    /** Over every loaded model: each has its own slots. */
     @GET
     @Path("v1/parallel-requests")
     public Map<String, Object> parallelRequests() {
-        return Map.of("parallel_requests", text.parallelSlots(), "running", text.stats().running(),
-                "queued", text.stats().queued());
+        int slots = 0;
+        int running = 0;
+        int queued = 0;
+        for (TextModels.Named model : models.all()) {
+            slots += model.text().parallelSlots();
+            running += model.text().stats().running();
+            queued += model.text().stats().queued();
+        }
+        return Map.of("parallel_requests", slots, "running", running, "queued", queued);
     }
 }

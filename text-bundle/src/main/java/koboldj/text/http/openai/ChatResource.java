@@ -22,9 +22,11 @@ import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
+import koboldj.text.http.TextModels;
 
 /**
- * OpenAI's chat completions. The conversation becomes a prompt through the chat format chosen by
+ * OpenAI's chat completions, by the model the request's {@code model} (or {@code multi_models})
+ * picks. The conversation becomes a prompt through the chat format chosen by
  * --chatcompletionsadapter (a name or an adapter file), or else the model's own Jinja template.
  */
 @Component(service = ChatResource.class)
@@ -35,12 +37,12 @@ public class ChatResource {
     /** Replies run to this many tokens unless the request says otherwise (KoboldCpp's default amount). */
     static final int DEFAULT_MAX_TOKENS = 512;
 
-    private final TextGenerator text;
+    private final TextModels models;
     private final ChatTemplateChoice templates;
 
     @Activate
-    public ChatResource(@Reference TextGenerator text, @Reference ChatTemplateChoice templates) {
-        this.text = text;
+    public ChatResource(@Reference TextModels models, @Reference ChatTemplateChoice templates) {
+        this.models = models;
         this.templates = templates;
     }
 
@@ -53,7 +55,8 @@ public class ChatResource {
         if (input == null) {
             throw koboldj.api.error.ApiException.badRequest("messages", "The body must be a JSON object with 'messages'.");
         }
-        ChatFormat chat = templates.format();
+        TextGenerator text = models.forOpenAi(input.model, input.extra.get("multi_models"));
+        ChatFormat chat = templates.format(text);
         ToolRequest tools = ToolRequest.of(input);
         String prompt = chat.render(ChatMessages.read(input.messages), tools);
         int choices = OpenAiRequests.choices(input);

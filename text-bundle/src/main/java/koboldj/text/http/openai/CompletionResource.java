@@ -28,42 +28,37 @@ import koboldj.api.error.ErrorKind;
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TextGenerator;
+import koboldj.text.http.TextModels;
 
-/** OpenAI's text completions and model list. */
+/** OpenAI's text completions and model list; a request's {@code model} (or {@code multi_models}) picks the model. */
 @Component(service = CompletionResource.class)
 @JakartarsResource
 @JSONRequired
 @Path("")
 public class CompletionResource {
-    private final TextGenerator text;
+    private final TextModels models;
 
     @Activate
-    public CompletionResource(@Reference TextGenerator text) {
-        this.text = text;
+    public CompletionResource(@Reference TextModels models) {
+        this.models = models;
     }
 
+    /** Every loaded text model, the default first. */
     @GET
     @Path("v1/models")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> models() {
-        return Map.of("object", "list", "data", List.of(model()));
+        return OpenAiResponses.modelList(models.all());
     }
 
-    /** One model by its id; an unknown id is OpenAI's 404 naming the models there are. */
+    /** One model by its exact id; an unknown id is OpenAI's 404 naming the models there are. */
     @GET
     @Path("v1/models/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> model(@PathParam("id") String id) {
-        Map<String, Object> model = model();
-        if (!model.get("id").equals(id)) {
-            throw new ApiException(ErrorKind.NOT_FOUND, "The model '" + id + "' does not exist; the models are: "
-                    + model.get("id") + ".", "model");
-        }
-        return model;
-    }
-
-    private Map<String, Object> model() {
-        return Map.of("id", text.model().name(), "object", "model", "created", OpenAiResponses.STARTED, "owned_by", "koboldj");
+        return models.all().stream().filter(model -> model.name().equals(id)).findFirst().map(OpenAiResponses::model)
+                .orElseThrow(() -> new ApiException(ErrorKind.NOT_FOUND, "The model '" + id + "' does not exist; the models are: "
+                        + String.join(", ", models.all().stream().map(TextModels.Named::name).toList()) + ".", "model"));
     }
 
     /** Whole, or streamed as {@code data:} chunks ending with {@code data: [DONE]} when the body says "stream". */
@@ -73,6 +68,7 @@ public class CompletionResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     public void complete(CompletionInput input, @Suspended AsyncResponse response,
             @Context HttpServletRequest servlet) {
+        TextGenerator text = models.forOpenAi(input.model, input.extra.get("multi_models"));
         String prompt = OpenAiRequests.prompt(input);
         int choices = OpenAiRequests.choices(input);
         int generated = OpenAiRequests.generated(input);

@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 import koboldj.api.text.GenerationResult;
 import koboldj.api.text.TokenLogprob;
 import koboldj.text.http.GenerationResponses;
+import koboldj.text.http.TextModels;
 
 /** OpenAI response bodies. */
 final class OpenAiResponses {
@@ -16,6 +17,16 @@ final class OpenAiResponses {
     static final long STARTED = System.currentTimeMillis() / 1000;
 
     private OpenAiResponses() {
+    }
+
+    /** OpenAI's model list of the loaded models. */
+    static Map<String, Object> modelList(List<TextModels.Named> models) {
+        return Map.of("object", "list", "data", models.stream().map(OpenAiResponses::model).toList());
+    }
+
+    /** OpenAI's description of one model. */
+    static Map<String, Object> model(TextModels.Named model) {
+        return Map.of("id", model.name(), "object", "model", "created", STARTED, "owned_by", "koboldj");
     }
 
     static Map<String, Object> completion(String id, String model, List<GenerationResult> results) {
