@@ -21,10 +21,19 @@ import java.util.Map;
  * @param img2img         the picture to start from, or null for txt2img
  * @param schedulerFields the request's {@code schedulers_*} fields by name, as JSON values (numbers,
  *                        booleans, strings, lists); the engine refuses one that means nothing for the sampler
+ * @param hires           A1111's hires fix (txt2img only): a second pass at a larger size, or null for none
  */
 public record ImageRequest(String prompt, String negativePrompt, int width, int height, int steps, double cfgScale,
         long seed, String sampler, String scheduler, int batchSize, int iterations, int clipSkip, Img2Img img2img,
-        Map<String, Object> schedulerFields) {
+        Map<String, Object> schedulerFields, Hires hires) {
+
+    /** A request without hires fix. */
+    public ImageRequest(String prompt, String negativePrompt, int width, int height, int steps, double cfgScale,
+            long seed, String sampler, String scheduler, int batchSize, int iterations, int clipSkip, Img2Img img2img,
+            Map<String, Object> schedulerFields) {
+        this(prompt, negativePrompt, width, height, steps, cfgScale, seed, sampler, scheduler, batchSize, iterations,
+                clipSkip, img2img, schedulerFields, null);
+    }
 
     public ImageRequest {
         prompt = prompt == null ? "" : prompt;
@@ -45,6 +54,28 @@ public record ImageRequest(String prompt, String negativePrompt, int width, int 
      */
     public record Img2Img(String initImage, double denoisingStrength, double initialNoiseMultiplier, int resizeMode,
             Inpainting inpainting) {
+    }
+
+    /**
+     * A1111's hires fix: the image made at {@code width} x {@code height}, enlarged (its latent, or its
+     * picture by an upscaler), then sampled again from part-way with img2img.
+     *
+     * @param scale              hr_scale, used when neither resize is given
+     * @param resizeX            hr_resize_x, pixels (0: from hr_resize_y, or from the scale)
+     * @param resizeY            hr_resize_y, pixels (0: from hr_resize_x, or from the scale)
+     * @param upscaler           hr_upscaler: a latent mode ("Latent", "Latent (bicubic)", …) or a picture upscaler's
+     *                           name; empty: "Latent"
+     * @param secondPassSteps    hr_second_pass_steps (0: as many as the first pass)
+     * @param sampler            hr_sampler_name; empty: the first pass's
+     * @param denoisingStrength  how far the second pass goes from the enlarged image, 0..1
+     */
+    public record Hires(double scale, int resizeX, int resizeY, String upscaler, int secondPassSteps, String sampler,
+            double denoisingStrength) {
+
+        public Hires {
+            upscaler = upscaler == null ? "" : upscaler;
+            sampler = sampler == null ? "" : sampler;
+        }
     }
 
     /**

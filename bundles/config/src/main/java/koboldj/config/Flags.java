@@ -55,6 +55,8 @@ public final class Flags {
         flag("savedatafile", PATH, "", "database file for save slots", List.of(Pids.STORAGE));
         flag("sdmodel", FILE, "", "image model to load", List.of(Pids.IMAGE));
         flag("sdvae", FILE, "", "VAE to use in place of the image model's own", List.of(Pids.IMAGE));
+        flag("sdupscaler", FILE, "", "ESRGAN upscaler (.safetensors or .gguf) for extra-single-image, upscale-img and hires fix",
+                List.of(Pids.IMAGE));
         flag("sdthreads", INTEGER, 0, "CPU threads for image generation; 0 uses every core", List.of(Pids.IMAGE), 0, 256);
         flag("whispermodel", FILE, "", "Whisper model for speech to text", List.of(Pids.TRANSCRIBE));
         flag("ttsmodel", MODEL, "", "text-to-speech model; espeak-ng for the built-in espeak-ng voices", List.of(Pids.TTS));

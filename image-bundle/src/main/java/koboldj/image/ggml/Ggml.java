@@ -421,6 +421,14 @@ public final class Ggml implements AutoCloseable {
         return unary(Native.SILU, a);
     }
 
+    /** {@code x} where positive, {@code slope * x} elsewhere (ESRGAN's LeakyReLU). */
+    public Tensor leakyRelu(Tensor a, float slope) {
+        requireType(a, F32, "an activation's input");
+        requireContiguous(a);
+        reserve(2);
+        return wrap((MemorySegment) call(Native.LEAKY_RELU, context, a.handle(), slope, false));
+    }
+
     public Tensor scale(Tensor a, float factor) {
         requireType(a, F32, "scaled");
         requireContiguous(a);
@@ -703,6 +711,8 @@ public final class Ggml implements AutoCloseable {
         static final MethodHandle GELU = unary("ggml_gelu");
         static final MethodHandle GELU_QUICK = unary("ggml_gelu_quick");
         static final MethodHandle SILU = unary("ggml_silu");
+        static final MethodHandle LEAKY_RELU = bind("ggml_leaky_relu",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_FLOAT, JAVA_BOOLEAN));
         static final MethodHandle CONT = unary("ggml_cont");
         static final MethodHandle SCALE = bind("ggml_scale", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_FLOAT));
         static final MethodHandle PERMUTE = bind("ggml_permute", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS,

@@ -61,7 +61,13 @@ final class A1111Answers {
         info.put("batch_size", request.batchSize());
         info.put("n_iter", request.iterations());
         info.put("clip_skip", request.clipSkip());
-        info.put("denoising_strength", request.img2img() == null ? null : request.img2img().denoisingStrength());
+        Double strength = null;
+        if (request.img2img() != null) {
+            strength = request.img2img().denoisingStrength();
+        } else if (request.hires() != null) {
+            strength = request.hires().denoisingStrength();
+        }
+        info.put("denoising_strength", strength);
         info.put("sd_model_name", model);
         info.put("infotexts", result.infotexts());
         return ImageJson.write(info);

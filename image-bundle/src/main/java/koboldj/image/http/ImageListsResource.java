@@ -21,6 +21,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.image.ImageGenerator;
+import koboldj.image.picture.LatentUpscaleMode;
 import koboldj.image.sampling.SamplerKind;
 import koboldj.image.sampling.ScheduleType;
 
@@ -143,6 +144,13 @@ public class ImageListsResource {
             upscalers.add(upscaler);
         }
         return upscalers;
+    }
+
+    /** The hires fix's latent modes, which hr_upscaler also takes. */
+    @GET
+    @Path("sdapi/v1/latent-upscale-modes")
+    public List<Map<String, Object>> latentUpscaleModes() {
+        return LatentUpscaleMode.labels().stream().<Map<String, Object>>map(name -> Map.of("name", name)).toList();
     }
 
     @GET

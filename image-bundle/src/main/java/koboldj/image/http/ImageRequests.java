@@ -22,7 +22,18 @@ final class ImageRequests {
     }
 
     static ImageRequest txt2img(JsonFields body) {
-        return read(body, null);
+        return read(body, null, hires(body));
+    }
+
+    /** A1111's hires fix fields, read when {@code enable_hr} is true, with A1111's defaults. */
+    private static ImageRequest.Hires hires(JsonFields body) {
+        if (!body.bool("enable_hr", false)) {
+            return null;
+        }
+        String sampler = body.text("hr_sampler_name", "");
+        return new ImageRequest.Hires(body.number("hr_scale", 2), body.integer("hr_resize_x", 0), body.integer("hr_resize_y", 0),
+                body.text("hr_upscaler", ""), body.integer("hr_second_pass_steps", 0),
+                sampler.equalsIgnoreCase("Use same sampler") ? "" : sampler, body.number("denoising_strength", 0.75));
     }
 
     static ImageRequest img2img(JsonFields body) {
@@ -37,10 +48,10 @@ final class ImageRequests {
                     body.integer("inpaint_full_res_padding", 0), body.bool("inpainting_mask_invert", false));
         }
         return read(body, new ImageRequest.Img2Img(images.get(0).textValue(), body.number("denoising_strength", 0.75),
-                body.number("initial_noise_multiplier", 1), body.integer("resize_mode", 0), inpainting));
+                body.number("initial_noise_multiplier", 1), body.integer("resize_mode", 0), inpainting), null);
     }
 
-    private static ImageRequest read(JsonFields body, ImageRequest.Img2Img img2img) {
+    private static ImageRequest read(JsonFields body, ImageRequest.Img2Img img2img, ImageRequest.Hires hires) {
         Map<String, Object> schedulerFields = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = body.body().fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -58,7 +69,7 @@ final class ImageRequests {
         return new ImageRequest(body.text("prompt", ""), body.text("negative_prompt", ""), body.integer("width", 512),
                 body.integer("height", 512), body.integer("steps", 20), body.number("cfg_scale", 7),
                 body.whole("seed", -1), sampler, body.text("scheduler", ""), body.integer("batch_size", 1),
-                body.integer("n_iter", 1), clipSkip(body), img2img, schedulerFields);
+                body.integer("n_iter", 1), clipSkip(body), img2img, schedulerFields, hires);
     }
 
     /** {@code clip_skip}, or A1111's {@code override_settings.CLIP_stop_at_last_layers}. */

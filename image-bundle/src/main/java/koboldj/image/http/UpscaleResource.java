@@ -46,7 +46,8 @@ public class UpscaleResource {
         JsonFields fields = JsonFields.of(body);
         String upscaler = fields.text("upscaler_1", "Lanczos");
         if (upscaler.equalsIgnoreCase("None")) {
-            throw ApiException.badRequest("upscaler_1", "'upscaler_1' must name an upscaler: Lanczos or Nearest.");
+            throw ApiException.badRequest("upscaler_1", "'upscaler_1' must name an upscaler: "
+                    + String.join(", ", images.upscalers()) + ".");
         }
         int mode = fields.integer("resize_mode", 0);
         if (mode != 0 && mode != 1) {

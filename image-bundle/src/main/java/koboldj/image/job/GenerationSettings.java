@@ -18,7 +18,7 @@ import koboldj.image.sampling.ScheduleType;
  * Every refusal names the A1111 field.
  */
 public record GenerationSettings(ImageRequest request, SamplingPlan plan, ScheduleType requestedSchedule, long seed,
-        int images, ResizeMode resizeMode, InitPictures pictures) {
+        int images, ResizeMode resizeMode, InitPictures pictures, HiresPlan hires) {
 
     /** What A1111 answers a request without a sampler with. */
     static final SamplerKind DEFAULT_SAMPLER = SamplerKind.EULER_A;
@@ -47,25 +47,12 @@ public record GenerationSettings(ImageRequest request, SamplingPlan plan, Schedu
         if (request.seed() < -1 || request.seed() > 0xFFFF_FFFFL) {
             throw ApiException.badRequest("seed", "'seed' must be -1 (pick one) or from 0 to 4294967295.");
         }
-        SamplerKind sampler = DEFAULT_SAMPLER;
-        ScheduleType schedule = ScheduleType.AUTOMATIC;
+        SamplerChoice chosen = new SamplerChoice(DEFAULT_SAMPLER, ScheduleType.AUTOMATIC);
         if (!request.sampler().isBlank()) {
-            String name = request.sampler().strip();
-            Optional<SamplerKind> kind = SamplerKind.byName(name);
-            if (kind.isEmpty()) {
-                // A1111 before 1.9 named the schedule in the sampler: "DPM++ 2M Karras"
-                for (ScheduleType type : ScheduleType.values()) {
-                    String suffix = " " + type.label().toLowerCase(Locale.ROOT);
-                    if (type != ScheduleType.AUTOMATIC && name.toLowerCase(Locale.ROOT).endsWith(suffix)) {
-                        kind = SamplerKind.byName(name.substring(0, name.length() - suffix.length()));
-                        schedule = type;
-                        break;
-                    }
-                }
-            }
-            sampler = kind.orElseThrow(() -> ApiException.badRequest("sampler_name", "'sampler_name' \"" + name
-                    + "\" is not a sampler here; GET /sdapi/v1/samplers lists them: " + String.join(", ", SamplerKind.labels()) + "."));
+            chosen = sampler(request.sampler(), "sampler_name", ScheduleType.AUTOMATIC);
         }
+        SamplerKind sampler = chosen.sampler();
+        ScheduleType schedule = chosen.schedule();
         if (!request.scheduler().isBlank()) {
             schedule = ScheduleType.byName(request.scheduler()).orElseThrow(() -> ApiException.badRequest("scheduler",
                     "'scheduler' \"" + request.scheduler() + "\" is not a schedule type here; GET /sdapi/v1/schedulers lists them: "
@@ -79,12 +66,42 @@ public record GenerationSettings(ImageRequest request, SamplingPlan plan, Schedu
         }
         long seed = request.seed() == -1 ? seeds.nextLong(0, 0xFFFF_FFFFL) : request.seed();
         return new GenerationSettings(request, plan, schedule, seed, request.batchSize() * request.iterations(), resizeMode,
-                null);
+                null, null);
     }
 
     /** These settings with the request's pictures, decoded. */
     GenerationSettings withPictures(InitPictures decoded) {
-        return new GenerationSettings(request, plan, requestedSchedule, seed, images, resizeMode, decoded);
+        return new GenerationSettings(request, plan, requestedSchedule, seed, images, resizeMode, decoded, hires);
+    }
+
+    /** These settings with the hires fix's second pass. */
+    GenerationSettings withHires(HiresPlan second) {
+        return new GenerationSettings(request, plan, requestedSchedule, seed, images, resizeMode, pictures, second);
+    }
+
+    /** A sampler and the schedule it implies. */
+    record SamplerChoice(SamplerKind sampler, ScheduleType schedule) {
+    }
+
+    /** The sampler of A1111 name {@code name} (refused naming {@code field}); an old name such as "DPM++ 2M Karras" names the schedule too. */
+    static SamplerChoice sampler(String name, String field, ScheduleType schedule) {
+        String wanted = name.strip();
+        Optional<SamplerKind> kind = SamplerKind.byName(wanted);
+        ScheduleType implied = schedule;
+        if (kind.isEmpty()) {
+            // A1111 before 1.9 named the schedule in the sampler: "DPM++ 2M Karras"
+            for (ScheduleType type : ScheduleType.values()) {
+                String suffix = " " + type.label().toLowerCase(Locale.ROOT);
+                if (type != ScheduleType.AUTOMATIC && wanted.toLowerCase(Locale.ROOT).endsWith(suffix)) {
+                    kind = SamplerKind.byName(wanted.substring(0, wanted.length() - suffix.length()));
+                    implied = type;
+                    break;
+                }
+            }
+        }
+        SamplerKind found = kind.orElseThrow(() -> ApiException.badRequest(field, "'" + field + "' \"" + wanted
+                + "\" is not a sampler here; GET /sdapi/v1/samplers lists them: " + String.join(", ", SamplerKind.labels()) + "."));
+        return new SamplerChoice(found, implied);
     }
 
     private static ResizeMode img2img(ImageRequest.Img2Img img2img, GenerationLimits limits) {

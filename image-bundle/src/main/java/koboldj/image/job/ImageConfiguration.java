@@ -3,7 +3,7 @@ package koboldj.image.job;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * The koboldj.image configuration: KoboldCpp's flags --sdmodel, --sdvae and --sdthreads, and limits
+ * The koboldj.image configuration: KoboldCpp's flags --sdmodel, --sdvae, --sdupscaler and --sdthreads, and limits
  * an operator may change with a {@code koboldj.image.cfg} file in --conf or {@code --set koboldj.image.KEY=VALUE}.
  */
 @ObjectClassDefinition(name = "koboldj image generation")
@@ -14,6 +14,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     /** --sdvae: a VAE to use in place of the checkpoint's own. */
     String sdvae() default "";
+
+    /** --sdupscaler: an ESRGAN (RRDBNet) upscaler, .safetensors or .gguf, offered under its file's name. */
+    String sdupscaler() default "";
 
     /** --sdthreads: CPU threads for the networks; 0 uses every core. */
     int sdthreads() default 0;

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -42,11 +45,19 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     private final JobProgress progress = new JobProgress();
     private final ImageQueue queue;
     private final SecureRandom seeds = new SecureRandom();
+    /** The --sdupscaler model, or null. */
+    private final EsrganModel esrgan;
     /** Replaced on the worker only; read anywhere. */
     private volatile LoadedModel loaded;
 
     /** @param first the model loaded at start; its folder holds the models one may switch to */
     public ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits) {
+        this(first, firstPath, loader, limits, null);
+    }
+
+    /** @param esrgan the ESRGAN upscaler, which the engine then owns, or null */
+    ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits, EsrganModel esrgan) {
+        this.esrgan = esrgan;
         this.loaded = first;
         this.loader = loader;
         this.limits = limits;
@@ -126,7 +137,20 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
 
     @Override
     public List<String> upscalers() {
-        return Resizer.labels();
+        if (esrgan == null) {
+            return Resizer.labels();
+        }
+        List<String> names = new ArrayList<>(Resizer.labels());
+        names.add(esrgan.name());
+        return List.copyOf(names);
+    }
+
+    /** The upscaler of that name (case aside), if there is one; the ESRGAN model runs on the worker only. */
+    Optional<PictureUpscaler> upscaler(String name) {
+        if (esrgan != null && esrgan.name().equalsIgnoreCase(name.strip())) {
+            return Optional.of(esrgan);
+        }
+        return Resizer.byName(name).map(resizer -> resizer::resize);
     }
 
     @Override
@@ -135,6 +159,10 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
                 loaded.networks().vaeScale(), seeds);
         if (request.img2img() != null) {
             settings = settings.withPictures(InitPictures.of(request.img2img(), pictures));
+        }
+        if (request.hires() != null && request.img2img() == null) {
+            settings = settings.withHires(HiresPlan.of(settings, limits, Math.max(8, loaded.networks().vaeScale()),
+                    loaded.networks().noise(), this::upscaler, upscalers()));
         }
         QueuedJob[] self = new QueuedJob[1];
         QueuedJob job = new QueuedJob(settings, listener, progress, () -> queue.withdraw(self[0]));
@@ -145,7 +173,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
 
     @Override
     public byte[] upscale(String image, String field, String upscaler, double factor, int width, int height) {
-        Resizer resizer = Resizer.byName(upscaler == null || upscaler.isBlank() ? "Lanczos" : upscaler)
+        PictureUpscaler resizer = upscaler(upscaler == null || upscaler.isBlank() ? "Lanczos" : upscaler)
                 .orElseThrow(() -> ApiException.badRequest("upscaler_1", "'upscaler_1' \"" + upscaler
                         + "\" is not an upscaler here; these are: " + String.join(", ", upscalers()) + "."));
         BufferedImage picture = pictures.decode(image, field);
@@ -163,7 +191,16 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
             throw ApiException.badRequest("upscaling_resize", "The upscaled picture would be " + targetWidth + "x"
                     + targetHeight + " pixels; at most " + largest + " on a side.");
         }
-        return PngEncoder.encode(resizer.resize(picture, targetWidth, targetHeight), null);
+        int toWidth = targetWidth;
+        int toHeight = targetHeight;
+        if (resizer != esrgan) {
+            return PngEncoder.encode(resizer.resize(picture, toWidth, toHeight), null);
+        }
+        try {
+            return PngEncoder.encode(queue.onWorker(() -> esrgan.resize(picture, toWidth, toHeight)).join(), null);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     @Override
@@ -196,5 +233,8 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     public void close() {
         queue.close();
         loaded.close();
+        if (esrgan != null) {
+            esrgan.close();
+        }
     }
 }

@@ -63,11 +63,15 @@ public class ImageEngineSwitch {
         GenerationLimits limits = new GenerationLimits(Math.max(64, configuration.maxside()),
                 Math.max(1, configuration.maxsteps()), Math.max(1, configuration.maximages()), Math.max(0, configuration.queue()));
         ImageEngine loaded = null;
+        EsrganModel esrgan = configuration.sdupscaler().isBlank() ? null : upscaler(Path.of(configuration.sdupscaler()), threads);
         try {
             CheckpointLoader checkpoints = new CheckpointLoader(vae, threads);
-            loaded = new ImageEngine(checkpoints.load(model), model, checkpoints, limits);
+            loaded = new ImageEngine(checkpoints.load(model), model, checkpoints, limits, esrgan);
         } catch (RuntimeException e) {
             LOG.error("The image model {} could not be loaded: {}", model, e.getMessage(), e);
+            if (esrgan != null) {
+                esrgan.close();
+            }
         }
         synchronized (this) {
             if (loaded != null && !stopped) {
@@ -81,6 +85,16 @@ public class ImageEngineSwitch {
                 loaded.close();
             }
             withdrawLoading();
+        }
+    }
+
+    /** The --sdupscaler model, or null when it cannot be loaded: the image model then serves without it. */
+    private static EsrganModel upscaler(Path file, int threads) {
+        try {
+            return EsrganModel.load(file, threads);
+        } catch (RuntimeException e) {
+            LOG.error("The upscaler {} could not be loaded, images are served without it: {}", file, e.getMessage(), e);
+            return null;
         }
     }
 

@@ -112,11 +112,78 @@ final class ImagePipeline {
         if (control.cancelled()) {
             return null;
         }
+        if (start == null && settings.hires() != null) {
+            return hires(settings, latent, latentHeight, latentWidth, seed, context, contextTokens, index, control);
+        }
         if (start != null && start.latentMask() != null) {
             latent = start.blendUnmasked(latent);
         }
         BufferedImage picture = decoded(latent, latentHeight, latentWidth);
         return start == null ? picture : start.finish(picture);
+    }
+
+    /**
+     * The hires fix's second pass, as A1111 runs it: the first pass's latent enlarged (or its picture, by an upscaler,
+     * then encoded again), the middle cropped when both hr_resize sides were given, the seed's noise of the new size
+     * added at the second plan's first noise level, and img2img sampling from there.
+     */
+    private BufferedImage hires(GenerationSettings settings, float[] latent, int latentHeight, int latentWidth, long seed,
+            float[] context, int contextTokens, int index, JobControl control) {
+        HiresPlan hires = settings.hires();
+        int scale = model.vaeScale();
+        int channels = model.latentChannels();
+        int coverHeight = hires.coverHeight() / scale;
+        int coverWidth = hires.coverWidth() / scale;
+        float[] enlarged;
+        if (hires.latentMode() != null) {
+            enlarged = hires.latentMode().resize(latent, channels, latentHeight, latentWidth, coverHeight, coverWidth);
+        } else {
+            BufferedImage picture = hires.picture().resize(decoded(latent, latentHeight, latentWidth), coverWidth * scale,
+                    coverHeight * scale);
+            enlarged = Start.encode(model, picture);
+        }
+        int height = hires.height() / scale;
+        int width = hires.width() / scale;
+        float[] x = cropped(enlarged, channels, coverHeight, coverWidth, height, width);
+        if (hires.plan() == null) {
+            return decoded(x, height, width);
+        }
+        NoiseSource stream = noise.stream(seed);
+        float[] fresh = stream.next(x.length);
+        double firstSigma = hires.plan().sigmas()[0];
+        for (int k = 0; k < x.length; k++) {
+            x[k] += (float) (fresh[k] * firstSigma);
+        }
+        control.imageStarted(index, hires.plan().steps());
+        float[] second = Samplers.sample(hires.plan(), guided(settings.request().cfgScale(), context, contextTokens, height, width),
+                x, stream, new SamplingProgress() {
+                    @Override
+                    public void stepDone(int step, int steps, float[] denoised) {
+                        control.stepDone(step, denoised, height, width);
+                    }
+
+                    @Override
+                    public boolean stopped() {
+                        return control.interrupted() || control.takeSkip();
+                    }
+                });
+        return control.cancelled() ? null : decoded(second, height, width);
+    }
+
+    /** The middle {@code height x width} of latent planes {@code [channels][fromHeight][fromWidth]}, as A1111 truncates. */
+    private static float[] cropped(float[] planes, int channels, int fromHeight, int fromWidth, int height, int width) {
+        if (fromHeight == height && fromWidth == width) {
+            return planes.clone();
+        }
+        int top = (fromHeight - height) / 2;
+        int left = (fromWidth - width) / 2;
+        float[] out = new float[channels * height * width];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < height; y++) {
+                System.arraycopy(planes, (c * fromHeight + top + y) * fromWidth + left, out, (c * height + y) * width, width);
+            }
+        }
+        return out;
     }
 
     /** The UNet as a denoiser of one latent: cond and uncond as one batch of 2, combined by CFG. */
@@ -150,6 +217,9 @@ final class ImagePipeline {
                 .with("Seed", seed)
                 .with("Size", request.width() + "x" + request.height())
                 .with("Model", modelName);
+        if (settings.hires() != null) {
+            text.with("Denoising strength", settings.hires().fields().denoisingStrength());
+        }
         if (request.img2img() != null) {
             text.with("Denoising strength", request.img2img().denoisingStrength());
             if (request.img2img().inpainting() != null) {
@@ -158,6 +228,22 @@ final class ImagePipeline {
         }
         if (request.clipSkip() > 1) {
             text.with("Clip skip", request.clipSkip());
+        }
+        HiresPlan hires = settings.hires();
+        if (hires != null) {
+            ImageRequest.Hires fields = hires.fields();
+            if (fields.resizeX() == 0 && fields.resizeY() == 0) {
+                text.with("Hires upscale", fields.scale());
+            } else {
+                text.with("Hires resize", fields.resizeX() + "x" + fields.resizeY());
+            }
+            if (fields.secondPassSteps() > 0) {
+                text.with("Hires steps", fields.secondPassSteps());
+            }
+            text.with("Hires upscaler", hires.upscalerLabel());
+            if (!fields.sampler().isBlank() && hires.sampler().sampler() != settings.plan().sampler()) {
+                text.with("Hires sampler", hires.sampler().sampler().label());
+            }
         }
         return text.toString();
     }
@@ -249,7 +335,7 @@ final class ImagePipeline {
         }
 
         /** The picture's latent: the mean of the VAE's encoding (no sampled noise, so a seed decides everything) times the scale. */
-        private static float[] encode(DiffusionModel model, BufferedImage picture) {
+        static float[] encode(DiffusionModel model, BufferedImage picture) {
             int height = picture.getHeight();
             int width = picture.getWidth();
             float[] moments = model.encode(Rgb.fromImage(picture), height, width);

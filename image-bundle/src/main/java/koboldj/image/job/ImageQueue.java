@@ -3,7 +3,9 @@ package koboldj.image.job;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,23 @@ final class ImageQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on the worker once the jobs queued before it are done (the networks of the image
+     * engine's library never run two at once); the answer fails if the queue closes first.
+     */
+    <T> CompletableFuture<T> onWorker(Supplier<T> work) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        synchronized (tasks) {
+            if (closed) {
+                answer.completeExceptionally(new ApiException(koboldj.api.error.ErrorKind.BUSY, "The image engine is shutting down."));
+                return answer;
+            }
+            tasks.add(new Answering<>(work, answer));
+            tasks.notifyAll();
+        }
+        return answer;
+    }
+
     /** The job running now, or null. */
     QueuedJob running() {
         synchronized (tasks) {
@@ -111,6 +130,18 @@ final class ImageQueue implements AutoCloseable {
         }
     }
 
+    /** Work whose answer someone waits for. */
+    private record Answering<T>(Supplier<T> work, CompletableFuture<T> answer) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                answer.complete(work.get());
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        }
+    }
+
     /** A job's turn on the worker. */
     private final class Waiting implements Runnable {
         private final QueuedJob job;
@@ -152,6 +183,10 @@ final class ImageQueue implements AutoCloseable {
         synchronized (tasks) {
             closed = true;
             for (Runnable task : tasks) {
+                if (task instanceof Answering<?> answering) {
+                    answering.answer().completeExceptionally(
+                            new ApiException(koboldj.api.error.ErrorKind.BUSY, "The image engine was stopped."));
+                }
                 if (task instanceof Waiting waiting) {
                     waiting.job.future().completeExceptionally(
                             new ApiException(koboldj.api.error.ErrorKind.BUSY, "The image engine was stopped."));

@@ -72,13 +72,16 @@ public record SamplingPlan(SamplerKind sampler, ScheduleType schedule, NoiseSche
      * last {@code strength * steps} (at least one) are run, starting from the noise level there.
      */
     public SamplingPlan forDenoisingStrength(double strength) {
+        return lastSteps((int) (Math.min(strength, 0.999) * steps()) + 1);
+    }
+
+    /** The plan's last {@code count} steps (1 to all of them), from the noise level there: A1111's hires fix runs its second pass so. */
+    public SamplingPlan lastSteps(int count) {
         int steps = steps();
-        int encoded = (int) (Math.min(strength, 0.999) * steps);
-        double[] tail = Arrays.copyOfRange(sigmas, steps - encoded - 1, sigmas.length);
+        double[] tail = Arrays.copyOfRange(sigmas, steps - Math.clamp(count, 1, steps), sigmas.length);
         return new SamplingPlan(sampler, schedule, noise, tail, eta, solverOrder);
     }
 
-    /** The Karras et al. (2022) schedule with rho 7, then 0. */
     public static double[] karras(int steps, double sigmaMin, double sigmaMax) {
         double minInvRho = Math.pow(sigmaMin, 1 / ScheduleType.KARRAS_RHO);
         double maxInvRho = Math.pow(sigmaMax, 1 / ScheduleType.KARRAS_RHO);

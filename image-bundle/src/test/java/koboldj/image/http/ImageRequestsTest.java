@@ -44,6 +44,19 @@ class ImageRequestsTest {
     }
 
     @Test
+    void hiresFixIsReadWhenEnabledWithA1111sDefaults() throws Exception {
+        assertNull(ImageRequests.txt2img(body("{\"hr_scale\": 3}")).hires(), "off unless enable_hr");
+        ImageRequest.Hires defaults = ImageRequests.txt2img(body("{\"enable_hr\": true}")).hires();
+        assertEquals(new ImageRequest.Hires(2, 0, 0, "", 0, "", 0.75), defaults);
+        ImageRequest.Hires hires = ImageRequests.txt2img(body("{\"enable_hr\": true, \"hr_scale\": 1.5, \"hr_resize_x\": 640,"
+                + " \"hr_upscaler\": \"Latent (bicubic)\", \"hr_second_pass_steps\": 8, \"hr_sampler_name\": \"Use same sampler\","
+                + " \"denoising_strength\": 0.4}")).hires();
+        assertEquals(new ImageRequest.Hires(1.5, 640, 0, "Latent (bicubic)", 8, "", 0.4), hires);
+        assertEquals("hr_scale", assertThrows(ApiException.class,
+                () -> ImageRequests.txt2img(body("{\"enable_hr\": true, \"hr_scale\": \"2\"}"))).param());
+    }
+
+    @Test
     void img2imgReadsTheInitImageAndTheMaskFields() throws Exception {
         ImageRequest request = ImageRequests.img2img(body("{\"init_images\": [\"AAAA\"], \"mask\": \"BBBB\", \"mask_blur\": 0,"
                 + " \"inpainting_mask_invert\": 1, \"inpaint_full_res\": false, \"denoising_strength\": 0.4}"));

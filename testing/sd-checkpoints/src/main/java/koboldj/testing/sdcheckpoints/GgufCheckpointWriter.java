@@ -59,7 +59,9 @@ final class GgufCheckpointWriter {
             }
         }
         GgufMetadata metadata = new GgufMetadata();
-        metadata.putString(FAMILY_KEY, family.name());
+        if (family != null) {
+            metadata.putString(FAMILY_KEY, family.name());
+        }
         List<Tensor> encoded = new ArrayList<>();
         for (Written tensor : written) {
             long[] shape = tensor.shape;

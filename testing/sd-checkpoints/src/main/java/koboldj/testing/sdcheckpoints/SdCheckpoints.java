@@ -37,6 +37,20 @@ public final class SdCheckpoints {
         return file;
     }
 
+    /**
+     * An ESRGAN upscaler (RRDBNet) under Real-ESRGAN's names or the older ESRGAN ones: a {@code .safetensors} file, or
+     * for a name ending in {@code .gguf} one as stable-diffusion.cpp converts it (Real-ESRGAN's names kept, no metadata).
+     */
+    public static Path writeUpscaler(Path file, RrdbLayout layout, boolean oldNames, StorageType type, long seed)
+            throws IOException {
+        if (file.toString().endsWith(".gguf")) {
+            GgufCheckpointWriter.write(file, layout.tensors(oldNames), null, type, seed);
+        } else {
+            SafetensorsWriter.write(file, layout.tensors(oldNames), type, seed);
+        }
+        return file;
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 3 || args.length > 4) {
             System.err.println("usage: SdCheckpoints tiny|tiny-sd2|sd15|sd21 F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q5_0|Q5_1 "

@@ -1,0 +1,176 @@
+package koboldj.e2e;
+
+import static koboldj.e2e.PlatformE2EIT.error;
+import static koboldj.e2e.PlatformE2EIT.json;
+import static koboldj.e2e.PlatformE2EIT.within;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import koboldj.testing.sdcheckpoints.RrdbLayout;
+import koboldj.testing.sdcheckpoints.SdCheckpoints;
+import koboldj.testing.sdcheckpoints.SdFamily;
+import koboldj.testing.sdcheckpoints.SdShape;
+import koboldj.testing.sdcheckpoints.StorageType;
+
+/**
+ * The ESRGAN upscaler and the hires fix against the real process, with a tiny SD 1.x checkpoint and a
+ * tiny RRDBNet written here and named in a .kcpps file: the upscaler listed and used by both upscale
+ * routes, hires fix making the asked size with the A1111 infotext, and bad values refused by field.
+ */
+class UpscalingE2EIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path folder;
+    private static ServerProcess server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path model = SdCheckpoints.writeSafetensors(folder.resolve("tiny-sd1.safetensors"), SdShape.tiny(SdFamily.SD1),
+                StorageType.F16, 7);
+        Path upscaler = SdCheckpoints.writeUpscaler(folder.resolve("tiny-esrgan.safetensors"), RrdbLayout.tiny(), false,
+                StorageType.F16, 3);
+        Path config = Files.writeString(folder.resolve("images.kcpps"), JSON.writeValueAsString(java.util.Map.of(
+                "sdmodel", model.toString(), "sdupscaler", upscaler.getFileName().toString(), "sdthreads", 2)));
+        server = ServerProcess.start("--config", config.toString());
+        assertTrue(within(120_000, () -> json(server.get("/api/extra/version")).path("txt2img").asBoolean()
+                && server.get("/sdapi/v1/upscalers").statusCode() == 200), "the image model loads\n" + server.output());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theEsrganUpscalerIsListedAndEnlargesFourTimesOnBothRoutes() throws Exception {
+        assertTrue(names(json(server.get("/sdapi/v1/upscalers"))).contains("tiny-esrgan"), "listed from the .kcpps file");
+        assertTrue(names(json(server.get("/v1/upscalers"))).contains("tiny-esrgan"));
+        String picture = encoded(gradient(64, 64));
+        for (String route : new String[] {"/sdapi/v1/extra-single-image", "/v1/upscale-img"}) {
+            JsonNode answer = json(server.post(route, "{\"image\": \"" + picture + "\", \"upscaler_1\": \"tiny-esrgan\","
+                    + " \"upscaling_resize\": 4}"));
+            BufferedImage out = decoded(answer.path("image").asText());
+            assertEquals(256, out.getWidth(), route);
+            assertEquals(256, out.getHeight(), route);
+        }
+        JsonNode lanczos = json(server.post("/sdapi/v1/extra-single-image", "{\"image\": \"" + picture
+                + "\", \"upscaler_1\": \"Lanczos\", \"upscaling_resize\": 4}"));
+        JsonNode esrgan = json(server.post("/sdapi/v1/extra-single-image", "{\"image\": \"" + picture
+                + "\", \"upscaler_1\": \"tiny-esrgan\", \"upscaling_resize\": 4}"));
+        assertNotEquals(lanczos.path("image").asText(), esrgan.path("image").asText(), "the network, not a resize");
+
+        assertRefused("/sdapi/v1/extra-single-image", "{\"image\": \"" + picture + "\", \"upscaler_1\": \"tiny-esrgan\","
+                + " \"upscaling_resize\": 0}", "upscaling_resize");
+        assertRefused("/v1/upscale-img", "{\"image\": \"" + picture + "\", \"upscaler_1\": \"tiny-esrgan\","
+                + " \"upscaling_resize\": 100}", "upscaling_resize");
+        assertRefused("/sdapi/v1/extra-single-image", "{\"image\": \"" + picture + "\", \"upscaler_1\": \"R-ESRGAN 4x+\"}",
+                "upscaler_1");
+        assertTrue(server.isAlive());
+    }
+
+    @Test
+    void hiresFixMakesTheAskedSizeUnlikeAPlainImageOfThatSize() throws Exception {
+        String base = "\"prompt\": \"a cat\", \"width\": 64, \"height\": 64, \"steps\": 2, \"seed\": 4, \"cfg_scale\": 5";
+        JsonNode latent = json(server.post("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"hr_scale\": 1.5,"
+                + " \"hr_second_pass_steps\": 2, \"denoising_strength\": 0.6}"));
+        assertTrue(latent.has("images"), latent.toString());
+        byte[] png = Base64.getDecoder().decode(latent.path("images").get(0).asText());
+        BufferedImage hires = ImageIO.read(new ByteArrayInputStream(png));
+        assertEquals(96, hires.getWidth());
+        assertEquals(96, hires.getHeight());
+        String parameters = new String(png, StandardCharsets.ISO_8859_1);
+        assertTrue(parameters.contains("Size: 64x64, Model: tiny-sd1, Denoising strength: 0.6, Hires upscale: 1.5, Hires steps: 2,"
+                + " Hires upscaler: Latent"), parameters);
+        JsonNode info = JSON.readTree(latent.path("info").asText());
+        assertEquals(0.6, info.path("denoising_strength").asDouble());
+
+        JsonNode plain = json(server.post("/sdapi/v1/txt2img", "{\"prompt\": \"a cat\", \"width\": 96, \"height\": 96,"
+                + " \"steps\": 2, \"seed\": 4, \"cfg_scale\": 5}"));
+        assertNotEquals(latent.path("images").get(0).asText(), plain.path("images").get(0).asText(),
+                "hires fix is not a plain txt2img of the final size");
+
+        JsonNode esrgan = json(server.post("/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"hr_upscaler\": \"tiny-esrgan\","
+                + " \"hr_resize_x\": 96, \"hr_resize_y\": 64, \"hr_second_pass_steps\": 1, \"hr_sampler_name\": \"Euler\","
+                + " \"denoising_strength\": 0.5}"));
+        assertTrue(esrgan.has("images"), esrgan.toString());
+        BufferedImage cropped = decoded(esrgan.path("images").get(0).asText());
+        assertEquals(96, cropped.getWidth());
+        assertEquals(64, cropped.getHeight());
+        String infotext = JSON.readTree(esrgan.path("info").asText()).path("infotexts").get(0).asText();
+        assertTrue(infotext.contains("Hires resize: 96x64, Hires steps: 1, Hires upscaler: tiny-esrgan, Hires sampler: Euler"),
+                infotext);
+
+        JsonNode kept = json(server.post("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"hr_upscaler\": \"Lanczos\","
+                + " \"hr_scale\": 1.25, \"denoising_strength\": 0}"));
+        assertEquals(80, decoded(kept.path("images").get(0).asText()).getWidth(), "strength 0 keeps the enlarged picture");
+
+        assertRefused("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"hr_scale\": 0.5}", "hr_scale");
+        assertRefused("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"hr_scale\": 40}", "hr_scale");
+        assertRefused("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"hr_resize_x\": -8}", "hr_resize_x");
+        assertRefused("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"hr_upscaler\": \"SwinIR 4x\"}", "hr_upscaler");
+        assertRefused("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"hr_sampler_name\": \"PLMS\"}",
+                "hr_sampler_name");
+        assertRefused("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"hr_second_pass_steps\": -1}",
+                "hr_second_pass_steps");
+        assertRefused("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": true, \"denoising_strength\": 1.5}",
+                "denoising_strength");
+        assertRefused("/sdapi/v1/txt2img", "{" + base + ", \"enable_hr\": \"yes\"}", "enable_hr");
+        assertEquals("Latent (nearest-exact)", json(server.get("/sdapi/v1/latent-upscale-modes")).get(5).path("name").asText());
+        assertTrue(server.isAlive());
+    }
+
+    private static void assertRefused(String path, String body, String field) throws Exception {
+        JsonNode refused = error(server.post(path, body), 400);
+        assertEquals(field, refused.path("error").path("param").asText(), refused.toString());
+    }
+
+    private static List<String> names(JsonNode list) {
+        List<String> names = new ArrayList<>();
+        list.forEach(upscaler -> names.add(upscaler.path("name").asText()));
+        return names;
+    }
+
+    private static BufferedImage decoded(String base64) throws Exception {
+        return ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(base64)));
+    }
+
+    private static BufferedImage gradient(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (x * 4) << 16 | (y * 4) << 8 | 0x60);
+            }
+        }
+        return image;
+    }
+
+    private static String encoded(BufferedImage image) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(image, "png", out));
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+}

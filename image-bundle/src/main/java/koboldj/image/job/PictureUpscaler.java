@@ -1,0 +1,10 @@
+package koboldj.image.job;
+
+import java.awt.image.BufferedImage;
+
+/** Brings a picture to a size: one of the plain resizers (Lanczos, Nearest) or the ESRGAN model. */
+@FunctionalInterface
+interface PictureUpscaler {
+
+    BufferedImage resize(BufferedImage picture, int width, int height);
+}
