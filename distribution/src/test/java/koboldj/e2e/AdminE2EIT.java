@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -190,13 +186,7 @@ class AdminE2EIT {
         ObjectNode long_ = greedy("Once upon a time", 1500);
         long_.put("ban_eos_token", true);
         CountDownLatch streaming = new CountDownLatch(1);
-        CompletableFuture<String[]> stream = CompletableFuture.supplyAsync(() -> {
-            try {
-                return stream(long_, streaming);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<KoboldStream> stream = KoboldStream.begin(server, long_.toString(), streaming);
         assertTrue(streaming.await(60, TimeUnit.SECONDS), "the stream started");
         HttpResponse<String> reload = admin("reload_config", "{\"filename\": \"small.kcpps\"}");
         assertEquals(200, reload.statusCode(), reload.body());
@@ -208,8 +198,8 @@ class AdminE2EIT {
         assertEquals("koboldcpp/copy", json(server.get("/api/v1/model")).path("result").asText());
         assertFalse(generate(greedy("Once upon a time", 8)).isEmpty());
 
-        String[] streamed = stream.get(120, TimeUnit.SECONDS);
-        assertEquals("length", streamed[1], "the stream on the old model completed: " + streamed[0]);
+        KoboldStream streamed = stream.get(120, TimeUnit.SECONDS);
+        assertEquals("length", streamed.finish(), "the stream on the old model completed: " + streamed.text());
         assertEquals(pid, server.pid());
         assertTrue(server.isAlive());
         assertEquals(0, ProcessHandle.of(pid).orElseThrow().children().count(), "no restarted child process");
@@ -226,7 +216,7 @@ class AdminE2EIT {
         assertEquals(2048, contextSize(), "the flags in force stay");
 
         assertEquals(200, admin("reload_config", "{\"filename\": \"unload_model\"}").statusCode());
-        assertTrue(within(10_000, () -> !json(server.get("/api/extra/version")).path("llm").asBoolean()));
+        assertTrue(server.withdraws("llm", 10_000));
         // the REST whiteboard takes a moment to drop the text routes (a platform matter, as on any unload)
         String generate = greedy("Once upon a time", 4).toString();
         assertTrue(within(10_000, () -> server.post("/api/v1/generate", generate).statusCode() == 503));
@@ -236,30 +226,6 @@ class AdminE2EIT {
         assertEquals(200, admin("reload_config", "{\"filename\": \"big.kcpps\"}").statusCode());
         server.awaitTextModel();
         assertEquals("koboldcpp/stories260K", json(server.get("/api/v1/model")).path("result").asText());
-    }
-
-    /** Streams a generation; returns its text and finish reason. */
-    private static String[] stream(ObjectNode body, CountDownLatch started) throws Exception {
-        HttpResponse<InputStream> response = server.http().send(HttpRequest.newBuilder(server.uri("/api/extra/generate/stream"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode());
-        StringBuilder text = new StringBuilder();
-        String finish = null;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.startsWith("data:")) {
-                    started.countDown();
-                    JsonNode event = JSON.readTree(line.substring(5).strip());
-                    text.append(event.path("token").asText());
-                    if (event.hasNonNull("finish_reason")) {
-                        finish = event.path("finish_reason").asText();
-                    }
-                }
-            }
-        }
-        return new String[] {text.toString(), finish};
     }
 
     @Test

@@ -26,7 +26,7 @@ class AudioHotSwapE2EIT {
         try (ServerProcess server = ServerProcess.withTextModel("--contextsize", "8192", "--ttsmodel", "espeak-ng");
                 SlowClient text = new SlowClient(server); SlowClient speech = new SlowClient(server)) {
             long pid = server.pid();
-            assertTrue(within(60_000, () -> json(server.get("/api/extra/version")).path("tts").asBoolean()), server.output());
+            assertTrue(server.offers("tts", 60_000), server.output());
             text.post("/api/extra/generate/stream", LONG_TEXT);
             speech.post("/api/extra/tts", TtsE2EIT.body("The quick brown fox jumps over the lazy dog. ".repeat(90), "alloy", null));
             assertTrue(within(10_000, () -> json(server.get("/api/extra/perf")).path("running").asInt() == 1),
@@ -34,7 +34,7 @@ class AudioHotSwapE2EIT {
             assertTrue(speech.statusLine().startsWith("HTTP/1.1 200"), "speech streams");
 
             try (RuntimeBundles.TakenOut out = RuntimeBundles.takeOut("koboldj.audio.jar")) {
-                assertTrue(within(10_000, () -> !json(server.get("/api/extra/version")).path("tts").asBoolean()),
+                assertTrue(server.withdraws("tts", 10_000),
                         "the tts flag drops\n" + server.output());
                 assertTrue(within(10_000, () -> server.post("/api/extra/tts", "{\"input\":\"Hi.\"}").statusCode() == 503),
                         "speech answers 503 once the bundle is gone");
@@ -52,7 +52,7 @@ class AudioHotSwapE2EIT {
                 assertTrue(wav.length > 44 && new String(wav, 0, 4, StandardCharsets.US_ASCII).equals("RIFF"),
                         "the speech stream ended properly with what was spoken: " + wav.length + " bytes");
             }
-            assertTrue(within(30_000, () -> json(server.get("/api/extra/version")).path("tts").asBoolean()),
+            assertTrue(server.offers("tts", 30_000),
                     "speech comes back\n" + server.output());
             assertTrue(within(10_000, () -> server.post("/api/extra/tts", "{\"input\":\"Hello again.\"}").statusCode() == 200),
                     "speech answers again");

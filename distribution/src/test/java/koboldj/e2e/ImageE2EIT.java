@@ -1,6 +1,9 @@
 package koboldj.e2e;
 
 import static koboldj.e2e.PlatformE2EIT.error;
+import static koboldj.e2e.Pictures.decoded;
+import static koboldj.e2e.Pictures.encoded;
+import static koboldj.e2e.Pictures.gradient;
 import static koboldj.e2e.PlatformE2EIT.json;
 import static koboldj.e2e.PlatformE2EIT.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -100,7 +102,7 @@ class ImageE2EIT {
             JsonNode inpainted = json(server.post("/sdapi/v1/img2img", "{\"init_images\": [\"" + encoded(init, "png")
                     + "\"], \"mask\": \"" + encoded(mask, "png") + "\", \"mask_blur\": 2, \"inpaint_full_res\": false,"
                     + " \"width\": 64, \"height\": 64, \"steps\": 3, \"seed\": 9, \"denoising_strength\": 1}"));
-            BufferedImage out = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(inpainted.path("images").get(0).asText())));
+            BufferedImage out = decoded(inpainted.path("images").get(0).asText());
             int changed = 0;
             for (int y = 0; y < 64; y++) {
                 for (int x = 0; x < 64; x++) {
@@ -115,7 +117,7 @@ class ImageE2EIT {
 
             JsonNode upscaled = json(server.post("/sdapi/v1/extra-single-image", "{\"image\": \"" + image
                     + "\", \"upscaler_1\": \"Lanczos\", \"upscaling_resize\": 2}"));
-            assertEquals(128, ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(upscaled.path("image").asText()))).getWidth());
+            assertEquals(128, decoded(upscaled.path("image").asText()).getWidth());
             assertEquals("tiny-sd1", json(server.get("/v1/models/image-models")).path("data").get(0).path("id").asText());
             assertEquals("tiny-sd1.safetensors", json(server.get("/sdapi/v1/sd-models")).get(0).path("title").asText());
             assertEquals(200, server.get("/sdapi/v1/progress").statusCode(), "still serving");
@@ -128,13 +130,13 @@ class ImageE2EIT {
         Path model = SdCheckpoints.writeSafetensors(folder.resolve("eightfold.safetensors"), SdShape.eightfold(32),
                 StorageType.F16, 3);
         try (ServerProcess server = ServerProcess.start("--sdmodel", model.toString(), "--sdthreads", "2")) {
-            assertTrue(within(120_000, () -> json(server.get("/api/extra/version")).path("txt2img").asBoolean()),
+            assertTrue(server.offers("txt2img", 120_000),
                     "the image model loads\n" + server.output());
             // a 9 x 11 latent: the UNet's downsampling rounds odd sides up, its upsampling meets the skips again
             String body = "{\"prompt\": \"a cat\", \"width\": 72, \"height\": 88, \"steps\": 2, \"seed\": 4}";
             JsonNode made = json(server.post("/sdapi/v1/txt2img", body));
-            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(
-                    made.path("images").get(0).asText())));
+            BufferedImage picture = decoded(
+                    made.path("images").get(0).asText());
             assertEquals(72, picture.getWidth());
             assertEquals(88, picture.getHeight());
             assertEquals(made.path("images").get(0).asText(),
@@ -142,8 +144,8 @@ class ImageE2EIT {
 
             JsonNode redrawn = json(server.post("/sdapi/v1/img2img", "{\"init_images\": [\"" + encoded(gradient(40, 50), "png")
                     + "\"], \"width\": 104, \"height\": 72, \"steps\": 2, \"seed\": 4, \"denoising_strength\": 0.6}"));
-            BufferedImage redrawnPicture = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(
-                    redrawn.path("images").get(0).asText())));
+            BufferedImage redrawnPicture = decoded(
+                    redrawn.path("images").get(0).asText());
             assertEquals(104, redrawnPicture.getWidth());
             assertEquals(72, redrawnPicture.getHeight());
 
@@ -175,19 +177,4 @@ class ImageE2EIT {
         return encoded(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), format);
     }
 
-    private static BufferedImage gradient(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, (x * 4) << 16 | (y * 4) << 8 | 0x60);
-            }
-        }
-        return image;
-    }
-
-    private static String encoded(BufferedImage image, String format) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertTrue(ImageIO.write(image, format, out));
-        return Base64.getEncoder().encodeToString(out.toByteArray());
-    }
 }

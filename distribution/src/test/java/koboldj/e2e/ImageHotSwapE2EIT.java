@@ -43,7 +43,7 @@ class ImageHotSwapE2EIT {
         try (ServerProcess server = ServerProcess.withTextModel("--contextsize", "8192", "--sdmodel", model.toString(),
                 "--sdthreads", "1"); SlowClient text = new SlowClient(server)) {
             long pid = server.pid();
-            assertTrue(within(120_000, () -> json(server.get("/api/extra/version")).path("txt2img").asBoolean()),
+            assertTrue(server.offers("txt2img", 120_000),
                     "the image model loads\n" + server.output());
             String before = json(server.post("/sdapi/v1/txt2img", IMAGE)).path("images").get(0).asText();
 
@@ -58,7 +58,7 @@ class ImageHotSwapE2EIT {
                     .asInt() >= 1), "the image job samples");
 
             try (RuntimeBundles.TakenOut out = RuntimeBundles.takeOut("koboldj.image.jar")) {
-                assertTrue(within(30_000, () -> !json(server.get("/api/extra/version")).path("txt2img").asBoolean()),
+                assertTrue(server.withdraws("txt2img", 30_000),
                         "the txt2img flag drops\n" + server.output());
                 assertTrue(within(10_000, () -> server.post("/sdapi/v1/txt2img", IMAGE).statusCode() == 503),
                         "images answer 503 once the bundle is gone");
@@ -78,7 +78,7 @@ class ImageHotSwapE2EIT {
                 assertTrue(events.strip().endsWith("}") && events.contains("\"finish_reason\":\"length\""),
                         "the text stream ran to its end: ..." + events.substring(Math.max(0, events.length() - 300)));
             }
-            assertTrue(within(120_000, () -> json(server.get("/api/extra/version")).path("txt2img").asBoolean()),
+            assertTrue(server.offers("txt2img", 120_000),
                     "images come back\n" + server.output());
             assertTrue(within(10_000, () -> server.post("/sdapi/v1/txt2img", IMAGE).statusCode() == 200), "images answer again");
             assertEquals(before, json(server.post("/sdapi/v1/txt2img", IMAGE)).path("images").get(0).asText(),

@@ -50,7 +50,7 @@ class ImageWithTextE2EIT {
         Path model = SdCheckpoints.writeSafetensors(folder.resolve("eightfold.safetensors"), SdShape.eightfold(64),
                 StorageType.F16, 5);
         try (ServerProcess server = ServerProcess.withTextModel("--sdmodel", model.toString(), "--sdthreads", "2")) {
-            assertTrue(within(120_000, () -> json(server.get("/api/extra/version")).path("txt2img").asBoolean()),
+            assertTrue(server.offers("txt2img", 120_000),
                     "the image model loads\n" + server.output());
             List<String> alone = new ArrayList<>();
             for (String prompt : PROMPTS) {

@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -252,13 +248,7 @@ class MultiModelE2EIT {
 
         ObjectNode long_ = kobold(null, 1000);
         CountDownLatch streaming = new CountDownLatch(1);
-        CompletableFuture<String[]> stream = CompletableFuture.supplyAsync(() -> {
-            try {
-                return stream(long_, streaming);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<KoboldStream> stream = KoboldStream.begin(server, long_.toString(), streaming);
         assertTrue(streaming.await(60, TimeUnit.SECONDS), "the stream started");
         HttpResponse<String> unload = admin("unload_model", "{\"model\": \"" + SECOND + "\"}");
         assertEquals(200, unload.statusCode(), unload.body());
@@ -266,9 +256,9 @@ class MultiModelE2EIT {
         assertEquals(List.of(DEFAULT), modelIds());
         error(server.get("/v1/models/" + SECOND), 404);
         assertTrue(TestModel.GREEDY_64.startsWith(generate(kobold(null, 8))), "the default model serves on");
-        String[] streamed = stream.get(120, TimeUnit.SECONDS);
-        assertEquals("length", streamed[1], "the stream completed: " + streamed[0]);
-        assertTrue(streamed[0].startsWith(TestModel.GREEDY_64.substring(0, 40)), streamed[0]);
+        KoboldStream streamed = stream.get(120, TimeUnit.SECONDS);
+        assertEquals("length", streamed.finish(), "the stream completed: " + streamed.text());
+        assertTrue(streamed.text().startsWith(TestModel.GREEDY_64.substring(0, 40)), streamed.text());
 
         assertEquals("filename", error(admin("load_model", "{\"filename\": \"missing.gguf\"}"), 404)
                 .path("error").path("param").asText());
@@ -301,29 +291,5 @@ class MultiModelE2EIT {
         assertEquals(secondGenerations, json(server.get("/api/extra/perf?model=" + SECOND)).path("total_gens").asInt(),
                 "the second model was left loaded as it was, its engine's count goes on");
         assertTrue(TestModel.GREEDY_64.startsWith(generate(kobold(null, 8))), "the first is the default again");
-    }
-
-    /** Streams a KoboldAI generation; returns its text and finish reason. */
-    private static String[] stream(ObjectNode body, CountDownLatch started) throws Exception {
-        HttpResponse<InputStream> response = server.http().send(HttpRequest.newBuilder(server.uri("/api/extra/generate/stream"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode());
-        StringBuilder text = new StringBuilder();
-        String finish = null;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.startsWith("data:")) {
-                    started.countDown();
-                    JsonNode event = JSON.readTree(line.substring(5).strip());
-                    text.append(event.path("token").asText());
-                    if (event.hasNonNull("finish_reason")) {
-                        finish = event.path("finish_reason").asText();
-                    }
-                }
-            }
-        }
-        return new String[] {text.toString(), finish};
     }
 }

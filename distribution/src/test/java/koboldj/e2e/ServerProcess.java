@@ -178,6 +178,16 @@ public final class ServerProcess implements AutoCloseable {
         throw new AssertionError("the text model did not come up:\n" + output());
     }
 
+    /** Whether {@code /api/extra/version} reports {@code capability} loaded within {@code millis}. */
+    public boolean offers(String capability, long millis) throws Exception {
+        return PlatformE2EIT.within(millis, () -> PlatformE2EIT.json(get("/api/extra/version")).path(capability).asBoolean());
+    }
+
+    /** Whether {@code /api/extra/version} stops reporting {@code capability} within {@code millis}. */
+    public boolean withdraws(String capability, long millis) throws Exception {
+        return PlatformE2EIT.within(millis, () -> !PlatformE2EIT.json(get("/api/extra/version")).path(capability).asBoolean());
+    }
+
     public HttpClient http() {
         return http;
     }

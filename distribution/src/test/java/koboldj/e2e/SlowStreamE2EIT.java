@@ -5,13 +5,7 @@ import static koboldj.e2e.PlatformE2EIT.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -39,16 +33,8 @@ class SlowStreamE2EIT {
     @Test
     void aClientThatStopsReadingHoldsUpNobodyAndLaterGetsItsWholeStream() throws Exception {
         try (ServerProcess server = ServerProcess.withTextModel("--contextsize", "8192", "--bundles", plugins.toString());
-                Socket slow = new Socket()) {
-            slow.setReceiveBufferSize(4096); // the server cannot park the stream in the socket's buffers
-            slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
-            byte[] body = LONG.getBytes(StandardCharsets.UTF_8);
-            OutputStream request = slow.getOutputStream();
-            request.write(("POST /api/extra/generate/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            request.write(body);
-            request.flush();
+                SlowClient slow = new SlowClient(server)) { // the server cannot park the stream in the socket's buffers
+            slow.post("/api/extra/generate/stream", LONG);
             assertTrue(within(10_000, () -> json(server.get("/api/extra/perf")).path("running").asInt() == 1),
                     "the slow client's generation runs");
 
@@ -62,38 +48,12 @@ class SlowStreamE2EIT {
             assertTrue(within(30_000, () -> json(server.get("/api/extra/perf")).path("running").asInt() == 0),
                     "the slow client's generation ran to its end");
 
-            String streamed = text(events(dechunked(slow.getInputStream())));
+            String status = slow.statusLine();
+            assertTrue(status.startsWith("HTTP/1.1 200"), status);
+            String streamed = text(events(slow.chunkedText()));
             String whole = json(server.post("/api/v1/generate", LONG)).path("results").get(0).path("text").asText();
             assertEquals(whole, streamed, "the stream carried the whole text, then its end");
         }
-    }
-
-    /** The body of a chunked HTTP response, read to its last chunk. */
-    private static String dechunked(InputStream in) throws IOException {
-        String status = line(in);
-        assertTrue(status.startsWith("HTTP/1.1 200"), status);
-        while (!line(in).isEmpty()) {
-            // headers
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int size;
-        while ((size = Integer.parseInt(line(in).strip(), 16)) > 0) {
-            body.write(in.readNBytes(size));
-            line(in);
-        }
-        return body.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != '\n') {
-            if (c < 0) {
-                throw new IOException("the response ended early: " + line);
-            }
-            line.append((char) c);
-        }
-        return line.toString().strip();
     }
 
     private static String[] events(String body) {

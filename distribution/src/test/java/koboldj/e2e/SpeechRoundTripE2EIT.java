@@ -54,7 +54,7 @@ class SpeechRoundTripE2EIT {
         TtsE2EIT.requireEspeak();
         server = ServerProcess.start("--whispermodel", model.toString(), "--ttsmodel", "espeak-ng");
         TranscribeE2EIT.awaitTranscription(server);
-        assertTrue(PlatformE2EIT.within(60_000, () -> json(server.get("/api/extra/version")).path("tts").asBoolean()),
+        assertTrue(server.offers("tts", 60_000),
                 "tts is on\n" + server.output());
     }
 

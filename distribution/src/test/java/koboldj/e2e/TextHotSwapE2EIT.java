@@ -30,7 +30,7 @@ class TextHotSwapE2EIT {
             String before = json(server.post("/api/v1/generate", GENERATE)).path("results").get(0).path("text").asText();
 
             try (RuntimeBundles.TakenOut out = RuntimeBundles.takeOut("koboldj.text.jar")) {
-                assertTrue(within(10_000, () -> !json(server.get("/api/extra/version")).path("llm").asBoolean()),
+                assertTrue(server.withdraws("llm", 10_000),
                         "the llm flag drops\n" + server.output());
                 assertTrue(within(5_000, () -> server.post("/api/v1/generate", GENERATE).statusCode() == 503),
                         "generation answers 503 once the bundle is gone");
@@ -39,7 +39,7 @@ class TextHotSwapE2EIT {
                 error(server.post("/v1/completions", "{\"prompt\":\"Hi\"}"), 503);
             }
             requestsDuringTheSwapAllGetJson(server);
-            assertTrue(within(30_000, () -> json(server.get("/api/extra/version")).path("llm").asBoolean()),
+            assertTrue(server.offers("llm", 30_000),
                     "the model loads again\n" + server.output());
             // the REST whiteboard rebuilds its application as the bundle's resources come back; let it settle
             assertTrue(within(10_000, () -> server.get("/api/v1/model").statusCode() == 200));

@@ -40,7 +40,7 @@ class TtsE2EIT {
     static void start() throws Exception {
         requireEspeak();
         server = ServerProcess.start("--ttsmodel", "espeak-ng");
-        assertTrue(PlatformE2EIT.within(60_000, () -> json(server.get("/api/extra/version")).path("tts").asBoolean()),
+        assertTrue(server.offers("tts", 60_000),
                 "tts is on\n" + server.output());
     }
 

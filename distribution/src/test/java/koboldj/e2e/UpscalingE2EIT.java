@@ -1,6 +1,9 @@
 package koboldj.e2e;
 
 import static koboldj.e2e.PlatformE2EIT.error;
+import static koboldj.e2e.Pictures.decoded;
+import static koboldj.e2e.Pictures.encoded;
+import static koboldj.e2e.Pictures.gradient;
 import static koboldj.e2e.PlatformE2EIT.json;
 import static koboldj.e2e.PlatformE2EIT.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +71,7 @@ class UpscalingE2EIT {
     void theEsrganUpscalerIsListedAndEnlargesFourTimesOnBothRoutes() throws Exception {
         assertTrue(names(json(server.get("/sdapi/v1/upscalers"))).contains("tiny-esrgan"), "listed from the .kcpps file");
         assertTrue(names(json(server.get("/v1/upscalers"))).contains("tiny-esrgan"));
-        String picture = encoded(gradient(64, 64));
+        String picture = encoded(gradient(64, 64), "png");
         for (String route : new String[] {"/sdapi/v1/extra-single-image", "/v1/upscale-img"}) {
             JsonNode answer = json(server.post(route, "{\"image\": \"" + picture + "\", \"upscaler_1\": \"tiny-esrgan\","
                     + " \"upscaling_resize\": 4}"));
@@ -154,23 +156,4 @@ class UpscalingE2EIT {
         return names;
     }
 
-    private static BufferedImage decoded(String base64) throws Exception {
-        return ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(base64)));
-    }
-
-    private static BufferedImage gradient(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, (x * 4) << 16 | (y * 4) << 8 | 0x60);
-            }
-        }
-        return image;
-    }
-
-    private static String encoded(BufferedImage image) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertTrue(ImageIO.write(image, "png", out));
-        return Base64.getEncoder().encodeToString(out.toByteArray());
-    }
 }

@@ -104,7 +104,7 @@ class WebSearchE2EIT {
     private static void removeAndRestoreTheBundle(ServerProcess server) throws Exception {
         long pid = server.pid();
         try (RuntimeBundles.TakenOut out = RuntimeBundles.takeOut("koboldj.websearch.jar")) {
-            assertTrue(within(15_000, () -> !json(server.get("/api/extra/version")).path("websearch").asBoolean()),
+            assertTrue(server.withdraws("websearch", 15_000),
                     "the capability goes with its bundle\n" + server.output());
             assertTrue(within(15_000, () -> server.post("/api/extra/websearch", search("gone")).statusCode() == 503));
             assertTrue(error(server.post("/api/extra/websearch", search("gone")), 503).path("detail").path("msg").asText()
