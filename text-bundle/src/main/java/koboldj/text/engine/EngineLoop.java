@@ -1,6 +1,8 @@
 package koboldj.text.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -312,9 +314,14 @@ final class EngineLoop implements Runnable {
                 continue;
             }
             Slot slot = bestSlotFor(task);
-            if (slot == null) {
+            boolean fits = slot != null && makeRoom(slot, task);
+            if (slot != null && !fits && blockedHead != task) {
+                statistics.waitedForKv();
+            }
+            if (!fits) {
                 // every lane with an idle slot runs another LoRA strength, or has too few for its
-                // beams: this one waits its turn, first in line
+                // beams, or its KV budget is held by running generations: this one waits its turn,
+                // first in line, until a generation ends
                 queue.putBack(task);
                 blockedIdle = idleSlots.get();
                 blockedHead = task;
@@ -347,9 +354,11 @@ final class EngineLoop implements Runnable {
             slot.promptNext = reuse;
             slot.sampled = -1;
             slot.lastUsed = clock.incrementAndGet();
+            slot.reserved = task.kvCells();
             if (task.beams != null) {
                 reserveBeamSlots(slot, task);
             }
+            slot.lane.countUsedCells();
             task.admittedNanos = System.nanoTime();
             task.promptEvaluated = task.prompt.length - reuse;
             statistics.promptReused(reuse);
@@ -357,6 +366,30 @@ final class EngineLoop implements Runnable {
                 LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.index, reuse, task.prompt.length);
             }
         }
+    }
+
+    /**
+     * Makes room in the lane's KV budget for the task to run in {@code slot}: drops the cached
+     * tokens of the lane's least recently used idle slots as far as needed. False if the running
+     * generations hold too much for it even then: it waits, and nothing was dropped.
+     */
+    private boolean makeRoom(Slot slot, GenerationTask task) {
+        List<Slot> others = new ArrayList<>();
+        for (Slot other : slot.lane.slots) {
+            if (other != slot) {
+                others.add(other);
+            }
+        }
+        List<Slot> drop = slot.lane.budget.toDrop(task.kvCells(), others);
+        if (drop == null) {
+            return false;
+        }
+        for (Slot idle : drop) {
+            LOG.debug("slot {}: dropping {} cached tokens to make room in the KV budget", idle.index, idle.cache.size());
+            idle.removeFrom(0);
+            statistics.cacheDropped();
+        }
+        return true;
     }
 
     /**
@@ -371,6 +404,7 @@ final class EngineLoop implements Runnable {
         for (Slot other : first.lane.slots) {
             if (taken < beams.length && other.idle()) {
                 other.removeFrom(0);
+                other.reserved = 0; // the beams' cells are the first slot's reservation
                 other.task = task;
                 other.cacheLora = task.loraMultiplier;
                 other.promptNext = task.prompt.length;
