@@ -16,7 +16,9 @@ import koboldj.text.llama.LoraAdapters;
  * used cells of its context, the other sequences' cells included (masked out, yet computed). With
  * S sequences in one context that is S times the attention work of one sequence per context,
  * which for a small model outweighs what batching the weights saves. A large model is bound by
- * its weights instead, and keeps one lane.
+ * its weights instead, and keeps one lane; so does a small one whose KV cache is too large to
+ * give every slot a full context of its own. The slots of a lane share its KV cells as their
+ * sequences grow, within the lane's {@link KvBudget}.
  *
  * <p>A lane, its batch and its slots belong to the engine thread that has {@link #tryClaim
  * claimed} it, for one step at a time (see {@link EngineLoop}); claiming and releasing it carries
