@@ -31,7 +31,7 @@ public record EngineStats(double lastProcessSeconds, double lastEvalSeconds, int
      * @param bytes           memory the cells take
      * @param usedBytes       memory of the used cells
      * @param droppedPrefixes cached prompts dropped since start to make room for new generations
-     * @param waits           generations since start that waited for running ones to free cells
+     * @param waits           requests since start that waited, first in line, for running generations to free cells
      */
     public record KvCache(long cells, long usedCells, long bytes, long usedBytes, long droppedPrefixes, long waits) {
     }

@@ -48,13 +48,14 @@ final class EngineDefaults {
     }
 
     /**
-     * A small model gets a lane per slot when the budget holds a full context for each: no token's
-     * attention spans another sequence's cells, and single-token lanes decode side by side on the
-     * cores. Otherwise the slots share one lane, whose one KV cache they share as they grow, and
-     * where one decode reads the weights for every slot.
+     * A small model gets as many lanes as the budget holds full contexts, up to one per slot: the
+     * fewer sequences share a context, the fewer cells each token's attention spans, and
+     * single-token lanes decode side by side on the cores (with the default budget, two lanes for
+     * two cores). The slots of a lane share its part of the budget as they grow. A large model
+     * keeps one lane, where one decode reads the weights for every slot.
      */
     static int lanes(int slots, long parameters, int context, int kvBudget) {
-        return isSmall(parameters) && kvBudget >= (long) slots * context ? slots : 1;
+        return isSmall(parameters) ? (int) Math.max(1, Math.min(slots, kvBudget / context)) : 1;
     }
 
     /**

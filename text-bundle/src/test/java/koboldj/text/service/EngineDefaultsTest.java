@@ -24,8 +24,10 @@ class EngineDefaultsTest {
     }
 
     @Test
-    void aSmallModelWhoseBudgetHoldsNoContextPerSlotSharesOneContext() {
-        assertEquals(1, EngineDefaults.lanes(4, 135_000_000, 8192, 2 * 8192));
+    void aSmallModelGetsALanePerContextItsBudgetHolds() {
+        assertEquals(2, EngineDefaults.lanes(4, 135_000_000, 8192, 2 * 8192));
+        assertEquals(1, EngineDefaults.lanes(4, 135_000_000, 8192, 8192 + 4000));
+        assertEquals(1, EngineDefaults.lanes(1, 135_000_000, 8192, 8192));
     }
 
     @Test
