@@ -371,9 +371,13 @@ final class EngineLoop implements Runnable {
     /**
      * What the lane's KV budget must drop for the task to run in {@code slot}: the cached tokens
      * of its least recently used idle slots, as far as needed; null if the running generations
-     * hold too much for it even then.
+     * hold too much for it even then, or the lane's whole budget is too small (a beam search, in a
+     * lane of fewer slots than another: {@link TextEngine} refuses one that fits in none).
      */
     private static List<Slot> toDropFor(Slot slot, GenerationTask task) {
+        if (task.kvCells() > slot.lane.budget.cells()) {
+            return null;
+        }
         List<Slot> others = new ArrayList<>();
         for (Slot other : slot.lane.slots) {
             if (other != slot) {
