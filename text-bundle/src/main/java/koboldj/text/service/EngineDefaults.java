@@ -50,8 +50,9 @@ final class EngineDefaults {
     /**
      * A small model gets as many lanes as the budget holds full contexts, up to one per slot: the
      * fewer sequences share a context, the fewer cells each token's attention spans, and
-     * single-token lanes decode side by side on the cores (with the default budget, two lanes for
-     * two cores). The slots of a lane share its part of the budget as they grow. A large model
+     * single-token lanes decode side by side on the cores (with the default budget, two lanes; a
+     * step of several tokens still takes turns, see Lane). The slots of a lane share its part of
+     * the budget as they grow. A large model
      * keeps one lane, where one decode reads the weights for every slot.
      */
     static int lanes(int slots, long parameters, int context, int kvBudget) {
