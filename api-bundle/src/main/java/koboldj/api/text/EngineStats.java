@@ -16,11 +16,25 @@ package koboldj.api.text;
  * @param busySeconds        time the engine spent on steps since start
  * @param decodeSeconds      of that, time inside the model's decode
  * @param tokensSampled      tokens sampled since start
+ * @param kvCache            the KV cache the generations share
  */
 public record EngineStats(double lastProcessSeconds, double lastEvalSeconds, int lastTokenCount,
         int lastInputCount, long lastSeed, FinishReason lastReason, long totalGenerations, int queued,
         int running, long cachedPromptTokens, double busySeconds, double decodeSeconds,
-        long tokensSampled) {
+        long tokensSampled, KvCache kvCache) {
+
+    /**
+     * The KV cache: one pool of cells that all generations share, each taking cells as it grows.
+     *
+     * @param cells           cells allocated (tokens of KV the engine can hold at once)
+     * @param usedCells       cells holding a token now, for a running generation or as cached prompt
+     * @param bytes           memory the cells take
+     * @param usedBytes       memory of the used cells
+     * @param droppedPrefixes cached prompts dropped since start to make room for new generations
+     * @param waits           requests since start that waited, first in line, for running generations to free cells
+     */
+    public record KvCache(long cells, long usedCells, long bytes, long usedBytes, long droppedPrefixes, long waits) {
+    }
 
     public boolean idle() {
         return queued == 0 && running == 0;

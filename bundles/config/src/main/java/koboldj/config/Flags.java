@@ -98,7 +98,10 @@ public final class Flags {
         flag("usecpu", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of());
         flag("parallel", INTEGER, 4, "koboldj: generations decoded side by side (continuous batching)", List.of(Pids.TEXT), 1, 64, "-np");
         flag("lanes", INTEGER, 0, "koboldj: llama contexts the --parallel slots are spread over, decoded side by side; "
-                + "0 picks one per slot for small models (under 200M parameters) and one for large ones", List.of(Pids.TEXT), 0, 64);
+                + "0 picks one per full context the --kvbudget holds (up to one per slot) for small models (under 200M "
+                + "parameters), and one for large ones", List.of(Pids.TEXT), 0, 64);
+        flag("kvbudget", INTEGER, 0, "koboldj: tokens of KV cache the --parallel slots share, each taking cells as it grows; "
+                + "0 picks 2 x --contextsize, or a full context per slot when that takes under 64 MB", List.of(Pids.TEXT), 0, 16_777_216);
         flag("bundles", PATH, "", "koboldj: extra folder watched for plugin bundles (jars) to hot-deploy", List.of());
         flag("shell", SWITCH, false, "koboldj: start the Gogo shell on this terminal for operators", List.of());
         flag("conf", PATH, "conf", "koboldj: folder of OSGi configuration files (PID.cfg, PID.config) for plugins, "

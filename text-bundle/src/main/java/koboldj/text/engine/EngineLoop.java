@@ -1,6 +1,8 @@
 package koboldj.text.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -314,12 +316,17 @@ final class EngineLoop implements Runnable {
             Slot slot = bestSlotFor(task);
             if (slot == null) {
                 // every lane with an idle slot runs another LoRA strength, or has too few for its
-                // beams: this one waits its turn, first in line
+                // beams, or its KV budget is held by running generations: this one waits its turn,
+                // first in line, until a generation ends
+                if (blockedHead != task && waitsForKv(task)) {
+                    statistics.waitedForKv();
+                }
                 queue.putBack(task);
                 blockedIdle = idleSlots.get();
                 blockedHead = task;
                 return;
             }
+            makeRoom(slot, task);
             // prompt logprobs need the logits of every prompt token: nothing cached can be reused;
             // --nofastforward reuses nothing either, and so, as in KoboldCpp, shifts nothing; KV
             // computed at another LoRA strength is another model's
@@ -347,9 +354,11 @@ final class EngineLoop implements Runnable {
             slot.promptNext = reuse;
             slot.sampled = -1;
             slot.lastUsed = clock.incrementAndGet();
+            slot.reserved = task.kvCells();
             if (task.beams != null) {
                 reserveBeamSlots(slot, task);
             }
+            slot.lane.countUsedCells();
             task.admittedNanos = System.nanoTime();
             task.promptEvaluated = task.prompt.length - reuse;
             statistics.promptReused(reuse);
@@ -357,6 +366,49 @@ final class EngineLoop implements Runnable {
                 LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.index, reuse, task.prompt.length);
             }
         }
+    }
+
+    /**
+     * What the lane's KV budget must drop for the task to run in {@code slot}: the cached tokens
+     * of its least recently used idle slots, as far as needed; null if the running generations
+     * hold too much for it even then, or the lane's whole budget is too small (a beam search, in a
+     * lane of fewer slots than another: {@link TextEngine} refuses one that fits in none).
+     */
+    private static List<Slot> toDropFor(Slot slot, GenerationTask task) {
+        if (task.kvCells() > slot.lane.budget.cells()) {
+            return null;
+        }
+        List<Slot> others = new ArrayList<>();
+        for (Slot other : slot.lane.slots) {
+            if (other != slot) {
+                others.add(other);
+            }
+        }
+        return slot.lane.budget.toDrop(task.kvCells(), others);
+    }
+
+    /** Makes room in the KV budget for the task to run in {@code slot}, which {@link #bestSlotFor} found it has. */
+    private void makeRoom(Slot slot, GenerationTask task) {
+        for (Slot idle : toDropFor(slot, task)) {
+            LOG.debug("slot {}: dropping {} cached tokens to make room in the KV budget", idle.index, idle.cache.size());
+            idle.removeFrom(0);
+            statistics.cacheDropped();
+        }
+    }
+
+    /** Whether the task waits only because the running generations hold the KV budget of every lane it could take. */
+    private boolean waitsForKv(GenerationTask task) {
+        for (Slot slot : slots) {
+            if (couldRun(slot, task)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the task could run in {@code slot} as far as its lane's other generations go, KV budget aside. */
+    private boolean couldRun(Slot slot, GenerationTask task) {
+        return slot.idle() && slot.lane.acceptsLora(task.loraMultiplier) && idleIn(slot.lane) >= task.width();
     }
 
     /**
@@ -371,6 +423,7 @@ final class EngineLoop implements Runnable {
         for (Slot other : first.lane.slots) {
             if (taken < beams.length && other.idle()) {
                 other.removeFrom(0);
+                other.reserved = 0; // the beams' cells are the first slot's reservation
                 other.task = task;
                 other.cacheLora = task.loraMultiplier;
                 other.promptNext = task.prompt.length;
@@ -511,13 +564,16 @@ final class EngineLoop implements Runnable {
      * prompt (within {@link #BALANCE_TOKENS}), the one on the least busy lane; then the one reusing
      * most; then the least recently used. A few tokens of prompt cache are not worth two
      * generations sharing a lane while another lane idles. Only lanes running the task's LoRA
-     * strength (or nothing) are candidates; null if none has an idle slot.
+     * strength (or nothing) and with room in their KV budget are candidates; null if none has an
+     * idle slot.
      */
     private Slot bestSlotFor(GenerationTask task) {
         int[] reuse = new int[slots.length];
+        boolean[] candidate = new boolean[slots.length];
         int most = -1;
         for (Slot slot : slots) {
-            if (slot.idle() && slot.lane.acceptsLora(task.loraMultiplier) && idleIn(slot.lane) >= task.width()) {
+            if (couldRun(slot, task) && toDropFor(slot, task) != null) {
+                candidate[slot.index] = true;
                 reuse[slot.index] = reusable(slot, task);
                 most = Math.max(most, reuse[slot.index]);
             }
@@ -525,8 +581,7 @@ final class EngineLoop implements Runnable {
         Slot best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (Slot slot : slots) {
-            if (!slot.idle() || !slot.lane.acceptsLora(task.loraMultiplier) || idleIn(slot.lane) < task.width()
-                    || reuse[slot.index] < most - BALANCE_TOKENS) {
+            if (!candidate[slot.index] || reuse[slot.index] < most - BALANCE_TOKENS) {
                 continue;
             }
             int load = slot.lane.running;

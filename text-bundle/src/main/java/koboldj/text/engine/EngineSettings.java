@@ -16,9 +16,12 @@ package koboldj.text.engine;
  *                       cached tokens of the lane's idle slots, and dropped cells are compacted at
  *                       once (otherwise llama.cpp compacts once a context's used span reaches 2048)
  * @param options        KoboldCpp's prompt and cache switches
+ * @param kvBudget       KV cache cells (tokens) the slots share, spread over the lanes; a lane gets
+ *                       at least {@code slotContext}, so that one generation can always use it all
+ *                       (see {@link KvBudget})
  */
 public record EngineSettings(int slots, int lanes, int laneThreads, int slotContext, int batchSize, int threads, int batchThreads, int queueCapacity,
-        boolean leanCache, EngineOptions options) {
+        boolean leanCache, EngineOptions options, int kvBudget) {
 
     /** With KoboldCpp's default options. */
     public EngineSettings(int slots, int lanes, int laneThreads, int slotContext, int batchSize, int threads, int batchThreads,
@@ -26,10 +29,26 @@ public record EngineSettings(int slots, int lanes, int laneThreads, int slotCont
         this(slots, lanes, laneThreads, slotContext, batchSize, threads, batchThreads, queueCapacity, leanCache, EngineOptions.DEFAULTS);
     }
 
+    /** With a full context's KV for every slot: the budget never makes a generation wait. */
+    public EngineSettings(int slots, int lanes, int laneThreads, int slotContext, int batchSize, int threads, int batchThreads,
+            int queueCapacity, boolean leanCache, EngineOptions options) {
+        this(slots, lanes, laneThreads, slotContext, batchSize, threads, batchThreads, queueCapacity, leanCache, options,
+                slots * slotContext);
+    }
+
     public EngineSettings {
         if (slots < 1 || lanes < 1 || lanes > slots || laneThreads < 1 || slotContext < 16 || batchSize < 1 || threads < 1 || batchThreads < 1
-                || queueCapacity < 0 || options == null) {
+                || queueCapacity < 0 || options == null || kvBudget < slotContext) {
             throw new IllegalArgumentException("invalid engine settings " + this);
         }
+    }
+
+    /**
+     * The KV cells of a lane holding {@code sequences} slots: its share of the budget, at least
+     * one slot's context and at most a context for each of its slots.
+     */
+    int laneBudget(int sequences) {
+        long share = ((long) kvBudget * sequences + slots - 1) / slots;
+        return (int) Math.min((long) sequences * slotContext, Math.max(slotContext, share));
     }
 }

@@ -17,6 +17,16 @@ final class EngineStatistics {
     private volatile long decodeNanos;
     private volatile long busyNanos;
     private volatile long tokensSampled;
+    private volatile long droppedPrefixes;
+    private volatile long kvWaits;
+
+    synchronized void cacheDropped() {
+        droppedPrefixes++;
+    }
+
+    synchronized void waitedForKv() {
+        kvWaits++;
+    }
 
     synchronized void promptReused(int tokens) {
         reusedPromptTokens += tokens;
@@ -42,9 +52,11 @@ final class EngineStatistics {
         totalGenerations++;
     }
 
-    EngineStats snapshot(int queued, int running) {
+    /** With the KV cache's cells, allocated and used, and the bytes of one cell. */
+    EngineStats snapshot(int queued, int running, long cells, long usedCells, long bytesPerCell) {
         return new EngineStats(lastProcessSeconds, lastEvalSeconds, lastTokenCount, lastInputCount, lastSeed, lastReason,
                 totalGenerations, queued, running, reusedPromptTokens,
-                busyNanos / 1e9, decodeNanos / 1e9, tokensSampled);
+                busyNanos / 1e9, decodeNanos / 1e9, tokensSampled,
+                new EngineStats.KvCache(cells, usedCells, cells * bytesPerCell, usedCells * bytesPerCell, droppedPrefixes, kvWaits));
     }
 }

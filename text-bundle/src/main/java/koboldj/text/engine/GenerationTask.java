@@ -160,6 +160,14 @@ final class GenerationTask implements Generation {
         return beams == null ? 1 : beams.width();
     }
 
+    /**
+     * The most KV cells it can fill: its prompt, and its longest answer for each beam (beams share
+     * the prompt's cells and their common beginnings).
+     */
+    int kvCells() {
+        return prompt.length + width() * maxLength;
+    }
+
     boolean isDone() {
         return result.isDone();
     }

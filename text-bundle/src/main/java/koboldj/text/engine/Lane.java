@@ -16,7 +16,9 @@ import koboldj.text.llama.LoraAdapters;
  * used cells of its context, the other sequences' cells included (masked out, yet computed). With
  * S sequences in one context that is S times the attention work of one sequence per context,
  * which for a small model outweighs what batching the weights saves. A large model is bound by
- * its weights instead, and keeps one lane.
+ * its weights instead, and keeps one lane; so does a small one whose KV cache is too large to
+ * give every slot a full context of its own. The slots of a lane share its KV cells as their
+ * sequences grow, within the lane's {@link KvBudget}.
  *
  * <p>A lane, its batch and its slots belong to the engine thread that has {@link #tryClaim
  * claimed} it, for one step at a time (see {@link EngineLoop}); claiming and releasing it carries
@@ -34,8 +36,11 @@ final class Lane implements AutoCloseable {
     /** How many of its slots are generating: written by the lane's holder, read by any engine thread. */
     volatile int running;
     private final AtomicBoolean claimed = new AtomicBoolean();
+    /** The lane's KV cells, shared by its slots (see {@link KvBudget}). */
+    final KvBudget budget;
     private final Llama llama;
     private final int cells;
+    private volatile int usedCells;
     private final int batchSize;
     private int threadsInUse = -1;
     private final LoraAdapters lora;
@@ -43,16 +48,17 @@ final class Lane implements AutoCloseable {
     private float loraInUse = Float.NaN;
 
     /**
-     * Creates the context for {@code sequences} slots of {@code slotContext} tokens each, and one
-     * batch more: after a compaction llama.cpp reserves a graph that writes a whole batch after
-     * the used cells (see {@link Llama#defragment}), and without that room a compaction of a
+     * Creates the context for {@code sequences} slots sharing the lane's part of the KV budget,
+     * and one batch more: after a compaction llama.cpp reserves a graph that writes a whole batch
+     * after the used cells (see {@link Llama#defragment}), and without that room a compaction of a
      * nearly full context would be refused, leaving holes too small for the next prompt chunk.
      */
     Lane(LlamaModel model, EngineSettings settings, int sequences) {
         this.llama = Llama.get();
         this.leanCache = settings.leanCache();
         this.lora = settings.options().lora();
-        int cells = sequences * settings.slotContext() + settings.batchSize();
+        this.budget = new KvBudget(settings.laneBudget(sequences));
+        int cells = budget.cells() + settings.batchSize();
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
                 settings.threads(), settings.batchThreads(), false, -1, settings.options().attention()));
         this.cells = cells;
@@ -63,6 +69,21 @@ final class Lane implements AutoCloseable {
             llama.freeContext(context);
             throw e;
         }
+    }
+
+    /** The KV cells its context has, budget and batch room. */
+    int cells() {
+        return cells;
+    }
+
+    /** KV cells holding tokens, as of the lane's last step or admission: any thread may read it. */
+    int usedCells() {
+        return usedCells;
+    }
+
+    /** Notes how many KV cells hold tokens now; by the lane's holder. */
+    void countUsedCells() {
+        usedCells = llama.usedCells(context);
     }
 
     /** Takes the lane for the calling thread; false if another thread has it. */
@@ -84,9 +105,12 @@ final class Lane implements AutoCloseable {
         llama.removeTokens(context, sequence, position, -1);
     }
 
-    /** Moves the used KV cells together now, where llama.cpp can do that safely (else they stay). */
-    void compact() {
-        llama.defragment(context, cells, batchSize);
+    /**
+     * Moves the used KV cells together now, where llama.cpp can do that safely (else they stay);
+     * whether it did. The budget keeps a batch of cells free, so it always can.
+     */
+    boolean compact() {
+        return llama.defragment(context, cells, batchSize);
     }
 
     /** Sets the LoRA strength of this lane's next decodes: its running slots' multiplier, which they share. */

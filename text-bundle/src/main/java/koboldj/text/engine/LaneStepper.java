@@ -88,7 +88,13 @@ final class LaneStepper {
         lane.useLora(runningLora(lane));
         long started = System.nanoTime();
         int status = lane.decode();
+        if (status == 1 && tokens > 1 && lane.compact()) {
+            // the budget keeps a batch of cells free, but the gaps between sequences may have
+            // split them: the chunk needs them side by side
+            status = lane.decode();
+        }
         statistics.decoded(tokens, System.nanoTime() - started);
+        lane.countUsedCells();
         if (status != 0) {
             failLane(lane, status);
             return;
@@ -317,6 +323,7 @@ final class LaneStepper {
         slot.sampled = -1;
         slot.output = -1;
         slot.chunkLength = 0;
+        slot.reserved = 0;
         slot.lane.running--;
         idleSlots.incrementAndGet();
         return task;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
 import koboldj.api.text.ContextSnapshots;
 import koboldj.api.text.ContextSnapshots.Size;
 import koboldj.text.llama.Llama;
@@ -67,6 +68,7 @@ final class SavedStates {
             throw ApiException.busy();
         }
         target.removeFrom(0);
+        makeRoom(target, state.tokens.length);
         if (!llama.restoreSequence(target.lane.context, target.sequence, state.kv)) {
             target.removeFrom(0);
             return -1;
@@ -76,6 +78,18 @@ final class SavedStates {
         }
         target.lastUsed = clock.getAsLong();
         return state.tokens.length;
+    }
+
+    /** Drops the least recently used cached tokens of the target's lane that keep the state from fitting in its KV budget. */
+    private static void makeRoom(Slot target, int cells) {
+        List<Slot> others = new ArrayList<>(Arrays.asList(target.lane.slots));
+        others.remove(target);
+        List<Slot> drop = target.lane.budget.toDrop(cells, others);
+        if (drop == null) {
+            throw new ApiException(ErrorKind.BUSY, "The running generations hold the KV cache this state needs; "
+                    + "load it again once they are done.");
+        }
+        drop.forEach(slot -> slot.removeFrom(0));
     }
 
     void clear() {

@@ -5,7 +5,7 @@ package koboldj.text.engine;
  * generation ends, so a later request with the same beginning reuses them. Only the engine thread
  * that holds its lane touches it.
  */
-final class Slot {
+final class Slot implements KvBudget.Holder {
     /**
      * Dropping this many cells leaves holes worth closing: a step needs as many adjacent free
      * cells as it has tokens, so the holes between other sequences' cells stay empty and attention
@@ -39,6 +39,8 @@ final class Slot {
      * llama_kv_self_seq_cp): moving their positions would move the other sequence's too.
      */
     int sharedBelow;
+    /** KV cells its generation may grow to, held in the lane's budget from admission to its end; 0 when idle. */
+    int reserved;
 
     Slot(int index, Lane lane, int sequence, int context) {
         this.index = index;
@@ -70,6 +72,21 @@ final class Slot {
 
     boolean idle() {
         return task == null;
+    }
+
+    @Override
+    public boolean busy() {
+        return task != null;
+    }
+
+    @Override
+    public int heldCells() {
+        return busy() ? reserved : cache.size();
+    }
+
+    @Override
+    public long lastUsed() {
+        return lastUsed;
     }
 
     boolean prefilling() {

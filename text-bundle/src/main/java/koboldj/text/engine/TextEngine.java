@@ -54,6 +54,8 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
     private final SamplerCatalog samplers;
     private final GrammarStates grammars;
     private final Lane[] lanes;
+    /** Bytes of KV cache a token takes; 0 if the model does not say. */
+    private final long kvBytesPerToken;
     private final WaitQueue queue;
     private final EngineStatistics statistics = new EngineStatistics();
     private final EngineLoop loop;
@@ -74,6 +76,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         this.samplers = samplers;
         this.grammars = new GrammarStates(model);
         this.lanes = newLanes(model, settings);
+        this.kvBytesPerToken = model.kvBytesPerToken(settings.options().attention());
         this.queue = new WaitQueue();
         EngineLoop started = null;
         try {
@@ -91,7 +94,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         this.loop = started;
     }
 
-    /** One context per lane; every slot gets the whole --contextsize in its lane's KV cache. */
+    /** One context per lane, whose slots share its part of the KV budget. */
     private static Lane[] newLanes(LlamaModel model, EngineSettings settings) {
         Lane[] lanes = new Lane[settings.lanes()];
         try {
@@ -184,6 +187,9 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         }
         Prompt prompt = Prompt.build(model, first.memory(), first.prompt(), contextLength - maxLength,
                 options.getFirst().promptLimit(), settings.options().addBos());
+        if (beams != null) {
+            checkBeamCells(prompt.tokens().length + requests.size() * maxLength);
+        }
         if (inFlight.addAndGet(requests.size()) > settings.slots() + settings.queueCapacity()) {
             inFlight.addAndGet(-requests.size());
             throw ApiException.busy();
@@ -283,6 +289,19 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         }
     }
 
+    /**
+     * A beam search takes KV cells for its prompt and each beam's answer in one lane, all at once:
+     * one that needs more than the lane's budget could never start.
+     */
+    private void checkBeamCells(int cells) {
+        int largest = Arrays.stream(lanes).mapToInt(lane -> lane.budget.cells()).max().orElse(0);
+        if (cells > largest) {
+            throw ApiException.badRequest("max_tokens", "This beam search needs KV cache for " + cells + " tokens (its prompt "
+                    + "and each beam's answer), and the server shares " + largest + " among its generations (--kvbudget); "
+                    + "ask for fewer tokens or beams.");
+        }
+    }
+
     @Override
     public Optional<Generation> find(String genkey) {
         synchronized (byGenkey) {
@@ -298,7 +317,13 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
     @Override
     public EngineStats stats() {
         int queued = queue.size();
-        return statistics.snapshot(queued, Math.max(0, inFlight.get() - queued));
+        long cells = 0;
+        long used = 0;
+        for (Lane lane : lanes) {
+            cells += lane.cells();
+            used += lane.usedCells();
+        }
+        return statistics.snapshot(queued, Math.max(0, inFlight.get() - queued), cells, used, kvBytesPerToken);
     }
 
     @Override

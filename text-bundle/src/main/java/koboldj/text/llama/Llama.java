@@ -253,7 +253,7 @@ public final class Llama {
         kvClear = b.bind("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
         kvDefrag = b.bind("llama_kv_self_defrag", FunctionDescriptor.ofVoid(ADDRESS));
         kvUpdate = b.bind("llama_kv_self_update", FunctionDescriptor.ofVoid(ADDRESS));
-        kvUsedCells = b.bind("llama_kv_self_used_cells", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        kvUsedCells = b.bind("llama_kv_self_used_cells", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
         tokenize = b.bind("llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
                 JAVA_BOOLEAN, JAVA_BOOLEAN));
         tokenToPiece = b.bind("llama_token_to_piece", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
@@ -639,13 +639,18 @@ public final class Llama {
      * whether it did. A defragmentation is copies only, no matrix product: it needs no compute turn.
      */
     public boolean defragment(MemorySegment context, int cells, int batchSize) {
-        int used = (int) call(() -> (int) kvUsedCells.invokeExact(context));
+        int used = usedCells(context);
         if (used + Math.min(cells, batchSize) > cells) {
             return false;
         }
         invoke(() -> { kvDefrag.invokeExact(context); });
         invoke(() -> { kvUpdate.invokeExact(context); });
         return true;
+    }
+
+    /** How many KV cells of the context hold a token of some sequence. */
+    public int usedCells(MemorySegment context) {
+        return (int) call(() -> (int) kvUsedCells.invokeExact(context));
     }
 
     /** Removes positions [from, to) of a sequence (to < 0: to the end). */

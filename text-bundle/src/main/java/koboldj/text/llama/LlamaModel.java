@@ -170,6 +170,25 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         }
     }
 
+    /**
+     * Bytes of KV cache one token takes in a context storing it as {@code attention} says: each
+     * layer's keys and values for every KV head (GGUF {@code <arch>.block_count},
+     * {@code attention.head_count_kv}); 0 if the model's GGUF does not say (per-layer head counts).
+     */
+    public long kvBytesPerToken(AttentionOptions attention) {
+        String arch = descriptor.architecture();
+        Integer layers = integerMetadata(arch + ".block_count");
+        Integer kvHeads = integerMetadata(arch + ".attention.head_count_kv");
+        Integer heads = integerMetadata(arch + ".attention.head_count");
+        int kv = kvHeads != null ? kvHeads : heads != null ? heads : 0;
+        int keySize = headSize("key_length");
+        int valueSize = headSize("value_length");
+        if (layers == null || kv <= 0 || keySize <= 0 || valueSize <= 0) {
+            return 0;
+        }
+        return layers * (attention.typeK().bytes((long) kv * keySize) + attention.typeV().bytes((long) kv * valueSize));
+    }
+
     /** Values per attention head (GGUF {@code <arch>.attention.key_length}, or the embedding over the heads); 0 if unknown. */
     int headSize(String lengthKey) {
         String arch = descriptor.architecture();

@@ -27,6 +27,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     /** --lanes: llama contexts the slots are spread over; 0 picks by model size. */
     int lanes() default 0;
 
+    /** --kvbudget: tokens of KV cache the slots share; 0 picks by the memory a token takes. */
+    int kvbudget() default 0;
+
     /** --multiuser: N > 1 lets N - 1 requests wait; 0 lets none wait; 1 (the default) a generous queue. */
     int multiuser() default 1;
 

@@ -228,10 +228,10 @@ public class TextModelService implements TextReloads {
                     (Integer) served.registration.getReference().getProperty(Constants.SERVICE_RANKING)));
         }
         retire(served, previous, previousModel);
-        LOG.info("Text model {} ready in {} s: {} slots x {} tokens of context in {} lanes on {} threads, {} threads each, batch {}",
-                loaded.descriptor().name(), String.format("%.2f", (System.nanoTime() - started) / 1e9),
-                settings.slots(), settings.slotContext(), settings.lanes(), settings.laneThreads(), settings.threads(),
-                settings.batchSize());
+        LOG.info("Text model {} ready in {} s: {} slots of up to {} tokens sharing {} tokens of KV cache in {} lanes on {} "
+                + "threads, {} threads each, batch {}", loaded.descriptor().name(),
+                String.format("%.2f", (System.nanoTime() - started) / 1e9), settings.slots(), settings.slotContext(),
+                settings.kvBudget(), settings.lanes(), settings.laneThreads(), settings.threads(), settings.batchSize());
         return Optional.empty();
     }
 
@@ -283,7 +283,7 @@ public class TextModelService implements TextReloads {
     private static boolean sameEngine(TextConfiguration a, TextConfiguration b) {
         return a.contextsize() == b.contextsize() && a.threads() == b.threads()
                 && a.blasthreads() == b.blasthreads() && a.batchsize() == b.batchsize() && a.parallel() == b.parallel()
-                && a.lanes() == b.lanes() && a.multiuser() == b.multiuser() && Objects.equals(a.ropeconfig(), b.ropeconfig())
+                && a.lanes() == b.lanes() && a.kvbudget() == b.kvbudget() && a.multiuser() == b.multiuser() && Objects.equals(a.ropeconfig(), b.ropeconfig())
                 && a.flashattention() == b.flashattention() && a.quantkv() == b.quantkv() && a.nommap() == b.nommap()
                 && a.usemlock() == b.usemlock() && a.overridekv().equals(b.overridekv()) && a.moeexperts() == b.moeexperts()
                 && a.defaultgenamt() == b.defaultgenamt() && a.nobostoken() == b.nobostoken()
@@ -309,8 +309,13 @@ public class TextModelService implements TextReloads {
     static EngineSettings settings(TextConfiguration configuration, LlamaModel model, LoraAdapters adapters) {
         int cores = Runtime.getRuntime().availableProcessors();
         long parameters = model.parameterCount();
-        int lanes = configuration.lanes() > 0 ? Math.min(configuration.lanes(), configuration.parallel())
-                : EngineDefaults.lanes(configuration.parallel(), parameters);
+        int slots = configuration.parallel();
+        int context = configuration.contextsize();
+        EngineOptions options = options(configuration, adapters);
+        int kvBudget = EngineDefaults.kvBudget(configuration.kvbudget(), slots, context,
+                model.kvBytesPerToken(options.attention()));
+        int lanes = configuration.lanes() > 0 ? Math.min(configuration.lanes(), slots)
+                : EngineDefaults.lanes(slots, parameters, context, kvBudget);
         int laneThreads = EngineDefaults.laneThreads(cores, lanes, configuration.threads());
         int threads = configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forDecode(cores, laneThreads);
         int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : EngineDefaults.forPrompt(cores);
@@ -320,8 +325,8 @@ public class TextModelService implements TextReloads {
             case 1 -> DEFAULT_QUEUE;
             default -> configuration.multiuser() - 1;
         };
-        return new EngineSettings(configuration.parallel(), lanes, laneThreads, configuration.contextsize(), batch, threads,
-                batchThreads, queue, EngineDefaults.isSmall(parameters), options(configuration, adapters));
+        return new EngineSettings(slots, lanes, laneThreads, context, batch, threads, batchThreads, queue,
+                EngineDefaults.isSmall(parameters), options, kvBudget);
     }
 
     /**

@@ -60,7 +60,7 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
      * a file that only picks a model does not open the API, lift the body limit or shrink the queue.
      */
     static final List<String> KEPT_UNLESS_NAMED = List.of("password", "maxrequestsize", "multiuser", "quiet",
-            "parallel", "lanes", "modeldir", "modelmax");
+            "parallel", "lanes", "modeldir", "modelmax", "kvbudget");
 
     private final ConfigurationAdmin configurationAdmin;
     private Settings current;

@@ -88,6 +88,13 @@ public class ModelInfoResource {
         body.put("engine_decode_seconds", stats.decodeSeconds());
         body.put("engine_tokens_sampled", stats.tokensSampled());
         body.put("model", text.model().name());
+        EngineStats.KvCache kv = stats.kvCache();
+        body.put("kv_cache_tokens", kv.cells());
+        body.put("kv_cache_used_tokens", kv.usedCells());
+        body.put("kv_cache_bytes", kv.bytes());
+        body.put("kv_cache_used_bytes", kv.usedBytes());
+        body.put("kv_cache_dropped_prompts", kv.droppedPrefixes());
+        body.put("kv_cache_waits", kv.waits());
         return body;
     }
 
