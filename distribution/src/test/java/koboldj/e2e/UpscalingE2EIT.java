@@ -7,17 +7,25 @@ import static koboldj.e2e.Pictures.gradient;
 import static koboldj.e2e.PlatformE2EIT.json;
 import static koboldj.e2e.PlatformE2EIT.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
 
@@ -38,13 +46,17 @@ import koboldj.testing.sdcheckpoints.StorageType;
 /**
  * The ESRGAN upscaler and the hires fix against the real process, with a tiny SD 1.x checkpoint and a
  * tiny RRDBNet written here and named in a .kcpps file: the upscaler listed and used by both upscale
- * routes, hires fix making the asked size with the A1111 infotext, and bad values refused by field.
+ * routes, hires fix making the asked size with the A1111 infotext, and bad values refused by field; a long
+ * upscale neither holds up a bundle change nor outlives its client.
  */
 class UpscalingE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path PROBE = Path.of(System.getProperty("koboldj.testBundles", "target/test-bundles"))
+            .resolve("koboldj.testing.hotdeploy-probe.jar");
 
     @TempDir
     static Path folder;
+    private static Path plugins;
     private static ServerProcess server;
 
     @BeforeAll
@@ -55,7 +67,8 @@ class UpscalingE2EIT {
                 StorageType.F16, 3);
         Path config = Files.writeString(folder.resolve("images.kcpps"), JSON.writeValueAsString(java.util.Map.of(
                 "sdmodel", model.toString(), "sdupscaler", upscaler.getFileName().toString(), "sdthreads", 2)));
-        server = ServerProcess.start("--config", config.toString());
+        plugins = Files.createDirectory(folder.resolve("bundles"));
+        server = ServerProcess.start("--config", config.toString(), "--bundles", plugins.toString());
         assertTrue(within(120_000, () -> json(server.get("/api/extra/version")).path("txt2img").asBoolean()
                 && server.get("/sdapi/v1/upscalers").statusCode() == 200), "the image model loads\n" + server.output());
     }
@@ -92,6 +105,86 @@ class UpscalingE2EIT {
         assertRefused("/sdapi/v1/extra-single-image", "{\"image\": \"" + picture + "\", \"upscaler_1\": \"R-ESRGAN 4x+\"}",
                 "upscaler_1");
         assertTrue(server.isAlive());
+    }
+
+    @Test
+    void upscalersReportTheirScaleAndModelFile() throws Exception {
+        for (String route : new String[] {"/sdapi/v1/upscalers", "/v1/upscalers"}) {
+            JsonNode listed = json(server.get(route));
+            assertEquals(3, listed.size(), listed.toString());
+            for (int i = 0; i < 2; i++) {
+                assertEquals(4, listed.get(i).path("scale").asInt(), "Lanczos and Nearest as A1111 reports them: " + listed);
+                assertTrue(listed.get(i).path("model_path").isNull(), listed.toString());
+            }
+            JsonNode esrgan = listed.get(2);
+            assertEquals("tiny-esrgan", esrgan.path("name").asText());
+            assertEquals(4, esrgan.path("scale").asInt(), "the scale of the model's tensors: " + esrgan);
+            assertEquals(folder.resolve("tiny-esrgan.safetensors").toRealPath(),
+                    Path.of(esrgan.path("model_path").asText()).toRealPath(), esrgan.toString());
+        }
+    }
+
+    /**
+     * The ESRGAN pass of a large picture holds no request thread: a bundle dropped in meanwhile
+     * rebuilds the REST application at once, others are served, and the upscale still answers whole.
+     */
+    @Test
+    void aLongUpscaleHoldsUpNoBundleChangeAndAnswersWhole() throws Exception {
+        String body = "{\"image\": \"" + encoded(gradient(512, 384), "png") + "\", \"upscaler_1\": \"tiny-esrgan\","
+                + " \"upscaling_resize\": 4}";
+        long started = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> upscale = server.http().sendAsync(HttpRequest.newBuilder(
+                server.uri("/sdapi/v1/extra-single-image")).header("Content-Type", "application/json")
+                .timeout(Duration.ofMinutes(3)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(1_000);
+        assertFalse(upscale.isDone(), "the upscale runs");
+
+        Files.copy(PROBE, plugins.resolve("probe.jar"));
+        assertTrue(within(10_000, () -> server.get("/probe").statusCode() == 200), "the REST application was rebuilt");
+        String small = encoded(gradient(32, 32), "png");
+        JsonNode lanczos = json(server.post("/v1/upscale-img", "{\"image\": \"" + small + "\", \"upscaler_1\": \"Lanczos\","
+                + " \"upscaling_resize\": 2}"));
+        assertEquals(64, decoded(lanczos.path("image").asText()).getWidth(), "another upscale is served meanwhile");
+        assertFalse(upscale.isDone(), "all this while the ESRGAN upscale ran");
+
+        HttpResponse<String> answer = upscale.get(3, TimeUnit.MINUTES);
+        System.out.printf("ESRGAN 512x384 -> 2048x1536 answered in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        assertEquals(200, answer.statusCode(), answer.body());
+        BufferedImage out = decoded(json(answer).path("image").asText());
+        assertEquals(2048, out.getWidth());
+        assertEquals(1536, out.getHeight());
+        Files.delete(plugins.resolve("probe.jar"));
+        assertTrue(within(10_000, () -> server.get("/probe").statusCode() == 404), "the probe bundle left");
+    }
+
+    /** A client that hangs up on a long ESRGAN upscale frees the worker for the next one within a tile or two. */
+    @Test
+    void aClientThatHangsUpStopsItsUpscale() throws Exception {
+        byte[] body = ("{\"image\": \"" + encoded(gradient(256, 192), "png") + "\", \"upscaler_1\": \"tiny-esrgan\","
+                + " \"upscaling_resize\": 4}").getBytes(StandardCharsets.UTF_8);
+        String small = "{\"image\": \"" + encoded(gradient(32, 32), "png") + "\", \"upscaler_1\": \"tiny-esrgan\","
+                + " \"upscaling_resize\": 4}";
+        long whole = System.nanoTime();
+        json(server.post("/sdapi/v1/extra-single-image", new String(body, StandardCharsets.UTF_8)));
+        long wholeMillis = (System.nanoTime() - whole) / 1_000_000;
+
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /sdapi/v1/extra-single-image HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            Thread.sleep(1_500);
+        }
+        long after = System.nanoTime();
+        JsonNode next = json(server.post("/sdapi/v1/extra-single-image", small));
+        long nextMillis = (System.nanoTime() - after) / 1_000_000;
+        System.out.printf("a whole ESRGAN upscale took %d ms; the next one after a hang-up answered in %d ms%n",
+                wholeMillis, nextMillis);
+        assertEquals(128, decoded(next.path("image").asText()).getWidth());
+        assertTrue(nextMillis < wholeMillis / 2, "the upscale of the client that left stopped: the next one took "
+                + nextMillis + " ms, a whole upscale " + wholeMillis + " ms");
     }
 
     @Test

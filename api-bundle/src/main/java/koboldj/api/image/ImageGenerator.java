@@ -29,8 +29,8 @@ public interface ImageGenerator {
     /** Labels of the schedule types {@link ImageRequest#scheduler()} accepts, A1111 spelling. */
     List<String> schedulers();
 
-    /** Names of the upscalers {@link #upscale} accepts. */
-    List<String> upscalers();
+    /** The upscalers {@link #upscale} accepts. */
+    List<Upscaler> upscalers();
 
     /**
      * Queues an image request.
@@ -41,12 +41,13 @@ public interface ImageGenerator {
     ImageJob submit(ImageRequest request, Consumer<ImageProgress> progress);
 
     /**
-     * Resizes a picture with the named upscaler; returns a PNG.
+     * Resizes a picture with the named upscaler, off the calling thread; the result is a PNG.
      *
      * @param image  base64 PNG/JPEG/WebP, as sent in {@code field}
      * @param factor used when {@code width} and {@code height} are 0
+     * @throws koboldj.api.error.ApiException BAD_REQUEST for a bad picture, upscaler or size
      */
-    byte[] upscale(String image, String field, String upscaler, double factor, int width, int height);
+    UpscaleJob upscale(String image, String field, String upscaler, double factor, int width, int height);
 
     /** How far the running job has got. */
     ImageProgress progress();

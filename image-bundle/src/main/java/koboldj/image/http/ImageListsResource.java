@@ -21,6 +21,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.image.ImageGenerator;
+import koboldj.api.image.Upscaler;
 import koboldj.image.picture.LatentUpscaleMode;
 import koboldj.image.sampling.SamplerKind;
 import koboldj.image.sampling.ScheduleType;
@@ -134,13 +135,13 @@ public class ImageListsResource {
     @Path("sdapi/v1/upscalers")
     public List<Map<String, Object>> upscalers() {
         List<Map<String, Object>> upscalers = new ArrayList<>();
-        for (String name : images.upscalers()) {
+        for (Upscaler known : images.upscalers()) {
             Map<String, Object> upscaler = new LinkedHashMap<>();
-            upscaler.put("name", name);
-            upscaler.put("model_name", null);
-            upscaler.put("model_path", null);
+            upscaler.put("name", known.name());
+            upscaler.put("model_name", known.model() == null ? null : known.name());
+            upscaler.put("model_path", known.model() == null ? null : known.model().toString());
             upscaler.put("model_url", null);
-            upscaler.put("scale", 4);
+            upscaler.put("scale", known.scale());
             upscalers.add(upscaler);
         }
         return upscalers;

@@ -12,19 +12,28 @@ import org.osgi.service.jakartars.whiteboard.propertytypes.JakartarsResource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import koboldj.api.error.ApiException;
 import koboldj.api.image.ImageGenerator;
+import koboldj.api.image.UpscaleJob;
+import koboldj.api.image.Upscaler;
+import koboldj.server.http.WholeResponse;
 
 /**
  * A1111's {@code extra-single-image} and the Aphrodite-style {@code /v1/upscale-img}: resize a picture
  * by {@code upscaling_resize} ({@code resize_mode} 0) or to {@code upscaling_resize_w} x
- * {@code upscaling_resize_h} ({@code resize_mode} 1) with {@code upscaler_1}.
+ * {@code upscaling_resize_h} ({@code resize_mode} 1) with {@code upscaler_1}. The answer comes off the
+ * request thread, so a long upscale holds no Jetty thread (nor a rebuild of the REST application), and a
+ * client that goes away stops it.
  */
 @Component(service = UpscaleResource.class)
 @JakartarsResource
@@ -42,12 +51,12 @@ public class UpscaleResource {
     @POST
     @Path("sdapi/v1/extra-single-image")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> upscale(JsonNode body) {
+    public void upscale(JsonNode body, @Suspended AsyncResponse response, @Context HttpServletRequest servlet) {
         JsonFields fields = JsonFields.of(body);
         String upscaler = fields.text("upscaler_1", "Lanczos");
         if (upscaler.equalsIgnoreCase("None")) {
             throw ApiException.badRequest("upscaler_1", "'upscaler_1' must name an upscaler: "
-                    + String.join(", ", images.upscalers()) + ".");
+                    + String.join(", ", images.upscalers().stream().map(Upscaler::name).toList()) + ".");
         }
         int mode = fields.integer("resize_mode", 0);
         if (mode != 0 && mode != 1) {
@@ -56,8 +65,12 @@ public class UpscaleResource {
         }
         int width = mode == 1 ? positive(fields, "upscaling_resize_w") : 0;
         int height = mode == 1 ? positive(fields, "upscaling_resize_h") : 0;
-        byte[] png = images.upscale(fields.text("image", ""), "image", upscaler, fields.number("upscaling_resize", 2),
-                width, height);
+        UpscaleJob job = images.upscale(fields.text("image", ""), "image", upscaler,
+                fields.number("upscaling_resize", 2), width, height);
+        WholeResponse.answer(response, servlet, job.result(), UpscaleResource::answer, job::cancel);
+    }
+
+    private static Map<String, Object> answer(byte[] png) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("html_info", "");
         answer.put("image", Base64.getEncoder().encodeToString(png));
@@ -67,8 +80,9 @@ public class UpscaleResource {
     @POST
     @Path("v1/upscale-img")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> aphroditeUpscale(JsonNode body) {
-        return upscale(body);
+    public void aphroditeUpscale(JsonNode body, @Suspended AsyncResponse response,
+            @Context HttpServletRequest servlet) {
+        upscale(body, response, servlet);
     }
 
     private static int positive(JsonFields fields, String name) {

@@ -2,6 +2,7 @@ package koboldj.image.job;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +22,13 @@ final class EsrganModel implements PictureUpscaler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EsrganModel.class);
     private static final int MAX_PASSES = 3;
 
+    private final Path file;
     private final String name;
     private final TensorSource weights;
     private final EsrganUpscaler network;
 
-    private EsrganModel(String name, TensorSource weights, EsrganUpscaler network) {
+    private EsrganModel(Path file, String name, TensorSource weights, EsrganUpscaler network) {
+        this.file = file;
         this.name = name;
         this.weights = weights;
         this.network = network;
@@ -36,7 +39,7 @@ final class EsrganModel implements PictureUpscaler, AutoCloseable {
         long start = System.nanoTime();
         TensorSource weights = UpscalerFiles.open(file);
         try {
-            EsrganModel model = new EsrganModel(ImageEngine.stem(file.getFileName().toString()), weights,
+            EsrganModel model = new EsrganModel(file.toAbsolutePath(), ImageEngine.stem(file.getFileName().toString()), weights,
                     EsrganUpscaler.load(weights, threads));
             LOG.info("Upscaler {} (x{}) loaded in {} ms", model.name, model.scale(), (System.nanoTime() - start) / 1_000_000);
             return model;
@@ -50,22 +53,35 @@ final class EsrganModel implements PictureUpscaler, AutoCloseable {
         return name;
     }
 
+    Path file() {
+        return file;
+    }
+
     int scale() {
         return network.scale();
     }
 
     @Override
     public BufferedImage resize(BufferedImage picture, int width, int height) {
+        return resize(picture, width, height, () -> false);
+    }
+
+    /**
+     * As {@link #resize(BufferedImage, int, int)}, giving up between tiles once {@code stopped} says so.
+     *
+     * @throws java.util.concurrent.CancellationException when stopped
+     */
+    BufferedImage resize(BufferedImage picture, int width, int height, BooleanSupplier stopped) {
         BufferedImage current = picture;
         for (int pass = 0; pass < MAX_PASSES && (current.getWidth() < width || current.getHeight() < height)
                 && network.scale() > 1; pass++) {
-            current = enlarged(current);
+            current = enlarged(current, stopped);
         }
         return current.getWidth() == width && current.getHeight() == height ? current
                 : Resizer.LANCZOS.resize(current, width, height);
     }
 
-    private BufferedImage enlarged(BufferedImage picture) {
+    private BufferedImage enlarged(BufferedImage picture, BooleanSupplier stopped) {
         int width = picture.getWidth();
         int height = picture.getHeight();
         int plane = width * height;
@@ -77,7 +93,7 @@ final class EsrganModel implements PictureUpscaler, AutoCloseable {
             }
         }
         int s = network.scale();
-        float[] out = network.upscale(rgb, height, width);
+        float[] out = network.upscale(rgb, height, width, stopped);
         BufferedImage result = new BufferedImage(width * s, height * s, BufferedImage.TYPE_INT_RGB);
         int outPlane = plane * s * s;
         for (int i = 0; i < outPlane; i++) {

@@ -9,7 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -21,6 +25,8 @@ import koboldj.api.image.ImageGenerator;
 import koboldj.api.image.ImageJob;
 import koboldj.api.image.ImageProgress;
 import koboldj.api.image.ImageRequest;
+import koboldj.api.image.UpscaleJob;
+import koboldj.api.image.Upscaler;
 import koboldj.api.model.ModelDescriptor;
 import koboldj.image.picture.PictureDecoder;
 import koboldj.image.picture.PngEncoder;
@@ -37,6 +43,10 @@ import koboldj.server.http.JobProgress;
 public final class ImageEngine implements ImageGenerator, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageEngine.class);
     private static final List<String> CHECKPOINT_SUFFIXES = List.of(".safetensors", ".gguf");
+    /** What A1111 reports for its Lanczos and Nearest upscalers, which resize to any size in one pass. */
+    private static final int PLAIN_SCALE = 4;
+    /** Lanczos and Nearest need no native library, so they run beside the worker, each on its own thread. */
+    private static final Executor PLAIN_RESIZES = Executors.newVirtualThreadPerTaskExecutor();
 
     private final GenerationLimits limits;
     private final ModelLoader loader;
@@ -136,13 +146,19 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     }
 
     @Override
-    public List<String> upscalers() {
-        if (esrgan == null) {
-            return Resizer.labels();
+    public List<Upscaler> upscalers() {
+        List<Upscaler> upscalers = new ArrayList<>();
+        for (String label : Resizer.labels()) {
+            upscalers.add(new Upscaler(label, PLAIN_SCALE, null));
         }
-        List<String> names = new ArrayList<>(Resizer.labels());
-        names.add(esrgan.name());
-        return List.copyOf(names);
+        if (esrgan != null) {
+            upscalers.add(new Upscaler(esrgan.name(), esrgan.scale(), esrgan.file()));
+        }
+        return List.copyOf(upscalers);
+    }
+
+    private List<String> upscalerNames() {
+        return upscalers().stream().map(Upscaler::name).toList();
     }
 
     /** The upscaler of that name (case aside), if there is one; the ESRGAN model runs on the worker only. */
@@ -162,7 +178,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         }
         if (request.hires() != null && request.img2img() == null) {
             settings = settings.withHires(HiresPlan.of(settings, limits, Math.max(8, loaded.networks().vaeScale()),
-                    loaded.networks().noise(), this::upscaler, upscalers()));
+                    loaded.networks().noise(), this::upscaler, upscalerNames()));
         }
         QueuedJob[] self = new QueuedJob[1];
         QueuedJob job = new QueuedJob(settings, listener, progress, () -> queue.withdraw(self[0]));
@@ -172,10 +188,10 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     }
 
     @Override
-    public byte[] upscale(String image, String field, String upscaler, double factor, int width, int height) {
+    public UpscaleJob upscale(String image, String field, String upscaler, double factor, int width, int height) {
         PictureUpscaler resizer = upscaler(upscaler == null || upscaler.isBlank() ? "Lanczos" : upscaler)
                 .orElseThrow(() -> ApiException.badRequest("upscaler_1", "'upscaler_1' \"" + upscaler
-                        + "\" is not an upscaler here; these are: " + String.join(", ", upscalers()) + "."));
+                        + "\" is not an upscaler here; these are: " + String.join(", ", upscalerNames()) + "."));
         BufferedImage picture = pictures.decode(image, field);
         int targetWidth = width;
         int targetHeight = height;
@@ -193,14 +209,26 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         }
         int toWidth = targetWidth;
         int toHeight = targetHeight;
-        if (resizer != esrgan) {
-            return PngEncoder.encode(resizer.resize(picture, toWidth, toHeight), null);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        CompletableFuture<BufferedImage> resized;
+        if (resizer == esrgan) {
+            // the network runs on the worker, beside no other graph; a client gone stops it between tiles
+            resized = queue.onWorker(() -> esrgan.resize(picture, toWidth, toHeight, cancelled::get));
+        } else {
+            resized = CompletableFuture.supplyAsync(() -> resizer.resize(picture, toWidth, toHeight), PLAIN_RESIZES);
         }
-        try {
-            return PngEncoder.encode(queue.onWorker(() -> esrgan.resize(picture, toWidth, toHeight)).join(), null);
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        CompletableFuture<byte[]> png = resized.thenApply(result -> PngEncoder.encode(result, null));
+        return new UpscaleJob() {
+            @Override
+            public CompletionStage<byte[]> result() {
+                return png;
+            }
+
+            @Override
+            public void cancel() {
+                cancelled.set(true);
+            }
+        };
     }
 
     @Override

@@ -24,7 +24,8 @@ import koboldj.image.sampling.Samplers;
 /**
  * One request from prompt to PNGs: the prompts encoded once, then for each image its seed's noise,
  * the sampler over the UNet with cond and uncond in one batch, the VAE decoder and the PNG with its
- * infotext; img2img and inpainting start from the encoded picture and keep what the mask keeps.
+ * infotext; img2img and inpainting start from the encoded picture and keep what the mask keeps; the
+ * hires fix adds its {@link HiresSecondPass}.
  * Runs on the queue's worker only.
  */
 final class ImagePipeline {
@@ -113,77 +114,14 @@ final class ImagePipeline {
             return null;
         }
         if (start == null && settings.hires() != null) {
-            return hires(settings, latent, latentHeight, latentWidth, seed, context, contextTokens, index, control);
+            return new HiresSecondPass(model, noise).run(settings.hires(), latent, latentHeight, latentWidth, seed,
+                    (height, width) -> guided(request.cfgScale(), context, contextTokens, height, width), index, control);
         }
         if (start != null && start.latentMask() != null) {
             latent = start.blendUnmasked(latent);
         }
-        BufferedImage picture = decoded(latent, latentHeight, latentWidth);
+        BufferedImage picture = VaeLatents.decode(model, latent, latentHeight, latentWidth);
         return start == null ? picture : start.finish(picture);
-    }
-
-    /**
-     * The hires fix's second pass, as A1111 runs it: the first pass's latent enlarged (or its picture, by an upscaler,
-     * then encoded again), the middle cropped when both hr_resize sides were given, the seed's noise of the new size
-     * added at the second plan's first noise level, and img2img sampling from there.
-     */
-    private BufferedImage hires(GenerationSettings settings, float[] latent, int latentHeight, int latentWidth, long seed,
-            float[] context, int contextTokens, int index, JobControl control) {
-        HiresPlan hires = settings.hires();
-        int scale = model.vaeScale();
-        int channels = model.latentChannels();
-        int coverHeight = hires.coverHeight() / scale;
-        int coverWidth = hires.coverWidth() / scale;
-        float[] enlarged;
-        if (hires.latentMode() != null) {
-            enlarged = hires.latentMode().resize(latent, channels, latentHeight, latentWidth, coverHeight, coverWidth);
-        } else {
-            BufferedImage picture = hires.picture().resize(decoded(latent, latentHeight, latentWidth), coverWidth * scale,
-                    coverHeight * scale);
-            enlarged = Start.encode(model, picture);
-        }
-        int height = hires.height() / scale;
-        int width = hires.width() / scale;
-        float[] x = cropped(enlarged, channels, coverHeight, coverWidth, height, width);
-        if (hires.plan() == null) {
-            return decoded(x, height, width);
-        }
-        NoiseSource stream = noise.stream(seed);
-        float[] fresh = stream.next(x.length);
-        double firstSigma = hires.plan().sigmas()[0];
-        for (int k = 0; k < x.length; k++) {
-            x[k] += (float) (fresh[k] * firstSigma);
-        }
-        control.imageStarted(index, hires.plan().steps());
-        float[] second = Samplers.sample(hires.plan(), guided(settings.request().cfgScale(), context, contextTokens, height, width),
-                x, stream, new SamplingProgress() {
-                    @Override
-                    public void stepDone(int step, int steps, float[] denoised) {
-                        control.stepDone(step, denoised, height, width);
-                    }
-
-                    @Override
-                    public boolean stopped() {
-                        return control.interrupted() || control.takeSkip();
-                    }
-                });
-        return control.cancelled() ? null : decoded(second, height, width);
-    }
-
-    /** The middle {@code height x width} of latent planes {@code [channels][fromHeight][fromWidth]}, as A1111 truncates. */
-    private static float[] cropped(float[] planes, int channels, int fromHeight, int fromWidth, int height, int width) {
-        if (fromHeight == height && fromWidth == width) {
-            return planes.clone();
-        }
-        int top = (fromHeight - height) / 2;
-        int left = (fromWidth - width) / 2;
-        float[] out = new float[channels * height * width];
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < height; y++) {
-                System.arraycopy(planes, (c * fromHeight + top + y) * fromWidth + left, out, (c * height + y) * width, width);
-            }
-        }
-        return out;
     }
 
     /** The UNet as a denoiser of one latent: cond and uncond as one batch of 2, combined by CFG. */
@@ -196,15 +134,6 @@ final class ImagePipeline {
                     new float[] {(float) timestep, (float) timestep}, context, contextTokens);
             return ClassifierFreeGuidance.combine(output, scaled.length, cfgScale);
         }, model.prediction(), model.noise());
-    }
-
-    private BufferedImage decoded(float[] latent, int latentHeight, int latentWidth) {
-        float[] unscaled = new float[latent.length];
-        for (int k = 0; k < latent.length; k++) {
-            unscaled[k] = latent[k] / model.latentScale();
-        }
-        float[] rgb = model.decode(unscaled, latentHeight, latentWidth);
-        return Rgb.toImage(rgb, latentHeight * model.vaeScale(), latentWidth * model.vaeScale());
     }
 
     private String infotext(GenerationSettings settings, long seed) {
@@ -263,7 +192,7 @@ final class ImagePipeline {
             int height = request.height();
             if (inpainting == null) {
                 BufferedImage picture = settings.resizeMode().apply(original, width, height, Resizer.LANCZOS);
-                return new Start(request, picture, picture, encode(model, picture), null, null, null, model);
+                return new Start(request, picture, picture, VaeLatents.encode(model, picture), null, null, null, model);
             }
             Mask mask = Mask.of(settings.pictures().mask());
             if (inpainting.invert()) {
@@ -296,7 +225,7 @@ final class ImagePipeline {
                 picture = sized.filledFromSurroundings(picture);
             }
             float[] latentMask = latentMask(sized, model);
-            return new Start(request, base, picture, encode(model, picture), latentMask, overlay, region, model);
+            return new Start(request, base, picture, VaeLatents.encode(model, picture), latentMask, overlay, region, model);
         }
 
         /** The mask brought to size the way the picture was, through an image so the resize mode applies alike. */
@@ -332,19 +261,6 @@ final class ImagePipeline {
                 plane[i] = Math.round(plane[i]);
             }
             return plane;
-        }
-
-        /** The picture's latent: the mean of the VAE's encoding (no sampled noise, so a seed decides everything) times the scale. */
-        static float[] encode(DiffusionModel model, BufferedImage picture) {
-            int height = picture.getHeight();
-            int width = picture.getWidth();
-            float[] moments = model.encode(Rgb.fromImage(picture), height, width);
-            int size = model.latentChannels() * (height / model.vaeScale()) * (width / model.vaeScale());
-            float[] latent = new float[size];
-            for (int k = 0; k < size; k++) {
-                latent[k] = moments[k] * model.latentScale();
-            }
-            return latent;
         }
 
         /** The latent sampling starts from, after inpainting_fill's latent modes. */

@@ -1,6 +1,8 @@
 package koboldj.image.nn;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,11 +76,24 @@ public final class EsrganUpscaler implements AutoCloseable {
 
     /** {@code rgb [3][height][width]} in [0, 1] → {@code [3][scale*height][scale*width]}, about [0, 1] (not clamped). */
     public float[] upscale(float[] rgb, int height, int width) {
-        return upscale(rgb, height, width, TILE, OVERLAP);
+        return upscale(rgb, height, width, () -> false);
+    }
+
+    /**
+     * As {@link #upscale(float[], int, int)}, giving up before the next tile once {@code stopped} says so.
+     *
+     * @throws CancellationException when stopped
+     */
+    public float[] upscale(float[] rgb, int height, int width, BooleanSupplier stopped) {
+        return upscale(rgb, height, width, TILE, OVERLAP, stopped);
     }
 
     /** As {@link #upscale(float[], int, int)}, in tiles of {@code tile} pixels overlapping by {@code overlap}. */
     float[] upscale(float[] rgb, int height, int width, int tile, int overlap) {
+        return upscale(rgb, height, width, tile, overlap, () -> false);
+    }
+
+    private float[] upscale(float[] rgb, int height, int width, int tile, int overlap, BooleanSupplier stopped) {
         if (closed) {
             throw new IllegalStateException("the upscaler is closed");
         }
@@ -97,17 +112,21 @@ public final class EsrganUpscaler implements AutoCloseable {
                 paddedWidth);
         float[] out;
         if (paddedHeight <= tile && paddedWidth <= tile) {
-            out = whole(padded, paddedHeight, paddedWidth);
+            out = whole(padded, paddedHeight, paddedWidth, stopped);
         } else {
             // the VAE's tiling is the same blend of overlapping tiles, with the upscaler as the network
-            out = new TiledVae(this::whole, 3, 1, 3, scale(), tile, overlap).run(padded, paddedHeight, paddedWidth);
+            out = new TiledVae((part, h, w) -> whole(part, h, w, stopped), 3, 1, 3, scale(), tile, overlap)
+                    .run(padded, paddedHeight, paddedWidth);
         }
         return paddedHeight == height && paddedWidth == width ? out
                 : cropped(out, paddedHeight * scale(), paddedWidth * scale(), height * scale(), width * scale());
     }
 
     /** One tile (or the whole picture), its sides multiples of the unshuffle factor. */
-    private float[] whole(float[] rgb, int height, int width) {
+    private float[] whole(float[] rgb, int height, int width, BooleanSupplier stopped) {
+        if (stopped.getAsBoolean()) {
+            throw new CancellationException("the upscaling was stopped");
+        }
         int u = network.unshuffle;
         if (graph == null || graphHeight != height || graphWidth != width) {
             if (graph != null) {

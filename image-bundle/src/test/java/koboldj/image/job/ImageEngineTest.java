@@ -34,6 +34,7 @@ import koboldj.api.error.ErrorKind;
 import koboldj.api.image.GeneratedImages;
 import koboldj.api.image.ImageJob;
 import koboldj.api.image.ImageRequest;
+import koboldj.api.image.Upscaler;
 
 class ImageEngineTest {
     @TempDir
@@ -248,11 +249,14 @@ class ImageEngineTest {
     }
 
     @Test
-    void upscalingResizesAndRefusesUnknownUpscalers() throws IOException {
-        byte[] png = engine.upscale(base64(gradient(20, 10)), "image", "Nearest", 2, 0, 0);
+    void upscalingResizesAndRefusesUnknownUpscalers() throws Exception {
+        byte[] png = engine.upscale(base64(gradient(20, 10)), "image", "Nearest", 2, 0, 0).result().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         assertEquals(40, ImageIO.read(new ByteArrayInputStream(png)).getWidth());
         assertEquals("upscaler_1", assertThrows(ApiException.class,
                 () -> engine.upscale(base64(gradient(20, 10)), "image", "ESRGAN_4x", 2, 0, 0)).param());
+        assertEquals(List.of(new Upscaler("Lanczos", 4, null), new Upscaler("Nearest", 4, null)), engine.upscalers(),
+                "the plain resizers, scaled as A1111 reports them");
     }
 
     @Test
