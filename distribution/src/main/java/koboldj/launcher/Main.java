@@ -6,6 +6,7 @@ import java.util.List;
 import koboldj.config.CommandLine;
 import koboldj.config.FlagException;
 import koboldj.config.Flags;
+import koboldj.config.StartupStages;
 
 /**
  * {@code bin/koboldj}: reads KoboldCpp's flags, starts the OSGi container with them, and stays
@@ -29,7 +30,13 @@ public final class Main {
         switch (commandLine.action()) {
             case HELP -> System.out.print(Flags.help());
             case VERSION -> System.out.println("koboldj " + Installation.version());
-            case RUN -> System.exit(new Server(Installation.locate(), commandLine.settings(), started).run());
+            case RUN -> {
+                if (commandLine.settings().integer("debugmode") > 0) {
+                    StartupStages.enable();
+                    StartupStages.reached("launcher main (JVM started)");
+                }
+                System.exit(new Server(Installation.locate(), commandLine.settings(), started).run());
+            }
         }
     }
 }

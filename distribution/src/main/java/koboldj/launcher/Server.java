@@ -26,6 +26,7 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 
 import koboldj.config.Readiness;
 import koboldj.config.Settings;
+import koboldj.config.StartupStages;
 
 /** One run of the server: the Felix container, its bundles, and the wait until it stops. */
 final class Server {
@@ -75,20 +76,15 @@ final class Server {
         try {
             Files.createDirectories(cache);
             framework.init();
-            trace("init");
-            installBundles(framework.getBundleContext());
-            trace("installed");
-            if (System.getenv("KOBOLDJ_TRACE") != null) {
-                framework.getBundleContext().addBundleListener(e -> {
-                    if (e.getType() == org.osgi.framework.BundleEvent.STARTED) trace("  " + e.getBundle().getSymbolicName());
-                });
-                framework.getBundleContext().addServiceListener(e -> {
-                    if (e.getType() == org.osgi.framework.ServiceEvent.REGISTERED) trace("    svc " + java.util.Arrays.toString((String[]) e.getServiceReference().getProperty("objectClass")));
-                });
+            StartupStages.reached("framework initialised");
+            if (StartupStages.enabled()) {
+                framework.getBundleContext().addBundleListener(new SlowBundleStarts());
             }
+            installBundles(framework.getBundleContext());
+            StartupStages.reached("bundles installed");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "koboldj-shutdown"));
             framework.start();
-            trace("started");
+            StartupStages.reached("framework started (every start level)");
             String failed = bundlesNotActive(framework.getBundleContext());
             if (!failed.isEmpty()) {
                 throw new BundleException("these bundles did not start (the log above says why): " + failed);
@@ -107,9 +103,11 @@ final class Server {
             stop(framework);
             return 1;
         }
+        StartupStages.reached("HTTP (Jetty) answers on the loopback connector");
         if (!new SettledRuntime(framework.getBundleContext(), installation.deployFolder()).await(SETTLE_TIMEOUT)) {
             System.err.println("koboldj: the capability bundles were still starting after " + SETTLE_TIMEOUT.toSeconds() + " s");
         }
+        StartupStages.reached("routes settled (REST runtime unchanged)");
         framework.getBundleContext().registerService(Object.class, new Object(),
                 FrameworkUtil.asDictionary(Map.of(Readiness.PROPERTY, true)));
         String probeHost = host.equals("0.0.0.0") || host.equals("::") ? LOOPBACK : host;
@@ -118,6 +116,7 @@ final class Server {
             stop(framework);
             return 1;
         }
+        StartupStages.reached("public port open");
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         String shownHost = probeHost.contains(":") ? "[" + probeHost + "]" : probeHost;
         System.out.printf("koboldj is serving at http://%s:%d/ (KoboldAI API /api, OpenAI API /v1) - ready in %.2f s%n",
@@ -144,12 +143,6 @@ final class Server {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 bundle.start();
             }
-        }
-    }
-
-    private void trace(String what) {
-        if (System.getenv("KOBOLDJ_TRACE") != null) {
-            System.err.printf("trace %s %.3f%n", what, (System.nanoTime() - startedNanos) / 1e9);
         }
     }
 

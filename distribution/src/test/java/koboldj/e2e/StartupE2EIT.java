@@ -84,6 +84,8 @@ class StartupE2EIT {
                     assertEquals("1", generated.header("Retry-After"), generated.toString());
                 }
             }
+            assertFalse(server.output().lines().anyMatch(line -> line.startsWith("startup ")),
+                    "start-up stages printed without --debug:\n" + server.output());
         }
     }
 

@@ -51,6 +51,8 @@ public final class Flags {
         flag("preloadstory", TEXT, "", "story JSON file served at /api/extra/preloadstory", List.of(Pids.STORAGE));
         flag("multiuser", OPTIONAL_INTEGER, 1, "queue requests from many users; N>1 allows N-1 waiting", List.of(Pids.TEXT), 0, 1000);
         flag("multiplayer", SWITCH, false, "enable the shared multiplayer story", List.of(Pids.STORAGE));
+        flag("debugmode", OPTIONAL_INTEGER, 0, "1 prints each start-up stage with its time since the process started "
+                + "(JVM, container, bundles, HTTP, text model, first token)", List.of(), -1, 1, "--debug");
         flag("quiet", SWITCH, false, "do not log prompts and outputs", List.of(Pids.SERVER, Pids.TEXT));
         flag("savedatafile", PATH, "", "database file for save slots", List.of(Pids.STORAGE));
         flag("sdmodel", FILE, "", "image model to load", List.of(Pids.IMAGE));

@@ -14,6 +14,7 @@ import koboldj.api.text.GenerationListener;
 import koboldj.api.text.GenerationRequest;
 import koboldj.api.text.TextGenerator;
 import koboldj.api.text.Tokenizer;
+import koboldj.config.StartupStages;
 import koboldj.text.engine.TextEngine;
 
 /**
@@ -74,12 +75,24 @@ final class SwitchingTextGenerator implements TextGenerator, ContextSnapshots {
 
     @Override
     public Generation submit(GenerationRequest request, GenerationListener listener) {
-        return engine().submit(request, listener);
+        return engine().submit(request, timed(listener));
     }
 
     @Override
     public List<Generation> submitChoices(List<GenerationRequest> requests, IntFunction<GenerationListener> listeners) {
-        return engine().submitChoices(requests, listeners);
+        return engine().submitChoices(requests, choice -> timed(listeners.apply(choice)));
+    }
+
+    /** For {@code --debug}: the first request and its first text are start-up stages. */
+    private static GenerationListener timed(GenerationListener listener) {
+        if (!StartupStages.enabled()) {
+            return listener;
+        }
+        StartupStages.reachedFirst("first generation request submitted");
+        return piece -> {
+            StartupStages.reachedFirst("first generated text handed to the HTTP side");
+            listener.onText(piece);
+        };
     }
 
     @Override

@@ -32,6 +32,7 @@ import koboldj.api.text.ContextSnapshots;
 import koboldj.api.text.TextGenerator;
 import koboldj.api.text.TextReloads;
 import koboldj.config.Pids;
+import koboldj.config.StartupStages;
 import koboldj.text.engine.EngineOptions;
 import koboldj.text.engine.EngineSettings;
 import koboldj.text.engine.TextEngine;
@@ -100,6 +101,7 @@ public class TextModelService implements TextReloads {
     private void queue(TextConfiguration configuration) {
         boolean loads = !configuration.model().isBlank();
         if (loads) {
+            StartupStages.reached("text service configured, model load queued");
             loading.begin();
         }
         loader.execute(() -> {
@@ -191,7 +193,9 @@ public class TextModelService implements TextReloads {
         Path file = served.file;
         long started = System.nanoTime();
         LOG.info("Loading text model {}", file);
+        StartupStages.reached("text model " + file.getFileName() + ": loading");
         Llama.get().logTo(LlamaLog::write);
+        StartupStages.reached("llama library loaded");
         LlamaModel loaded;
         try {
             loaded = LlamaModel.load(file, configuration.contextsize(), loadOptions(configuration),
@@ -200,6 +204,7 @@ public class TextModelService implements TextReloads {
             LOG.error("The text model {} could not be loaded: {}", file, e.getMessage());
             return Optional.of("The text model " + file.getFileName() + " could not be loaded: " + e.getMessage());
         }
+        StartupStages.reached("text model " + file.getFileName() + ": file opened and mapped, weights ready");
         EngineSettings settings;
         TextEngine engine;
         try {
@@ -210,6 +215,7 @@ public class TextModelService implements TextReloads {
             loaded.close();
             return Optional.of("The text engine for " + file.getFileName() + " could not start: " + e.getMessage());
         }
+        StartupStages.reached("text model " + file.getFileName() + ": engine started, contexts created");
         if (closed) {
             engine.close();
             loaded.close();
@@ -228,6 +234,7 @@ public class TextModelService implements TextReloads {
                     (Integer) served.registration.getReference().getProperty(Constants.SERVICE_RANKING)));
         }
         retire(served, previous, previousModel);
+        StartupStages.reached("text model " + file.getFileName() + ": service registered");
         LOG.info("Text model {} ready in {} s: {} slots of up to {} tokens sharing {} tokens of KV cache in {} lanes on {} "
                 + "threads, {} threads each, batch {}", loaded.descriptor().name(),
                 String.format("%.2f", (System.nanoTime() - started) / 1e9), settings.slots(), settings.slotContext(),

@@ -27,6 +27,7 @@ import koboldj.config.KcppsFile;
 import koboldj.config.Pids;
 import koboldj.config.PropertyAssignments;
 import koboldj.config.Settings;
+import koboldj.config.StartupStages;
 import koboldj.config.TextModelFiles;
 
 /**
@@ -153,6 +154,7 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
                 assign(other.getKey(), other.getValue());
             }
         }
+        StartupStages.reachedFirst("flags published to the components' configurations");
         return revision;
     }
 
