@@ -4,7 +4,7 @@
 // (--adminpassword KOBOLDJ_ADMIN_KEY) and a text-only .kcpps beside it. Chromium's fake microphone
 // plays MICROPHONE. Screenshots go to SCREENSHOTS. Prints "N of N web UI media checks passed";
 // exits 3 when the browser cannot start.
-import { chromium } from 'playwright-core';
+import { launch, runChecks } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,21 +17,9 @@ const checks = [];
 const check = (name, run) => checks.push({ name, run });
 const assert = (ok, message) => { if (!ok) throw new Error(message); };
 
-let browser;
-try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-      // a microphone that plays a file, allowed without asking; replies may play without a click
-      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      '--use-file-for-fake-audio-capture=' + process.env.MICROPHONE, '--autoplay-policy=no-user-gesture-required'],
-  });
-} catch (e) {
-  console.error('BROWSER DID NOT START: ' + e.message);
-  process.exit(3);
-}
+// a microphone that plays a file, allowed without asking; replies may play without a click
+const browser = await launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  '--use-file-for-fake-audio-capture=' + process.env.MICROPHONE, '--autoplay-policy=no-user-gesture-required']);
 
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ['microphone'] });
 const page = await context.newPage();
@@ -219,19 +207,7 @@ check('switching back brings the capabilities and their controls back', async ()
   await shot('media-switched-back');
 });
 
-let passed = 0;
-for (const [index, { name, run }] of checks.entries()) {
-  try {
-    await run();
-    assert(pageErrors.length === 0, 'the page threw: ' + pageErrors);
-    passed++;
-    console.log('ok   ' + name);
-  } catch (e) {
-    pageErrors = [];
-    console.log('FAIL ' + name + ': ' + (e.stack || e));
-    await page.screenshot({ path: join(SHOTS, 'failed-media-' + index + '.png') }).catch(() => {});
-  }
-}
-await browser.close();
-console.log(`${passed} of ${checks.length} web UI media checks passed`);
-process.exit(passed === checks.length ? 0 : 1);
+await runChecks({
+  checks, browser, page: () => page, pageErrors: () => pageErrors, clearErrors: () => { pageErrors = []; },
+  shots: SHOTS, label: 'web UI media checks', shotPrefix: 'failed-media-',
+});

@@ -2,7 +2,7 @@
 // servers: KOBOLDJ_URL (the test model, no key) and KOBOLDJ_PROTECTED_URL (started with
 // --password KOBOLDJ_KEY). Screenshots go to SCREENSHOTS. Prints "N of N web UI checks passed";
 // exits 3 when the browser cannot start, so the Java side can tell that from a failed check.
-import { chromium } from 'playwright-core';
+import { launch, runChecks } from './harness.mjs';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -16,21 +16,6 @@ mkdirSync(SHOTS, { recursive: true });
 const checks = [];
 const check = (name, run) => checks.push({ name, run });
 const assert = (ok, message) => { if (!ok) throw new Error(message); };
-
-/** Chromium exactly as the issue prescribes. */
-async function launch() {
-  try {
-    return await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
-  } catch (e) {
-    console.error('BROWSER DID NOT START: ' + e.message);
-    process.exit(3);
-  }
-}
 
 // a new browser context is a fresh profile: no storage carried over between the opens below
 const browser = await launch();
@@ -534,19 +519,7 @@ check('with --password the page loads, asks for the key and sends it', async () 
   assert(!(await page.isVisible('#slots')), 'no save slots on a server without --savedatafile');
 });
 
-let passed = 0;
-for (const { name, run } of checks) {
-  try {
-    await run();
-    assert(pageErrors.length === 0, 'the page threw: ' + pageErrors);
-    passed++;
-    console.log('ok   ' + name);
-  } catch (e) {
-    pageErrors = [];
-    console.log('FAIL ' + name + ': ' + (e.stack || e));
-    if (page) await page.screenshot({ path: join(SHOTS, 'failed-' + checks.indexOf(checks.find(c => c.name === name)) + '.png') }).catch(() => {});
-  }
-}
-await browser.close();
-console.log(`${passed} of ${checks.length} web UI checks passed`);
-process.exit(passed === checks.length ? 0 : 1);
+await runChecks({
+  checks, browser, page: () => page, pageErrors: () => pageErrors, clearErrors: () => { pageErrors = []; },
+  shots: SHOTS, label: 'web UI checks', shotPrefix: 'failed-',
+});
