@@ -1,6 +1,7 @@
 package koboldj.audio.http;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -12,16 +13,17 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import koboldj.api.dto.ErrorResponse;
-import koboldj.api.error.ErrorKind;
+import koboldj.server.http.ErrorResponses;
 
 /**
  * Runs a transcription on a thread of its own while its request is suspended. The REST whiteboard
- * rebuilds its application (whenever any bundle comes or goes) only when no request thread is
- * inside it, and lets no new request in while it waits: a transcription of minutes run on the
- * request thread held every request of the server that long.
+ * rebuilds its application (whenever any bundle or resource comes or goes) only when no request
+ * thread is inside it, and lets no new request in while it waits: a transcription of minutes run
+ * on the request thread held every request of the server that long.
  */
 final class AnswerOffRequestThread {
     private static final Logger LOG = LoggerFactory.getLogger(AnswerOffRequestThread.class);
@@ -33,38 +35,58 @@ final class AnswerOffRequestThread {
     /** A platform thread: whisper.cpp's native call would pin a virtual thread's carrier for minutes. */
     static void answer(AsyncResponse response, HttpServletRequest servlet, Supplier<Response> work) {
         Thread.ofPlatform().daemon().name("transcription").start(() -> {
+            Object outcome;
             try {
-                if (resume(response, work)) {
-                    return;
-                }
+                outcome = work.get();
             } catch (RuntimeException e) {
-                LOG.debug("The REST application was replaced while a transcription ran: {}", e.toString());
+                outcome = e;
             }
-            unavailable(servlet);
+            if (!resumed(response, outcome)) {
+                writeThroughServlet(servlet, outcome);
+            }
         });
     }
 
-    private static boolean resume(AsyncResponse response, Supplier<Response> work) {
-        Response answer;
+    private static boolean resumed(AsyncResponse response, Object outcome) {
         try {
-            answer = work.get();
+            // a failure resumed as a Throwable is answered by the platform's exception mapper, as JSON
+            return outcome instanceof Throwable failure ? response.resume(failure) : response.resume(outcome);
         } catch (RuntimeException e) {
-            return response.resume(e); // answered as the platform answers any exception: a JSON error
+            return false; // the application is being torn down under the request
         }
-        return response.resume(answer);
     }
 
-    /** Ends a request whose REST application is gone with a 503, past Jersey. */
-    private static void unavailable(HttpServletRequest servlet) {
+    /**
+     * A request suspended in a JAX-RS application that the whiteboard replaced meanwhile is resumed
+     * into nothing, so the finished answer is written here, through the servlet container.
+     */
+    private static void writeThroughServlet(HttpServletRequest servlet, Object outcome) {
         try {
+            if (!servlet.isAsyncStarted()) {
+                return;
+            }
             AsyncContext async = servlet.getAsyncContext();
             HttpServletResponse http = (HttpServletResponse) async.getResponse();
             if (!http.isCommitted()) {
-                ErrorKind kind = ErrorKind.CAPABILITY_MISSING;
-                http.setStatus(kind.status());
-                http.setContentType("application/json");
-                http.getOutputStream().write(JSON.writeValueAsBytes(
-                        ErrorResponse.of(kind, "Speech to text was turned off while this request ran.", null)));
+                int status;
+                String type;
+                byte[] body;
+                if (outcome instanceof Response answer) {
+                    status = answer.getStatus();
+                    MediaType mediaType = answer.getMediaType();
+                    type = mediaType == null ? MediaType.APPLICATION_JSON : mediaType.toString();
+                    body = answer.getEntity() instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
+                            : JSON.writeValueAsBytes(answer.getEntity());
+                } else {
+                    ErrorResponse error = ErrorResponses.bodyFor((Throwable) outcome);
+                    status = error.error().code();
+                    type = MediaType.APPLICATION_JSON;
+                    body = JSON.writeValueAsBytes(error);
+                }
+                http.setStatus(status);
+                http.setContentType(type);
+                http.setContentLength(body.length);
+                http.getOutputStream().write(body);
             }
             async.complete();
         } catch (IOException | RuntimeException e) {
