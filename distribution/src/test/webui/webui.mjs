@@ -197,6 +197,22 @@ check('a changed sampler is in the request body and kept after a reload', async 
   assert(await page.inputValue('#sampler-temperature') === '0.33', 'the temperature persisted');
 });
 
+check('list and map sampler parameters are edited as JSON, and a bad one is refused in words', async () => {
+  await setField('#sampler-dry_sequence_breakers', '["\\n", "*"]');
+  await setField('#sampler-logit_bias', '{"42": -100}');
+  await setField('#sampler-dry_multiplier', 0.8);
+  await setField('#sampler-logit_bias', '[1, 2]'); // a list where a map belongs: kept out
+  assert(await page.getAttribute('#sampler-logit_bias', 'aria-invalid') === 'true', 'the wrong shape is marked');
+  await page.click('#send');
+  await idle();
+  const body = generations.at(-1);
+  assert(JSON.stringify(body.dry_sequence_breakers) === '["\\n","*"]', 'the breakers: ' + JSON.stringify(body));
+  assert(JSON.stringify(body.logit_bias) === '{"42":-100}', 'the last valid bias: ' + JSON.stringify(body));
+  assert(!(await page.isVisible('#error')), 'the server took them: ' + await page.textContent('#error'));
+  await setField('#sampler-logit_bias', '{}');
+  await setField('#sampler-dry_multiplier', 0);
+});
+
 check("an error is shown as the server's sentence", async () => {
   await setField('#sampler-temperature', -1);
   const answer = page.waitForResponse(r => r.url().endsWith('/api/extra/generate/stream'));

@@ -67,7 +67,6 @@ export function renderSamplers(container, listed, settings, onChange) {
   const seen = new Set();
   for (const sampler of listed || []) {
     for (const p of sampler.parameters || []) {
-      // lists and maps (sequence breakers, logit bias) need editors of their own: a later step
       if (seen.has(p.name) || !isEditable(p)) continue;
       seen.add(p.name);
       shown.push(p);
@@ -82,10 +81,36 @@ export function renderSamplers(container, listed, settings, onChange) {
   return shown;
 }
 
+/** Lists and maps (DRY's sequence breakers, logit bias): edited as the JSON the request carries. */
+function isStructured(p) {
+  return /^(array|list|object|map)$/i.test(p.type || '') || (p.neutral !== null && typeof p.neutral === 'object');
+}
+
 function isEditable(p) {
   const neutral = p.neutral;
-  return isNumeric(p.type) || /^(bool|boolean|string)$/i.test(p.type || '')
+  return isNumeric(p.type) || /^(bool|boolean|string)$/i.test(p.type || '') || isStructured(p)
     || typeof neutral === 'number' || typeof neutral === 'boolean' || typeof neutral === 'string';
+}
+
+/** A JSON field that keeps its last valid value and says, in words, why a typed one is refused. */
+function jsonInput(input, p, settings, onChange) {
+  const wantsList = Array.isArray(p.neutral) || /^(array|list)$/i.test(p.type || '');
+  input.type = 'text';
+  input.spellcheck = false;
+  input.value = JSON.stringify(settings.samplers[p.name] ?? p.neutral);
+  input.addEventListener('change', () => {
+    let parsed;
+    try {
+      parsed = JSON.parse(input.value);
+    } catch (e) {
+      parsed = undefined;
+    }
+    const fits = parsed !== null && typeof parsed === 'object' && Array.isArray(parsed) === wantsList;
+    input.setCustomValidity(fits ? '' : (wantsList ? 'A JSON list, e.g. ["\\n", ":"]' : 'A JSON object, e.g. {"1234": -100}'));
+    input.setAttribute('aria-invalid', String(!fits));
+    input.reportValidity();
+    if (fits) { settings.samplers[p.name] = parsed; onChange(); }
+  });
 }
 
 function control(p, settings, onChange) {
@@ -100,7 +125,9 @@ function control(p, settings, onChange) {
   input.id = id;
   input.name = p.name;
   const value = settings.samplers[p.name];
-  if (typeof p.neutral === 'boolean' || /^bool/i.test(p.type || '')) {
+  if (isStructured(p)) {
+    jsonInput(input, p, settings, onChange);
+  } else if (typeof p.neutral === 'boolean' || /^bool/i.test(p.type || '')) {
     input.type = 'checkbox';
     input.checked = !!value;
     input.addEventListener('change', () => { settings.samplers[p.name] = input.checked; onChange(); });

@@ -56,7 +56,7 @@ class WebUiE2EIT {
                 NodeProject.require(false, "Chromium did not start:\n" + run.output());
             }
             assertEquals(0, run.exitCode(), "web UI checks failed:\n" + run.output() + "\nserver:\n" + plain.output());
-            assertTrue(run.output().contains("20 of 20 web UI checks passed"), run.output());
+            assertTrue(run.output().contains("21 of 21 web UI checks passed"), run.output());
         }
     }
 

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import koboldj.api.error.ApiException;
+import koboldj.api.error.ErrorKind;
 import koboldj.api.image.GeneratedImages;
 import koboldj.server.http.JobProgress;
 
@@ -44,10 +45,10 @@ final class ImageQueue implements AutoCloseable {
     void submit(QueuedJob job) {
         synchronized (tasks) {
             if (closed) {
-                throw new ApiException(koboldj.api.error.ErrorKind.BUSY, "The image engine is shutting down.");
+                throw new ApiException(ErrorKind.BUSY, "The image engine is shutting down.");
             }
             if (waitingJobs >= capacity) {
-                throw new ApiException(koboldj.api.error.ErrorKind.BUSY,
+                throw new ApiException(ErrorKind.BUSY,
                         "The image engine is busy: " + waitingJobs + " requests wait already; try again later.");
             }
             waitingJobs++;
@@ -72,7 +73,7 @@ final class ImageQueue implements AutoCloseable {
         CompletableFuture<T> answer = new CompletableFuture<>();
         synchronized (tasks) {
             if (closed) {
-                answer.completeExceptionally(new ApiException(koboldj.api.error.ErrorKind.BUSY, "The image engine is shutting down."));
+                answer.completeExceptionally(new ApiException(ErrorKind.BUSY, "The image engine is shutting down."));
                 return answer;
             }
             tasks.add(new Answering<>(work, answer));
@@ -165,16 +166,32 @@ final class ImageQueue implements AutoCloseable {
                 job.future().completeExceptionally(e);
                 return;
             } catch (RuntimeException e) {
+                if (job.cancelled()) {
+                    job.future().completeExceptionally(whyCancelled());
+                    return;
+                }
                 LOG.error("An image job failed", e);
                 job.future().completeExceptionally(e);
                 return;
             }
             // completed once the progress report is closed, so that a client that got its images sees no job running
             if (job.cancelled()) {
-                job.future().completeExceptionally(new CancellationException("the client went away"));
+                job.future().completeExceptionally(whyCancelled());
             } else {
                 job.future().complete(images);
             }
+        }
+    }
+
+    /**
+     * A job is cancelled when its client went away, or when the engine stops under it (its bundle
+     * was taken out, the model switched): that client is still there and is told so, as a 503.
+     */
+    private RuntimeException whyCancelled() {
+        synchronized (tasks) {
+            return closed ? new ApiException(ErrorKind.CAPABILITY_MISSING,
+                    "The image model was unloaded while this job ran; send it again once an image model is loaded.")
+                    : new CancellationException("the client went away");
         }
     }
 
@@ -185,11 +202,11 @@ final class ImageQueue implements AutoCloseable {
             for (Runnable task : tasks) {
                 if (task instanceof Answering<?> answering) {
                     answering.answer().completeExceptionally(
-                            new ApiException(koboldj.api.error.ErrorKind.BUSY, "The image engine was stopped."));
+                            new ApiException(ErrorKind.BUSY, "The image engine was stopped."));
                 }
                 if (task instanceof Waiting waiting) {
                     waiting.job.future().completeExceptionally(
-                            new ApiException(koboldj.api.error.ErrorKind.BUSY, "The image engine was stopped."));
+                            new ApiException(ErrorKind.BUSY, "The image engine was stopped."));
                 }
             }
             tasks.clear();
