@@ -1,23 +1,18 @@
 package koboldj.audio.http;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import koboldj.api.dto.ErrorResponse;
 import koboldj.server.http.ErrorResponses;
+import koboldj.server.http.WholeResponse;
 
 /**
  * Runs a transcription on a thread of its own while its request is suspended. The REST whiteboard
@@ -26,7 +21,6 @@ import koboldj.server.http.ErrorResponses;
  * on the request thread held every request of the server that long.
  */
 final class AnswerOffRequestThread {
-    private static final Logger LOG = LoggerFactory.getLogger(AnswerOffRequestThread.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AnswerOffRequestThread() {
@@ -61,36 +55,16 @@ final class AnswerOffRequestThread {
      * into nothing, so the finished answer is written here, through the servlet container.
      */
     private static void writeThroughServlet(HttpServletRequest servlet, Object outcome) {
-        try {
-            if (!servlet.isAsyncStarted()) {
-                return;
-            }
-            AsyncContext async = servlet.getAsyncContext();
-            HttpServletResponse http = (HttpServletResponse) async.getResponse();
-            if (!http.isCommitted()) {
-                int status;
-                String type;
-                byte[] body;
-                if (outcome instanceof Response answer) {
-                    status = answer.getStatus();
-                    MediaType mediaType = answer.getMediaType();
-                    type = mediaType == null ? MediaType.APPLICATION_JSON : mediaType.toString();
-                    body = answer.getEntity() instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
-                            : JSON.writeValueAsBytes(answer.getEntity());
-                } else {
-                    ErrorResponse error = ErrorResponses.bodyFor((Throwable) outcome);
-                    status = error.error().code();
-                    type = MediaType.APPLICATION_JSON;
-                    body = JSON.writeValueAsBytes(error);
-                }
-                http.setStatus(status);
-                http.setContentType(type);
-                http.setContentLength(body.length);
-                http.getOutputStream().write(body);
-            }
-            async.complete();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("A transcription's client went away: {}", e.toString());
+        if (outcome instanceof Response answer) {
+            MediaType mediaType = answer.getMediaType();
+            WholeResponse.writeThroughServlet(servlet, answer.getStatus(),
+                    mediaType == null ? MediaType.APPLICATION_JSON : mediaType.toString(),
+                    () -> answer.getEntity() instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
+                            : JSON.writeValueAsBytes(answer.getEntity()));
+        } else {
+            ErrorResponse error = ErrorResponses.bodyFor((Throwable) outcome);
+            WholeResponse.writeThroughServlet(servlet, error.error().code(), MediaType.APPLICATION_JSON,
+                    () -> JSON.writeValueAsBytes(error));
         }
     }
 }

@@ -105,6 +105,20 @@ public final class WholeResponse {
      * the answer is written here, through the servlet container, so the client is not left waiting.
      */
     private static void ensureAnswered(HttpServletRequest servlet, int status, Object body) {
+        writeThroughServlet(servlet, status, MediaType.APPLICATION_JSON, () -> Json.MAPPER.writeValueAsBytes(body));
+    }
+
+    /** An answer's bytes, made only when they are to be written. */
+    @FunctionalInterface
+    public interface Body {
+        byte[] bytes() throws IOException;
+    }
+
+    /**
+     * Writes a finished answer to a suspended request through the servlet container, for a request
+     * whose JAX-RS application was replaced meanwhile; nothing if Jersey answered it already.
+     */
+    public static void writeThroughServlet(HttpServletRequest servlet, int status, String contentType, Body body) {
         try {
             if (!servlet.isAsyncStarted()) {
                 return;
@@ -114,9 +128,9 @@ public final class WholeResponse {
             if (out.isCommitted()) {
                 return; // Jersey is writing it
             }
-            byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+            byte[] bytes = body.bytes();
             out.setStatus(status);
-            out.setContentType(MediaType.APPLICATION_JSON);
+            out.setContentType(contentType);
             out.setContentLength(bytes.length);
             out.getOutputStream().write(bytes);
             async.complete();

@@ -7,7 +7,7 @@
  * ({@link koboldj.server.http.JobProgress}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package koboldj.server.http;
 
 import org.osgi.annotation.bundle.Export;
