@@ -14,6 +14,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 import koboldj.nativelib.llama.LlamaLibrary;
 
@@ -45,6 +47,10 @@ public final class Ggml implements AutoCloseable {
     private static final long TENSOR_NE = 16;
     private static final long TENSOR_NB = 48;
     private static final long TENSOR_HEADER = 80;
+    /** {@code src[10]} and {@code view_src} of {@code struct ggml_tensor}; checked against a known node when first read. */
+    private static final long TENSOR_SRC = 152;
+    private static final int MAX_SRC = 10;
+    private static final long TENSOR_VIEW_SRC = 232;
     /** ggml's CPU buffers want their start aligned so (TENSOR_ALIGNMENT in ggml-backend). */
     private static final long BUFFER_ALIGNMENT = 32;
 
@@ -260,6 +266,59 @@ public final class Ggml implements AutoCloseable {
         return graph;
     }
 
+    /**
+     * For each node of {@code graph}, in the order it is computed, the addresses of the tensors it reads, each view
+     * followed to the tensor whose memory it views (a reshaped weight counts as the weight).
+     */
+    public static long[][] nodeSources(MemorySegment graph) {
+        SourceLayout.check();
+        int nodes = (int) call(Native.GRAPH_N_NODES, graph);
+        long[][] sources = new long[nodes][];
+        for (int i = 0; i < nodes; i++) {
+            MemorySegment node = ((MemorySegment) call(Native.GRAPH_NODE, graph, i)).reinterpret(TENSOR_VIEW_SRC + 8);
+            long[] found = new long[MAX_SRC];
+            int count = 0;
+            for (int s = 0; s < MAX_SRC; s++) {
+                MemorySegment source = node.get(ADDRESS, TENSOR_SRC + 8L * s);
+                if (!source.equals(MemorySegment.NULL)) {
+                    found[count++] = viewed(source).address();
+                }
+            }
+            sources[i] = java.util.Arrays.copyOf(found, count);
+        }
+        return sources;
+    }
+
+    private static MemorySegment viewed(MemorySegment tensor) {
+        MemorySegment t = tensor;
+        for (MemorySegment base; !(base = t.reinterpret(TENSOR_VIEW_SRC + 8).get(ADDRESS, TENSOR_VIEW_SRC))
+                .equals(MemorySegment.NULL); ) {
+            t = base;
+        }
+        return t;
+    }
+
+    /** Checks once that {@code src} and {@code view_src} are where {@link #nodeSources} reads them. */
+    private static final class SourceLayout {
+        static {
+            try (Ggml g = context(8, 0)) {
+                Tensor a = g.newTensor(F32, 4, 2);
+                Tensor b = g.newTensor(F32, 4);
+                Tensor sum = g.add(a, b);
+                Tensor view = g.reshape(a, 8);
+                MemorySegment node = sum.handle().reinterpret(TENSOR_VIEW_SRC + 8);
+                if (!node.get(ADDRESS, TENSOR_SRC).equals(a.handle()) || !node.get(ADDRESS, TENSOR_SRC + 8).equals(b.handle())
+                        || !view.handle().reinterpret(TENSOR_VIEW_SRC + 8).get(ADDRESS, TENSOR_VIEW_SRC).equals(a.handle())) {
+                    throw new IllegalStateException("ggml's struct ggml_tensor is not laid out as this binding reads it");
+                }
+            }
+        }
+
+        static void check() {
+            // the static initialiser did it
+        }
+    }
+
     /** A CPU backend computing with {@code threads} threads; free it with {@link #freeBackend}. */
     public static MemorySegment cpuBackend(int threads) {
         if (threads < 1 || threads > 512) {
@@ -275,6 +334,41 @@ public final class Ggml implements AutoCloseable {
 
     public static void freeBackend(MemorySegment backend) {
         call(Native.BACKEND_FREE, backend);
+    }
+
+    /**
+     * Runs {@code hook} on the computing thread after each node of every graph {@code backend} computes, while the
+     * other threads may still finish that node (ggml calls its abort callback there; this one never aborts). An
+     * exception the hook throws is dropped. {@code arena} must outlive the backend.
+     */
+    public static void afterEachNode(MemorySegment backend, Runnable hook, Arena arena) {
+        MethodHandle target = NodeHook.CALL.bindTo(hook);
+        MemorySegment stub = Linker.nativeLinker().upcallStub(target, FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), arena);
+        call(Native.CPU_ABORT_CALLBACK, backend, stub, MemorySegment.NULL);
+    }
+
+    /** The upcall behind {@link #afterEachNode}: an exception must not unwind into ggml, which would end the JVM. */
+    private static final class NodeHook {
+        static final MethodHandle CALL;
+
+        static {
+            try {
+                CALL = MethodHandles.lookup().findStatic(NodeHook.class, "run",
+                        MethodType.methodType(boolean.class, Runnable.class, MemorySegment.class));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused") // called from ggml
+        private static boolean run(Runnable hook, MemorySegment ignored) {
+            try {
+                hook.run();
+            } catch (Throwable e) {
+                // nothing may unwind into native code; the hook only saves memory, so skipping it is safe
+            }
+            return false;
+        }
     }
 
     /**
@@ -663,6 +757,10 @@ public final class Ggml implements AutoCloseable {
         static final MethodHandle BUILD_FORWARD = bind("ggml_build_forward_expand", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
         static final MethodHandle CPU_INIT = bind("ggml_backend_cpu_init", FunctionDescriptor.of(ADDRESS));
         static final MethodHandle CPU_THREADS = bind("ggml_backend_cpu_set_n_threads", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+        static final MethodHandle GRAPH_N_NODES = bind("ggml_graph_n_nodes", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle GRAPH_NODE = bind("ggml_graph_node", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        static final MethodHandle CPU_ABORT_CALLBACK = bind("ggml_backend_cpu_set_abort_callback",
+                FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
         static final MethodHandle BACKEND_FREE = bind("ggml_backend_free", FunctionDescriptor.ofVoid(ADDRESS));
         static final MethodHandle CPU_BUFFER_TYPE = bind("ggml_backend_cpu_buffer_type", FunctionDescriptor.of(ADDRESS));
         static final MethodHandle BUFFER_FROM_PTR = bind("ggml_backend_cpu_buffer_from_ptr",

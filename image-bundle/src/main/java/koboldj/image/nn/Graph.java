@@ -21,6 +21,7 @@ final class Graph implements AutoCloseable {
     private final Tensor output;
     private final MemorySegment graph;
     private final MemorySegment allocator;
+    private MemorySegment[][] lastReads;
 
     /** Describes a network: {@code network} gets this graph (to declare inputs) and returns its output. */
     Graph(Function<Graph, Tensor> network) {
@@ -63,6 +64,14 @@ final class Graph implements AutoCloseable {
     float[] compute(MemorySegment backend) {
         Ggml.compute(backend, graph);
         return Ggml.read(output);
+    }
+
+    /** For each node in computing order, the in-place weights of {@code weights} no later node reads (found once). */
+    MemorySegment[][] lastReads(Weights weights) {
+        if (lastReads == null) {
+            lastReads = weights.lastReads(Ggml.nodeSources(graph));
+        }
+        return lastReads;
     }
 
     long[] outputShape() {

@@ -1,5 +1,6 @@
 package koboldj.image.nn;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,7 +19,10 @@ import koboldj.image.ggml.Tensor;
  * graphs on the CPU. Every size is read from the checkpoint's tensors. Weights are made once at
  * {@link #load} (in place in the mapped file where ggml takes the stored type) and shared by all
  * calls; each network's graph is described once per input shape and reused (the two latest shapes
- * of each are kept). All arrays are float32, row-major, NCHW as PyTorch lays them out.
+ * of each are kept) until another network runs: then its intermediate results are freed, as a job
+ * runs each network once in turn (text, UNet steps, VAE). Weights read in place are resident only
+ * while a graph reads them ({@link WeightPaging}). All arrays are float32, row-major, NCHW as
+ * PyTorch lays them out.
  *
  * <p>Not thread-safe: one call at a time. The {@link TensorSource} stays the caller's: keep it open
  * until this is closed, then close it.
@@ -40,7 +44,12 @@ public final class StableDiffusion implements AutoCloseable {
     private final UNet unet;
     private final Vae vae;
     private final MemorySegment backend;
+    /** Lives as long as the backend: it holds the backend's node hook. */
+    private final Arena hooks = Arena.ofShared();
+    private final WeightPaging paging;
     private final Map<String, Graph> graphs = new LinkedHashMap<>();
+    /** The network last computed ("unet", "decode", …). */
+    private String lastKind = "";
     private boolean closed;
 
     private StableDiffusion(Weights weights, int threads) {
@@ -58,6 +67,7 @@ public final class StableDiffusion implements AutoCloseable {
                     + unet.outChannels);
         }
         this.backend = Ggml.cpuBackend(threads);
+        this.paging = new WeightPaging(weights, backend, hooks);
     }
 
     /**
@@ -124,7 +134,7 @@ public final class StableDiffusion implements AutoCloseable {
         Graph graph = graph("text " + chunks + " " + run, g -> text.build(g.ops(),
                 g.input("ids", Ggml.I32, (long) chunks * TextEncoder.CHUNK), chunks, run));
         graph.set("ids", tokenIds);
-        return graph.compute(backend);
+        return paging.compute(graph);
     }
 
     /**
@@ -163,7 +173,7 @@ public final class StableDiffusion implements AutoCloseable {
         graph.set("latents", latents);
         graph.set("timesteps", timesteps);
         graph.set("context", context);
-        return graph.compute(backend);
+        return paging.compute(graph);
     }
 
     /**
@@ -209,21 +219,35 @@ public final class StableDiffusion implements AutoCloseable {
         Graph graph = graph("encode " + height + " " + width,
                 g -> vae.encode(g.ops(), g.input("pixels", Ggml.F32, width, height, 3, 1)));
         graph.set("pixels", rgb);
-        return graph.compute(backend);
+        return paging.compute(graph);
     }
 
     private float[] decodeWhole(float[] latents, int latentHeight, int latentWidth) {
         Graph graph = graph("decode " + latentHeight + " " + latentWidth,
                 g -> vae.decode(g.ops(), g.input("latents", Ggml.F32, latentWidth, latentHeight, vae.latentChannels, 1)));
         graph.set("latents", latents);
-        return graph.compute(backend);
+        return paging.compute(graph);
     }
 
-    /** The graph for {@code key}, described now if it is not kept; the oldest of a kind beyond two is freed. */
+    /**
+     * The graph for {@code key}, described now if it is not kept; the oldest of a kind beyond two is freed, and when
+     * another kind than the last runs, every graph of the other kinds (their intermediate results are the largest
+     * memory a job holds, and a job does not run the network it left again soon).
+     */
     private Graph graph(String key, Function<Graph, Tensor> network) {
+        String kind = key.substring(0, key.indexOf(' '));
+        if (!kind.equals(lastKind)) {
+            for (Iterator<Map.Entry<String, Graph>> it = graphs.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Graph> other = it.next();
+                if (!other.getKey().startsWith(kind + " ")) {
+                    other.getValue().close();
+                    it.remove();
+                }
+            }
+            lastKind = kind;
+        }
         Graph graph = graphs.remove(key);
         if (graph == null) {
-            String kind = key.substring(0, key.indexOf(' '));
             long sameKind = graphs.keySet().stream().filter(k -> k.startsWith(kind + " ")).count();
             for (Iterator<Map.Entry<String, Graph>> it = graphs.entrySet().iterator(); sameKind >= KEPT_SHAPES && it.hasNext(); ) {
                 Map.Entry<String, Graph> oldest = it.next();
@@ -258,6 +282,7 @@ public final class StableDiffusion implements AutoCloseable {
             int pixels = 8 * (1 << (vae.encoderLevels - 1));
             vae.encode(g, g.newTensor(Ggml.F32, pixels, pixels, 3, 1));
         }
+        weights.releasePages();
         LOG.info("Stable Diffusion {} networks ready in {} ms: UNet of {} channels and {} input blocks, text width {} in {} layers,"
                 + " VAE of {} levels", family, (System.nanoTime() - start) / 1_000_000, unet.modelChannels, unet.inputBlocks,
                 text.width, text.layers, vae.decoderLevels);
@@ -278,6 +303,7 @@ public final class StableDiffusion implements AutoCloseable {
         graphs.values().forEach(Graph::close);
         graphs.clear();
         Ggml.freeBackend(backend);
+        hooks.close();
         weights.close();
     }
 }

@@ -27,6 +27,8 @@ final class Weights implements AutoCloseable {
     private final Ggml descriptions;
     private final Arena converted = Arena.ofShared();
     private final List<MemorySegment> buffers = new ArrayList<>();
+    /** The weights that live in place in a mapped file, by tensor address: their pages can leave resident memory. */
+    private final Map<Long, MemorySegment> mapped = new HashMap<>();
     private final Map<String, Tensor> made = new HashMap<>();
 
     Weights(TensorSource source) {
@@ -169,7 +171,40 @@ final class Weights implements AutoCloseable {
             }
         }
         buffers.add(Ggml.placeAt(tensor, memory));
+        if (memory.isMapped()) {
+            mapped.put(tensor.handle().address(), memory);
+        }
         return tensor;
+    }
+
+    /**
+     * Drops the pages of the weights read in place from a mapped file out of this process's resident memory
+     * (madvise DONTNEED); the page cache keeps them, so the next read maps them back without reading the disk.
+     * Safe while a graph reads them: a page being read comes straight back.
+     */
+    void releasePages() {
+        mapped.values().forEach(MemorySegment::unload);
+    }
+
+    /**
+     * For a graph whose node {@code i} reads the tensors at the addresses {@code nodeSources[i]}: for each node, the
+     * memory of the in-place weights that no later node reads.
+     */
+    MemorySegment[][] lastReads(long[][] nodeSources) {
+        Map<Long, Integer> last = new HashMap<>();
+        for (int i = 0; i < nodeSources.length; i++) {
+            for (long source : nodeSources[i]) {
+                if (mapped.containsKey(source)) {
+                    last.put(source, i);
+                }
+            }
+        }
+        List<List<MemorySegment>> byNode = new ArrayList<>();
+        for (int i = 0; i < nodeSources.length; i++) {
+            byNode.add(new ArrayList<>());
+        }
+        last.forEach((source, node) -> byNode.get(node).add(mapped.get(source)));
+        return byNode.stream().map(list -> list.toArray(MemorySegment[]::new)).toArray(MemorySegment[][]::new);
     }
 
     /** Bytes of {@code count} numbers stored as {@code type}. */
@@ -189,6 +224,7 @@ final class Weights implements AutoCloseable {
     public void close() {
         buffers.forEach(Ggml::freeBuffer);
         buffers.clear();
+        mapped.clear();
         made.clear();
         descriptions.close();
         converted.close();
