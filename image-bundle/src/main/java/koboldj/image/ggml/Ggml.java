@@ -246,6 +246,19 @@ public final class Ggml implements AutoCloseable {
         call(Native.F32_TO_F16, source, target, count);
     }
 
+    /**
+     * Stores {@code rows} rows of {@code perRow} float32 numbers as ggml {@code type} (f32, f16, bf16 or a 4/5/8-bit
+     * block type, quantised as ggml quantises weights) in {@code target}; the reverse of {@link #toFloat}.
+     */
+    public static void fromFloat(int type, MemorySegment source, MemorySegment target, long rows, long perRow) {
+        if (!isWeightType(type) || rows < 1 || perRow < 1 || perRow % blockSize(type) != 0
+                || source.byteSize() < rows * perRow * 4
+                || target.byteSize() < rows * (perRow / blockSize(type)) * typeSize(type)) {
+            throw new IllegalArgumentException("cannot store " + rows + " rows of " + perRow + " numbers as ggml type " + type);
+        }
+        call(Native.QUANTIZE_CHUNK, type, source, target, 0L, rows, perRow, MemorySegment.NULL);
+    }
+
     // ---- graphs, allocation and computation --------------------------------------------------
 
     /** The graph (of at most {@code maxNodes} nodes, as this context was made for) that computes {@code outputs}. */
@@ -691,6 +704,9 @@ public final class Ggml implements AutoCloseable {
         static final MethodHandle DEQUANTIZE_Q5_0 = convert("dequantize_row_q5_0");
         static final MethodHandle DEQUANTIZE_Q5_1 = convert("dequantize_row_q5_1");
         static final MethodHandle DEQUANTIZE_Q8_0 = convert("dequantize_row_q8_0");
+
+        static final MethodHandle QUANTIZE_CHUNK = bind("ggml_quantize_chunk", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+                ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
 
         static final MethodHandle ADD = binary("ggml_add");
         static final MethodHandle MUL = binary("ggml_mul");
