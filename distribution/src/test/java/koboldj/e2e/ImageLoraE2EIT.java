@@ -1,0 +1,113 @@
+package koboldj.e2e;
+
+import static koboldj.e2e.Pictures.decoded;
+import static koboldj.e2e.PlatformE2EIT.error;
+import static koboldj.e2e.PlatformE2EIT.json;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import koboldj.testing.sdcheckpoints.SdCheckpoints;
+import koboldj.testing.sdcheckpoints.SdFamily;
+import koboldj.testing.sdcheckpoints.SdShape;
+import koboldj.testing.sdcheckpoints.StorageType;
+
+/**
+ * Image LoRAs against the real process, with LoRA files in kohya's and diffusers/PEFT's naming written for the tiny SD
+ * 1.x checkpoint: a prompt's {@code <lora:NAME:WEIGHT>} changes the image for that job only (weight 0 changes nothing,
+ * bit for bit, and the next job draws as before), both namings merge to the same image, --sdlora at load draws as the
+ * tag does, a q8_0 checkpoint is requantised, and bad names or files are a 400 naming "prompt".
+ */
+class ImageLoraE2EIT {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void promptLorasChangeOnlyTheirJobAndLoadTimeLorasDrawAsTheTagDoes() throws Exception {
+        SdShape shape = SdShape.tiny(SdFamily.SD1);
+        Path model = SdCheckpoints.writeSafetensors(folder.resolve("tiny-sd1.safetensors"), shape, StorageType.F16, 7);
+        Path loras = Files.createDirectory(folder.resolve("loras"));
+        Path kohya = SdCheckpoints.writeLora(loras.resolve("kohya.safetensors"), shape, true, 4, 3);
+        SdCheckpoints.writeLora(loras.resolve("peft.safetensors"), shape, false, 4, 3);
+        SdCheckpoints.writeUnmatchedLora(loras.resolve("nomatch.safetensors"), 4);
+        Files.writeString(loras.resolve("notlora.safetensors"), "this is no safetensors file");
+        SdCheckpoints.writeSafetensors(folder.resolve("outside.safetensors"), shape, StorageType.F16, 1);
+
+        int[] plain;
+        int[] withLora;
+        try (ServerProcess server = ServerProcess.start("--sdmodel", model.toString(), "--sdthreads", "2",
+                "--sdloradir", loras.toString())) {
+            assertTrue(server.offers("txt2img", 120_000), "the image model loads\n" + server.output());
+            plain = pixels(server, "a cat");
+            assertArrayEquals(plain, pixels(server, "a cat <lora:kohya:0>"), "weight 0: the image without it, bit for bit");
+            withLora = pixels(server, "a cat <lora:kohya:1>");
+            assertFalse(Arrays.equals(plain, withLora), "weight 1 draws another image");
+            assertArrayEquals(withLora, pixels(server, "<lora:peft> a cat"), "PEFT's naming merges the same update");
+            assertArrayEquals(plain, pixels(server, "a cat"), "the weights are restored after a LoRA job");
+            int[] textOnly = pixels(server, "a cat <lora:kohya:1:0>");
+            assertFalse(Arrays.equals(plain, textOnly), "the text encoder's layers alone change the image");
+            assertFalse(Arrays.equals(withLora, textOnly), "and the UNet's change it further");
+            assertFalse(Arrays.equals(withLora, pixels(server, "a cat <lora:kohya:0.5>")), "the weight scales the update");
+
+            assertRefused(server, "a cat <lora:missing:1>", "missing");
+            assertRefused(server, "a cat <lora:../outside:1>", "not a file name");
+            assertRefused(server, "a cat <lora:notlora>", "notlora");
+            assertRefused(server, "a cat <lora:nomatch:1>", "matches no layer");
+            assertRefused(server, "a cat <lora:kohya:strong>", "strong");
+
+            JsonNode listed = json(server.get("/sdapi/v1/loras"));
+            assertEquals(4, listed.size(), listed.toString());
+            assertEquals("kohya", listed.get(0).path("name").asText(), listed.toString());
+            assertEquals("koboldj-test", listed.get(0).path("alias").asText(), listed.toString());
+            assertEquals(kohya.toAbsolutePath().toString(), listed.get(0).path("path").asText());
+            assertEquals("networks.lora", listed.get(0).path("metadata").path("ss_network_module").asText());
+            assertEquals(200, server.post("/sdapi/v1/refresh-loras", "").statusCode());
+            assertArrayEquals(plain, pixels(server, "a cat"), "still serving, as before");
+        }
+
+        try (ServerProcess server = ServerProcess.start("--sdmodel", model.toString(), "--sdthreads", "2",
+                "--sdlora", kohya.toString(), "--sdloramult", "1", "--sdloradir", loras.toString())) {
+            assertTrue(server.offers("txt2img", 120_000), "the image model loads with --sdlora\n" + server.output());
+            assertArrayEquals(withLora, pixels(server, "a cat"), "--sdlora at load draws as <lora:kohya:1> did");
+            int[] twice = pixels(server, "a cat <lora:peft:1>");
+            assertFalse(Arrays.equals(withLora, twice), "a prompt's LoRA adds to the one merged at load");
+            assertArrayEquals(withLora, pixels(server, "a cat"), "and the load-time merge is what comes back");
+        }
+
+        Path quantised = SdCheckpoints.writeGguf(folder.resolve("tiny-q8.gguf"), shape, StorageType.Q8_0, 7);
+        try (ServerProcess server = ServerProcess.start("--sdmodel", quantised.toString(), "--sdthreads", "2",
+                "--sdloradir", loras.toString())) {
+            assertTrue(server.offers("txt2img", 120_000), "the q8_0 model loads\n" + server.output());
+            int[] base = pixels(server, "a cat");
+            assertFalse(Arrays.equals(base, pixels(server, "a cat <lora:kohya>")), "a q8_0 model's weights take the LoRA");
+            assertArrayEquals(base, pixels(server, "a cat"), "and get their own back");
+        }
+    }
+
+    private static int[] pixels(ServerProcess server, String prompt) throws Exception {
+        String body = "{\"prompt\": \"" + prompt + "\", \"width\": 64, \"height\": 64, \"steps\": 3, \"seed\": 5, "
+                + "\"sampler_name\": \"Euler\"}";
+        JsonNode made = json(server.post("/sdapi/v1/txt2img", body));
+        BufferedImage picture = decoded(made.path("images").get(0).asText());
+        return picture.getRGB(0, 0, picture.getWidth(), picture.getHeight(), null, 0, picture.getWidth());
+    }
+
+    private static void assertRefused(ServerProcess server, String prompt, String said) throws Exception {
+        JsonNode refused = error(server.post("/sdapi/v1/txt2img", "{\"prompt\": \"" + prompt + "\", \"width\": 64, "
+                + "\"height\": 64, \"steps\": 1}"), 400);
+        assertEquals("prompt", refused.path("error").path("param").asText(), refused.toString());
+        assertTrue(refused.path("error").path("message").asText().contains(said), refused.toString());
+    }
+}
