@@ -217,6 +217,7 @@ public final class Ggml implements AutoCloseable {
      * block type) to float32 in {@code target}.
      */
     public static void toFloat(int type, MemorySegment source, MemorySegment target, long count) {
+        Tables.ready();
         if (target.byteSize() < count * 4 || count % blockSize(type) != 0
                 || source.byteSize() < count / blockSize(type) * typeSize(type)) {
             throw new IllegalArgumentException("cannot convert " + count + " numbers of ggml type " + type);
@@ -256,6 +257,7 @@ public final class Ggml implements AutoCloseable {
                 || target.byteSize() < rows * (perRow / blockSize(type)) * typeSize(type)) {
             throw new IllegalArgumentException("cannot store " + rows + " rows of " + perRow + " numbers as ggml type " + type);
         }
+        Tables.ready();
         call(Native.QUANTIZE_CHUNK, type, source, target, 0L, rows, perRow, MemorySegment.NULL);
     }
 
@@ -652,6 +654,20 @@ public final class Ggml implements AutoCloseable {
             throw error;
         }
         throw new IllegalStateException(e);
+    }
+
+    /**
+     * ggml fills its f16 conversion table in the process's first {@code ggml_init}: a conversion before any context
+     * was made (a LoRA read before a model) would read zeros.
+     */
+    private static final class Tables {
+        static {
+            context(1, 0).close();
+        }
+
+        static void ready() {
+            // the static initialiser did the work
+        }
     }
 
     /** The bound functions, made when first used. */

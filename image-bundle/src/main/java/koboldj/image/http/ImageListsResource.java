@@ -19,6 +19,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import koboldj.api.image.ImageGenerator;
 import koboldj.api.image.ImageLora;
@@ -171,11 +172,11 @@ public class ImageListsResource {
         return loras;
     }
 
-    /** A1111 answers null; the folder is read afresh on every listing and every prompt, so there is nothing to do. */
+    /** A1111 answers a JSON null; the folder is read afresh on every listing and every prompt, so there is nothing to do. */
     @POST
     @Path("sdapi/v1/refresh-loras")
-    public Object refreshLoras() {
-        return null;
+    public Response refreshLoras() {
+        return Response.ok("null", MediaType.APPLICATION_JSON).build();
     }
 
     @GET
