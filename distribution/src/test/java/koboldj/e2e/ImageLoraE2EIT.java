@@ -11,7 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +66,17 @@ class ImageLoraE2EIT {
             assertFalse(Arrays.equals(plain, textOnly), "the text encoder's layers alone change the image");
             assertFalse(Arrays.equals(withLora, textOnly), "and the UNet's change it further");
             assertFalse(Arrays.equals(withLora, pixels(server, "a cat <lora:kohya:0.5>")), "the weight scales the update");
+            // sent together, so they wait in the queue side by side (longer than ServerProcess's 30 s per request)
+            HttpClient client = HttpClient.newHttpClient();
+            List<CompletableFuture<int[]>> queued = List.of("a cat <lora:kohya:1>", "a cat", "<lora:peft:1> a cat",
+                    "a cat <lora:kohya:1:0>").stream().map(prompt -> client.sendAsync(HttpRequest.newBuilder(
+                            server.uri("/sdapi/v1/txt2img")).timeout(Duration.ofMinutes(10))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body(prompt)))
+                            .build(), HttpResponse.BodyHandlers.ofString()).thenApply(ImageLoraE2EIT::pixelsOf)).toList();
+            assertArrayEquals(withLora, queued.get(0).join(), "jobs queued together each see only their own LoRAs");
+            assertArrayEquals(plain, queued.get(1).join(), "a job without one between LoRA jobs draws without it");
+            assertArrayEquals(withLora, queued.get(2).join());
+            assertArrayEquals(textOnly, queued.get(3).join());
 
             assertRefused(server, "a cat <lora:missing:1>", "missing");
             assertRefused(server, "a cat <lora:../outside:1>", "not a file name");
@@ -98,12 +115,23 @@ class ImageLoraE2EIT {
         }
     }
 
-    private static int[] pixels(ServerProcess server, String prompt) throws Exception {
-        String body = "{\"prompt\": \"" + prompt + "\", \"width\": 64, \"height\": 64, \"steps\": 2, \"seed\": 5, "
+    private static String body(String prompt) {
+        return "{\"prompt\": \"" + prompt + "\", \"width\": 64, \"height\": 64, \"steps\": 2, \"seed\": 5, "
                 + "\"sampler_name\": \"Euler\"}";
-        JsonNode made = json(server.post("/sdapi/v1/txt2img", body));
-        BufferedImage picture = decoded(made.path("images").get(0).asText());
-        return picture.getRGB(0, 0, picture.getWidth(), picture.getHeight(), null, 0, picture.getWidth());
+    }
+
+    private static int[] pixels(ServerProcess server, String prompt) throws Exception {
+        return pixelsOf(server.post("/sdapi/v1/txt2img", body(prompt)));
+    }
+
+    private static int[] pixelsOf(HttpResponse<String> response) {
+        try {
+            JsonNode made = json(response);
+            BufferedImage picture = decoded(made.path("images").get(0).asText());
+            return picture.getRGB(0, 0, picture.getWidth(), picture.getHeight(), null, 0, picture.getWidth());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void assertRefused(ServerProcess server, String prompt, String said) throws Exception {

@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import koboldj.image.checkpoint.StoredTensor;
 import koboldj.image.checkpoint.TensorSource;
 import koboldj.image.lora.LoraFile;
@@ -25,6 +28,7 @@ import koboldj.image.sampling.PredictionType;
  * change, on top of the --sdlora one merged at load, and dropped after the job; the mapped file is never written.
  */
 final class StableDiffusionModel implements DiffusionModel {
+    private static final Logger LOG = LoggerFactory.getLogger(StableDiffusionModel.class);
     /** SD 1.x and 2.x scale their latents by this after encoding (the LDM configs' scale_factor). */
     private static final float LATENT_SCALE = 0.18215f;
 
@@ -76,7 +80,10 @@ final class StableDiffusionModel implements DiffusionModel {
             networks.useWeights(loaded.tensors());
             job = null;
         } else {
+            long start = System.nanoTime();
             MergedWeights merged = LoraMerge.merge(base, targets, loras);
+            LOG.info("{} LoRA(s) merged into {} weights in {} ms", loras.size(), merged.tensors().size(),
+                    (System.nanoTime() - start) / 1_000_000);
             Map<String, StoredTensor> both = new HashMap<>(loaded.tensors());
             both.putAll(merged.tensors());
             try {
