@@ -120,7 +120,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
      * The prompt's LoRA tags as files of the LoRA folder that change this model, refused naming "prompt" if a name is
      * not there, the file is no LoRA, or it changes nothing of this model.
      */
-    private JobLoras loras(String prompt) {
+    private JobLoras askedLoras(String prompt) {
         LoraPrompt parsed;
         try {
             parsed = LoraPrompt.parse(prompt);
@@ -256,7 +256,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     public ImageJob submit(ImageRequest request, Consumer<ImageProgress> listener) {
         GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(),
                 loaded.networks().vaeScale(), seeds);
-        settings = settings.withLoras(loras(request.prompt()));
+        settings = settings.withLoras(askedLoras(request.prompt()));
         if (request.img2img() != null) {
             settings = settings.withPictures(InitPictures.of(request.img2img(), pictures));
         }
