@@ -32,6 +32,11 @@ public interface ImageGenerator {
     /** The upscalers {@link #upscale} accepts. */
     List<Upscaler> upscalers();
 
+    /** The LoRAs a prompt's {@code <lora:NAME:WEIGHT>} tags may name, read from their folder now. */
+    default List<ImageLora> loras() {
+        return List.of();
+    }
+
     /**
      * Queues an image request.
      *

@@ -59,6 +59,11 @@ public final class Flags {
         flag("sdvae", FILE, "", "VAE to use in place of the image model's own", List.of(Pids.IMAGE));
         flag("sdupscaler", FILE, "", "ESRGAN upscaler (.safetensors or .gguf) for extra-single-image, upscale-img and hires fix",
                 List.of(Pids.IMAGE));
+        flag("sdlora", FILE, "", "image LoRA (.safetensors, kohya or diffusers naming) merged into the image model at load",
+                List.of(Pids.IMAGE));
+        flag("sdloramult", NUMBER, 1.0, "strength of the --sdlora image LoRA", List.of(Pids.IMAGE), -100, 100);
+        flag("sdloradir", FILE, "", "koboldj: folder of image LoRAs (.safetensors) a prompt's <lora:NAME:WEIGHT> names, "
+                + "merged for that job only", List.of(Pids.IMAGE));
         flag("sdthreads", INTEGER, 0, "CPU threads for image generation; 0 uses every core", List.of(Pids.IMAGE), 0, 256);
         flag("whispermodel", FILE, "", "Whisper model for speech to text", List.of(Pids.TRANSCRIBE));
         flag("ttsmodel", MODEL, "", "text-to-speech model; espeak-ng for the built-in espeak-ng voices", List.of(Pids.TTS));

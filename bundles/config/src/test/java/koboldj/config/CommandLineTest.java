@@ -210,6 +210,27 @@ class CommandLineTest {
     }
 
     @Test
+    void imageLoraFlagsComeFromTheCommandLineAndConfigFiles() throws IOException, FlagException {
+        Path lora = Files.writeString(dir.resolve("ink.safetensors"), "x");
+        Path folder = Files.createDirectory(dir.resolve("loras"));
+        assertEquals("", parse().settings().text("sdlora"));
+        assertEquals(1.0, parse().settings().get("sdloramult"));
+        Settings flags = parse("--sdlora", "ink.safetensors", "--sdloramult", "-0.5", "--sdloradir", "loras").settings();
+        assertEquals(lora.toString(), flags.text("sdlora"));
+        assertEquals(-0.5, flags.get("sdloramult"));
+        assertEquals(folder.toString(), flags.text("sdloradir"));
+        Path kcpps = Files.writeString(dir.resolve("image.kcpps"),
+                "{\"sdlora\": \"ink.safetensors\", \"sdloramult\": 0.8, \"sdloradir\": \"loras\"}");
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertEquals(lora.toString(), file.text("sdlora"));
+        assertEquals(0.8, file.get("sdloramult"));
+        assertEquals(folder.toString(), file.text("sdloradir"));
+        assertEquals(file, Settings.fromProperties(file.toProperties()::get), "survives the framework properties");
+        assertEquals("--sdloramult must be between -100 and 100, not 101.0", error("--sdloramult=101"));
+        assertEquals("--sdlora: no such file or folder: missing.safetensors", error("--sdlora", "missing.safetensors"));
+    }
+
+    @Test
     void configFileMistakesNameTheFile() throws IOException {
         Path broken = Files.writeString(dir.resolve("broken.kcpps"), "{not json");
         assertTrue(error("--config", broken.toString()).startsWith("broken.kcpps is not a JSON object"));

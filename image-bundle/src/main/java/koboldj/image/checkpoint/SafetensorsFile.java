@@ -42,6 +42,38 @@ public final class SafetensorsFile {
         }
     }
 
+    /**
+     * The string values of the file's {@code __metadata__} (what kohya's trainer records of a LoRA, for instance), read
+     * without mapping the tensors; empty if it has none.
+     */
+    public static Map<String, String> metadata(Path path) {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path)) {
+            java.nio.ByteBuffer length = java.nio.ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            if (channel.read(length, 0) != 8) {
+                throw new IllegalArgumentException(path.getFileName() + " is not a safetensors file");
+            }
+            long headerLength = length.getLong(0);
+            if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > channel.size() - 8) {
+                throw new IllegalArgumentException(path.getFileName() + " is not a safetensors file");
+            }
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate((int) headerLength);
+            while (header.hasRemaining() && channel.read(header, 8 + header.position()) > 0) {
+                // reads the whole header
+            }
+            JsonNode metadata = JSON.readTree(header.array()).path("__metadata__");
+            Map<String, String> values = new LinkedHashMap<>();
+            metadata.properties().forEach(entry -> {
+                if (entry.getValue().isTextual()) {
+                    values.put(entry.getKey(), entry.getValue().asText());
+                }
+            });
+            return values;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(path.getFileName() + " has no readable safetensors header: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
     static Map<String, StoredTensor> parse(MemorySegment file) {
         long size = file.byteSize();
         if (size < 8) {

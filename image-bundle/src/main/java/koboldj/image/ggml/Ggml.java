@@ -223,6 +223,7 @@ public final class Ggml implements AutoCloseable {
      * block type) to float32 in {@code target}.
      */
     public static void toFloat(int type, MemorySegment source, MemorySegment target, long count) {
+        Tables.ready();
         if (target.byteSize() < count * 4 || count % blockSize(type) != 0
                 || source.byteSize() < count / blockSize(type) * typeSize(type)) {
             throw new IllegalArgumentException("cannot convert " + count + " numbers of ggml type " + type);
@@ -250,6 +251,20 @@ public final class Ggml implements AutoCloseable {
             throw new IllegalArgumentException("cannot convert " + count + " numbers to f16");
         }
         call(Native.F32_TO_F16, source, target, count);
+    }
+
+    /**
+     * Stores {@code rows} rows of {@code perRow} float32 numbers as ggml {@code type} (f32, f16, bf16 or a 4/5/8-bit
+     * block type, quantised as ggml quantises weights) in {@code target}; the reverse of {@link #toFloat}.
+     */
+    public static void fromFloat(int type, MemorySegment source, MemorySegment target, long rows, long perRow) {
+        if (!isWeightType(type) || rows < 1 || perRow < 1 || perRow % blockSize(type) != 0
+                || source.byteSize() < rows * perRow * 4
+                || target.byteSize() < rows * (perRow / blockSize(type)) * typeSize(type)) {
+            throw new IllegalArgumentException("cannot store " + rows + " rows of " + perRow + " numbers as ggml type " + type);
+        }
+        Tables.ready();
+        call(Native.QUANTIZE_CHUNK, type, source, target, 0L, rows, perRow, MemorySegment.NULL);
     }
 
     // ---- graphs, allocation and computation --------------------------------------------------
@@ -735,6 +750,20 @@ public final class Ggml implements AutoCloseable {
         throw new IllegalStateException(e);
     }
 
+    /**
+     * ggml fills its f16 conversion table in the process's first {@code ggml_init}: a conversion before any context
+     * was made (a LoRA read before a model) would read zeros.
+     */
+    private static final class Tables {
+        static {
+            context(1, 0).close();
+        }
+
+        static void ready() {
+            // the static initialiser did the work
+        }
+    }
+
     /** The bound functions, made when first used. */
     private static final class Native {
         private static final Linker LINKER = Linker.nativeLinker();
@@ -789,6 +818,9 @@ public final class Ggml implements AutoCloseable {
         static final MethodHandle DEQUANTIZE_Q5_0 = convert("dequantize_row_q5_0");
         static final MethodHandle DEQUANTIZE_Q5_1 = convert("dequantize_row_q5_1");
         static final MethodHandle DEQUANTIZE_Q8_0 = convert("dequantize_row_q8_0");
+
+        static final MethodHandle QUANTIZE_CHUNK = bind("ggml_quantize_chunk", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+                ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
 
         static final MethodHandle ADD = binary("ggml_add");
         static final MethodHandle MUL = binary("ggml_mul");

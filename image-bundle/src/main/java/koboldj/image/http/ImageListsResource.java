@@ -19,14 +19,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import koboldj.api.image.ImageGenerator;
+import koboldj.api.image.ImageLora;
 import koboldj.api.image.Upscaler;
 import koboldj.image.picture.LatentUpscaleMode;
 import koboldj.image.sampling.SamplerKind;
 import koboldj.image.sampling.ScheduleType;
 
-/** What clients list on connect: models, options, samplers, schedulers, upscalers, in A1111's shapes (and under /v1). */
+/** What clients list on connect: models, options, samplers, schedulers, upscalers, LoRAs, in A1111's shapes (and under /v1). */
 @Component(service = ImageListsResource.class)
 @JakartarsResource
 @JSONRequired
@@ -152,6 +154,29 @@ public class ImageListsResource {
     @Path("sdapi/v1/latent-upscale-modes")
     public List<Map<String, Object>> latentUpscaleModes() {
         return LatentUpscaleMode.labels().stream().<Map<String, Object>>map(name -> Map.of("name", name)).toList();
+    }
+
+    /** A1111's Lora extension lists name, alias (kohya's ss_output_name, else the name), path and metadata. */
+    @GET
+    @Path("sdapi/v1/loras")
+    public List<Map<String, Object>> loras() {
+        List<Map<String, Object>> loras = new ArrayList<>();
+        for (ImageLora known : images.loras()) {
+            Map<String, Object> lora = new LinkedHashMap<>();
+            lora.put("name", known.name());
+            lora.put("alias", known.metadata().getOrDefault("ss_output_name", known.name()));
+            lora.put("path", known.path().toString());
+            lora.put("metadata", known.metadata());
+            loras.add(lora);
+        }
+        return loras;
+    }
+
+    /** A1111 answers a JSON null; the folder is read afresh on every listing and every prompt, so there is nothing to do. */
+    @POST
+    @Path("sdapi/v1/refresh-loras")
+    public Response refreshLoras() {
+        return Response.ok("null", MediaType.APPLICATION_JSON).build();
     }
 
     @GET

@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
 import koboldj.api.model.ModelDescriptor;
 import koboldj.image.checkpoint.Checkpoints;
 import koboldj.image.checkpoint.TensorSource;
+import koboldj.image.lora.LoraFile;
+import koboldj.image.lora.LoraMerge;
+import koboldj.image.lora.LoraTargets;
+import koboldj.image.lora.MergedWeights;
+import koboldj.image.lora.WeightedLora;
 import koboldj.image.nn.Family;
 import koboldj.image.nn.StableDiffusion;
 import koboldj.image.prompt.PromptChunks;
@@ -21,18 +26,28 @@ import koboldj.image.random.PhiloxNormal;
 /**
  * Opens a checkpoint (with the --sdvae VAE in place of its own, if given) as a {@link LoadedModel}:
  * the ggml networks, the CLIP tokenizer with the family's padding, and torch's CUDA Philox normals
- * as the seed's noise, so that a seed starts from the latent A1111 and stable-diffusion.cpp start from.
+ * as the seed's noise, so that a seed starts from the latent A1111 and stable-diffusion.cpp start from. The --sdlora
+ * LoRA, if given, is merged at --sdloramult into every checkpoint loaded.
  */
 public final class CheckpointLoader implements ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoader.class);
 
     private final Path vae;
     private final int threads;
+    private final Path lora;
+    private final float loraWeight;
 
     /** @param vae a replacement VAE file, or null */
     public CheckpointLoader(Path vae, int threads) {
+        this(vae, threads, null, 1);
+    }
+
+    /** @param lora a LoRA to merge into every checkpoint loaded at strength {@code loraWeight}, or null */
+    public CheckpointLoader(Path vae, int threads, Path lora, float loraWeight) {
         this.vae = vae;
         this.threads = threads;
+        this.lora = lora;
+        this.loraWeight = loraWeight;
     }
 
     @Override
@@ -48,7 +63,14 @@ public final class CheckpointLoader implements ModelLoader {
             weights.close();
             throw e;
         }
-        StableDiffusionModel model = new StableDiffusionModel(weights, networks);
+        StableDiffusionModel model;
+        try {
+            model = new StableDiffusionModel(weights, networks, loadedLora(weights));
+        } catch (RuntimeException e) {
+            networks.close();
+            weights.close();
+            throw e;
+        }
         PromptEncoder prompts = model.family() == Family.SD2 ? PromptEncoder.sd2() : PromptEncoder.sd1();
         long size;
         try {
@@ -63,6 +85,19 @@ public final class CheckpointLoader implements ModelLoader {
         return new LoadedModel(model, tokenizer(prompts), seed -> new PhiloxNormal(seed)::next,
                 new ModelDescriptor(name, checkpoint, model.family().name().toLowerCase(java.util.Locale.ROOT), 0, 0, size,
                         Map.of()));
+    }
+
+    /** The weights the --sdlora LoRA changes, merged, or nothing without one. */
+    private MergedWeights loadedLora(TensorSource weights) {
+        if (lora == null) {
+            return MergedWeights.none();
+        }
+        try (LoraFile file = LoraFile.open(lora)) {
+            MergedWeights merged = LoraMerge.merge(weights, LoraTargets.of(weights.names()),
+                    java.util.List.of(new WeightedLora(file, loraWeight, loraWeight)));
+            LOG.info("LoRA {} merged at {} into {} weights", lora.getFileName(), loraWeight, merged.tensors().size());
+            return merged;
+        }
     }
 
     private static PromptTokenizer tokenizer(PromptEncoder prompts) {

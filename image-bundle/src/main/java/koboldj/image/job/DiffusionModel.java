@@ -1,5 +1,9 @@
 package koboldj.image.job;
 
+import java.util.List;
+
+import koboldj.image.lora.LoraFile;
+import koboldj.image.lora.WeightedLora;
 import koboldj.image.sampling.NoiseSchedule;
 import koboldj.image.sampling.PredictionType;
 
@@ -38,6 +42,23 @@ public interface DiffusionModel extends AutoCloseable {
 
     /** One picture {@code [3][H][W]} in [-1, 1] → the moments {@code [2·channels][H/8][W/8]}: mean, then log-variance. */
     float[] encode(float[] rgb, int height, int width);
+
+    /** How many layers of {@code lora} change a weight of this model (0: it was made for another kind of model). */
+    default int loraLayers(LoraFile lora) {
+        return 0;
+    }
+
+    /**
+     * Computes from now on with {@code loras} merged in, on top of the LoRA merged at load (--sdlora) if any; an empty
+     * list brings back the weights as loaded. The files may be closed once this returns.
+     *
+     * @throws IllegalArgumentException if a LoRA does not fit this model
+     */
+    default void useLoras(List<WeightedLora> loras) {
+        if (!loras.isEmpty()) {
+            throw new IllegalArgumentException("this model takes no LoRA");
+        }
+    }
 
     @Override
     void close();

@@ -18,7 +18,7 @@ import koboldj.image.sampling.ScheduleType;
  * Every refusal names the A1111 field.
  */
 public record GenerationSettings(ImageRequest request, SamplingPlan plan, ScheduleType requestedSchedule, long seed,
-        int images, ResizeMode resizeMode, InitPictures pictures, HiresPlan hires) {
+        int images, ResizeMode resizeMode, InitPictures pictures, HiresPlan hires, JobLoras loras) {
 
     /** What A1111 answers a request without a sampler with. */
     static final SamplerKind DEFAULT_SAMPLER = SamplerKind.EULER_A;
@@ -66,17 +66,22 @@ public record GenerationSettings(ImageRequest request, SamplingPlan plan, Schedu
         }
         long seed = request.seed() == -1 ? seeds.nextLong(0, 0xFFFF_FFFFL) : request.seed();
         return new GenerationSettings(request, plan, schedule, seed, request.batchSize() * request.iterations(), resizeMode,
-                null, null);
+                null, null, JobLoras.none(request.prompt()));
     }
 
     /** These settings with the request's pictures, decoded. */
     GenerationSettings withPictures(InitPictures decoded) {
-        return new GenerationSettings(request, plan, requestedSchedule, seed, images, resizeMode, decoded, hires);
+        return new GenerationSettings(request, plan, requestedSchedule, seed, images, resizeMode, decoded, hires, loras);
     }
 
     /** These settings with the hires fix's second pass. */
     GenerationSettings withHires(HiresPlan second) {
-        return new GenerationSettings(request, plan, requestedSchedule, seed, images, resizeMode, pictures, second);
+        return new GenerationSettings(request, plan, requestedSchedule, seed, images, resizeMode, pictures, second, loras);
+    }
+
+    /** These settings with the LoRAs of the prompt's tags, and the prompt without them. */
+    GenerationSettings withLoras(JobLoras asked) {
+        return new GenerationSettings(request, plan, requestedSchedule, seed, images, resizeMode, pictures, hires, asked);
     }
 
     /** A sampler and the schedule it implies. */

@@ -3,7 +3,8 @@ package koboldj.image.job;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * The koboldj.image configuration: KoboldCpp's flags --sdmodel, --sdvae, --sdupscaler and --sdthreads, and limits
+ * The koboldj.image configuration: KoboldCpp's flags --sdmodel, --sdvae, --sdupscaler, --sdthreads, --sdlora and
+ * --sdloramult, koboldj's --sdloradir, and limits
  * an operator may change with a {@code koboldj.image.cfg} file in --conf or {@code --set koboldj.image.KEY=VALUE}.
  */
 @ObjectClassDefinition(name = "koboldj image generation")
@@ -17,6 +18,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     /** --sdupscaler: an ESRGAN (RRDBNet) upscaler, .safetensors or .gguf, offered under its file's name. */
     String sdupscaler() default "";
+
+    /** --sdlora: a LoRA merged into the checkpoint at load (and into any checkpoint switched to). */
+    String sdlora() default "";
+
+    /** --sdloramult: the strength of the --sdlora LoRA. */
+    double sdloramult() default 1.0;
+
+    /** --sdloradir: the folder whose LoRA files a prompt's {@code <lora:NAME:WEIGHT>} tags name. */
+    String sdloradir() default "";
 
     /** --sdthreads: CPU threads for the networks; 0 uses every core. */
     int sdthreads() default 0;

@@ -23,11 +23,17 @@ import org.slf4j.LoggerFactory;
 import koboldj.api.error.ApiException;
 import koboldj.api.image.ImageGenerator;
 import koboldj.api.image.ImageJob;
+import koboldj.api.image.ImageLora;
 import koboldj.api.image.ImageProgress;
 import koboldj.api.image.ImageRequest;
 import koboldj.api.image.UpscaleJob;
 import koboldj.api.image.Upscaler;
 import koboldj.api.model.ModelDescriptor;
+import koboldj.image.checkpoint.SafetensorsFile;
+import koboldj.image.lora.LoraFile;
+import koboldj.image.lora.LoraFolder;
+import koboldj.image.lora.LoraPrompt;
+import koboldj.image.lora.WeightedLora;
 import koboldj.image.picture.PictureDecoder;
 import koboldj.image.picture.PngEncoder;
 import koboldj.image.picture.Resizer;
@@ -38,7 +44,8 @@ import koboldj.server.http.JobProgress;
 /**
  * The {@link ImageGenerator} over one loaded checkpoint at a time: requests are checked at once,
  * then queued for the worker; progress, interrupt and skip look at the running job; a model switch
- * waits for the jobs queued before it.
+ * waits for the jobs queued before it. A prompt's {@code <lora:NAME:WEIGHT>} tags name files of the LoRA folder, checked
+ * against the model when queued and merged on the worker for that job only.
  */
 public final class ImageEngine implements ImageGenerator, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageEngine.class);
@@ -57,17 +64,23 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     private final SecureRandom seeds = new SecureRandom();
     /** The --sdupscaler model, or null. */
     private final EsrganModel esrgan;
+    private final LoraFolder loraFolder;
     /** Replaced on the worker only; read anywhere. */
     private volatile LoadedModel loaded;
 
     /** @param first the model loaded at start; its folder holds the models one may switch to */
     public ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits) {
-        this(first, firstPath, loader, limits, null);
+        this(first, firstPath, loader, limits, null, new LoraFolder(null));
     }
 
-    /** @param esrgan the ESRGAN upscaler, which the engine then owns, or null */
-    ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits, EsrganModel esrgan) {
+    /**
+     * @param esrgan     the ESRGAN upscaler, which the engine then owns, or null
+     * @param loraFolder where the LoRAs prompts name are
+     */
+    ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits, EsrganModel esrgan,
+            LoraFolder loraFolder) {
         this.esrgan = esrgan;
+        this.loraFolder = loraFolder;
         this.loaded = first;
         this.loader = loader;
         this.limits = limits;
@@ -80,7 +93,77 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         LoadedModel model = loaded;
         ImagePipeline pipeline = new ImagePipeline(model.networks(), model.tokenizer(), model.noise(),
                 model.descriptor().name());
-        return pipeline.run(job.settings(), job);
+        List<JobLoras.Use> uses = job.settings().loras().loras();
+        if (uses.isEmpty()) {
+            return pipeline.run(job.settings(), job);
+        }
+        List<LoraFile> files = new ArrayList<>();
+        try {
+            List<WeightedLora> weighted = new ArrayList<>();
+            for (JobLoras.Use use : uses) {
+                LoraFile file = LoraFile.open(use.file());
+                files.add(file);
+                weighted.add(new WeightedLora(file, use.textWeight(), use.unetWeight()));
+            }
+            model.networks().useLoras(weighted);
+        } finally {
+            files.forEach(LoraFile::close);
+        }
+        try {
+            return pipeline.run(job.settings(), job);
+        } finally {
+            model.networks().useLoras(List.of());
+        }
+    }
+
+    /**
+     * The prompt's LoRA tags as files of the LoRA folder that change this model, refused naming "prompt" if a name is
+     * not there, the file is no LoRA, or it changes nothing of this model.
+     */
+    private JobLoras askedLoras(String prompt) {
+        LoraPrompt parsed;
+        try {
+            parsed = LoraPrompt.parse(prompt);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("prompt", "'prompt': " + e.getMessage() + ".");
+        }
+        if (parsed.tags().isEmpty()) {
+            return JobLoras.none(prompt);
+        }
+        List<JobLoras.Use> uses = new ArrayList<>();
+        for (LoraPrompt.Tag tag : parsed.tags()) {
+            try {
+                Path file = loraFolder.find(tag.name());
+                try (LoraFile lora = LoraFile.open(file)) {
+                    if (loaded.networks().loraLayers(lora) == 0) {
+                        throw new IllegalArgumentException("the LoRA \"" + tag.name() + "\" matches no layer of the image "
+                                + "model " + model().name() + " (none of its " + lora.layers().size()
+                                + " layers names a weight it has)");
+                    }
+                }
+                if (tag.textWeight() != 0 || tag.unetWeight() != 0) {
+                    uses.add(new JobLoras.Use(file, tag.textWeight(), tag.unetWeight()));
+                }
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw ApiException.badRequest("prompt", "'prompt': " + e.getMessage() + ".");
+            }
+        }
+        return new JobLoras(parsed.text(), List.copyOf(uses));
+    }
+
+    @Override
+    public List<ImageLora> loras() {
+        List<ImageLora> loras = new ArrayList<>();
+        for (LoraFolder.Entry entry : loraFolder.list()) {
+            java.util.Map<String, String> metadata;
+            try {
+                metadata = SafetensorsFile.metadata(entry.path());
+            } catch (IllegalArgumentException e) {
+                metadata = java.util.Map.of();
+            }
+            loras.add(new ImageLora(entry.name(), entry.path(), metadata));
+        }
+        return List.copyOf(loras);
     }
 
     @Override
@@ -173,6 +256,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     public ImageJob submit(ImageRequest request, Consumer<ImageProgress> listener) {
         GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(),
                 loaded.networks().vaeScale(), seeds);
+        settings = settings.withLoras(askedLoras(request.prompt()));
         if (request.img2img() != null) {
             settings = settings.withPictures(InitPictures.of(request.img2img(), pictures));
         }

@@ -17,6 +17,7 @@ import koboldj.api.capability.CapabilityDescriptor;
 import koboldj.api.capability.KoboldCppKeys;
 import koboldj.api.image.ImageGenerator;
 import koboldj.config.Pids;
+import koboldj.image.lora.LoraFolder;
 
 /**
  * Offers the {@link ImageGenerator}, which is the "txt2img" capability, while --sdmodel names a
@@ -65,8 +66,10 @@ public class ImageEngineSwitch {
         ImageEngine loaded = null;
         EsrganModel esrgan = configuration.sdupscaler().isBlank() ? null : upscaler(Path.of(configuration.sdupscaler()), threads);
         try {
-            CheckpointLoader checkpoints = new CheckpointLoader(vae, threads);
-            loaded = new ImageEngine(checkpoints.load(model), model, checkpoints, limits, esrgan);
+            Path lora = configuration.sdlora().isBlank() ? null : Path.of(configuration.sdlora());
+            CheckpointLoader checkpoints = new CheckpointLoader(vae, threads, lora, (float) configuration.sdloramult());
+            LoraFolder loras = new LoraFolder(configuration.sdloradir().isBlank() ? null : Path.of(configuration.sdloradir()));
+            loaded = new ImageEngine(checkpoints.load(model), model, checkpoints, limits, esrgan, loras);
         } catch (RuntimeException e) {
             LOG.error("The image model {} could not be loaded: {}", model, e.getMessage(), e);
             if (esrgan != null) {

@@ -44,7 +44,7 @@ final class ImagePipeline {
     GeneratedImages run(GenerationSettings settings, JobControl control) {
         ImageRequest request = settings.request();
         Start start = request.img2img() == null ? null : Start.of(request, settings, model);
-        float[] context = context(request);
+        float[] context = context(request, settings.loras().prompt());
         int contextTokens = context.length / (2 * model.textWidth());
         List<byte[]> pngs = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
@@ -64,9 +64,9 @@ final class ImagePipeline {
                 settings.requestedSchedule().label());
     }
 
-    /** The cond then the uncond hidden states, padded to the same number of chunks, as the UNet's context of a batch of 2. */
-    private float[] context(ImageRequest request) {
-        PromptChunks cond = tokenizer.tokenize(request.prompt());
+    /** The cond ({@code prompt}: the request's without its LoRA tags) then the uncond hidden states, padded to the same number of chunks, as the UNet's context of a batch of 2. */
+    private float[] context(ImageRequest request, String prompt) {
+        PromptChunks cond = tokenizer.tokenize(prompt);
         PromptChunks uncond = tokenizer.tokenize(request.negativePrompt());
         int chunks = Math.max(cond.chunks(), uncond.chunks());
         float[] condStates = TextConditioning.encode(model, tokenizer.padded(cond, chunks), request.clipSkip());

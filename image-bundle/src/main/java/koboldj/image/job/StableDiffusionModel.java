@@ -1,6 +1,21 @@
 package koboldj.image.job;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import koboldj.image.checkpoint.StoredTensor;
 import koboldj.image.checkpoint.TensorSource;
+import koboldj.image.lora.LoraFile;
+import koboldj.image.lora.LoraMerge;
+import koboldj.image.lora.LoraTargets;
+import koboldj.image.lora.MergedWeights;
+import koboldj.image.lora.WeightedLora;
 import koboldj.image.nn.Family;
 import koboldj.image.nn.StableDiffusion;
 import koboldj.image.sampling.NoiseSchedule;
@@ -9,18 +24,79 @@ import koboldj.image.sampling.PredictionType;
 /**
  * The ggml networks of a checkpoint as the pipeline's {@link DiffusionModel}, owning the mapped file
  * they read their weights from. SD 2.x is taken as v-prediction, as the 768 models are and as
- * stable-diffusion.cpp takes it; SD 1.x predicts the noise.
+ * stable-diffusion.cpp takes it; SD 1.x predicts the noise. A job's LoRAs are merged into copies of the weights they
+ * change, on top of the --sdlora one merged at load, and dropped after the job; the mapped file is never written.
  */
 final class StableDiffusionModel implements DiffusionModel {
+    private static final Logger LOG = LoggerFactory.getLogger(StableDiffusionModel.class);
     /** SD 1.x and 2.x scale their latents by this after encoding (the LDM configs' scale_factor). */
     private static final float LATENT_SCALE = 0.18215f;
 
     private final TensorSource weights;
     private final StableDiffusion networks;
+    private final LoraTargets targets;
+    /** The --sdlora merged at load (or nothing), which every job starts from. */
+    private final MergedWeights loaded;
+    /** The checkpoint as the --sdlora changed it: what a job's LoRAs are merged into. */
+    private final TensorSource base;
+    /** A running job's merged weights, or null. */
+    private MergedWeights job;
 
-    StableDiffusionModel(TensorSource weights, StableDiffusion networks) {
+    /** @param loaded the weights a LoRA merged at load changed; the model owns them */
+    StableDiffusionModel(TensorSource weights, StableDiffusion networks, MergedWeights loaded) {
         this.weights = weights;
         this.networks = networks;
+        this.targets = LoraTargets.of(weights.names());
+        this.loaded = loaded;
+        this.base = new TensorSource() {
+            @Override
+            public Optional<StoredTensor> tensor(String name) {
+                StoredTensor merged = loaded.tensors().get(name);
+                return merged != null ? Optional.of(merged) : weights.tensor(name);
+            }
+
+            @Override
+            public SortedSet<String> names() {
+                return weights.names();
+            }
+
+            @Override
+            public void close() {
+                // the checkpoint and the loaded weights are closed with the model
+            }
+        };
+        networks.useWeights(loaded.tensors());
+    }
+
+    @Override
+    public int loraLayers(LoraFile lora) {
+        return LoraMerge.matching(targets, lora);
+    }
+
+    @Override
+    public void useLoras(List<WeightedLora> loras) {
+        MergedWeights previous = job;
+        if (loras.isEmpty()) {
+            networks.useWeights(loaded.tensors());
+            job = null;
+        } else {
+            long start = System.nanoTime();
+            MergedWeights merged = LoraMerge.merge(base, targets, loras);
+            LOG.info("{} LoRA(s) merged into {} weights in {} ms", loras.size(), merged.tensors().size(),
+                    (System.nanoTime() - start) / 1_000_000);
+            Map<String, StoredTensor> both = new HashMap<>(loaded.tensors());
+            both.putAll(merged.tensors());
+            try {
+                networks.useWeights(both);
+            } catch (RuntimeException e) {
+                merged.close();
+                throw e;
+            }
+            job = merged;
+        }
+        if (previous != null) {
+            previous.close();
+        }
     }
 
     Family family() {
@@ -81,6 +157,10 @@ final class StableDiffusionModel implements DiffusionModel {
     @Override
     public void close() {
         networks.close();
+        if (job != null) {
+            job.close();
+        }
+        loaded.close();
         weights.close();
     }
 }

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import koboldj.image.checkpoint.StoredTensor;
 import koboldj.image.checkpoint.TensorSource;
 import koboldj.image.ggml.Ggml;
 import koboldj.image.ggml.Tensor;
@@ -51,6 +52,8 @@ public final class StableDiffusion implements AutoCloseable {
     /** The network last computed ("unet", "decode", …). */
     private String lastKind = "";
     private boolean closed;
+    /** Whether weights other than the checkpoint's are in use. */
+    private boolean replaced;
 
     private StableDiffusion(Weights weights, int threads) {
         this.weights = weights;
@@ -227,6 +230,23 @@ public final class StableDiffusion implements AutoCloseable {
                 g -> vae.decode(g.ops(), g.input("latents", Ggml.F32, latentWidth, latentHeight, vae.latentChannels, 1)));
         graph.set("latents", latents);
         return paging.compute(graph);
+    }
+
+    /**
+     * Computes from now on with {@code replacements} (LoRA-merged copies of some of the checkpoint's tensors, same
+     * names, types and shapes) in place of the checkpoint's; an empty map brings the checkpoint's own back. The graphs
+     * described so far are dropped, as they read the weights they were described with. The replacements' memory stays
+     * the caller's and must live until the next call.
+     */
+    public void useWeights(Map<String, StoredTensor> replacements) {
+        requireOpen();
+        if (replacements.isEmpty() && !replaced) {
+            return;
+        }
+        graphs.values().forEach(Graph::close);
+        graphs.clear();
+        weights.overlay(replacements);
+        replaced = !replacements.isEmpty();
     }
 
     /**

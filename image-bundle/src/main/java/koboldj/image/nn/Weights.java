@@ -21,19 +21,86 @@ import koboldj.image.ggml.Tensor;
  * converted once (to f32 for biases, norms and embeddings added to activations, to f16 for
  * convolution kernels, which ggml's im2col takes in f16 or f32 only). The source must stay open
  * while these weights are used.
+ *
+ * <p>An {@link #overlay} puts other stored tensors (LoRA-merged copies) in place of some of the
+ * file's until the next overlay: their weights are made anew in memory of the overlay's own, and
+ * the file's are kept aside, so graphs described afterwards read the replacements.
  */
 final class Weights implements AutoCloseable {
     private final TensorSource source;
-    private final Ggml descriptions;
-    private final Arena converted = Arena.ofShared();
-    private final List<MemorySegment> buffers = new ArrayList<>();
+    private final Store store;
     /** The weights that live in place in a mapped file, by tensor address: their pages can leave resident memory. */
     private final Map<Long, MemorySegment> mapped = new HashMap<>();
     private final Map<String, Tensor> made = new HashMap<>();
+    /** Stored tensors in place of the source's, by name, and where their weights live. */
+    private final Map<String, StoredTensor> overlay = new HashMap<>();
+    private Store overlayStore;
+    /** The source's weights an overlay hides, by key in {@link #made}. */
+    private final Map<String, Tensor> hidden = new HashMap<>();
+
+    /** Where made weights live: their descriptions, converted copies, and the ggml buffers over them. */
+    private static final class Store implements AutoCloseable {
+        final Ggml descriptions;
+        final Arena converted = Arena.ofShared();
+        final List<MemorySegment> buffers = new ArrayList<>();
+
+        Store(long tensors) {
+            descriptions = Ggml.context(tensors, 0);
+        }
+
+        @Override
+        public void close() {
+            buffers.forEach(Ggml::freeBuffer);
+            buffers.clear();
+            descriptions.close();
+            converted.close();
+        }
+    }
 
     Weights(TensorSource source) {
         this.source = source;
-        this.descriptions = Ggml.context(source.names().size() * 2L + 16, 0);
+        this.store = new Store(source.names().size() * 2L + 16);
+    }
+
+    /**
+     * Reads {@code replacements} (same names, types and shapes as the source's tensors) in place of the source's
+     * tensors from now on, and the source's own for every other name; an empty map brings the source's back. The
+     * previous overlay's weights are freed: graphs described with them must be closed first. The replacements' memory
+     * stays the caller's and must live until the next overlay.
+     */
+    void overlay(Map<String, StoredTensor> replacements) {
+        for (String name : replacements.keySet()) {
+            StoredTensor original = source.tensor(name).orElseThrow(() -> new IllegalArgumentException(
+                    "the model has no tensor " + name + " to replace"));
+            StoredTensor replacement = replacements.get(name);
+            if (replacement.type() != original.type() || !java.util.Arrays.equals(replacement.shape(), original.shape())) {
+                throw new IllegalArgumentException("a replacement for " + name + " differs in type or shape");
+            }
+        }
+        made.keySet().removeIf(key -> overlay.containsKey(nameOf(key)));
+        made.putAll(hidden);
+        hidden.clear();
+        overlay.clear();
+        if (overlayStore != null) {
+            overlayStore.close();
+            overlayStore = null;
+        }
+        if (replacements.isEmpty()) {
+            return;
+        }
+        overlay.putAll(replacements);
+        overlayStore = new Store(replacements.size() * 4L + 16);
+        for (var it = made.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Tensor> entry = it.next();
+            if (overlay.containsKey(nameOf(entry.getKey()))) {
+                hidden.put(entry.getKey(), entry.getValue());
+                it.remove();
+            }
+        }
+    }
+
+    private static String nameOf(String key) {
+        return key.substring(0, key.lastIndexOf('#'));
     }
 
     boolean has(String name) {
@@ -127,6 +194,10 @@ final class Weights implements AutoCloseable {
     }
 
     private StoredTensor stored(String name) {
+        StoredTensor replacement = overlay.get(name);
+        if (replacement != null) {
+            return replacement;
+        }
         return source.tensor(name).orElseThrow(() -> new IllegalArgumentException("the model has no tensor " + name));
     }
 
@@ -145,7 +216,9 @@ final class Weights implements AutoCloseable {
 
     /** A weight of ggml type {@code type} and dimensions {@code ne} over {@code data}, converted if stored otherwise. */
     private Tensor make(StoredTensor stored, MemorySegment data, int type, long... ne) {
-        Tensor tensor = descriptions.newTensor(type, ne);
+        Store target = overlay.get(stored.name()) == stored ? overlayStore : store;
+        Arena converted = target.converted;
+        Tensor tensor = target.descriptions.newTensor(type, ne);
         long count = tensor.elements();
         long storedBytes = storedBytes(stored.type(), count);
         if (data.byteSize() != storedBytes) {
@@ -170,7 +243,7 @@ final class Weights implements AutoCloseable {
                 }
             }
         }
-        buffers.add(Ggml.placeAt(tensor, memory));
+        target.buffers.add(Ggml.placeAt(tensor, memory));
         if (memory.isMapped()) {
             mapped.put(tensor.handle().address(), memory);
         }
@@ -222,11 +295,14 @@ final class Weights implements AutoCloseable {
 
     @Override
     public void close() {
-        buffers.forEach(Ggml::freeBuffer);
-        buffers.clear();
         mapped.clear();
         made.clear();
-        descriptions.close();
-        converted.close();
+        hidden.clear();
+        overlay.clear();
+        if (overlayStore != null) {
+            overlayStore.close();
+            overlayStore = null;
+        }
+        store.close();
     }
 }

@@ -49,6 +49,33 @@ final class SafetensorsWriter {
         }
     }
 
+    /** A file of the given tensors and numbers (a LoRA's), all stored as {@code type}. */
+    static void write(Path file, List<LoraLayout.Entry> tensors, StorageType type) throws IOException {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("__metadata__", Map.of("ss_network_module", "networks.lora", "ss_output_name", "koboldj-test"));
+        long offset = 0;
+        for (LoraLayout.Entry tensor : tensors) {
+            long bytes = type.bytes(tensor.values().length);
+            header.put(tensor.name(), Map.of("dtype", type.name(), "shape", tensor.shape(),
+                    "data_offsets", new long[] {offset, offset + bytes}));
+            offset += bytes;
+        }
+        byte[] json = JSON.writeValueAsBytes(header);
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer start = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        start.putLong(padded).put(json);
+        while (start.hasRemaining()) {
+            start.put((byte) ' ');
+        }
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ChannelOutput.writeFully(out, start.flip());
+            for (LoraLayout.Entry tensor : tensors) {
+                ChannelOutput.writeFully(out, Encodings.encode(tensor.values(), type));
+            }
+        }
+    }
+
     private static ByteBuffer int64(float[] values) {
         ByteBuffer out = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float value : values) {

@@ -51,6 +51,30 @@ public final class SdCheckpoints {
         return file;
     }
 
+    /**
+     * A LoRA of {@code rank} for a checkpoint of this (SD 1.x) shape: kohya's naming stored as F16, or diffusers/PEFT's
+     * as F32; for one seed both change the weights by exactly the same numbers.
+     */
+    public static Path writeLora(Path file, SdShape shape, boolean kohya, int rank, long seed) throws IOException {
+        if (shape.family() != SdFamily.SD1) {
+            throw new IllegalArgumentException("test LoRAs are written for SD 1.x layouts");
+        }
+        SafetensorsWriter.write(file, LoraLayout.of(LdmLayout.of(shape), shape.resBlocks(), kohya, rank, seed),
+                kohya ? StorageType.F16 : StorageType.F32);
+        return file;
+    }
+
+    /** The LDM weights (without {@code .weight}) the test LoRAs change, by their diffusers module name. */
+    public static java.util.Map<String, String> loraModules(SdShape shape) {
+        return LoraLayout.modules(LdmLayout.of(shape), shape.resBlocks());
+    }
+
+    /** A well-formed LoRA (kohya naming) whose one layer names a module no model has. */
+    public static Path writeUnmatchedLora(Path file, int rank) throws IOException {
+        SafetensorsWriter.write(file, LoraLayout.unmatched(rank), StorageType.F32);
+        return file;
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 3 || args.length > 4) {
             System.err.println("usage: SdCheckpoints tiny|tiny-sd2|sd15|sd21 F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q5_0|Q5_1 "
