@@ -13,6 +13,7 @@ import koboldj.api.model.ModelDescriptor;
 import koboldj.image.checkpoint.Checkpoints;
 import koboldj.image.checkpoint.TensorSource;
 import koboldj.image.nn.Family;
+import koboldj.image.nn.NetworkOptions;
 import koboldj.image.nn.StableDiffusion;
 import koboldj.image.prompt.PromptChunks;
 import koboldj.image.prompt.PromptEncoder;
@@ -27,23 +28,28 @@ public final class CheckpointLoader implements ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoader.class);
 
     private final Path vae;
-    private final int threads;
+    private final NetworkOptions options;
 
     /** @param vae a replacement VAE file, or null */
     public CheckpointLoader(Path vae, int threads) {
+        this(vae, NetworkOptions.threads(threads));
+    }
+
+    /** @param vae a replacement VAE file, or null */
+    public CheckpointLoader(Path vae, NetworkOptions options) {
         this.vae = vae;
-        this.threads = threads;
+        this.options = options;
     }
 
     @Override
     public LoadedModel load(Path checkpoint) {
         long start = System.nanoTime();
         LOG.info("Loading image model {}{} on {} threads", checkpoint.getFileName(),
-                vae == null ? "" : " with the VAE " + vae.getFileName(), threads);
+                vae == null ? "" : " with the VAE " + vae.getFileName(), options.threads());
         TensorSource weights = Checkpoints.open(checkpoint, vae);
         StableDiffusion networks;
         try {
-            networks = StableDiffusion.load(weights, threads);
+            networks = StableDiffusion.load(weights, options);
         } catch (RuntimeException e) {
             weights.close();
             throw e;

@@ -170,7 +170,12 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     }
 
     @Override
-    public ImageJob submit(ImageRequest request, Consumer<ImageProgress> listener) {
+    public ImageJob submit(ImageRequest asked, Consumer<ImageProgress> listener) {
+        ImageRequest request = limits.clamp().apply(asked, Math.max(8, loaded.networks().vaeScale()));
+        if (request != asked) {
+            LOG.info("Image size {}x{} clamped to {}x{} (--sdclamped {}, --sdclampedsoft {})", asked.width(), asked.height(),
+                    request.width(), request.height(), limits.clamp().side(), limits.clamp().area());
+        }
         GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(),
                 loaded.networks().vaeScale(), seeds);
         if (request.img2img() != null) {

@@ -17,6 +17,8 @@ import koboldj.api.capability.CapabilityDescriptor;
 import koboldj.api.capability.KoboldCppKeys;
 import koboldj.api.image.ImageGenerator;
 import koboldj.config.Pids;
+import koboldj.image.nn.NetworkOptions;
+import koboldj.image.nn.WeightQuantization;
 
 /**
  * Offers the {@link ImageGenerator}, which is the "txt2img" capability, while --sdmodel names a
@@ -60,12 +62,14 @@ public class ImageEngineSwitch {
         Path model = Path.of(configuration.sdmodel());
         Path vae = configuration.sdvae().isBlank() ? null : Path.of(configuration.sdvae());
         int threads = configuration.sdthreads() > 0 ? configuration.sdthreads() : Runtime.getRuntime().availableProcessors();
-        GenerationLimits limits = new GenerationLimits(Math.max(64, configuration.maxside()),
-                Math.max(1, configuration.maxsteps()), Math.max(1, configuration.maximages()), Math.max(0, configuration.queue()));
         ImageEngine loaded = null;
         EsrganModel esrgan = configuration.sdupscaler().isBlank() ? null : upscaler(Path.of(configuration.sdupscaler()), threads);
         try {
-            CheckpointLoader checkpoints = new CheckpointLoader(vae, threads);
+            GenerationLimits limits = new GenerationLimits(Math.max(64, configuration.maxside()),
+                    Math.max(1, configuration.maxsteps()), Math.max(1, configuration.maximages()), Math.max(0, configuration.queue()),
+                    new SizeClamp(configuration.sdclamped(), configuration.sdclampedsoft()));
+            CheckpointLoader checkpoints = new CheckpointLoader(vae, new NetworkOptions(threads,
+                    WeightQuantization.ofLevel(configuration.sdquant()), tiledVaeAbove(configuration)));
             loaded = new ImageEngine(checkpoints.load(model), model, checkpoints, limits, esrgan);
         } catch (RuntimeException e) {
             LOG.error("The image model {} could not be loaded: {}", model, e.getMessage(), e);
@@ -86,6 +90,11 @@ public class ImageEngineSwitch {
             }
             withdrawLoading();
         }
+    }
+
+    /** --sdtiledvae, or 0 (never) with --sdnotile. */
+    private static int tiledVaeAbove(ImageConfiguration configuration) {
+        return configuration.sdnotile() ? 0 : Math.clamp(configuration.sdtiledvae(), 0, 8192);
     }
 
     /** The --sdupscaler model, or null when it cannot be loaded: the image model then serves without it. */
