@@ -1,6 +1,6 @@
 /** Image generation service (txt2img, img2img, upscaling, progress). */
 @Export
-@Version("3.0.0")
+@Version("3.1.0")
 package koboldj.api.image;
 
 import org.osgi.annotation.bundle.Export;
