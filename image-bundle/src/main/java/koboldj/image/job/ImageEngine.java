@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -218,7 +219,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         CompletableFuture<BufferedImage> resized;
         if (resizer == esrgan) {
             // the network runs on the worker, beside no other graph; a client gone stops it between tiles
-            resized = queue.onWorker(() -> esrgan.resize(picture, toWidth, toHeight, cancelled::get));
+            resized = queue.onWorker(() -> upscaleReported(picture, toWidth, toHeight, cancelled::get));
         } else {
             resized = CompletableFuture.supplyAsync(() -> resizer.resize(picture, toWidth, toHeight), PLAIN_RESIZES);
         }
@@ -236,11 +237,36 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         };
     }
 
+    /** The ESRGAN model's upscale, reported to /sdapi/v1/progress tile by tile, each pass a part of the job. */
+    private BufferedImage upscaleReported(BufferedImage picture, int width, int height, BooleanSupplier cancelled) {
+        int passes = Math.max(1, esrgan.passes(picture.getWidth(), picture.getHeight(), width, height));
+        try (JobProgress.Job job = progress.start("upscale", passes, 0)) {
+            return esrgan.resize(picture, width, height, new UpscaleProgress() {
+                @Override
+                public boolean stopped() {
+                    return cancelled.getAsBoolean();
+                }
+
+                @Override
+                public void tiles(int pass, int passCount, int done, int tiles) {
+                    if (done == 0) {
+                        job.part(pass, tiles);
+                    } else {
+                        job.step(done);
+                    }
+                }
+            });
+        }
+    }
+
     @Override
     public ImageProgress progress() {
         QueuedJob job = queue.running();
         if (job == null) {
-            return ImageProgress.IDLE;
+            // an upscale on the worker, between jobs
+            JobProgress.Snapshot upscale = progress.snapshot();
+            return !upscale.running() ? ImageProgress.IDLE : new ImageProgress(true, upscale.progress(), upscale.etaSeconds(),
+                    upscale.step(), upscale.steps(), upscale.jobNumber(), upscale.jobCount(), upscale.interrupted(), false, null);
         }
         QueuedJob.Preview latest = job.latest();
         byte[] preview = latest == null ? null : LatentPreview.png(latest.latent(), latest.height(), latest.width());

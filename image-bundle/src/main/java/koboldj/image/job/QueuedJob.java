@@ -26,6 +26,8 @@ final class QueuedJob implements ImageJob, JobControl {
     /** Set by the worker when the job starts. */
     private volatile JobProgress.Job progress;
     private volatile Preview latest;
+    /** The image being made, from 0; set by the worker. */
+    private volatile int image;
 
     /** The latest estimate of the image being made, for a preview drawn only when asked for. */
     record Preview(float[] latent, int height, int width) {
@@ -67,6 +69,7 @@ final class QueuedJob implements ImageJob, JobControl {
 
     @Override
     public void imageStarted(int image, int steps) {
+        this.image = image;
         progress.part(image, steps);
         skipped = false;
         latest = null;
@@ -76,6 +79,17 @@ final class QueuedJob implements ImageJob, JobControl {
     public void stepDone(int step, float[] denoised, int latentHeight, int latentWidth) {
         progress.step(step);
         latest = new Preview(denoised, latentHeight, latentWidth);
+        listener.accept(snapshot(null));
+    }
+
+    @Override
+    public void upscaleTiles(int tile, int tiles) {
+        // the upscale counts as the image's steps until its second pass starts
+        if (tile == 0) {
+            progress.part(image, tiles);
+        } else {
+            progress.step(tile);
+        }
         listener.accept(snapshot(null));
     }
 
