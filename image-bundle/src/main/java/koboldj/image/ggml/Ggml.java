@@ -443,6 +443,10 @@ public final class Ggml implements AutoCloseable {
         return unary(Native.SILU, a);
     }
 
+    public Tensor tanh(Tensor a) {
+        return unary(Native.TANH, a);
+    }
+
     /** {@code x} where positive, {@code slope * x} elsewhere (ESRGAN's LeakyReLU). */
     public Tensor leakyRelu(Tensor a, float slope) {
         requireType(a, F32, "an activation's input");
@@ -735,6 +739,7 @@ public final class Ggml implements AutoCloseable {
         static final MethodHandle GELU = unary("ggml_gelu");
         static final MethodHandle GELU_QUICK = unary("ggml_gelu_quick");
         static final MethodHandle SILU = unary("ggml_silu");
+        static final MethodHandle TANH = unary("ggml_tanh");
         static final MethodHandle LEAKY_RELU = bind("ggml_leaky_relu",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_FLOAT, JAVA_BOOLEAN));
         static final MethodHandle CONT = unary("ggml_cont");
