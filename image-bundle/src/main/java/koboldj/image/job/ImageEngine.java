@@ -58,6 +58,10 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     private final SecureRandom seeds = new SecureRandom();
     /** The --sdupscaler model, or null. */
     private final EsrganModel esrgan;
+    /** The --sdtaesd autoencoder, or null. */
+    private final TaesdDecoder taesd;
+    /** --sdvaeauto: whether the autoencoder decodes the final images. */
+    private final boolean taesdDecodes;
     /** Replaced on the worker only; read anywhere. */
     private volatile LoadedModel loaded;
 
@@ -68,7 +72,18 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
 
     /** @param esrgan the ESRGAN upscaler, which the engine then owns, or null */
     ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits, EsrganModel esrgan) {
+        this(first, firstPath, loader, limits, esrgan, null, false);
+    }
+
+    /**
+     * @param taesd        the TAESD autoencoder for previews, which the engine then owns, or null
+     * @param taesdDecodes whether it decodes the final images too (--sdvaeauto)
+     */
+    ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits, EsrganModel esrgan,
+            TaesdDecoder taesd, boolean taesdDecodes) {
         this.esrgan = esrgan;
+        this.taesd = taesd;
+        this.taesdDecodes = taesd != null && taesdDecodes;
         this.loaded = first;
         this.loader = loader;
         this.limits = limits;
@@ -79,8 +94,11 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
 
     private koboldj.api.image.GeneratedImages run(QueuedJob job) {
         LoadedModel model = loaded;
-        ImagePipeline pipeline = new ImagePipeline(model.networks(), model.tokenizer(), model.noise(),
-                model.descriptor().name());
+        DiffusionModel networks = model.networks();
+        if (taesdDecodes && taesd.fits(networks)) {
+            networks = new TaesdDecodedModel(networks, taesd);
+        }
+        ImagePipeline pipeline = new ImagePipeline(networks, model.tokenizer(), model.noise(), model.descriptor().name());
         return pipeline.run(job.settings(), job);
     }
 
@@ -187,7 +205,9 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
                     loaded.networks().noise(), this::upscaler, upscalerNames()));
         }
         QueuedJob[] self = new QueuedJob[1];
-        QueuedJob job = new QueuedJob(settings, listener, progress, () -> queue.withdraw(self[0]));
+        DiffusionModel networks = loaded.networks();
+        QueuedJob job = new QueuedJob(settings, listener, progress, () -> queue.withdraw(self[0]),
+                taesd != null && taesd.fits(networks) ? taesd : null);
         self[0] = job;
         queue.submit(job);
         return job;
@@ -268,9 +288,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
             return !upscale.running() ? ImageProgress.IDLE : new ImageProgress(true, upscale.progress(), upscale.etaSeconds(),
                     upscale.step(), upscale.steps(), upscale.jobNumber(), upscale.jobCount(), upscale.interrupted(), false, null);
         }
-        QueuedJob.Preview latest = job.latest();
-        byte[] preview = latest == null ? null : LatentPreview.png(latest.latent(), latest.height(), latest.width());
-        return job.snapshot(preview);
+        return job.snapshot(job.preview());
     }
 
     @Override
@@ -294,6 +312,9 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         loaded.close();
         if (esrgan != null) {
             esrgan.close();
+        }
+        if (taesd != null) {
+            taesd.close();
         }
     }
 }
