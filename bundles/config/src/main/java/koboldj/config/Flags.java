@@ -62,7 +62,7 @@ public final class Flags {
         flag("sdthreads", INTEGER, 0, "CPU threads for image generation; 0 uses every core", List.of(Pids.IMAGE), 0, 256);
         add(new Flag("sdquant", OPTIONAL_INTEGER, 0, "quantise the image model's f16/f32 matrices at load to save memory: "
                 + "0 off, 1 q8_0, 2 q4_0 (given bare: 2)", List.of(Pids.IMAGE), List.of(), null, null, Set.of(0, 1, 2), 2));
-        add(new Flag("sdclamped", OPTIONAL_INTEGER, 0, "largest side of an image in pixels (at least 512; given bare: 512; 0 off); "
+        add(new Flag("sdclamped", OPTIONAL_INTEGER, 0, "largest side of an image in pixels (given bare: 512; 0 off); "
                 + "larger requests are scaled down keeping their aspect", List.of(Pids.IMAGE), List.of(), 0, 8192, Set.of(), 512));
         flag("sdclampedsoft", INTEGER, 0, "largest image area as a side of a square (640 allows 640x640 and 512x768); "
                 + "larger requests are scaled down keeping their aspect; 0 off", List.of(Pids.IMAGE), 0, 8192);

@@ -84,6 +84,10 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         this.esrgan = esrgan;
         this.taesd = taesd;
         this.taesdDecodes = taesd != null && taesdDecodes;
+        if (taesd != null && !taesd.fits(first.networks())) {
+            LOG.warn("The --sdtaesd autoencoder does not fit the image model's latents (channels or scale differ): previews and"
+                    + " decodes do without it");
+        }
         this.loaded = first;
         this.loader = loader;
         this.limits = limits;
