@@ -139,6 +139,14 @@ class UpscalingE2EIT {
                 HttpResponse.BodyHandlers.ofString());
         Thread.sleep(1_000);
         assertFalse(upscale.isDone(), "the upscale runs");
+        // /sdapi/v1/progress counts its tiles: 512 x 384 in tiles of 128 overlapping by 32 are 5 x 4, in one pass of x4
+        JsonNode[] seen = new JsonNode[1];
+        assertTrue(within(20_000, () -> {
+            seen[0] = json(server.get("/sdapi/v1/progress"));
+            JsonNode state = seen[0].path("state");
+            return state.path("sampling_steps").asInt() == 20 && state.path("sampling_step").asInt() >= 1
+                    && state.path("job_count").asInt() == 1 && seen[0].path("progress").asDouble() > 0;
+        }), "the upscale's tiles show in /sdapi/v1/progress: " + seen[0]);
 
         Files.copy(PROBE, plugins.resolve("probe.jar"));
         assertTrue(within(10_000, () -> server.get("/probe").statusCode() == 200), "the REST application was rebuilt");

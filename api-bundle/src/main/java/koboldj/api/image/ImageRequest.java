@@ -68,13 +68,26 @@ public record ImageRequest(String prompt, String negativePrompt, int width, int 
      * @param secondPassSteps    hr_second_pass_steps (0: as many as the first pass)
      * @param sampler            hr_sampler_name; empty: the first pass's
      * @param denoisingStrength  how far the second pass goes from the enlarged image, 0..1
+     * @param scheduler          hr_scheduler, A1111's schedule type name; empty: the first pass's
+     * @param prompt             hr_prompt; empty: the first pass's prompt
+     * @param negativePrompt     hr_negative_prompt; empty: the first pass's
+     * @param cfgScale           hr_cfg (Forge's), or null for the first pass's cfg_scale
      */
     public record Hires(double scale, int resizeX, int resizeY, String upscaler, int secondPassSteps, String sampler,
-            double denoisingStrength) {
+            double denoisingStrength, String scheduler, String prompt, String negativePrompt, Double cfgScale) {
 
         public Hires {
             upscaler = upscaler == null ? "" : upscaler;
             sampler = sampler == null ? "" : sampler;
+            scheduler = scheduler == null ? "" : scheduler;
+            prompt = prompt == null ? "" : prompt;
+            negativePrompt = negativePrompt == null ? "" : negativePrompt;
+        }
+
+        /** A second pass with the first pass's prompts, schedule and guidance. */
+        public Hires(double scale, int resizeX, int resizeY, String upscaler, int secondPassSteps, String sampler,
+                double denoisingStrength) {
+            this(scale, resizeX, resizeY, upscaler, secondPassSteps, sampler, denoisingStrength, "", "", "", null);
         }
     }
 

@@ -56,7 +56,7 @@ public record CommandLine(Settings settings, Action action) {
                 value = Boolean.TRUE;
             } else if (flag.type() == FlagType.OPTIONAL_INTEGER) {
                 boolean hasNumber = i + 1 < args.size() && args.get(i + 1).matches("-?\\d+");
-                value = hasNumber ? flag.parse(args.get(++i)) : 1;
+                value = hasNumber ? flag.parse(args.get(++i)) : flag.bare();
             } else if (flag.type() == FlagType.NUMBER_PAIR && i + 1 < args.size()) {
                 // argparse's nargs='+': a second number may follow the first
                 String numbers = args.get(++i);

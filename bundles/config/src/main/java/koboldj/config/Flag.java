@@ -18,14 +18,22 @@ import java.util.Set;
  * @param min          smallest allowed value of a number, or null
  * @param max          largest allowed value of a number, or null
  * @param choices      the only allowed values of a number, or empty
+ * @param bare         the value of an {@link FlagType#OPTIONAL_INTEGER} given without a number (argparse's const),
+ *                     also what {@code true} means for it in a .kcpps file
  */
 public record Flag(String name, FlagType type, Object defaultValue, String help, List<String> pids,
-        List<String> aliases, Integer min, Integer max, Set<Integer> choices) {
+        List<String> aliases, Integer min, Integer max, Set<Integer> choices, int bare) {
 
     public Flag {
         pids = List.copyOf(pids);
         aliases = List.copyOf(aliases);
         choices = Set.copyOf(choices);
+    }
+
+    /** A flag whose bare form, if it has one, means 1. */
+    public Flag(String name, FlagType type, Object defaultValue, String help, List<String> pids,
+            List<String> aliases, Integer min, Integer max, Set<Integer> choices) {
+        this(name, type, defaultValue, help, pids, aliases, min, max, choices, 1);
     }
 
     /** Whether the flag takes a value after it on the command line. */
@@ -106,6 +114,10 @@ public record Flag(String name, FlagType type, Object defaultValue, String help,
                     ? numberPair(list.stream().map(String::valueOf).toArray(String[]::new))
                     : parse(String.valueOf(value));
             case INTEGER, OPTIONAL_INTEGER -> {
+                if (type == FlagType.OPTIONAL_INTEGER && value instanceof Boolean on) {
+                    // KoboldCpp turned some switches into optional numbers (--sdquant); older files keep true/false
+                    yield on ? bare : 0;
+                }
                 if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
                     yield checkRange(number.intValue());
                 }

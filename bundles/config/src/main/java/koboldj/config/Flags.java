@@ -65,6 +65,19 @@ public final class Flags {
         flag("sdloradir", FILE, "", "koboldj: folder of image LoRAs (.safetensors) a prompt's <lora:NAME:WEIGHT> names, "
                 + "merged for that job only", List.of(Pids.IMAGE));
         flag("sdthreads", INTEGER, 0, "CPU threads for image generation; 0 uses every core", List.of(Pids.IMAGE), 0, 256);
+        add(new Flag("sdquant", OPTIONAL_INTEGER, 0, "quantise the image model's f16/f32 matrices at load to save memory: "
+                + "0 off, 1 q8_0, 2 q4_0 (given bare: 2)", List.of(Pids.IMAGE), List.of(), null, null, Set.of(0, 1, 2), 2));
+        add(new Flag("sdclamped", OPTIONAL_INTEGER, 0, "largest side of an image in pixels (given bare: 512; 0 off); "
+                + "larger requests are scaled down keeping their aspect", List.of(Pids.IMAGE), List.of(), 0, 8192, Set.of(), 512));
+        flag("sdclampedsoft", INTEGER, 0, "largest image area as a side of a square (640 allows 640x640 and 512x768); "
+                + "larger requests are scaled down keeping their aspect; 0 off", List.of(Pids.IMAGE), 0, 8192);
+        flag("sdtiledvae", INTEGER, 768, "decode (and encode) images of more than this side squared pixels by the VAE in "
+                + "tiles; 0 never tiles", List.of(Pids.IMAGE), 0, 8192);
+        flag("sdnotile", SWITCH, false, "never tile the VAE (as --sdtiledvae 0); large images need more memory", List.of(Pids.IMAGE));
+        flag("sdtaesd", FILE, "", "koboldj: a TAESD tiny autoencoder (.safetensors) for fast progress previews "
+                + "(and the final decode with --sdvaeauto)", List.of(Pids.IMAGE));
+        flag("sdvaeauto", SWITCH, false, "decode final images with the --sdtaesd tiny autoencoder: fast, lower quality",
+                List.of(Pids.IMAGE));
         flag("whispermodel", FILE, "", "Whisper model for speech to text", List.of(Pids.TRANSCRIBE));
         flag("ttsmodel", MODEL, "", "text-to-speech model; espeak-ng for the built-in espeak-ng voices", List.of(Pids.TTS));
         flag("embeddingsmodel", FILE, "", "embedding model (GGUF); without it the text model embeds", List.of(Pids.EMBEDDINGS));

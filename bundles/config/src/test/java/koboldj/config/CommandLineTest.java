@@ -65,6 +65,39 @@ class CommandLineTest {
     }
 
     @Test
+    void imageMemoryFlagsTakeKoboldCppsFormsFromFlagsAndConfigFiles() throws IOException, FlagException {
+        Settings defaults = parse().settings();
+        assertEquals(0, defaults.integer("sdquant"));
+        assertEquals(0, defaults.integer("sdclamped"));
+        assertEquals(768, defaults.integer("sdtiledvae"));
+        // argparse's const: a bare --sdquant is q4_0 (2), a bare --sdclamped 512
+        assertEquals(2, parse("--sdquant").settings().integer("sdquant"));
+        assertEquals(1, parse("--sdquant", "1").settings().integer("sdquant"));
+        assertEquals(512, parse("--sdclamped", "--quiet").settings().integer("sdclamped"));
+        assertEquals(768, parse("--sdclamped", "768").settings().integer("sdclamped"));
+        Settings flags = parse("--sdnotile", "--sdtiledvae", "1024", "--sdclampedsoft", "640", "--sdvaeauto").settings();
+        assertTrue(flags.enabled("sdnotile"));
+        assertTrue(flags.enabled("sdvaeauto"));
+        assertEquals(1024, flags.integer("sdtiledvae"));
+        assertEquals(640, flags.integer("sdclampedsoft"));
+        assertEquals("--sdquant must be one of [0, 1, 2], not 3", error("--sdquant", "3"));
+        assertEquals("--sdclamped must be between 0 and 8192, not -1", error("--sdclamped", "-1"));
+        assertEquals("--sdtaesd: no such file or folder: taesd.safetensors", error("--sdtaesd", "taesd.safetensors"));
+        // older KoboldCpp files keep sdquant as a switch: true is its bare form
+        Path kcpps = Files.writeString(dir.resolve("sd.kcpps"), """
+                {"sdquant": true, "sdclamped": 640, "sdnotile": true, "sdtiledvae": 512}""");
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertEquals(2, file.integer("sdquant"));
+        assertEquals(640, file.integer("sdclamped"));
+        assertTrue(file.enabled("sdnotile"));
+        assertEquals(512, file.integer("sdtiledvae"));
+        Path off = Files.writeString(dir.resolve("off.kcpps"), "{\"sdquant\": false}");
+        assertEquals(0, parse("--config", off.toString()).settings().integer("sdquant"));
+        Path wrong = Files.writeString(dir.resolve("q.kcpps"), "{\"sdquant\": 5}");
+        assertEquals("q.kcpps: --sdquant must be one of [0, 1, 2], not 5", error("--config", wrong.toString()));
+    }
+
+    @Test
     void compatibilityFlagsAreAccepted() throws FlagException {
         assertEquals(CommandLine.Action.RUN, parse("--skiplauncher", "--gpulayers", "99", "--usecpu").action());
     }

@@ -245,6 +245,28 @@ public final class Ggml implements AutoCloseable {
         call(convert, source, target, count);
     }
 
+    /**
+     * Quantises {@code rows} rows of {@code perRow} float32 numbers into ggml block type {@code type} (q8_0 or q4_0)
+     * in {@code target}; {@code perRow} must be a whole number of blocks.
+     */
+    public static void quantize(int type, MemorySegment source, MemorySegment target, long rows, long perRow) {
+        if (type != 2 && type != 8) {
+            throw new IllegalArgumentException("ggml type " + type + " is not quantised to here");
+        }
+        if (rows < 1 || perRow < 1 || perRow % blockSize(type) != 0 || source.byteSize() < rows * perRow * 4
+                || target.byteSize() < rows * (perRow / blockSize(type)) * typeSize(type)) {
+            throw new IllegalArgumentException("cannot quantise " + rows + " rows of " + perRow + " numbers to ggml type " + type);
+        }
+        try {
+            long written = (long) Native.QUANTIZE_CHUNK.invokeExact(type, source, target, 0L, rows, perRow, MemorySegment.NULL);
+            if (written != rows * (perRow / blockSize(type)) * typeSize(type)) {
+                throw new IllegalStateException("ggml quantised " + written + " bytes, not the expected size");
+            }
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
     /** Converts {@code count} float32 numbers to f16. */
     public static void toHalf(MemorySegment source, MemorySegment target, long count) {
         if (source.byteSize() < count * 4 || target.byteSize() < count * 2) {
@@ -528,6 +550,10 @@ public final class Ggml implements AutoCloseable {
 
     public Tensor silu(Tensor a) {
         return unary(Native.SILU, a);
+    }
+
+    public Tensor tanh(Tensor a) {
+        return unary(Native.TANH, a);
     }
 
     /** {@code x} where positive, {@code slope * x} elsewhere (ESRGAN's LeakyReLU). */
@@ -818,6 +844,8 @@ public final class Ggml implements AutoCloseable {
         static final MethodHandle DEQUANTIZE_Q5_0 = convert("dequantize_row_q5_0");
         static final MethodHandle DEQUANTIZE_Q5_1 = convert("dequantize_row_q5_1");
         static final MethodHandle DEQUANTIZE_Q8_0 = convert("dequantize_row_q8_0");
+        static final MethodHandle QUANTIZE_CHUNK = bind("ggml_quantize_chunk", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
+                ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
 
         static final MethodHandle QUANTIZE_CHUNK = bind("ggml_quantize_chunk", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
                 ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
@@ -841,6 +869,7 @@ public final class Ggml implements AutoCloseable {
         static final MethodHandle GELU = unary("ggml_gelu");
         static final MethodHandle GELU_QUICK = unary("ggml_gelu_quick");
         static final MethodHandle SILU = unary("ggml_silu");
+        static final MethodHandle TANH = unary("ggml_tanh");
         static final MethodHandle LEAKY_RELU = bind("ggml_leaky_relu",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_FLOAT, JAVA_BOOLEAN));
         static final MethodHandle CONT = unary("ggml_cont");

@@ -31,9 +31,14 @@ final class ImageRequests {
             return null;
         }
         String sampler = body.text("hr_sampler_name", "");
+        String scheduler = body.text("hr_scheduler", "");
+        // hr_cfg is Forge's; A1111's clients leave it out and keep cfg_scale (hr_distilled_cfg means nothing here)
+        Double cfg = body.has("hr_cfg") ? body.number("hr_cfg", 0) : null;
         return new ImageRequest.Hires(body.number("hr_scale", 2), body.integer("hr_resize_x", 0), body.integer("hr_resize_y", 0),
                 body.text("hr_upscaler", ""), body.integer("hr_second_pass_steps", 0),
-                sampler.equalsIgnoreCase("Use same sampler") ? "" : sampler, body.number("denoising_strength", 0.75));
+                sampler.equalsIgnoreCase("Use same sampler") ? "" : sampler, body.number("denoising_strength", 0.75),
+                scheduler.equalsIgnoreCase("Use same scheduler") ? "" : scheduler, body.text("hr_prompt", ""),
+                body.text("hr_negative_prompt", ""), cfg);
     }
 
     static ImageRequest img2img(JsonFields body) {

@@ -18,6 +18,7 @@ import koboldj.image.lora.LoraTargets;
 import koboldj.image.lora.MergedWeights;
 import koboldj.image.lora.WeightedLora;
 import koboldj.image.nn.Family;
+import koboldj.image.nn.NetworkOptions;
 import koboldj.image.nn.StableDiffusion;
 import koboldj.image.prompt.PromptChunks;
 import koboldj.image.prompt.PromptEncoder;
@@ -33,19 +34,22 @@ public final class CheckpointLoader implements ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoader.class);
 
     private final Path vae;
-    private final int threads;
+    private final NetworkOptions options;
     private final Path lora;
     private final float loraWeight;
 
     /** @param vae a replacement VAE file, or null */
     public CheckpointLoader(Path vae, int threads) {
-        this(vae, threads, null, 1);
+        this(vae, NetworkOptions.threads(threads), null, 1);
     }
 
-    /** @param lora a LoRA to merge into every checkpoint loaded at strength {@code loraWeight}, or null */
-    public CheckpointLoader(Path vae, int threads, Path lora, float loraWeight) {
+    /**
+     * @param vae  a replacement VAE file, or null
+     * @param lora a LoRA to merge into every checkpoint loaded at strength {@code loraWeight}, or null
+     */
+    public CheckpointLoader(Path vae, NetworkOptions options, Path lora, float loraWeight) {
         this.vae = vae;
-        this.threads = threads;
+        this.options = options;
         this.lora = lora;
         this.loraWeight = loraWeight;
     }
@@ -54,11 +58,11 @@ public final class CheckpointLoader implements ModelLoader {
     public LoadedModel load(Path checkpoint) {
         long start = System.nanoTime();
         LOG.info("Loading image model {}{} on {} threads", checkpoint.getFileName(),
-                vae == null ? "" : " with the VAE " + vae.getFileName(), threads);
+                vae == null ? "" : " with the VAE " + vae.getFileName(), options.threads());
         TensorSource weights = Checkpoints.open(checkpoint, vae);
         StableDiffusion networks;
         try {
-            networks = StableDiffusion.load(weights, threads);
+            networks = StableDiffusion.load(weights, options);
         } catch (RuntimeException e) {
             weights.close();
             throw e;

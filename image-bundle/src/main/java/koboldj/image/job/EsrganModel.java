@@ -2,7 +2,6 @@ package koboldj.image.job;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import koboldj.image.checkpoint.TensorSource;
 import koboldj.image.checkpoint.UpscalerFiles;
 import koboldj.image.nn.EsrganUpscaler;
+import koboldj.image.nn.TileProgress;
 import koboldj.image.picture.Resizer;
 
 /**
@@ -63,25 +63,51 @@ final class EsrganModel implements PictureUpscaler, AutoCloseable {
 
     @Override
     public BufferedImage resize(BufferedImage picture, int width, int height) {
-        return resize(picture, width, height, () -> false);
+        return resize(picture, width, height, UpscaleProgress.NONE);
     }
 
     /**
-     * As {@link #resize(BufferedImage, int, int)}, giving up between tiles once {@code stopped} says so.
+     * As {@link #resize(BufferedImage, int, int)}, reporting each tile of each pass and giving up between tiles once
+     * {@code progress} says so.
      *
      * @throws java.util.concurrent.CancellationException when stopped
      */
-    BufferedImage resize(BufferedImage picture, int width, int height, BooleanSupplier stopped) {
+    @Override
+    public BufferedImage resize(BufferedImage picture, int width, int height, UpscaleProgress progress) {
+        int passes = passes(picture.getWidth(), picture.getHeight(), width, height);
         BufferedImage current = picture;
-        for (int pass = 0; pass < MAX_PASSES && (current.getWidth() < width || current.getHeight() < height)
-                && network.scale() > 1; pass++) {
-            current = enlarged(current, stopped);
+        for (int pass = 0; pass < passes; pass++) {
+            int at = pass;
+            current = enlarged(current, new TileProgress() {
+                @Override
+                public boolean stopped() {
+                    return progress.stopped();
+                }
+
+                @Override
+                public void tiles(int done, int tiles) {
+                    progress.tiles(at, passes, done, tiles);
+                }
+            });
         }
         return current.getWidth() == width && current.getHeight() == height ? current
                 : Resizer.LANCZOS.resize(current, width, height);
     }
 
-    private BufferedImage enlarged(BufferedImage picture, BooleanSupplier stopped) {
+    /** How many passes of the network enlarging {@code fromWidth x fromHeight} take to cover {@code width x height}. */
+    int passes(int fromWidth, int fromHeight, int width, int height) {
+        int passes = 0;
+        long w = fromWidth;
+        long h = fromHeight;
+        while (passes < MAX_PASSES && (w < width || h < height) && network.scale() > 1) {
+            w *= network.scale();
+            h *= network.scale();
+            passes++;
+        }
+        return passes;
+    }
+
+    private BufferedImage enlarged(BufferedImage picture, TileProgress progress) {
         int width = picture.getWidth();
         int height = picture.getHeight();
         int plane = width * height;
@@ -93,7 +119,7 @@ final class EsrganModel implements PictureUpscaler, AutoCloseable {
             }
         }
         int s = network.scale();
-        float[] out = network.upscale(rgb, height, width, stopped);
+        float[] out = network.upscale(rgb, height, width, progress);
         BufferedImage result = new BufferedImage(width * s, height * s, BufferedImage.TYPE_INT_RGB);
         int outPlane = plane * s * s;
         for (int i = 0; i < outPlane; i++) {

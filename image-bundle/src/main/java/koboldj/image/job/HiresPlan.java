@@ -11,13 +11,15 @@ import koboldj.image.picture.LatentUpscaleMode;
 import koboldj.image.picture.Resizer;
 import koboldj.image.sampling.NoiseSchedule;
 import koboldj.image.sampling.SamplingPlan;
+import koboldj.image.sampling.ScheduleType;
 
 /**
  * The hires fix's second pass, settled as A1111 settles it: the size to enlarge to (by hr_scale, or to
  * hr_resize_x/y keeping the aspect, covering both and cropping the middle when both are given), the
  * upscaler (a latent mode, or a picture upscaler between a decode and an encode), and the img2img
  * plan: hr_second_pass_steps (or the first pass's) of a schedule that long divided by the denoising
- * strength. Every refusal names the A1111 field.
+ * strength; hr_scheduler, hr_prompt, hr_negative_prompt and hr_cfg where given, the first pass's otherwise. Every
+ * refusal names the A1111 field.
  *
  * @param width       the final width, a multiple of the model's side multiple
  * @param height      the final height
@@ -27,9 +29,13 @@ import koboldj.image.sampling.SamplingPlan;
  * @param picture     the picture upscaler, or null for a latent mode
  * @param plan        the second pass's sampling, or null when the denoising strength is 0 (the enlarged image is kept)
  * @param fields      the request's hires fields, for the infotext
+ * @param prompt      the second pass's prompt
+ * @param negativePrompt the second pass's negative prompt
+ * @param cfgScale    the second pass's guidance scale
  */
 record HiresPlan(int width, int height, int coverWidth, int coverHeight, LatentUpscaleMode latentMode, PictureUpscaler picture,
-        String upscalerLabel, SamplingPlan plan, GenerationSettings.SamplerChoice sampler, ImageRequest.Hires fields) {
+        String upscalerLabel, SamplingPlan plan, GenerationSettings.SamplerChoice sampler, ImageRequest.Hires fields,
+        String prompt, String negativePrompt, double cfgScale) {
 
     static final double MAX_SCALE = 4;
 
@@ -113,6 +119,16 @@ record HiresPlan(int width, int height, int coverWidth, int coverHeight, LatentU
         GenerationSettings.SamplerChoice sampler = hires.sampler().isBlank()
                 ? new GenerationSettings.SamplerChoice(first.plan().sampler(), first.requestedSchedule())
                 : GenerationSettings.sampler(hires.sampler(), "hr_sampler_name", first.requestedSchedule());
+        if (!hires.scheduler().isBlank()) {
+            ScheduleType schedule = ScheduleType.byName(hires.scheduler()).orElseThrow(() -> ApiException.badRequest(
+                    "hr_scheduler", "'hr_scheduler' \"" + hires.scheduler() + "\" is not a schedule type here; GET "
+                            + "/sdapi/v1/schedulers lists them: " + String.join(", ", ScheduleType.labels()) + "."));
+            sampler = new GenerationSettings.SamplerChoice(sampler.sampler(), schedule);
+        }
+        double cfgScale = hires.cfgScale() == null ? request.cfgScale() : hires.cfgScale();
+        if (!(cfgScale >= 0 && cfgScale <= 100)) {
+            throw ApiException.badRequest("hr_cfg", "'hr_cfg' must be from 0 to 100.");
+        }
         SamplingPlan plan = null;
         if (hires.denoisingStrength() > 0) {
             int steps = hires.secondPassSteps() > 0 ? hires.secondPassSteps() : request.steps();
@@ -121,7 +137,8 @@ record HiresPlan(int width, int height, int coverWidth, int coverHeight, LatentU
                     SchedulerFields.parse(request.schedulerFields()), noise).lastSteps(steps);
         }
         return new HiresPlan(width, height, Math.max(coverWidth, width), Math.max(coverHeight, height), latent, picture, name,
-                plan, sampler, hires);
+                plan, sampler, hires, hires.prompt().isEmpty() ? request.prompt() : hires.prompt(),
+                hires.negativePrompt().isEmpty() ? request.negativePrompt() : hires.negativePrompt(), cfgScale);
     }
 
     /** The steps the second pass runs (0 without one). */

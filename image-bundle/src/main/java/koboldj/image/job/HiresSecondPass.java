@@ -39,7 +39,17 @@ final class HiresSecondPass {
             enlarged = hires.latentMode().resize(latent, channels, latentHeight, latentWidth, coverHeight, coverWidth);
         } else {
             BufferedImage picture = hires.picture().resize(VaeLatents.decode(model, latent, latentHeight, latentWidth),
-                    coverWidth * scale, coverHeight * scale);
+                    coverWidth * scale, coverHeight * scale, new UpscaleProgress() {
+                        @Override
+                        public boolean stopped() {
+                            return control.cancelled();
+                        }
+
+                        @Override
+                        public void tiles(int pass, int passes, int done, int tiles) {
+                            control.upscaleTiles(done, tiles);
+                        }
+                    });
             enlarged = VaeLatents.encode(model, picture);
         }
         int height = hires.height() / scale;

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -65,22 +66,34 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     /** The --sdupscaler model, or null. */
     private final EsrganModel esrgan;
     private final LoraFolder loraFolder;
+    /** The --sdtaesd autoencoder, or null. */
+    private final TaesdDecoder taesd;
+    /** --sdvaeauto: whether the autoencoder decodes the final images. */
+    private final boolean taesdDecodes;
     /** Replaced on the worker only; read anywhere. */
     private volatile LoadedModel loaded;
 
     /** @param first the model loaded at start; its folder holds the models one may switch to */
     public ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits) {
-        this(first, firstPath, loader, limits, null, new LoraFolder(null));
+        this(first, firstPath, loader, limits, null, null, false, new LoraFolder(null));
     }
 
     /**
-     * @param esrgan     the ESRGAN upscaler, which the engine then owns, or null
-     * @param loraFolder where the LoRAs prompts name are
+     * @param esrgan       the ESRGAN upscaler, which the engine then owns, or null
+     * @param taesd        the TAESD autoencoder for previews, which the engine then owns, or null
+     * @param taesdDecodes whether it decodes the final images too (--sdvaeauto)
+     * @param loraFolder   where the LoRAs prompts name are
      */
     ImageEngine(LoadedModel first, Path firstPath, ModelLoader loader, GenerationLimits limits, EsrganModel esrgan,
-            LoraFolder loraFolder) {
+            TaesdDecoder taesd, boolean taesdDecodes, LoraFolder loraFolder) {
         this.esrgan = esrgan;
         this.loraFolder = loraFolder;
+        this.taesd = taesd;
+        this.taesdDecodes = taesd != null && taesdDecodes;
+        if (taesd != null && !taesd.fits(first.networks())) {
+            LOG.warn("The --sdtaesd autoencoder does not fit the image model's latents (channels or scale differ): previews and"
+                    + " decodes do without it");
+        }
         this.loaded = first;
         this.loader = loader;
         this.limits = limits;
@@ -91,8 +104,11 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
 
     private koboldj.api.image.GeneratedImages run(QueuedJob job) {
         LoadedModel model = loaded;
-        ImagePipeline pipeline = new ImagePipeline(model.networks(), model.tokenizer(), model.noise(),
-                model.descriptor().name());
+        DiffusionModel networks = model.networks();
+        if (taesdDecodes && taesd.fits(networks)) {
+            networks = new TaesdDecodedModel(networks, taesd);
+        }
+        ImagePipeline pipeline = new ImagePipeline(networks, model.tokenizer(), model.noise(), model.descriptor().name());
         List<JobLoras.Use> uses = job.settings().loras().loras();
         if (uses.isEmpty()) {
             return pipeline.run(job.settings(), job);
@@ -253,7 +269,12 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
     }
 
     @Override
-    public ImageJob submit(ImageRequest request, Consumer<ImageProgress> listener) {
+    public ImageJob submit(ImageRequest asked, Consumer<ImageProgress> listener) {
+        ImageRequest request = limits.clamp().apply(asked, Math.max(8, loaded.networks().vaeScale()));
+        if (request != asked) {
+            LOG.info("Image size {}x{} clamped to {}x{} (--sdclamped {}, --sdclampedsoft {})", asked.width(), asked.height(),
+                    request.width(), request.height(), limits.clamp().side(), limits.clamp().area());
+        }
         GenerationSettings settings = GenerationSettings.of(request, limits, loaded.networks().noise(),
                 loaded.networks().vaeScale(), seeds);
         settings = settings.withLoras(askedLoras(request.prompt()));
@@ -265,7 +286,9 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
                     loaded.networks().noise(), this::upscaler, upscalerNames()));
         }
         QueuedJob[] self = new QueuedJob[1];
-        QueuedJob job = new QueuedJob(settings, listener, progress, () -> queue.withdraw(self[0]));
+        DiffusionModel networks = loaded.networks();
+        QueuedJob job = new QueuedJob(settings, listener, progress, () -> queue.withdraw(self[0]),
+                taesd != null && taesd.fits(networks) ? taesd : null);
         self[0] = job;
         queue.submit(job);
         return job;
@@ -297,7 +320,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         CompletableFuture<BufferedImage> resized;
         if (resizer == esrgan) {
             // the network runs on the worker, beside no other graph; a client gone stops it between tiles
-            resized = queue.onWorker(() -> esrgan.resize(picture, toWidth, toHeight, cancelled::get));
+            resized = queue.onWorker(() -> upscaleReported(picture, toWidth, toHeight, cancelled::get));
         } else {
             resized = CompletableFuture.supplyAsync(() -> resizer.resize(picture, toWidth, toHeight), PLAIN_RESIZES);
         }
@@ -315,15 +338,38 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         };
     }
 
+    /** The ESRGAN model's upscale, reported to /sdapi/v1/progress tile by tile, each pass a part of the job. */
+    private BufferedImage upscaleReported(BufferedImage picture, int width, int height, BooleanSupplier cancelled) {
+        int passes = Math.max(1, esrgan.passes(picture.getWidth(), picture.getHeight(), width, height));
+        try (JobProgress.Job job = progress.start("upscale", passes, 0)) {
+            return esrgan.resize(picture, width, height, new UpscaleProgress() {
+                @Override
+                public boolean stopped() {
+                    return cancelled.getAsBoolean();
+                }
+
+                @Override
+                public void tiles(int pass, int passCount, int done, int tiles) {
+                    if (done == 0) {
+                        job.part(pass, tiles);
+                    } else {
+                        job.step(done);
+                    }
+                }
+            });
+        }
+    }
+
     @Override
     public ImageProgress progress() {
         QueuedJob job = queue.running();
         if (job == null) {
-            return ImageProgress.IDLE;
+            // an upscale on the worker, between jobs
+            JobProgress.Snapshot upscale = progress.snapshot();
+            return !upscale.running() ? ImageProgress.IDLE : new ImageProgress(true, upscale.progress(), upscale.etaSeconds(),
+                    upscale.step(), upscale.steps(), upscale.jobNumber(), upscale.jobCount(), upscale.interrupted(), false, null);
         }
-        QueuedJob.Preview latest = job.latest();
-        byte[] preview = latest == null ? null : LatentPreview.png(latest.latent(), latest.height(), latest.width());
-        return job.snapshot(preview);
+        return job.snapshot(job.preview());
     }
 
     @Override
@@ -347,6 +393,9 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
         loaded.close();
         if (esrgan != null) {
             esrgan.close();
+        }
+        if (taesd != null) {
+            taesd.close();
         }
     }
 }

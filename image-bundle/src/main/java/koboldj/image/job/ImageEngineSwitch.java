@@ -18,6 +18,8 @@ import koboldj.api.capability.KoboldCppKeys;
 import koboldj.api.image.ImageGenerator;
 import koboldj.config.Pids;
 import koboldj.image.lora.LoraFolder;
+import koboldj.image.nn.NetworkOptions;
+import koboldj.image.nn.WeightQuantization;
 
 /**
  * Offers the {@link ImageGenerator}, which is the "txt2img" capability, while --sdmodel names a
@@ -61,19 +63,31 @@ public class ImageEngineSwitch {
         Path model = Path.of(configuration.sdmodel());
         Path vae = configuration.sdvae().isBlank() ? null : Path.of(configuration.sdvae());
         int threads = configuration.sdthreads() > 0 ? configuration.sdthreads() : Runtime.getRuntime().availableProcessors();
-        GenerationLimits limits = new GenerationLimits(Math.max(64, configuration.maxside()),
-                Math.max(1, configuration.maxsteps()), Math.max(1, configuration.maximages()), Math.max(0, configuration.queue()));
         ImageEngine loaded = null;
         EsrganModel esrgan = configuration.sdupscaler().isBlank() ? null : upscaler(Path.of(configuration.sdupscaler()), threads);
+        TaesdDecoder taesd = configuration.sdtaesd().isBlank() ? null : taesd(Path.of(configuration.sdtaesd()), threads);
+        if (configuration.sdvaeauto() && taesd == null) {
+            LOG.warn("--sdvaeauto decodes with the --sdtaesd autoencoder, and there is none: the model's VAE decodes"
+                    + " (koboldj ships no TAESD weights; give the file with --sdtaesd)");
+        }
         try {
             Path lora = configuration.sdlora().isBlank() ? null : Path.of(configuration.sdlora());
-            CheckpointLoader checkpoints = new CheckpointLoader(vae, threads, lora, (float) configuration.sdloramult());
+            GenerationLimits limits = new GenerationLimits(Math.max(64, configuration.maxside()),
+                    Math.max(1, configuration.maxsteps()), Math.max(1, configuration.maximages()), Math.max(0, configuration.queue()),
+                    new SizeClamp(configuration.sdclamped(), configuration.sdclampedsoft()));
+            CheckpointLoader checkpoints = new CheckpointLoader(vae, new NetworkOptions(threads,
+                    WeightQuantization.ofLevel(configuration.sdquant()), tiledVaeAbove(configuration)),
+                    lora, (float) configuration.sdloramult());
             LoraFolder loras = new LoraFolder(configuration.sdloradir().isBlank() ? null : Path.of(configuration.sdloradir()));
-            loaded = new ImageEngine(checkpoints.load(model), model, checkpoints, limits, esrgan, loras);
+            loaded = new ImageEngine(checkpoints.load(model), model, checkpoints, limits, esrgan, taesd,
+                    configuration.sdvaeauto(), loras);
         } catch (RuntimeException e) {
             LOG.error("The image model {} could not be loaded: {}", model, e.getMessage(), e);
             if (esrgan != null) {
                 esrgan.close();
+            }
+            if (taesd != null) {
+                taesd.close();
             }
         }
         synchronized (this) {
@@ -88,6 +102,21 @@ public class ImageEngineSwitch {
                 loaded.close();
             }
             withdrawLoading();
+        }
+    }
+
+    /** --sdtiledvae, or 0 (never) with --sdnotile. */
+    private static int tiledVaeAbove(ImageConfiguration configuration) {
+        return configuration.sdnotile() ? 0 : Math.clamp(configuration.sdtiledvae(), 0, 8192);
+    }
+
+    /** The --sdtaesd autoencoder, or null when it cannot be loaded: images are then previewed and decoded without it. */
+    private static TaesdDecoder taesd(Path file, int threads) {
+        try {
+            return TaesdDecoder.load(file, threads);
+        } catch (RuntimeException e) {
+            LOG.error("The TAESD autoencoder {} could not be loaded, images are served without it: {}", file, e.getMessage(), e);
+            return null;
         }
     }
 

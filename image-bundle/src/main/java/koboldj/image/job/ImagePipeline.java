@@ -1,6 +1,7 @@
 package koboldj.image.job;
 
 import koboldj.image.prompt.PromptChunks;
+import koboldj.image.lora.LoraPrompt;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -44,15 +45,19 @@ final class ImagePipeline {
     GeneratedImages run(GenerationSettings settings, JobControl control) {
         ImageRequest request = settings.request();
         Start start = request.img2img() == null ? null : Start.of(request, settings, model);
-        float[] context = context(request, settings.loras().prompt());
-        int contextTokens = context.length / (2 * model.textWidth());
+        float[] context = context(settings.loras().prompt(), request.negativePrompt(), request.clipSkip());
+        HiresPlan hires = settings.hires();
+        // hr_prompt and hr_negative_prompt: the second pass attends to its own text when it has other words
+        float[] hiresContext = hires == null || hires.prompt().equals(request.prompt())
+                && hires.negativePrompt().equals(request.negativePrompt())
+                ? context : context(LoraPrompt.parse(hires.prompt()).text(), hires.negativePrompt(), request.clipSkip());
         List<byte[]> pngs = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
         List<String> infotexts = new ArrayList<>();
         for (int image = 0; image < settings.images() && !control.interrupted(); image++) {
             long seed = settings.seedOf(image);
             String infotext = infotext(settings, seed);
-            BufferedImage picture = image(settings, start, seed, context, contextTokens, image, control);
+            BufferedImage picture = image(settings, start, seed, context, hiresContext, image, control);
             if (control.cancelled()) {
                 break;
             }
@@ -64,20 +69,23 @@ final class ImagePipeline {
                 settings.requestedSchedule().label());
     }
 
-    /** The cond ({@code prompt}: the request's without its LoRA tags) then the uncond hidden states, padded to the same number of chunks, as the UNet's context of a batch of 2. */
-    private float[] context(ImageRequest request, String prompt) {
+    /**
+     * The cond ({@code prompt} without its LoRA tags) then the uncond hidden states, padded to the same number of
+     * chunks, as the UNet's context of a batch of 2.
+     */
+    private float[] context(String prompt, String negativePrompt, int clipSkip) {
         PromptChunks cond = tokenizer.tokenize(prompt);
-        PromptChunks uncond = tokenizer.tokenize(request.negativePrompt());
+        PromptChunks uncond = tokenizer.tokenize(negativePrompt);
         int chunks = Math.max(cond.chunks(), uncond.chunks());
-        float[] condStates = TextConditioning.encode(model, tokenizer.padded(cond, chunks), request.clipSkip());
-        float[] uncondStates = TextConditioning.encode(model, tokenizer.padded(uncond, chunks), request.clipSkip());
+        float[] condStates = TextConditioning.encode(model, tokenizer.padded(cond, chunks), clipSkip);
+        float[] uncondStates = TextConditioning.encode(model, tokenizer.padded(uncond, chunks), clipSkip);
         float[] context = new float[condStates.length + uncondStates.length];
         System.arraycopy(condStates, 0, context, 0, condStates.length);
         System.arraycopy(uncondStates, 0, context, condStates.length, uncondStates.length);
         return context;
     }
 
-    private BufferedImage image(GenerationSettings settings, Start start, long seed, float[] context, int contextTokens,
+    private BufferedImage image(GenerationSettings settings, Start start, long seed, float[] context, float[] hiresContext,
             int index, JobControl control) {
         ImageRequest request = settings.request();
         int latentHeight = request.height() / model.vaeScale();
@@ -94,7 +102,7 @@ final class ImagePipeline {
         for (int k = 0; k < size; k++) {
             x[k] = (float) (initial[k] * noiseScale) + (initLatent == null ? 0 : initLatent[k]);
         }
-        Denoiser denoiser = guided(request.cfgScale(), context, contextTokens, latentHeight, latentWidth);
+        Denoiser denoiser = guided(request.cfgScale(), context, latentHeight, latentWidth);
         if (start != null && start.latentMask() != null) {
             denoiser = start.keepingUnmasked(denoiser);
         }
@@ -114,8 +122,9 @@ final class ImagePipeline {
             return null;
         }
         if (start == null && settings.hires() != null) {
-            return new HiresSecondPass(model, noise).run(settings.hires(), latent, latentHeight, latentWidth, seed,
-                    (height, width) -> guided(request.cfgScale(), context, contextTokens, height, width), index, control);
+            HiresPlan hires = settings.hires();
+            return new HiresSecondPass(model, noise).run(hires, latent, latentHeight, latentWidth, seed,
+                    (height, width) -> guided(hires.cfgScale(), hiresContext, height, width), index, control);
         }
         if (start != null && start.latentMask() != null) {
             latent = start.blendUnmasked(latent);
@@ -124,8 +133,9 @@ final class ImagePipeline {
         return start == null ? picture : start.finish(picture);
     }
 
-    /** The UNet as a denoiser of one latent: cond and uncond as one batch of 2, combined by CFG. */
-    private Denoiser guided(double cfgScale, float[] context, int contextTokens, int latentHeight, int latentWidth) {
+    /** The UNet as a denoiser of one latent: cond and uncond ({@link #context}) as one batch of 2, combined by CFG. */
+    private Denoiser guided(double cfgScale, float[] context, int latentHeight, int latentWidth) {
+        int contextTokens = context.length / (2 * model.textWidth());
         return new ModelDenoiser((scaled, timestep) -> {
             float[] batch = new float[scaled.length * 2];
             System.arraycopy(scaled, 0, batch, 0, scaled.length);
@@ -172,6 +182,18 @@ final class ImagePipeline {
             text.with("Hires upscaler", hires.upscalerLabel());
             if (!fields.sampler().isBlank() && hires.sampler().sampler() != settings.plan().sampler()) {
                 text.with("Hires sampler", hires.sampler().sampler().label());
+            }
+            if (!fields.scheduler().isBlank() && hires.sampler().schedule() != settings.requestedSchedule()) {
+                text.with("Hires schedule type", hires.sampler().schedule().label());
+            }
+            if (hires.cfgScale() != request.cfgScale()) {
+                text.with("Hires CFG Scale", hires.cfgScale());
+            }
+            if (!hires.prompt().equals(request.prompt())) {
+                text.with("Hires prompt", hires.prompt());
+            }
+            if (!hires.negativePrompt().equals(request.negativePrompt())) {
+                text.with("Hires negative prompt", hires.negativePrompt());
             }
         }
         return text.toString();

@@ -9,6 +9,9 @@ interface JobControl {
     /** A step is done; {@code denoised} is the latest estimate, {@code [4][h][w]}, not to be kept as is. */
     void stepDone(int step, float[] denoised, int latentHeight, int latentWidth);
 
+    /** The image's upscaler has done {@code tile} of the {@code tiles} tiles of its pass; 0 when a pass begins. */
+    void upscaleTiles(int tile, int tiles);
+
     /** Whether to stop the whole job: cancelled (nothing is kept) or interrupted (what is made is kept). */
     boolean interrupted();
 

@@ -7,4 +7,9 @@ import java.awt.image.BufferedImage;
 interface PictureUpscaler {
 
     BufferedImage resize(BufferedImage picture, int width, int height);
+
+    /** As {@link #resize(BufferedImage, int, int)}, reporting to {@code progress} if the upscaler works in steps. */
+    default BufferedImage resize(BufferedImage picture, int width, int height, UpscaleProgress progress) {
+        return resize(picture, width, height);
+    }
 }

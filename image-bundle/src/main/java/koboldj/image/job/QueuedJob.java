@@ -26,6 +26,12 @@ final class QueuedJob implements ImageJob, JobControl {
     /** Set by the worker when the job starts. */
     private volatile JobProgress.Job progress;
     private volatile Preview latest;
+    /** The image being made, from 0; set by the worker. */
+    private volatile int image;
+    /** Draws previews on the worker (TAESD), or null for the cheap approximation drawn where asked. */
+    private final LatentPainter painter;
+    private volatile boolean previewAsked;
+    private volatile byte[] painted;
 
     /** The latest estimate of the image being made, for a preview drawn only when asked for. */
     record Preview(float[] latent, int height, int width) {
@@ -36,6 +42,13 @@ final class QueuedJob implements ImageJob, JobControl {
      * @param onCancel takes the job out of the queue if it still waits
      */
     QueuedJob(GenerationSettings settings, Consumer<ImageProgress> listener, JobProgress reports, Runnable onCancel) {
+        this(settings, listener, reports, onCancel, null);
+    }
+
+    /** @param painter draws previews on the worker when asked for, or null */
+    QueuedJob(GenerationSettings settings, Consumer<ImageProgress> listener, JobProgress reports, Runnable onCancel,
+            LatentPainter painter) {
+        this.painter = painter;
         this.settings = settings;
         this.reports = reports;
         this.listener = listener;
@@ -67,15 +80,34 @@ final class QueuedJob implements ImageJob, JobControl {
 
     @Override
     public void imageStarted(int image, int steps) {
+        this.image = image;
         progress.part(image, steps);
         skipped = false;
         latest = null;
+        painted = null;
     }
 
     @Override
     public void stepDone(int step, float[] denoised, int latentHeight, int latentWidth) {
         progress.step(step);
         latest = new Preview(denoised, latentHeight, latentWidth);
+        if (painter != null && previewAsked) {
+            // drawn here, where the image graphs run, only when /progress asked since the last one
+            previewAsked = false;
+            byte[] png = painter.png(denoised, latentHeight, latentWidth);
+            painted = png == null ? painted : png;
+        }
+        listener.accept(snapshot(null));
+    }
+
+    @Override
+    public void upscaleTiles(int tile, int tiles) {
+        // the upscale counts as the image's steps until its second pass starts
+        if (tile == 0) {
+            progress.part(image, tiles);
+        } else {
+            progress.step(tile);
+        }
         listener.accept(snapshot(null));
     }
 
@@ -105,6 +137,22 @@ final class QueuedJob implements ImageJob, JobControl {
 
     Preview latest() {
         return latest;
+    }
+
+    /**
+     * The latest preview PNG of the image being made, or null before its first step: the painter's, drawn at the step
+     * after it was last asked for (so the next look shows a newer one), else the cheap approximation of the latest step.
+     */
+    byte[] preview() {
+        Preview now = latest;
+        if (painter != null) {
+            previewAsked = true;
+            byte[] png = painted;
+            if (png != null) {
+                return png;
+            }
+        }
+        return now == null ? null : LatentPreview.png(now.latent(), now.height(), now.width());
     }
 
     /** The progress the job's listener and /progress report; {@code preview} is a PNG or null. */

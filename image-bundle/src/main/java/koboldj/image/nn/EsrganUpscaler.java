@@ -85,15 +85,20 @@ public final class EsrganUpscaler implements AutoCloseable {
      * @throws CancellationException when stopped
      */
     public float[] upscale(float[] rgb, int height, int width, BooleanSupplier stopped) {
-        return upscale(rgb, height, width, TILE, OVERLAP, stopped);
+        return upscale(rgb, height, width, TILE, OVERLAP, TileProgress.stoppedBy(stopped));
+    }
+
+    /** As {@link #upscale(float[], int, int, BooleanSupplier)}, reporting each tile done to {@code progress}. */
+    public float[] upscale(float[] rgb, int height, int width, TileProgress progress) {
+        return upscale(rgb, height, width, TILE, OVERLAP, progress);
     }
 
     /** As {@link #upscale(float[], int, int)}, in tiles of {@code tile} pixels overlapping by {@code overlap}. */
     float[] upscale(float[] rgb, int height, int width, int tile, int overlap) {
-        return upscale(rgb, height, width, tile, overlap, () -> false);
+        return upscale(rgb, height, width, tile, overlap, TileProgress.stoppedBy(() -> false));
     }
 
-    private float[] upscale(float[] rgb, int height, int width, int tile, int overlap, BooleanSupplier stopped) {
+    private float[] upscale(float[] rgb, int height, int width, int tile, int overlap, TileProgress progress) {
         if (closed) {
             throw new IllegalStateException("the upscaler is closed");
         }
@@ -111,20 +116,30 @@ public final class EsrganUpscaler implements AutoCloseable {
         float[] padded = paddedHeight == height && paddedWidth == width ? rgb : edgePadded(rgb, height, width, paddedHeight,
                 paddedWidth);
         float[] out;
+        // tiles done, and of how many
+        int[] count = {0, 1};
+        TiledVae.Network counted = (part, h, w) -> {
+            float[] result = whole(part, h, w, progress);
+            progress.tiles(++count[0], count[1]);
+            return result;
+        };
         if (paddedHeight <= tile && paddedWidth <= tile) {
-            out = whole(padded, paddedHeight, paddedWidth, stopped);
+            progress.tiles(0, 1);
+            out = counted.run(padded, paddedHeight, paddedWidth);
         } else {
             // the VAE's tiling is the same blend of overlapping tiles, with the upscaler as the network
-            out = new TiledVae((part, h, w) -> whole(part, h, w, stopped), 3, 1, 3, scale(), tile, overlap)
-                    .run(padded, paddedHeight, paddedWidth);
+            TiledVae tiled = new TiledVae(counted, 3, 1, 3, scale(), tile, overlap);
+            count[1] = tiled.tiles(paddedHeight, paddedWidth);
+            progress.tiles(0, count[1]);
+            out = tiled.run(padded, paddedHeight, paddedWidth);
         }
         return paddedHeight == height && paddedWidth == width ? out
                 : cropped(out, paddedHeight * scale(), paddedWidth * scale(), height * scale(), width * scale());
     }
 
     /** One tile (or the whole picture), its sides multiples of the unshuffle factor. */
-    private float[] whole(float[] rgb, int height, int width, BooleanSupplier stopped) {
-        if (stopped.getAsBoolean()) {
+    private float[] whole(float[] rgb, int height, int width, TileProgress progress) {
+        if (progress.stopped()) {
             throw new CancellationException("the upscaling was stopped");
         }
         int u = network.unshuffle;

@@ -30,13 +30,6 @@ import koboldj.image.ggml.Tensor;
  */
 public final class StableDiffusion implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StableDiffusion.class);
-    /**
-     * Latents up to this many pixels a side (64, a 512 x 512 image) are decoded, and pictures encoded, whole; larger ones
-     * in tiles of that size.
-     */
-    static final int VAE_TILE = 64;
-    /** Latent pixels neighbouring tiles share, blended linearly so no seam shows. */
-    static final int VAE_OVERLAP = 16;
     private static final int KEPT_SHAPES = 2;
 
     private final Weights weights;
@@ -48,6 +41,7 @@ public final class StableDiffusion implements AutoCloseable {
     /** Lives as long as the backend: it holds the backend's node hook. */
     private final Arena hooks = Arena.ofShared();
     private final WeightPaging paging;
+    private final NetworkOptions options;
     private final Map<String, Graph> graphs = new LinkedHashMap<>();
     /** The network last computed ("unet", "decode", …). */
     private String lastKind = "";
@@ -55,8 +49,9 @@ public final class StableDiffusion implements AutoCloseable {
     /** Whether weights other than the checkpoint's are in use. */
     private boolean replaced;
 
-    private StableDiffusion(Weights weights, int threads) {
+    private StableDiffusion(Weights weights, NetworkOptions options) {
         this.weights = weights;
+        this.options = options;
         this.family = TextEncoder.familyOf(weights);
         this.text = new TextEncoder(weights, family);
         this.unet = new UNet(weights, family);
@@ -69,7 +64,7 @@ public final class StableDiffusion implements AutoCloseable {
             throw new IllegalArgumentException("the VAE takes " + vae.latentChannels + " latent channels but the UNet makes "
                     + unet.outChannels);
         }
-        this.backend = Ggml.cpuBackend(threads);
+        this.backend = Ggml.cpuBackend(options.threads());
         this.paging = new WeightPaging(weights, backend, hooks);
     }
 
@@ -83,10 +78,15 @@ public final class StableDiffusion implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         }
-        Weights w = new Weights(weights);
+        return load(weights, NetworkOptions.threads(threads));
+    }
+
+    /** As {@link #load(TensorSource, int)}, quantising and tiling as {@code options} say. */
+    public static StableDiffusion load(TensorSource weights, NetworkOptions options) {
+        Weights w = new Weights(weights, options.quantization());
         StableDiffusion sd;
         try {
-            sd = new StableDiffusion(w, threads);
+            sd = new StableDiffusion(w, options);
         } catch (RuntimeException e) {
             w.close();
             throw e;
@@ -102,6 +102,11 @@ public final class StableDiffusion implements AutoCloseable {
 
     public Family family() {
         return family;
+    }
+
+    /** What --sdquant made of the weights. */
+    public QuantisedWeights quantised() {
+        return weights.quantised();
     }
 
     /** Width of the text encoder's hidden states (768 in SD 1.x, 1024 in SD 2.x). */
@@ -181,8 +186,8 @@ public final class StableDiffusion implements AutoCloseable {
 
     /**
      * The VAE decoder for one image: {@code latents [C][h][w]}, already divided by the scale factor, to pixels
-     * {@code [3][8h][8w]} in about [-1, 1]. Latents of more than 64 x 64 are decoded in overlapping 64 x 64 tiles, so
-     * that a 1024 x 1024 image needs no more memory than a 512 x 512 one.
+     * {@code [3][8h][8w]} in about [-1, 1]. Pictures above the options' tiling threshold are decoded in overlapping
+     * tiles, so that a 1024 x 1024 image needs no more memory than a 512 x 512 one.
      */
     public float[] decode(float[] latents, int latentHeight, int latentWidth) {
         requireOpen();
@@ -191,16 +196,18 @@ public final class StableDiffusion implements AutoCloseable {
             throw new IllegalArgumentException("latents must hold " + vae.latentChannels + " x h x w numbers (h and w 1 to 1024),"
                     + " not " + latents.length + " for " + latentHeight + " x " + latentWidth);
         }
-        if (latentHeight <= VAE_TILE && latentWidth <= VAE_TILE) {
+        int scale = vaeScale();
+        if (!options.tilesVae((long) latentHeight * scale, (long) latentWidth * scale)) {
             return decodeWhole(latents, latentHeight, latentWidth);
         }
-        return TiledVae.decoder(this::decodeWhole, vae.latentChannels, vaeScale(), VAE_TILE, VAE_OVERLAP)
+        int tile = options.vaeTile(scale);
+        return TiledVae.decoder(this::decodeWhole, vae.latentChannels, scale, tile, NetworkOptions.vaeOverlap(tile))
                 .run(latents, latentHeight, latentWidth);
     }
 
     /**
      * The VAE encoder for one image: {@code rgb [3][H][W]} in [-1, 1] to the moments {@code [2C][H/8][W/8]} (C means,
-     * then C log-variances). Pictures of more than 512 x 512 are encoded in overlapping 512 x 512 tiles, as large
+     * then C log-variances). Pictures above the options' tiling threshold are encoded in overlapping tiles, as large
      * latents are decoded, so an img2img of 1024 x 1024 needs no more memory than one of 512 x 512.
      */
     public float[] encode(float[] rgb, int height, int width) {
@@ -211,10 +218,11 @@ public final class StableDiffusion implements AutoCloseable {
             throw new IllegalArgumentException("rgb must be 3 x H x W numbers with H and W multiples of " + scale
                     + " up to 8192, not " + rgb.length + " for " + height + " x " + width);
         }
-        if (height <= VAE_TILE * scale && width <= VAE_TILE * scale) {
+        if (!options.tilesVae(height, width)) {
             return encodeWhole(rgb, height, width);
         }
-        return TiledVae.encoder(this::encodeWhole, vae.latentChannels, scale, VAE_TILE, VAE_OVERLAP)
+        int tile = options.vaeTile(scale);
+        return TiledVae.encoder(this::encodeWhole, vae.latentChannels, scale, tile, NetworkOptions.vaeOverlap(tile))
                 .run(rgb, height / scale, width / scale);
     }
 
@@ -306,6 +314,11 @@ public final class StableDiffusion implements AutoCloseable {
         LOG.info("Stable Diffusion {} networks ready in {} ms: UNet of {} channels and {} input blocks, text width {} in {} layers,"
                 + " VAE of {} levels", family, (System.nanoTime() - start) / 1_000_000, unet.modelChannels, unet.inputBlocks,
                 text.width, text.layers, vae.decoderLevels);
+        QuantisedWeights quantised = weights.quantised();
+        if (quantised.matrices() > 0) {
+            LOG.info("--sdquant: {} matrices quantised to {} at load, {} MB (they were {} MB as stored)", quantised.matrices(),
+                    quantised.quantization(), quantised.bytes() >> 20, quantised.storedBytes() >> 20);
+        }
     }
 
     private void requireOpen() {

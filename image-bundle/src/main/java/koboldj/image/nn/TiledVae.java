@@ -89,6 +89,11 @@ final class TiledVae {
         return sum;
     }
 
+    /** How many tiles {@link #run} runs the network on for a latent of {@code height} x {@code width}. */
+    int tiles(int height, int width) {
+        return starts(height, Math.min(tile, height)).size() * starts(width, Math.min(tile, width)).size();
+    }
+
     /** Tile starts covering {@code size} with tiles of {@code length} overlapping by at least {@code overlap}. */
     List<Integer> starts(int size, int length) {
         List<Integer> starts = new ArrayList<>();

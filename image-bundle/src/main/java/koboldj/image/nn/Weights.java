@@ -19,7 +19,8 @@ import koboldj.image.ggml.Tensor;
  * A checkpoint's tensors as ggml weights, each made once on first use and shared by every graph.
  * A weight whose stored type ggml computes with directly stays in the mapped file; others are
  * converted once (to f32 for biases, norms and embeddings added to activations, to f16 for
- * convolution kernels, which ggml's im2col takes in f16 or f32 only). The source must stay open
+ * convolution kernels, which ggml's im2col takes in f16 or f32 only). With a {@link WeightQuantization},
+ * linear layers' float matrices are quantised once into memory of their own. The source must stay open
  * while these weights are used.
  *
  * <p>An {@link #overlay} puts other stored tensors (LoRA-merged copies) in place of some of the
@@ -56,9 +57,18 @@ final class Weights implements AutoCloseable {
             converted.close();
         }
     }
+    private final WeightQuantization quantization;
+    private int quantisedMatrices;
+    private long quantisedBytes;
+    private long quantisedFromBytes;
 
     Weights(TensorSource source) {
+        this(source, WeightQuantization.NONE);
+    }
+
+    Weights(TensorSource source, WeightQuantization quantization) {
         this.source = source;
+        this.quantization = quantization;
         this.store = new Store(source.names().size() * 2L + 16);
     }
 
@@ -103,6 +113,11 @@ final class Weights implements AutoCloseable {
         return key.substring(0, key.lastIndexOf('#'));
     }
 
+    /** Matrices quantised so far, and the bytes they take and took as stored. */
+    QuantisedWeights quantised() {
+        return new QuantisedWeights(quantization, quantisedMatrices, quantisedBytes, quantisedFromBytes);
+    }
+
     boolean has(String name) {
         return source.tensor(name).isPresent();
     }
@@ -120,7 +135,7 @@ final class Weights implements AutoCloseable {
             if (!(s.length == 2 || s.length == 4 && s[2] == 1 && s[3] == 1)) {
                 throw wrongShape(t, "a matrix");
             }
-            return make(t, t.data(), directOr(t.type(), Ggml.F32), s[1], s[0]);
+            return make(t, t.data(), matrixType(t, s), s[1], s[0]);
         });
     }
 
@@ -189,7 +204,7 @@ final class Weights implements AutoCloseable {
             MemorySegment slice = t.data().asSlice(bytes * part, bytes);
             return s.length == 1
                     ? make(t, slice, Ggml.F32, s[0] / parts)
-                    : make(t, slice, directOr(t.type(), Ggml.F32), s[1], s[0] / parts);
+                    : make(t, slice, matrixType(t, s), s[1], s[0] / parts);
         });
     }
 
@@ -208,6 +223,14 @@ final class Weights implements AutoCloseable {
 
     private static int directOr(TensorType type, int otherwise) {
         return Ggml.isWeightType(type.ggmlType) ? type.ggmlType : otherwise;
+    }
+
+    /** The type a matrix's weight takes: quantised if it is a linear layer's (not a 1x1 convolution's) and asked for. */
+    private int matrixType(StoredTensor t, long[] shape) {
+        if (shape.length == 2 && quantization.quantises(t.name(), t.type(), shape[1])) {
+            return quantization.type.ggmlType;
+        }
+        return directOr(t.type(), Ggml.F32);
     }
 
     private static int kernelType(TensorType type) {
@@ -230,6 +253,8 @@ final class Weights implements AutoCloseable {
             memory = data;
         } else if (type == stored.type().ggmlType) {
             memory = converted.allocate(data.byteSize(), 32).copyFrom(data);
+        } else if (quantization.type != null && type == quantization.type.ggmlType) {
+            memory = quantised(stored, data, count, ne[0], converted);
         } else {
             MemorySegment source = data.isNative() ? data : converted.allocate(data.byteSize(), 32).copyFrom(data);
             try (Arena scratch = Arena.ofConfined()) {
@@ -246,6 +271,8 @@ final class Weights implements AutoCloseable {
         target.buffers.add(Ggml.placeAt(tensor, memory));
         if (memory.isMapped()) {
             mapped.put(tensor.handle().address(), memory);
+        } else if (data.isMapped()) {
+            data.unload(); // read once to convert or quantise: its pages need not stay resident
         }
         return tensor;
     }
@@ -278,6 +305,23 @@ final class Weights implements AutoCloseable {
         }
         last.forEach((source, node) -> byNode.get(node).add(mapped.get(source)));
         return byNode.stream().map(list -> list.toArray(MemorySegment[]::new)).toArray(MemorySegment[][]::new);
+    /** {@code count} float numbers (rows of {@code perRow}) quantised into memory of their own. */
+    private MemorySegment quantised(StoredTensor stored, MemorySegment data, long count, long perRow, Arena converted) {
+        TensorType target = quantization.type;
+        MemorySegment memory = converted.allocate(count / target.blockElements * target.blockBytes, 32);
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment floats = data;
+            if (stored.type() != TensorType.F32 || !data.isNative()) {
+                MemorySegment source = data.isNative() ? data : scratch.allocate(data.byteSize(), 32).copyFrom(data);
+                floats = scratch.allocate(JAVA_FLOAT, count);
+                Ggml.toFloat(stored.type().ggmlType, source, floats, count);
+            }
+            Ggml.quantize(target.ggmlType, floats, memory, count / perRow, perRow);
+        }
+        quantisedMatrices++;
+        quantisedBytes += memory.byteSize();
+        quantisedFromBytes += data.byteSize();
+        return memory;
     }
 
     /** Bytes of {@code count} numbers stored as {@code type}. */

@@ -54,6 +54,14 @@ class ImageRequestsTest {
         assertEquals(new ImageRequest.Hires(1.5, 640, 0, "Latent (bicubic)", 8, "", 0.4), hires);
         assertEquals("hr_scale", assertThrows(ApiException.class,
                 () -> ImageRequests.txt2img(body("{\"enable_hr\": true, \"hr_scale\": \"2\"}"))).param());
+        ImageRequest.Hires extras = ImageRequests.txt2img(body("{\"enable_hr\": true, \"hr_scheduler\": \"Karras\","
+                + " \"hr_prompt\": \"a dog\", \"hr_negative_prompt\": \"blurry\", \"hr_cfg\": 4.5, \"hr_distilled_cfg\": 3.5}")).hires();
+        assertEquals(new ImageRequest.Hires(2, 0, 0, "", 0, "", 0.75, "Karras", "a dog", "blurry", 4.5), extras);
+        ImageRequest.Hires same = ImageRequests.txt2img(body("{\"enable_hr\": true, \"hr_scheduler\": \"Use same scheduler\","
+                + " \"hr_prompt\": \"\", \"hr_cfg\": null}")).hires();
+        assertEquals(defaults, same, "A1111's 'same' values and an empty hr_prompt keep the first pass's");
+        assertEquals("hr_cfg", assertThrows(ApiException.class,
+                () -> ImageRequests.txt2img(body("{\"enable_hr\": true, \"hr_cfg\": \"high\"}"))).param());
     }
 
     @Test

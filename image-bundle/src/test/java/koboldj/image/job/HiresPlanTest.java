@@ -66,7 +66,27 @@ class HiresPlanTest {
     }
 
     @Test
+    void hiresSchedulePromptsAndGuidanceReplaceTheFirstPasssWhereGiven() {
+        HiresPlan same = plan(64, 64, 20, new ImageRequest.Hires(2, 0, 0, "", 0, "", 0.5));
+        assertEquals("a cat", same.prompt());
+        assertEquals("", same.negativePrompt());
+        assertEquals(7, same.cfgScale());
+        assertEquals(ScheduleType.AUTOMATIC, same.sampler().schedule());
+        HiresPlan own = plan(64, 64, 20, new ImageRequest.Hires(2, 0, 0, "", 10, "", 0.5, "Karras", "a dog", "blurry", 3.0));
+        assertEquals("a dog", own.prompt());
+        assertEquals("blurry", own.negativePrompt());
+        assertEquals(3, own.cfgScale());
+        assertEquals(ScheduleType.KARRAS, own.sampler().schedule());
+        SamplingPlan karras = SamplingPlan.of(SamplerKind.byName("Euler").orElseThrow(), ScheduleType.KARRAS, 20,
+                SchedulerFields.parse(Map.of()), NoiseSchedule.STABLE_DIFFUSION);
+        assertEquals(karras.sigmas()[10], own.plan().sigmas()[0], 1e-9, "the second pass follows hr_scheduler");
+    }
+
+    @Test
     void badValuesAreRefusedNamingTheField() {
+        assertField("hr_scheduler", new ImageRequest.Hires(2, 0, 0, "", 0, "", 0.7, "Polyexponential", "", "", null));
+        assertField("hr_cfg", new ImageRequest.Hires(2, 0, 0, "", 0, "", 0.7, "", "", "", 101.0));
+        assertField("hr_cfg", new ImageRequest.Hires(2, 0, 0, "", 0, "", 0.7, "", "", "", Double.NaN));
         assertField("hr_scale", new ImageRequest.Hires(0.5, 0, 0, "", 0, "", 0.7));
         assertField("hr_scale", new ImageRequest.Hires(Double.NaN, 0, 0, "", 0, "", 0.7));
         assertField("hr_scale", new ImageRequest.Hires(4, 0, 0, "", 0, "", 0.7));

@@ -85,6 +85,35 @@ class ImageEngineTest {
     }
 
     @Test
+    void theHiresPassTakesItsOwnPromptsGuidanceAndSchedule() throws IOException {
+        ImageRequest.Hires plain = new ImageRequest.Hires(2, 0, 0, "Latent", 3, "", 0.6);
+        GeneratedImages base = run(hires(plain));
+        int[] basePixels = pixels(base.pngs().get(0));
+        ImageRequest.Hires spelledOut = new ImageRequest.Hires(2, 0, 0, "Latent", 3, "", 0.6, "", "a cat", "ugly", 7.0);
+        assertArrayEquals(base.pngs().get(0), run(hires(spelledOut)).pngs().get(0), "the first pass's values spelled out change nothing");
+        String[][] cases = {{"zebra, xylophone!!", "", "", "Hires prompt: \"zebra, xylophone!!\""}, {"", "quantum meadow", "", "Hires negative prompt: quantum meadow"},
+            {"", "", "2", "Hires CFG Scale: 2"}, {"", "", "K", "Hires schedule type: Karras"}};
+        for (String[] c : cases) {
+            ImageRequest.Hires own = new ImageRequest.Hires(2, 0, 0, "Latent", 3, "", 0.6, c[2].equals("K") ? "Karras" : "",
+                    c[0], c[1], c[2].isEmpty() || c[2].equals("K") ? null : Double.valueOf(c[2]));
+            GeneratedImages result = run(hires(own));
+            assertTrue(result.infotexts().get(0).contains(c[3]), result.infotexts().get(0));
+            assertFalse(java.util.Arrays.equals(basePixels, pixels(result.pngs().get(0))), "the second pass followed " + c[3]);
+            // the first pass is the same: the same size and seed, only the second pass differs
+            assertEquals(128, ImageIO.read(new ByteArrayInputStream(result.pngs().get(0))).getWidth());
+        }
+    }
+
+    private static ImageRequest hires(ImageRequest.Hires hires) {
+        return new ImageRequest("a cat", "ugly", 64, 72, 4, 7, 5, "Euler", "", 1, 1, 1, null, Map.of(), hires);
+    }
+
+    private static int[] pixels(byte[] png) throws IOException {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+
+    @Test
     void batchesCountSeedsOnAndAnImageIsTheSameAloneOrInABatch() {
         GeneratedImages batch = run(txt2img("a cat", 100, "DPM++ 2M", 2, 2));
         assertEquals(List.of(100L, 101L, 102L, 103L), batch.seeds());

@@ -79,6 +79,57 @@ class EsrganUpscalerTest {
     }
 
     @Test
+    void eachTileIsReportedAndAStopIsHeardBeforeTheNext() throws Exception {
+        Path file = SdCheckpoints.writeUpscaler(folder.resolve("tiny-esrgan.safetensors"), RrdbLayout.tiny(), false,
+                StorageType.F16, 3);
+        try (TensorSource weights = UpscalerFiles.open(file); EsrganUpscaler upscaler = EsrganUpscaler.load(weights, 2)) {
+            // 150 x 200 in tiles of 128 overlapping by 32: two rows of two
+            float[] rgb = picture(150, 200);
+            java.util.List<String> reports = new java.util.ArrayList<>();
+            float[] out = upscaler.upscale(rgb, 150, 200, new TileProgress() {
+                @Override
+                public boolean stopped() {
+                    return false;
+                }
+
+                @Override
+                public void tiles(int done, int tiles) {
+                    reports.add(done + "/" + tiles);
+                }
+            });
+            assertEquals(java.util.List.of("0/4", "1/4", "2/4", "3/4", "4/4"), reports);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(upscaler.upscale(rgb, 150, 200), out);
+            reports.clear();
+            upscaler.upscale(picture(20, 24), 20, 24, new TileProgress() {
+                @Override
+                public boolean stopped() {
+                    return false;
+                }
+
+                @Override
+                public void tiles(int done, int tiles) {
+                    reports.add(done + "/" + tiles);
+                }
+            });
+            assertEquals(java.util.List.of("0/1", "1/1"), reports, "a small picture is one tile");
+            reports.clear();
+            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> upscaler.upscale(rgb, 150, 200, new TileProgress() {
+                        @Override
+                        public boolean stopped() {
+                            return reports.size() > 2;
+                        }
+
+                        @Override
+                        public void tiles(int done, int tiles) {
+                            reports.add(done + "/" + tiles);
+                        }
+                    }));
+            assertEquals(java.util.List.of("0/4", "1/4", "2/4"), reports, "stopped before the third tile");
+        }
+    }
+
+    @Test
     void theOlderEsrganNamingLoadsAsTheSameNetwork() throws Exception {
         Path file = SdCheckpoints.writeUpscaler(folder.resolve("old.safetensors"), new RrdbLayout(8, 4, 2, 1), true,
                 StorageType.F32, 5);

@@ -145,7 +145,7 @@ class StableDiffusionTest {
             assertTrue(error < 0.25, "tiles agree with the whole: " + error);
             assertFalse(Arrays.equals(tiled, whole), "the tiles were encoded apart");
 
-            // wider than 512 pixels: encode() tiles by itself
+            // a picture that is no multiple of a tile is encoded whole below the tiling threshold
             float[] wide = sd.encode(new float[3 * 64 * 576], 64, 576);
             assertEquals(8 * 8 * 72, wide.length);
             assertFinite(wide);

@@ -8,7 +8,7 @@ import koboldj.image.checkpoint.TensorType;
  * Seconds per UNet step (cond + uncond as a batch of 2) of an SD 1.5-shaped UNet with random f16
  * weights: model channels 320, multipliers 1, 2, 4, 4, two residual blocks per level, attention on
  * the first three levels, context 768. Not a test: run by hand with
- * {@code java -cp ... koboldj.image.nn.UNetStepBenchmark [latentSide] [threads] [steps]}.
+ * {@code java -cp ... koboldj.image.nn.UNetStepBenchmark [latentSide] [threads] [steps] [sdquant level 0|1|2]}.
  */
 public final class UNetStepBenchmark {
     private UNetStepBenchmark() {
@@ -18,13 +18,16 @@ public final class UNetStepBenchmark {
         int side = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        WeightQuantization quantization = WeightQuantization.ofLevel(args.length > 3 ? Integer.parseInt(args[3]) : 0);
         long start = System.nanoTime();
         MemoryTensors weights = TinyModels.checkpoint(new MemoryTensors(1, TensorType.F16, false), Family.SD1, 320,
                 new int[] {1, 2, 4, 4}, 2, 3, 768, 1, 128);
         System.out.printf("random f16 weights written in %.1f s%n", seconds(start));
         start = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.load(weights, threads)) {
-            System.out.printf("loaded in %.1f s%n", seconds(start));
+        try (StableDiffusion sd = StableDiffusion.load(weights, new NetworkOptions(threads, quantization, 512))) {
+            QuantisedWeights quantised = sd.quantised();
+            System.out.printf("loaded in %.1f s; %d matrices quantised to %s: %d MB, %d MB as stored%n", seconds(start),
+                    quantised.matrices(), quantization, quantised.bytes() >> 20, quantised.storedBytes() >> 20);
             Random random = new Random(1);
             float[] latents = new float[2 * 4 * side * side];
             for (int i = 0; i < latents.length; i++) {

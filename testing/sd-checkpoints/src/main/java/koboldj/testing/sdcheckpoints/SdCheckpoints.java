@@ -75,6 +75,12 @@ public final class SdCheckpoints {
         return file;
     }
 
+    /** A TAESD tiny autoencoder's decoder as diffusers' {@code .safetensors} names it. */
+    public static Path writeTaesd(Path file, TaesdLayout layout, StorageType type, long seed) throws IOException {
+        SafetensorsWriter.write(file, layout.tensors(), type, seed);
+        return file;
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 3 || args.length > 4) {
             System.err.println("usage: SdCheckpoints tiny|tiny-sd2|sd15|sd21 F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q5_0|Q5_1 "
