@@ -245,28 +245,6 @@ public final class Ggml implements AutoCloseable {
         call(convert, source, target, count);
     }
 
-    /**
-     * Quantises {@code rows} rows of {@code perRow} float32 numbers into ggml block type {@code type} (q8_0 or q4_0)
-     * in {@code target}; {@code perRow} must be a whole number of blocks.
-     */
-    public static void quantize(int type, MemorySegment source, MemorySegment target, long rows, long perRow) {
-        if (type != 2 && type != 8) {
-            throw new IllegalArgumentException("ggml type " + type + " is not quantised to here");
-        }
-        if (rows < 1 || perRow < 1 || perRow % blockSize(type) != 0 || source.byteSize() < rows * perRow * 4
-                || target.byteSize() < rows * (perRow / blockSize(type)) * typeSize(type)) {
-            throw new IllegalArgumentException("cannot quantise " + rows + " rows of " + perRow + " numbers to ggml type " + type);
-        }
-        try {
-            long written = (long) Native.QUANTIZE_CHUNK.invokeExact(type, source, target, 0L, rows, perRow, MemorySegment.NULL);
-            if (written != rows * (perRow / blockSize(type)) * typeSize(type)) {
-                throw new IllegalStateException("ggml quantised " + written + " bytes, not the expected size");
-            }
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
-    }
-
     /** Converts {@code count} float32 numbers to f16. */
     public static void toHalf(MemorySegment source, MemorySegment target, long count) {
         if (source.byteSize() < count * 4 || target.byteSize() < count * 2) {
@@ -844,9 +822,6 @@ public final class Ggml implements AutoCloseable {
         static final MethodHandle DEQUANTIZE_Q5_0 = convert("dequantize_row_q5_0");
         static final MethodHandle DEQUANTIZE_Q5_1 = convert("dequantize_row_q5_1");
         static final MethodHandle DEQUANTIZE_Q8_0 = convert("dequantize_row_q8_0");
-        static final MethodHandle QUANTIZE_CHUNK = bind("ggml_quantize_chunk", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
-                ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
-
         static final MethodHandle QUANTIZE_CHUNK = bind("ggml_quantize_chunk", FunctionDescriptor.of(JAVA_LONG, JAVA_INT,
                 ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
 

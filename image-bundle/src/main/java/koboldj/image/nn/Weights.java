@@ -305,6 +305,8 @@ final class Weights implements AutoCloseable {
         }
         last.forEach((source, node) -> byNode.get(node).add(mapped.get(source)));
         return byNode.stream().map(list -> list.toArray(MemorySegment[]::new)).toArray(MemorySegment[][]::new);
+    }
+
     /** {@code count} float numbers (rows of {@code perRow}) quantised into memory of their own. */
     private MemorySegment quantised(StoredTensor stored, MemorySegment data, long count, long perRow, Arena converted) {
         TensorType target = quantization.type;
@@ -316,7 +318,7 @@ final class Weights implements AutoCloseable {
                 floats = scratch.allocate(JAVA_FLOAT, count);
                 Ggml.toFloat(stored.type().ggmlType, source, floats, count);
             }
-            Ggml.quantize(target.ggmlType, floats, memory, count / perRow, perRow);
+            Ggml.fromFloat(target.ggmlType, floats, memory, count / perRow, perRow);
         }
         quantisedMatrices++;
         quantisedBytes += memory.byteSize();

@@ -1,5 +1,7 @@
 package koboldj.image.job;
 
+import koboldj.image.lora.LoraFolder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
