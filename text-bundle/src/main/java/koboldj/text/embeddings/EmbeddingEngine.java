@@ -1,8 +1,5 @@
 package koboldj.text.embeddings;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -15,6 +12,7 @@ import koboldj.api.error.ErrorKind;
 import koboldj.api.model.ModelDescriptor;
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaBatch;
+import koboldj.text.llama.LlamaContext;
 import koboldj.text.llama.LlamaModel;
 
 /**
@@ -47,7 +45,6 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
     static final int MAX_WAITING = 64;
     private static final int POOLING_NONE = 0;
 
-    private final Llama llama = Llama.get();
     private final LlamaModel model;
     private final int contextLength;
     private final int dimensions;
@@ -56,7 +53,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
     private final int threads;
     private final int batchThreads;
     /** Made on the first request: its KV cache holds a whole context, memory a text-only user never needs. */
-    private MemorySegment context;
+    private LlamaContext context;
     private LlamaBatch batch;
     private final Semaphore admission = new Semaphore(1 + MAX_WAITING);
     private final ReentrantLock lock = new ReentrantLock(true);
@@ -89,7 +86,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
         if (context != null) {
             return;
         }
-        MemorySegment made;
+        LlamaContext made;
         try {
             made = model.newContext(new Llama.ContextOptions(contextLength, contextLength, MAX_SEQUENCES + 1, threads,
                     batchThreads, true, POOLING_NONE));
@@ -97,8 +94,8 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
             throw new ApiException(ErrorKind.INTERNAL, "The embeddings model could not make its context of "
                     + contextLength + " tokens: " + e.getMessage());
         }
-        if (llama.poolingType(made) != POOLING_NONE) {
-            llama.freeContext(made);
+        if (made.poolingType() != POOLING_NONE) {
+            made.close();
             throw new ApiException(ErrorKind.INTERNAL, "llama.cpp made a pooling context although none was asked for.");
         }
         batch = new LlamaBatch(contextLength);
@@ -228,7 +225,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
             }
         }
         try {
-            int status = llama.decode(context, batch.struct());
+            int status = context.decode(batch);
             if (status != 0) {
                 throw new ApiException(ErrorKind.INTERNAL, "The embeddings model could not run (llama_decode returned "
                         + status + ").");
@@ -236,12 +233,12 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
             for (int sequence = 0; sequence < group.size(); sequence++) {
                 float[][] states = new float[inputs.get(group.from() + sequence).length][];
                 for (int token = 0; token < states.length; token++) {
-                    states[token] = llama.embeddings(context, starts[sequence] + token, dimensions).toArray(JAVA_FLOAT);
+                    states[token] = context.embeddings(starts[sequence] + token, dimensions);
                 }
                 vectors.add(Vectors.normalize(pooling.pool(states)));
             }
         } finally {
-            llama.clearCache(context);
+            context.clearCache();
         }
     }
 
@@ -253,7 +250,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
             if (!closed) {
                 closed = true;
                 if (context != null) {
-                    llama.freeContext(context);
+                    context.close();
                     batch.close();
                 }
             }

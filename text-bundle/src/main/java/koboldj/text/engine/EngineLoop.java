@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.api.text.FinishReason;
-import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
 
 /**
@@ -48,7 +47,6 @@ final class EngineLoop implements Runnable {
     /** How long a thread pausing the others waits for a lane's step to end before it checks again. */
     private static final long CLAIM_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
-    private final Llama llama;
     private final LlamaModel model;
     private final EngineSettings settings;
     private final Lane[] lanes;
@@ -80,7 +78,6 @@ final class EngineLoop implements Runnable {
     final SavedStates savedStates;
 
     EngineLoop(LlamaModel model, Lane[] lanes, EngineSettings settings, WaitQueue queue, EngineStatistics statistics) {
-        this.llama = Llama.get();
         this.model = model;
         this.settings = settings;
         this.lanes = lanes;
@@ -98,7 +95,7 @@ final class EngineLoop implements Runnable {
         }
         this.idleSlots = new AtomicInteger(slots.length);
         this.helpers = new Thread[Math.min(settings.laneThreads(), lanes.length) - 1];
-        this.savedStates = new SavedStates(llama, slots, clock::incrementAndGet);
+        this.savedStates = new SavedStates(slots, clock::incrementAndGet);
     }
 
     /** False once the loop has been asked to end: nothing queued after that is ever taken. */
@@ -476,15 +473,14 @@ final class EngineLoop implements Runnable {
         int best = copyable(donor, task);
         slot.removeFrom(0);
         if (donor.lane == slot.lane) {
-            llama.copySequence(slot.lane.context, donor.sequence, slot.sequence, 0, best);
+            slot.lane.context.copySequence(donor.sequence, slot.sequence, 0, best);
             slot.sharedBelow = best;
             donor.sharedBelow = Math.max(donor.sharedBelow, best);
-        } else if (!llama.restoreSequence(slot.lane.context, slot.sequence,
-                llama.saveSequence(donor.lane.context, donor.sequence))) {
+        } else if (!slot.lane.context.restoreSequence(slot.sequence, donor.lane.context.saveSequence(donor.sequence))) {
             slot.removeFrom(0);
             return 0;
         } else {
-            llama.removeTokens(slot.lane.context, slot.sequence, best, -1);
+            slot.lane.context.removeTokens(slot.sequence, best, -1);
         }
         for (int i = 0; i < best; i++) {
             slot.cache.add(task.prompt[i]);
@@ -544,8 +540,8 @@ final class EngineLoop implements Runnable {
         if (dropped <= 0 || keep + dropped < slot.sharedBelow) {
             return; // shifting cells another sequence shares would move its positions too
         }
-        llama.removeTokens(slot.lane.context, slot.sequence, keep, keep + dropped);
-        llama.shiftPositions(slot.lane.context, slot.sequence, keep + dropped, -1, -dropped);
+        slot.lane.context.removeTokens(slot.sequence, keep, keep + dropped);
+        slot.lane.context.shiftPositions(slot.sequence, keep + dropped, -1, -dropped);
         slot.cache.removeRange(keep, keep + dropped);
         LOG.debug("slot {}: context shift dropped {} tokens after the first {}", slot.index, dropped, keep);
     }
