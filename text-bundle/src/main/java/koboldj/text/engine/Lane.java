@@ -117,16 +117,6 @@ final class Lane implements AutoCloseable {
         }
     }
 
-    /** Whether a generation at {@code multiplier} may decode beside the ones running here. */
-    boolean acceptsLora(float multiplier) {
-        for (Slot slot : slots) {
-            if (!slot.idle() && slot.task.loraMultiplier != multiplier) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Sets the threads llama.cpp uses for this lane's next decodes. */
     void useThreads(int threads) {
         if (threads != threadsInUse) {
