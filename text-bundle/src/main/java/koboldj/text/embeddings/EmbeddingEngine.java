@@ -22,6 +22,12 @@ import koboldj.text.llama.LlamaModel;
  * llama.cpp never splits one and every argument it gets is within its limits. The cache is emptied
  * after each decode, so no input sees another's tokens.
  *
+ * <p>The context is made on the first request, as large as that request's largest group needs
+ * (rounded up to a power of two, {@link #MIN_CELLS} at least), and made anew, larger, only when a
+ * later group needs more: its KV cache and its compute buffer (whose attention scores grow with
+ * the square of the micro-batch) would otherwise be sized for the longest input allowed, which
+ * for a server used only for text, or for short inputs, is memory never touched.
+ *
  * <p>An input's vector does not depend on what it is batched with: llama.cpp's attention sums run
  * over KV-cache cells in SIMD lanes, so an input placed at another cell offset would be summed in
  * another order and differ in the last bits (up to 4e-5 after normalising, measured). Each input
@@ -44,6 +50,8 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
     /** Requests that may wait while one decodes. */
     static final int MAX_WAITING = 64;
     private static final int POOLING_NONE = 0;
+    /** The smallest context made: llama.cpp pads a context to 256 cells with flash attention anyway. */
+    static final int MIN_CELLS = 256;
 
     private final LlamaModel model;
     private final int contextLength;
@@ -52,7 +60,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
     private final ModelDescriptor descriptor;
     private final int threads;
     private final int batchThreads;
-    /** Made on the first request: its KV cache holds a whole context, memory a text-only user never needs. */
+    /** Made on the first request, sized to it; null before. */
     private LlamaContext context;
     private LlamaBatch batch;
     private final Semaphore admission = new Semaphore(1 + MAX_WAITING);
@@ -81,25 +89,57 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
         this.batchThreads = batchThreads;
     }
 
-    /** The context and batch, made on first use; the caller holds the lock. */
-    private void open() {
-        if (context != null) {
+    /** A context and batch of at least {@code cells}, made (again) if the current one is smaller; the caller holds the lock. */
+    private void open(int cells) {
+        if (context != null && context.cells() >= cells) {
             return;
         }
+        int size = cellsFor(cells, contextLength);
+        freeContext();
         LlamaContext made;
         try {
-            made = model.newContext(new Llama.ContextOptions(contextLength, contextLength, MAX_SEQUENCES + 1, threads,
-                    batchThreads, true, POOLING_NONE));
+            made = model.newContext(new Llama.ContextOptions(size, size, MAX_SEQUENCES + 1, threads, batchThreads, true,
+                    POOLING_NONE));
         } catch (RuntimeException e) {
             throw new ApiException(ErrorKind.INTERNAL, "The embeddings model could not make its context of "
-                    + contextLength + " tokens: " + e.getMessage());
+                    + size + " tokens: " + e.getMessage());
         }
         if (made.poolingType() != POOLING_NONE) {
             made.close();
             throw new ApiException(ErrorKind.INTERNAL, "llama.cpp made a pooling context although none was asked for.");
         }
-        batch = new LlamaBatch(contextLength);
+        try {
+            batch = new LlamaBatch(size);
+        } catch (RuntimeException | Error e) {
+            made.close();
+            throw e;
+        }
         context = made;
+    }
+
+    /** The cells of the context made so far; 0 before the first request. */
+    int contextCells() {
+        lock.lock();
+        try {
+            return context == null ? 0 : context.cells();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The cells of a context for a decode of {@code need} tokens: a power of two from {@link #MIN_CELLS}, at most {@code limit}. */
+    static int cellsFor(int need, int limit) {
+        int cells = Math.max(MIN_CELLS, Integer.highestOneBit(Math.max(1, need - 1)) << 1);
+        return Math.min(cells, limit);
+    }
+
+    private void freeContext() {
+        if (context != null) {
+            context.close();
+            batch.close();
+            context = null;
+            batch = null;
+        }
     }
 
     public Pooling pooling() {
@@ -191,7 +231,11 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
                 if (closed) {
                     throw new ApiException(ErrorKind.CAPABILITY_MISSING, "The embeddings model is being unloaded.");
                 }
-                open();
+                int need = 0;
+                for (DecodeGroups.Group group : groups) {
+                    need = Math.max(need, DecodeGroups.span(lengths, group, ALIGNMENT));
+                }
+                open(need);
                 List<float[]> vectors = new ArrayList<>(inputs.size());
                 for (DecodeGroups.Group group : groups) {
                     decode(inputs, group, vectors);
@@ -249,10 +293,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                if (context != null) {
-                    context.close();
-                    batch.close();
-                }
+                freeContext();
             }
         } finally {
             lock.unlock();
