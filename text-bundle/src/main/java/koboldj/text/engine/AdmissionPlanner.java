@@ -70,6 +70,7 @@ final class AdmissionPlanner {
     record Prefix<S extends Planned>(int own, S donor, int copied) {
     }
 
+    /** Where the request goes among {@code slots} (all of the engine's, every lane's), as the class comment says. */
     static <S extends Planned> Placement<S> place(Request request, List<S> slots) {
         int[] reuse = new int[slots.size()];
         boolean[] candidate = new boolean[slots.size()];
