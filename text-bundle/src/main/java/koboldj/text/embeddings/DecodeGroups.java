@@ -29,6 +29,15 @@ public final class DecodeGroups {
         return (used + alignment - 1) / alignment * alignment;
     }
 
+    /** The batch positions {@code group} spans, padding included: the KV cells its decode needs. */
+    public static int span(int[] lengths, Group group, int alignment) {
+        int used = 0;
+        for (int i = group.from(); i < group.to(); i++) {
+            used = alignedStart(used, alignment) + lengths[i];
+        }
+        return used;
+    }
+
     /**
      * @param lengths token count of each input, each from 1 to {@code maxTokens}
      * @throws IllegalArgumentException if an input does not fit on its own

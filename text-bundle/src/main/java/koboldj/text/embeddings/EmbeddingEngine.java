@@ -1,8 +1,5 @@
 package koboldj.text.embeddings;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -15,6 +12,7 @@ import koboldj.api.error.ErrorKind;
 import koboldj.api.model.ModelDescriptor;
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaBatch;
+import koboldj.text.llama.LlamaContext;
 import koboldj.text.llama.LlamaModel;
 
 /**
@@ -23,6 +21,12 @@ import koboldj.text.llama.LlamaModel;
  * ({@link DecodeGroups}); the context's batch, micro-batch and KV cache all hold a whole group, so
  * llama.cpp never splits one and every argument it gets is within its limits. The cache is emptied
  * after each decode, so no input sees another's tokens.
+ *
+ * <p>The context is made on the first request, as large as that request's largest group needs
+ * (rounded up to a power of two, {@link #MIN_CELLS} at least), and made anew, larger, only when a
+ * later group needs more: its KV cache and its compute buffer (whose attention scores grow with
+ * the square of the micro-batch) would otherwise be sized for the longest input allowed, which
+ * for a server used only for text, or for short inputs, is memory never touched.
  *
  * <p>An input's vector does not depend on what it is batched with: llama.cpp's attention sums run
  * over KV-cache cells in SIMD lanes, so an input placed at another cell offset would be summed in
@@ -46,8 +50,9 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
     /** Requests that may wait while one decodes. */
     static final int MAX_WAITING = 64;
     private static final int POOLING_NONE = 0;
+    /** The smallest context made: llama.cpp pads a context to 256 cells with flash attention anyway. */
+    static final int MIN_CELLS = 256;
 
-    private final Llama llama = Llama.get();
     private final LlamaModel model;
     private final int contextLength;
     private final int dimensions;
@@ -55,8 +60,8 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
     private final ModelDescriptor descriptor;
     private final int threads;
     private final int batchThreads;
-    /** Made on the first request: its KV cache holds a whole context, memory a text-only user never needs. */
-    private MemorySegment context;
+    /** Made on the first request, sized to it; null before. */
+    private LlamaContext context;
     private LlamaBatch batch;
     private final Semaphore admission = new Semaphore(1 + MAX_WAITING);
     private final ReentrantLock lock = new ReentrantLock(true);
@@ -84,25 +89,57 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
         this.batchThreads = batchThreads;
     }
 
-    /** The context and batch, made on first use; the caller holds the lock. */
-    private void open() {
-        if (context != null) {
+    /** A context and batch of at least {@code cells}, made (again) if the current one is smaller; the caller holds the lock. */
+    private void open(int cells) {
+        if (context != null && context.cells() >= cells) {
             return;
         }
-        MemorySegment made;
+        int size = cellsFor(cells, contextLength);
+        freeContext();
+        LlamaContext made;
         try {
-            made = model.newContext(new Llama.ContextOptions(contextLength, contextLength, MAX_SEQUENCES + 1, threads,
-                    batchThreads, true, POOLING_NONE));
+            made = model.newContext(new Llama.ContextOptions(size, size, MAX_SEQUENCES + 1, threads, batchThreads, true,
+                    POOLING_NONE));
         } catch (RuntimeException e) {
             throw new ApiException(ErrorKind.INTERNAL, "The embeddings model could not make its context of "
-                    + contextLength + " tokens: " + e.getMessage());
+                    + size + " tokens: " + e.getMessage());
         }
-        if (llama.poolingType(made) != POOLING_NONE) {
-            llama.freeContext(made);
+        if (made.poolingType() != POOLING_NONE) {
+            made.close();
             throw new ApiException(ErrorKind.INTERNAL, "llama.cpp made a pooling context although none was asked for.");
         }
-        batch = new LlamaBatch(contextLength);
+        try {
+            batch = new LlamaBatch(size);
+        } catch (RuntimeException | Error e) {
+            made.close();
+            throw e;
+        }
         context = made;
+    }
+
+    /** The cells of the context made so far; 0 before the first request. */
+    int contextCells() {
+        lock.lock();
+        try {
+            return context == null ? 0 : context.cells();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The cells of a context for a decode of {@code need} tokens: a power of two from {@link #MIN_CELLS}, at most {@code limit}. */
+    static int cellsFor(int need, int limit) {
+        int cells = Math.max(MIN_CELLS, Integer.highestOneBit(Math.max(1, need - 1)) << 1);
+        return Math.min(cells, limit);
+    }
+
+    private void freeContext() {
+        if (context != null) {
+            context.close();
+            batch.close();
+            context = null;
+            batch = null;
+        }
     }
 
     public Pooling pooling() {
@@ -194,7 +231,11 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
                 if (closed) {
                     throw new ApiException(ErrorKind.CAPABILITY_MISSING, "The embeddings model is being unloaded.");
                 }
-                open();
+                int need = 0;
+                for (DecodeGroups.Group group : groups) {
+                    need = Math.max(need, DecodeGroups.span(lengths, group, ALIGNMENT));
+                }
+                open(need);
                 List<float[]> vectors = new ArrayList<>(inputs.size());
                 for (DecodeGroups.Group group : groups) {
                     decode(inputs, group, vectors);
@@ -228,7 +269,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
             }
         }
         try {
-            int status = llama.decode(context, batch.struct());
+            int status = context.decode(batch);
             if (status != 0) {
                 throw new ApiException(ErrorKind.INTERNAL, "The embeddings model could not run (llama_decode returned "
                         + status + ").");
@@ -236,12 +277,12 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
             for (int sequence = 0; sequence < group.size(); sequence++) {
                 float[][] states = new float[inputs.get(group.from() + sequence).length][];
                 for (int token = 0; token < states.length; token++) {
-                    states[token] = llama.embeddings(context, starts[sequence] + token, dimensions).toArray(JAVA_FLOAT);
+                    states[token] = context.embeddings(starts[sequence] + token, dimensions);
                 }
                 vectors.add(Vectors.normalize(pooling.pool(states)));
             }
         } finally {
-            llama.clearCache(context);
+            context.clearCache();
         }
     }
 
@@ -252,10 +293,7 @@ public final class EmbeddingEngine implements EmbeddingService, AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                if (context != null) {
-                    llama.freeContext(context);
-                    batch.close();
-                }
+                freeContext();
             }
         } finally {
             lock.unlock();

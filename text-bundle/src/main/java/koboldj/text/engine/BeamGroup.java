@@ -1,7 +1,5 @@
 package koboldj.text.engine;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,7 +11,6 @@ import koboldj.api.text.FinishReason;
 import koboldj.api.text.TokenLogprob;
 import koboldj.text.engine.BeamSearch.Beam;
 import koboldj.text.engine.BeamSearch.Candidate;
-import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
 
 /**
@@ -75,7 +72,7 @@ final class BeamGroup {
      * keeps the best and moves the KV cells so that each beam that lives on has a slot holding its
      * tokens. Returns true when the search has ended.
      */
-    boolean advance(Llama llama, LlamaModel model, float[] logits) {
+    boolean advance(LlamaModel model, float[] logits) {
         GenerationTask leader = leader();
         if (leader.promptDoneNanos == 0) {
             leader.promptDoneNanos = System.nanoTime();
@@ -86,8 +83,7 @@ final class BeamGroup {
         List<List<TokenLogprob>> alternatives = new ArrayList<>(live.size());
         for (int b = 0; b < live.size(); b++) {
             Slot slot = liveSlots[b];
-            MemorySegment row = llama.logits(slot.lane.context, slot.output, logits.length);
-            MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+            slot.lane.context.copyLogits(slot.output, logits);
             slot.output = -1;
             TokenLogprobs.Step step = TokenLogprobs.of(logits);
             alternatives.add(leader.alternatives > 0 ? step.alternatives(leader.alternatives, model) : List.of());
@@ -111,7 +107,7 @@ final class BeamGroup {
         if (next.isEmpty()) {
             return true;
         }
-        moveCells(llama, next);
+        moveCells(next);
         return false;
     }
 
@@ -157,7 +153,7 @@ final class BeamGroup {
      * keeps the parent's slot; the others take the slots of beams that ended, emptied and then
      * given the parent's cells. Each slot's next token is its beam's new one.
      */
-    private void moveCells(Llama llama, List<Beam<Text>> next) {
+    private void moveCells(List<Beam<Text>> next) {
         Slot[] placed = new Slot[next.size()];
         boolean[] continued = new boolean[liveSlots.length];
         for (int i = 0; i < next.size(); i++) {
@@ -179,7 +175,7 @@ final class BeamGroup {
                 Slot parent = liveSlots[next.get(i).parent()];
                 Slot child = spare.poll();
                 int size = parent.cache.size();
-                llama.copySequence(parent.lane.context, parent.sequence, child.sequence, 0, size);
+                parent.lane.context.copySequence(parent.sequence, child.sequence, 0, size);
                 child.cache.addAll(parent.cache);
                 child.sharedBelow = size;
                 parent.sharedBelow = size;

@@ -1,6 +1,5 @@
 package koboldj.text.engine;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.api.text.FinishReason;
-import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaModel;
 
 /**
@@ -28,18 +26,16 @@ import koboldj.text.llama.LlamaModel;
  * them, so no thread waits for another's decode or sampling: a step that ended early does not
  * leave its core idle until the slowest lane is done.
  *
- * <p>Admitting waiting requests into idle slots (reusing the KV of the slot whose tokens share the
- * longest beginning with the prompt, possibly in another lane) and the jobs that need a context
- * (save states) see every lane at once: the thread that does them pauses the others at the end
- * of their current step. Other threads only post to the {@link WaitQueue}, set abort flags, and
+ * <p>Admitting waiting requests into idle slots (where {@link AdmissionPlanner} places them,
+ * reusing the KV of the slot whose tokens share the longest beginning with the prompt, possibly in
+ * another lane) and the jobs that need a context (save states) see every lane at once: the thread
+ * that does them pauses the others at the end of their current step. Other threads only post to the {@link WaitQueue}, set abort flags, and
  * {@link #post} jobs.
  */
 final class EngineLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
     /** A context shift needs the prompt to continue the cache for at least this many tokens. */
     private static final int MIN_SHIFT_MATCH = 16;
-    /** Prompt tokens of cache a slot choice gives up to put a generation on a less busy lane. */
-    private static final int BALANCE_TOKENS = 64;
     /**
      * How long an engine thread with no lane to step spins before it sleeps: a step lasts a
      * fraction of a millisecond, and waking a sleeping thread costs about as much.
@@ -48,7 +44,6 @@ final class EngineLoop implements Runnable {
     /** How long a thread pausing the others waits for a lane's step to end before it checks again. */
     private static final long CLAIM_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
-    private final Llama llama;
     private final LlamaModel model;
     private final EngineSettings settings;
     private final Lane[] lanes;
@@ -80,7 +75,6 @@ final class EngineLoop implements Runnable {
     final SavedStates savedStates;
 
     EngineLoop(LlamaModel model, Lane[] lanes, EngineSettings settings, WaitQueue queue, EngineStatistics statistics) {
-        this.llama = Llama.get();
         this.model = model;
         this.settings = settings;
         this.lanes = lanes;
@@ -91,14 +85,14 @@ final class EngineLoop implements Runnable {
         this.slots = new Slot[settings.slots()];
         for (int i = 0; i < slots.length; i++) {
             // round robin, so the first generations land on different lanes
-            slots[i] = new Slot(i, lanes[i % lanes.length], i / lanes.length, settings.slotContext());
+            slots[i] = new Slot(i, lanes[i % lanes.length], i % lanes.length, i / lanes.length, settings.slotContext());
         }
         for (Lane lane : lanes) {
             lane.slots = Arrays.stream(slots).filter(slot -> slot.lane == lane).toArray(Slot[]::new);
         }
         this.idleSlots = new AtomicInteger(slots.length);
         this.helpers = new Thread[Math.min(settings.laneThreads(), lanes.length) - 1];
-        this.savedStates = new SavedStates(llama, slots, clock::incrementAndGet);
+        this.savedStates = new SavedStates(slots, clock::incrementAndGet);
     }
 
     /** False once the loop has been asked to end: nothing queued after that is ever taken. */
@@ -301,10 +295,10 @@ final class EngineLoop implements Runnable {
         }
     }
 
-    /** Moves waiting requests into idle slots. */
+    /** Moves waiting requests into idle slots, where {@link AdmissionPlanner} places them. */
     private void admit() {
-        Slot free;
-        while ((free = anyIdle()) != null) {
+        List<Slot> all = List.of(slots);
+        while (anyIdle() != null) {
             GenerationTask task = queue.pollReady();
             if (task == null) {
                 return;
@@ -313,102 +307,63 @@ final class EngineLoop implements Runnable {
                 task.abandon(FinishReason.ABORTED);
                 continue;
             }
-            Slot slot = bestSlotFor(task);
-            if (slot == null) {
-                // every lane with an idle slot runs another LoRA strength, or has too few for its
-                // beams, or its KV budget is held by running generations: this one waits its turn,
-                // first in line, until a generation ends
-                if (blockedHead != task && waitsForKv(task)) {
-                    statistics.waitedForKv();
-                }
-                queue.putBack(task);
-                blockedIdle = idleSlots.get();
-                blockedHead = task;
-                return;
-            }
-            makeRoom(slot, task);
             // prompt logprobs need the logits of every prompt token: nothing cached can be reused;
-            // --nofastforward reuses nothing either, and so, as in KoboldCpp, shifts nothing; KV
-            // computed at another LoRA strength is another model's
-            boolean reuses = options.fastForward() && !task.vllm.wantsPromptLogprobs()
-                    && slot.cacheLora == task.loraMultiplier;
-            if (reuses && options.contextShift()) {
-                shiftContext(slot, task);
-            }
-            int reuse = reuses ? slot.cache.commonPrefix(task.prompt) : 0;
-            if (reuse == task.prompt.length) {
-                reuse--; // the last prompt token is decoded again for its logits
-            }
-            slot.removeFrom(reuse);
-            if (reuses) {
-                reuse = Math.max(reuse, copyPrefix(slot, task));
-            }
-            if (leanCache) {
-                dropIdleNeighbours(slot);
-            }
-            blockedHead = null;
-            slot.task = task;
-            slot.cacheLora = task.loraMultiplier;
-            slot.lane.running++;
-            idleSlots.decrementAndGet();
-            slot.promptNext = reuse;
-            slot.sampled = -1;
-            slot.lastUsed = clock.incrementAndGet();
-            slot.reserved = task.kvCells();
-            if (task.beams != null) {
-                reserveBeamSlots(slot, task);
-            }
-            slot.lane.countUsedCells();
-            task.admittedNanos = System.nanoTime();
-            task.promptEvaluated = task.prompt.length - reuse;
-            statistics.promptReused(reuse);
-            if (reuse > 0) {
-                LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.index, reuse, task.prompt.length);
+            // --nofastforward reuses nothing either, and so, as in KoboldCpp, shifts nothing
+            AdmissionPlanner.Request request = new AdmissionPlanner.Request(task.prompt, task.kvCells(), task.width(),
+                    task.loraMultiplier, options.fastForward() && !task.vllm.wantsPromptLogprobs());
+            switch (AdmissionPlanner.place(request, all)) {
+                case AdmissionPlanner.Wait<Slot> wait -> {
+                    // every lane with an idle slot runs another LoRA strength, or has too few for its
+                    // beams, or its KV budget is held by running generations: this one waits its turn,
+                    // first in line, until a generation ends
+                    if (blockedHead != task && wait.forKv()) {
+                        statistics.waitedForKv();
+                    }
+                    queue.putBack(task);
+                    blockedIdle = idleSlots.get();
+                    blockedHead = task;
+                    return;
+                }
+                case AdmissionPlanner.Run<Slot> run -> start(run, request, task, all);
             }
         }
     }
 
-    /**
-     * What the lane's KV budget must drop for the task to run in {@code slot}: the cached tokens
-     * of its least recently used idle slots, as far as needed; null if the running generations
-     * hold too much for it even then, or the lane's whole budget is too small (a beam search, in a
-     * lane of fewer slots than another: {@link TextEngine} refuses one that fits in none).
-     */
-    private static List<Slot> toDropFor(Slot slot, GenerationTask task) {
-        if (task.kvCells() > slot.lane.budget.cells()) {
-            return null;
-        }
-        List<Slot> others = new ArrayList<>();
-        for (Slot other : slot.lane.slots) {
-            if (other != slot) {
-                others.add(other);
-            }
-        }
-        return slot.lane.budget.toDrop(task.kvCells(), others);
-    }
-
-    /** Makes room in the KV budget for the task to run in {@code slot}, which {@link #bestSlotFor} found it has. */
-    private void makeRoom(Slot slot, GenerationTask task) {
-        for (Slot idle : toDropFor(slot, task)) {
+    /** Carries out a placement: drops what the KV budget must lose, brings in the prompt's cached beginning, starts the task. */
+    private void start(AdmissionPlanner.Run<Slot> run, AdmissionPlanner.Request request, GenerationTask task, List<Slot> all) {
+        Slot slot = run.slot();
+        for (Slot idle : run.evict()) {
             LOG.debug("slot {}: dropping {} cached tokens to make room in the KV budget", idle.index, idle.cache.size());
             idle.removeFrom(0);
             statistics.cacheDropped();
         }
-    }
-
-    /** Whether the task waits only because the running generations hold the KV budget of every lane it could take. */
-    private boolean waitsForKv(GenerationTask task) {
-        for (Slot slot : slots) {
-            if (couldRun(slot, task)) {
-                return true;
-            }
+        // KV computed at another LoRA strength is another model's: nothing to shift
+        if (request.mayReuse() && slot.cacheLora == task.loraMultiplier && options.contextShift()) {
+            shiftContext(slot, task);
         }
-        return false;
-    }
-
-    /** Whether the task could run in {@code slot} as far as its lane's other generations go, KV budget aside. */
-    private boolean couldRun(Slot slot, GenerationTask task) {
-        return slot.idle() && slot.lane.acceptsLora(task.loraMultiplier) && idleIn(slot.lane) >= task.width();
+        int reuse = takePrefix(slot, AdmissionPlanner.prefix(request, slot, all), task);
+        if (leanCache) {
+            dropIdleNeighbours(slot);
+        }
+        blockedHead = null;
+        slot.task = task;
+        slot.cacheLora = task.loraMultiplier;
+        slot.lane.running++;
+        idleSlots.decrementAndGet();
+        slot.promptNext = reuse;
+        slot.sampled = -1;
+        slot.lastUsed = clock.incrementAndGet();
+        slot.reserved = task.kvCells();
+        if (task.beams != null) {
+            reserveBeamSlots(slot, task);
+        }
+        slot.lane.countUsedCells();
+        task.admittedNanos = System.nanoTime();
+        task.promptEvaluated = task.prompt.length - reuse;
+        statistics.promptReused(reuse);
+        if (reuse > 0) {
+            LOG.debug("slot {}: reusing {} of {} prompt tokens", slot.index, reuse, task.prompt.length);
+        }
     }
 
     /**
@@ -437,17 +392,6 @@ final class EngineLoop implements Runnable {
         task.beams.admitted(beams);
     }
 
-    /** How many of the lane's slots have no generation. */
-    private static int idleIn(Lane lane) {
-        int idle = 0;
-        for (Slot slot : lane.slots) {
-            if (slot.idle()) {
-                idle++;
-            }
-        }
-        return idle;
-    }
-
     /**
      * Every token the lane decodes attends over the cells its idle slots keep cached, so for a
      * small model they cost more than processing their prompts again would save (bench/: single
@@ -462,70 +406,35 @@ final class EngineLoop implements Runnable {
     }
 
     /**
-     * When another slot, busy or not, holds a longer beginning of the prompt than {@code slot}
-     * (the other choices of one request, or two clients with one story), its KV cells are brought
-     * into this slot's sequence instead of processing those tokens again: shared, within a lane;
-     * copied through llama.cpp's sequence state, from another lane. Returns how many prompt tokens
-     * the slot holds now; 0 if nothing was brought in.
+     * Leaves the slot holding the prompt's beginning the plan found: its own cached tokens past
+     * that are dropped; or, when another slot (busy or not) holds more of it (the other choices of
+     * one request, or two clients with one story), that slot's KV cells are brought in instead of
+     * processing those tokens again: shared, within a lane; copied through llama.cpp's sequence
+     * state, from another lane. Returns how many prompt tokens the slot holds now.
      */
-    private int copyPrefix(Slot slot, GenerationTask task) {
-        Slot donor = donorFor(slot, task);
+    private int takePrefix(Slot slot, AdmissionPlanner.Prefix<Slot> prefix, GenerationTask task) {
+        slot.removeFrom(prefix.own());
+        Slot donor = prefix.donor();
         if (donor == null) {
-            return 0;
+            return prefix.own();
         }
-        int best = copyable(donor, task);
+        int best = prefix.copied();
         slot.removeFrom(0);
         if (donor.lane == slot.lane) {
-            llama.copySequence(slot.lane.context, donor.sequence, slot.sequence, 0, best);
+            slot.lane.context.copySequence(donor.sequence, slot.sequence, 0, best);
             slot.sharedBelow = best;
             donor.sharedBelow = Math.max(donor.sharedBelow, best);
-        } else if (!llama.restoreSequence(slot.lane.context, slot.sequence,
-                llama.saveSequence(donor.lane.context, donor.sequence))) {
+        } else if (!slot.lane.context.restoreSequence(slot.sequence, donor.lane.context.saveSequence(donor.sequence))) {
             slot.removeFrom(0);
             return 0;
         } else {
-            llama.removeTokens(slot.lane.context, slot.sequence, best, -1);
+            slot.lane.context.removeTokens(slot.sequence, best, -1);
         }
         for (int i = 0; i < best; i++) {
             slot.cache.add(task.prompt[i]);
         }
         LOG.debug("slot {}: took {} prompt tokens from slot {}", slot.index, best, donor.index);
         return best;
-    }
-
-    /**
-     * The other slot holding more of the prompt than {@code slot} does; null if none. A slot of
-     * another lane only if most of what its state copy carries is wanted.
-     */
-    private Slot donorFor(Slot slot, GenerationTask task) {
-        Slot donor = null;
-        int best = slot.cache.size();
-        for (Slot other : slots) {
-            if (other == slot || other.cacheLora != task.loraMultiplier
-                    || (other.lane != slot.lane && 2 * copyable(other, task) < other.cache.size())) {
-                continue;
-            }
-            int shared = copyable(other, task);
-            if (shared > best) {
-                donor = other;
-                best = shared;
-            }
-        }
-        return donor;
-    }
-
-    /** How many prompt tokens may be copied from {@code donor}: the last is always decoded again. */
-    private static int copyable(Slot donor, GenerationTask task) {
-        return Math.min(donor.cache.commonPrefix(task.prompt), task.prompt.length - 1);
-    }
-
-    /** How many prompt tokens an idle slot would start with: its own cache's, or copied from another slot. */
-    private int reusable(Slot slot, GenerationTask task) {
-        Slot donor = donorFor(slot, task);
-        if (donor != null) {
-            return copyable(donor, task);
-        }
-        return slot.cacheLora == task.loraMultiplier ? slot.cache.commonPrefix(task.prompt) : 0;
     }
 
     /**
@@ -544,8 +453,8 @@ final class EngineLoop implements Runnable {
         if (dropped <= 0 || keep + dropped < slot.sharedBelow) {
             return; // shifting cells another sequence shares would move its positions too
         }
-        llama.removeTokens(slot.lane.context, slot.sequence, keep, keep + dropped);
-        llama.shiftPositions(slot.lane.context, slot.sequence, keep + dropped, -1, -dropped);
+        slot.lane.context.removeTokens(slot.sequence, keep, keep + dropped);
+        slot.lane.context.shiftPositions(slot.sequence, keep + dropped, -1, -dropped);
         slot.cache.removeRange(keep, keep + dropped);
         LOG.debug("slot {}: context shift dropped {} tokens after the first {}", slot.index, dropped, keep);
     }
@@ -557,42 +466,6 @@ final class EngineLoop implements Runnable {
             }
         }
         return null;
-    }
-
-    /**
-     * The idle slot to run {@code task}: among those that would reuse nearly the most of the
-     * prompt (within {@link #BALANCE_TOKENS}), the one on the least busy lane; then the one reusing
-     * most; then the least recently used. A few tokens of prompt cache are not worth two
-     * generations sharing a lane while another lane idles. Only lanes running the task's LoRA
-     * strength (or nothing) and with room in their KV budget are candidates; null if none has an
-     * idle slot.
-     */
-    private Slot bestSlotFor(GenerationTask task) {
-        int[] reuse = new int[slots.length];
-        boolean[] candidate = new boolean[slots.length];
-        int most = -1;
-        for (Slot slot : slots) {
-            if (couldRun(slot, task) && toDropFor(slot, task) != null) {
-                candidate[slot.index] = true;
-                reuse[slot.index] = reusable(slot, task);
-                most = Math.max(most, reuse[slot.index]);
-            }
-        }
-        Slot best = null;
-        int bestLoad = Integer.MAX_VALUE;
-        for (Slot slot : slots) {
-            if (!candidate[slot.index] || reuse[slot.index] < most - BALANCE_TOKENS) {
-                continue;
-            }
-            int load = slot.lane.running;
-            if (best == null || load < bestLoad
-                    || (load == bestLoad && (reuse[slot.index] > reuse[best.index]
-                            || (reuse[slot.index] == reuse[best.index] && slot.lastUsed < best.lastUsed)))) {
-                best = slot;
-                bestLoad = load;
-            }
-        }
-        return best;
     }
 
     /**

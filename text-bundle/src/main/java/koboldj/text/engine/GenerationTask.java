@@ -3,6 +3,7 @@ package koboldj.text.engine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -58,6 +59,12 @@ final class GenerationTask implements Generation {
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
     /** Told of an abort: takes a waiting task out of the queue, or wakes the engine threads. */
     private final Consumer<GenerationTask> onAbort;
+    /**
+     * Told once, as the task ends and before its result completes: what waits on the result (the
+     * answer to its client) must find the engine's count of generations in flight lowered already.
+     */
+    private final Runnable onEnd;
+    private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean abortRequested;
     /** Text handed to the listener; appended by the engine thread stepping it, read by check calls. */
     private final StringBuilder released = new StringBuilder();
@@ -86,7 +93,7 @@ final class GenerationTask implements Generation {
 
     GenerationTask(String genkey, GenerationRequest request, int[] prompt, int keep, int maxLength, SamplerChain chain,
             GrammarConstraint grammar, long seed, BannedPhrases phrases, VllmOptions vllm, GenerationTask leader,
-            boolean scored, GenerationListener listener, Consumer<GenerationTask> onAbort) {
+            boolean scored, GenerationListener listener, Consumer<GenerationTask> onAbort, Runnable onEnd) {
         this.genkey = genkey;
         this.banEos = request.banEos();
         this.bypassEos = request.bypassEos();
@@ -101,6 +108,7 @@ final class GenerationTask implements Generation {
         this.random = RANDOM.create(seed);
         this.listener = listener;
         this.onAbort = onAbort;
+        this.onEnd = onEnd;
         this.assembler = new TextAssembler(request.stopSequences(), request.trimStop(), phrases);
         this.bans = new PhraseBans(phrases);
         this.leader = leader;
@@ -207,6 +215,7 @@ final class GenerationTask implements Generation {
         for (int i = 0; i < outputTokens.size(); i++) {
             tokens.add(outputTokens.get(i));
         }
+        ended();
         result.complete(new GenerationResult(assembler.text(), reason, prompt.length, generated, seed, logprobs, cumulative,
                 promptLogprobs, tokens));
     }
@@ -217,6 +226,7 @@ final class GenerationTask implements Generation {
         text.finish();
         emit(text.text());
         generated = tokens.length;
+        ended();
         result.complete(new GenerationResult(text.text(), reason, this.prompt.length, tokens.length, seed, tokenLogprobs, cumulative,
                 prompt, Arrays.stream(tokens).boxed().toList()));
     }
@@ -248,6 +258,13 @@ final class GenerationTask implements Generation {
     /** Ends a generation that failed inside the engine. */
     void fail(koboldj.api.error.ApiException error) {
         releaseGrammar();
+        ended();
         result.completeExceptionally(error);
+    }
+
+    private void ended() {
+        if (ended.compareAndSet(false, true)) {
+            onEnd.run();
+        }
     }
 }

@@ -1,10 +1,10 @@
 package koboldj.text.engine;
 
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaBatch;
+import koboldj.text.llama.LlamaContext;
 import koboldj.text.llama.LlamaModel;
 import koboldj.text.llama.LoraAdapters;
 
@@ -24,10 +24,10 @@ import koboldj.text.llama.LoraAdapters;
  * claimed} it, for one step at a time (see {@link EngineLoop}); claiming and releasing it carries
  * their state from one thread to the next. Lanes step side by side only while their batches are
  * single tokens: in this build of llama.cpp two products of several tokens at once corrupt each
- * other (see {@link Llama#decode}), so multi-token batches take turns.
+ * other (see {@link LlamaContext#decode}), so multi-token batches take turns.
  */
 final class Lane implements AutoCloseable {
-    final MemorySegment context;
+    final LlamaContext context;
     final LlamaBatch batch;
     /** Whether dropping cells compacts the cache at once (see {@link EngineSettings#leanCache}). */
     final boolean leanCache;
@@ -38,10 +38,8 @@ final class Lane implements AutoCloseable {
     private final AtomicBoolean claimed = new AtomicBoolean();
     /** The lane's KV cells, shared by its slots (see {@link KvBudget}). */
     final KvBudget budget;
-    private final Llama llama;
     private final int cells;
     private volatile int usedCells;
-    private final int batchSize;
     private int threadsInUse = -1;
     private final LoraAdapters lora;
     /** The LoRA multiplier the context applies now; NaN before the first decode sets one. */
@@ -50,11 +48,10 @@ final class Lane implements AutoCloseable {
     /**
      * Creates the context for {@code sequences} slots sharing the lane's part of the KV budget,
      * and one batch more: after a compaction llama.cpp reserves a graph that writes a whole batch
-     * after the used cells (see {@link Llama#defragment}), and without that room a compaction of a
+     * after the used cells (see {@link LlamaContext#defragment}), and without that room a compaction of a
      * nearly full context would be refused, leaving holes too small for the next prompt chunk.
      */
     Lane(LlamaModel model, EngineSettings settings, int sequences) {
-        this.llama = Llama.get();
         this.leanCache = settings.leanCache();
         this.lora = settings.options().lora();
         this.budget = new KvBudget(settings.laneBudget(sequences));
@@ -62,11 +59,10 @@ final class Lane implements AutoCloseable {
         this.context = model.newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
                 settings.threads(), settings.batchThreads(), false, -1, settings.options().attention()));
         this.cells = cells;
-        this.batchSize = settings.batchSize();
         try {
             this.batch = new LlamaBatch(settings.batchSize());
         } catch (RuntimeException | Error e) {
-            llama.freeContext(context);
+            context.close();
             throw e;
         }
     }
@@ -83,7 +79,7 @@ final class Lane implements AutoCloseable {
 
     /** Notes how many KV cells hold tokens now; by the lane's holder. */
     void countUsedCells() {
-        usedCells = llama.usedCells(context);
+        usedCells = context.usedCells();
     }
 
     /** Takes the lane for the calling thread; false if another thread has it. */
@@ -95,14 +91,14 @@ final class Lane implements AutoCloseable {
         claimed.set(false);
     }
 
-    /** Runs the model on this lane's batch; llama_decode's status (see {@link Llama#decode}). */
+    /** Runs the model on this lane's batch; llama_decode's status (see {@link LlamaContext#decode}). */
     int decode() {
-        return llama.decode(context, batch.struct());
+        return context.decode(batch);
     }
 
     /** Drops the sequence's KV cells from {@code position} on. */
     void removeTokens(int sequence, int position) {
-        llama.removeTokens(context, sequence, position, -1);
+        context.removeTokens(sequence, position, -1);
     }
 
     /**
@@ -110,7 +106,7 @@ final class Lane implements AutoCloseable {
      * whether it did. The budget keeps a batch of cells free, so it always can.
      */
     boolean compact() {
-        return llama.defragment(context, cells, batchSize);
+        return context.defragment();
     }
 
     /** Sets the LoRA strength of this lane's next decodes: its running slots' multiplier, which they share. */
@@ -121,20 +117,10 @@ final class Lane implements AutoCloseable {
         }
     }
 
-    /** Whether a generation at {@code multiplier} may decode beside the ones running here. */
-    boolean acceptsLora(float multiplier) {
-        for (Slot slot : slots) {
-            if (!slot.idle() && slot.task.loraMultiplier != multiplier) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Sets the threads llama.cpp uses for this lane's next decodes. */
     void useThreads(int threads) {
         if (threads != threadsInUse) {
-            llama.setThreads(context, threads, threads);
+            context.setThreads(threads, threads);
             threadsInUse = threads;
         }
     }
@@ -142,7 +128,7 @@ final class Lane implements AutoCloseable {
     /** Frees the context and batch: only once no engine thread runs. */
     @Override
     public void close() {
-        llama.freeContext(context);
+        context.close();
         batch.close();
     }
 }

@@ -1,7 +1,5 @@
 package koboldj.text.engine;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
@@ -14,7 +12,6 @@ import koboldj.api.sampler.Candidates;
 import koboldj.api.sampler.SamplingContext;
 import koboldj.api.text.FinishReason;
 import koboldj.api.text.Tokenizer;
-import koboldj.text.llama.Llama;
 import koboldj.text.llama.LlamaBatch;
 import koboldj.text.llama.LlamaModel;
 
@@ -30,7 +27,6 @@ final class LaneStepper {
     private static final int LARGE_STEP = 32;
     private static final byte[] NOTHING = new byte[0];
 
-    private final Llama llama;
     private final LlamaModel model;
     private final EngineStatistics statistics;
     private final AtomicInteger idleSlots;
@@ -41,7 +37,6 @@ final class LaneStepper {
     private final SlotView view = new SlotView();
 
     LaneStepper(LlamaModel model, EngineSettings settings, EngineStatistics statistics, AtomicInteger idleSlots) {
-        this.llama = Llama.get();
         this.model = model;
         this.statistics = statistics;
         this.idleSlots = idleSlots;
@@ -108,7 +103,7 @@ final class LaneStepper {
                 BeamGroup beams = slot.task.beams;
                 if (beams == null) {
                     sample(slot);
-                } else if (beams.advance(llama, model, logits)) {
+                } else if (beams.advance(model, logits)) {
                     endBeams(beams, null); // its other slots' logits were read: their outputs are cleared
                 }
                 sampled++;
@@ -155,8 +150,7 @@ final class LaneStepper {
             if (next >= task.prompt.length) {
                 break; // the last prompt token's logits are for the first generated token
             }
-            MemorySegment row = llama.logits(slot.lane.context, slot.chunkOutput + k, logits.length);
-            MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+            slot.lane.context.copyLogits(slot.chunkOutput + k, logits);
             task.promptLogprobs.add(TokenLogprobs.of(logits).describe(task.prompt[next], task.vllm.promptAlternatives(), model));
         }
         slot.chunkLength = 0;
@@ -180,8 +174,7 @@ final class LaneStepper {
         if (task.promptDoneNanos == 0) {
             task.promptDoneNanos = System.nanoTime();
         }
-        MemorySegment row = llama.logits(slot.lane.context, slot.output, logits.length);
-        MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+        slot.lane.context.copyLogits(slot.output, logits);
         TokenLogprobs.Step distribution = task.scored() ? TokenLogprobs.of(logits) : null;
         freshCandidates(task);
         view.slot = slot;

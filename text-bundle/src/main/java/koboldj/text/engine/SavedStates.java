@@ -9,7 +9,6 @@ import koboldj.api.error.ApiException;
 import koboldj.api.error.ErrorKind;
 import koboldj.api.text.ContextSnapshots;
 import koboldj.api.text.ContextSnapshots.Size;
-import koboldj.text.llama.Llama;
 
 /**
  * KoboldCpp's save states over the slots of continuous batching: "the context" is the slot used
@@ -21,13 +20,11 @@ final class SavedStates {
     private record Saved(int[] tokens, byte[] kv) {
     }
 
-    private final Llama llama;
     private final Slot[] slots;
     private final LongSupplier clock;
     private final Saved[] saved = new Saved[ContextSnapshots.SLOTS];
 
-    SavedStates(Llama llama, Slot[] slots, LongSupplier clock) {
-        this.llama = llama;
+    SavedStates(Slot[] slots, LongSupplier clock) {
         this.slots = slots;
         this.clock = clock;
     }
@@ -39,7 +36,7 @@ final class SavedStates {
         }
         Slot current = lastUsed();
         Size now = current == null ? Size.EMPTY
-                : new Size(current.cache.size(), llama.sequenceStateSize(current.lane.context, current.sequence));
+                : new Size(current.cache.size(), current.lane.context.sequenceStateSize(current.sequence));
         return new ContextSnapshots.Report(List.copyOf(sizes), now);
     }
 
@@ -48,7 +45,7 @@ final class SavedStates {
         if (current == null) {
             return Size.EMPTY;
         }
-        Saved state = new Saved(current.cache.toArray(), llama.saveSequence(current.lane.context, current.sequence));
+        Saved state = new Saved(current.cache.toArray(), current.lane.context.saveSequence(current.sequence));
         saved[index] = state;
         return new Size(state.tokens.length, state.kv.length);
     }
@@ -69,7 +66,7 @@ final class SavedStates {
         }
         target.removeFrom(0);
         makeRoom(target, state.tokens.length);
-        if (!llama.restoreSequence(target.lane.context, target.sequence, state.kv)) {
+        if (!target.lane.context.restoreSequence(target.sequence, state.kv)) {
             target.removeFrom(0);
             return -1;
         }

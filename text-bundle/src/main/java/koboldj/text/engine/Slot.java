@@ -5,7 +5,7 @@ package koboldj.text.engine;
  * generation ends, so a later request with the same beginning reuses them. Only the engine thread
  * that holds its lane touches it.
  */
-final class Slot implements KvBudget.Holder {
+final class Slot implements AdmissionPlanner.Planned {
     /**
      * Dropping this many cells leaves holes worth closing: a step needs as many adjacent free
      * cells as it has tokens, so the holes between other sequences' cells stay empty and attention
@@ -16,6 +16,8 @@ final class Slot implements KvBudget.Holder {
     /** Its number among all the engine's slots, for the log. */
     final int index;
     final Lane lane;
+    /** Its lane's number among the engine's lanes. */
+    private final int laneIndex;
     /** Its sequence id in the lane's context. */
     final int sequence;
     /** Tokens in this sequence's KV cache, at positions 0..size-1. */
@@ -42,9 +44,10 @@ final class Slot implements KvBudget.Holder {
     /** KV cells its generation may grow to, held in the lane's budget from admission to its end; 0 when idle. */
     int reserved;
 
-    Slot(int index, Lane lane, int sequence, int context) {
+    Slot(int index, Lane lane, int laneIndex, int sequence, int context) {
         this.index = index;
         this.lane = lane;
+        this.laneIndex = laneIndex;
         this.sequence = sequence;
         this.cache = new IntList(context);
     }
@@ -87,6 +90,26 @@ final class Slot implements KvBudget.Holder {
     @Override
     public long lastUsed() {
         return lastUsed;
+    }
+
+    @Override
+    public int laneIndex() {
+        return laneIndex;
+    }
+
+    @Override
+    public KvBudget laneBudget() {
+        return lane.budget;
+    }
+
+    @Override
+    public float cacheLora() {
+        return cacheLora;
+    }
+
+    @Override
+    public IntList cache() {
+        return cache;
     }
 
     boolean prefilling() {

@@ -213,7 +213,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             GenerationTask leader = tasks.isEmpty() || beams != null ? null : tasks.getFirst();
             tasks.add(new GenerationTask(genkey, request, prompt.tokens(), prompt.keep(), maxLength, chains.get(i),
                     constraints.get(i), seed, phrases.get(i), options.get(i), leader,
-                    requests.size() > 1, listeners.apply(i), this::aborted));
+                    requests.size() > 1, listeners.apply(i), this::aborted, inFlight::decrementAndGet));
         }
         List<GenerationTask> queued = tasks;
         if (beams != null) {
@@ -221,9 +221,6 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             BeamGroup group = new BeamGroup(tasks, beams, Math.max(prompt.tokens().length + maxLength, settings.slotContext()));
             tasks.forEach(task -> task.beams = group);
             queued = List.of(tasks.getFirst());
-        }
-        for (GenerationTask task : tasks) {
-            task.result().whenComplete((result, error) -> inFlight.decrementAndGet());
         }
         // a beam search is found by its queued task, whose result is the best beam
         for (GenerationTask task : queued) {

@@ -447,7 +447,7 @@ public final class Llama {
     }
 
     /** Applies {@code adapter} to every later decode of {@code context} at {@code scale} (replacing its scale). */
-    public void setAdapter(MemorySegment context, MemorySegment adapter, float scale) {
+    void setAdapter(MemorySegment context, MemorySegment adapter, float scale) {
         int status = (int) call(() -> (int) setAdapterLora.invokeExact(context, adapter, scale));
         if (status != 0) {
             throw new LlamaException("llama_set_adapter_lora failed (" + status + ")");
@@ -455,7 +455,7 @@ public final class Llama {
     }
 
     /** Removes every adapter from {@code context}: its decodes are the base model's again. */
-    public void clearAdapters(MemorySegment context) {
+    void clearAdapters(MemorySegment context) {
         invoke(() -> { clearAdapterLora.invokeExact(context); });
     }
 
@@ -528,7 +528,7 @@ public final class Llama {
     }
 
     /** @throws LlamaException when llama.cpp cannot create it (e.g. out of memory) */
-    public MemorySegment newContext(MemorySegment model, ContextOptions options) {
+    MemorySegment newContext(MemorySegment model, ContextOptions options) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = (MemorySegment) contextDefaultParams.invokeExact((java.lang.foreign.SegmentAllocator) arena);
             params.set(JAVA_INT, CTX_N_CTX, options.contextLength());
@@ -560,11 +560,11 @@ public final class Llama {
         }
     }
 
-    public void freeContext(MemorySegment context) {
+    void freeContext(MemorySegment context) {
         invoke(() -> { free.invokeExact(context); });
     }
 
-    public void setThreads(MemorySegment context, int threads, int batchThreads) {
+    void setThreads(MemorySegment context, int threads, int batchThreads) {
         invoke(() -> { setNThreads.invokeExact(context, threads, batchThreads); });
     }
 
@@ -575,14 +575,14 @@ public final class Llama {
      * <p>A batch of more than one token runs in the process's {@link ComputeTurn}; a single-token
      * batch may run beside anything.
      */
-    public int decode(MemorySegment context, MemorySegment batch) {
+    int decode(MemorySegment context, MemorySegment batch) {
         try (ComputeTurn turn = ComputeTurn.forTokens(batch.get(JAVA_INT, BATCH_N_TOKENS))) {
             return (int) call(() -> (int) decode.invokeExact(context, batch));
         }
     }
 
     /** The logits row of output {@code index} of the last batch: {@code vocabularySize} floats. */
-    public MemorySegment logits(MemorySegment context, int index, int vocabularySize) {
+    MemorySegment logits(MemorySegment context, int index, int vocabularySize) {
         MemorySegment row = (MemorySegment) call(() -> (MemorySegment) getLogitsIth.invokeExact(context, index));
         if (row.equals(MemorySegment.NULL)) {
             throw new LlamaException("no logits for output " + index);
@@ -594,7 +594,7 @@ public final class Llama {
      * The hidden state (embedding) of output {@code index} of the last batch, in a context made
      * with embeddings on: {@code embeddingSize} floats.
      */
-    public MemorySegment embeddings(MemorySegment context, int index, int embeddingSize) {
+    MemorySegment embeddings(MemorySegment context, int index, int embeddingSize) {
         MemorySegment row = (MemorySegment) call(() -> (MemorySegment) getEmbeddingsIth.invokeExact(context, index));
         if (row.equals(MemorySegment.NULL)) {
             throw new LlamaException("no embeddings for output " + index);
@@ -603,14 +603,14 @@ public final class Llama {
     }
 
     /** The context's llama_pooling_type (0 none, 1 mean, 2 cls, 3 last, 4 rank). */
-    public int poolingType(MemorySegment context) {
+    int poolingType(MemorySegment context) {
         return (int) call(() -> (int) poolingType.invokeExact(context));
     }
 
     // ---- KV cache -----------------------------------------------------------------------------
 
     /** Empties the KV cache of every sequence. */
-    public void clearCache(MemorySegment context) {
+    void clearCache(MemorySegment context) {
         invoke(() -> { kvClear.invokeExact(context); });
     }
 
@@ -638,7 +638,7 @@ public final class Llama {
      * Moves the used KV cells together now if a batch still fits after them (see above); says
      * whether it did. A defragmentation is copies only, no matrix product: it needs no compute turn.
      */
-    public boolean defragment(MemorySegment context, int cells, int batchSize) {
+    boolean defragment(MemorySegment context, int cells, int batchSize) {
         int used = usedCells(context);
         if (used + Math.min(cells, batchSize) > cells) {
             return false;
@@ -649,17 +649,17 @@ public final class Llama {
     }
 
     /** How many KV cells of the context hold a token of some sequence. */
-    public int usedCells(MemorySegment context) {
+    int usedCells(MemorySegment context) {
         return (int) call(() -> (int) kvUsedCells.invokeExact(context));
     }
 
     /** Removes positions [from, to) of a sequence (to < 0: to the end). */
-    public boolean removeTokens(MemorySegment context, int sequence, int from, int to) {
+    boolean removeTokens(MemorySegment context, int sequence, int from, int to) {
         return (boolean) call(() -> (boolean) kvSeqRm.invokeExact(context, sequence, from, to));
     }
 
     /** Makes positions [from, to) of {@code source} also belong to {@code target}, sharing the cells. */
-    public void copySequence(MemorySegment context, int source, int target, int from, int to) {
+    void copySequence(MemorySegment context, int source, int target, int from, int to) {
         invoke(() -> { kvSeqCp.invokeExact(context, source, target, from, to); });
     }
 
@@ -669,7 +669,7 @@ public final class Llama {
      * position may become negative, or the head moves to the first cell that did. Rope only, no
      * matrix product: no compute turn.
      */
-    public void shiftPositions(MemorySegment context, int sequence, int from, int to, int delta) {
+    void shiftPositions(MemorySegment context, int sequence, int from, int to, int delta) {
         invoke(() -> { kvSeqAdd.invokeExact(context, sequence, from, to, delta); });
         invoke(() -> { kvUpdate.invokeExact(context); });
     }
@@ -677,7 +677,7 @@ public final class Llama {
     // ---- per-sequence state -------------------------------------------------------------------
 
     /** Bytes {@link #saveSequence} would return for the sequence now. */
-    public long sequenceStateSize(MemorySegment context, int sequence) {
+    long sequenceStateSize(MemorySegment context, int sequence) {
         return (long) call(() -> (long) stateSeqGetSize.invokeExact(context, sequence));
     }
 
@@ -687,7 +687,7 @@ public final class Llama {
      * and a state saved before that would carry keys from before them. That update is rope and
      * copies only, no matrix product, so it needs no compute turn.
      */
-    public byte[] saveSequence(MemorySegment context, int sequence) {
+    byte[] saveSequence(MemorySegment context, int sequence) {
         invoke(() -> { kvUpdate.invokeExact(context); });
         long size = sequenceStateSize(context, sequence);
         try (Arena arena = Arena.ofConfined()) {
@@ -697,7 +697,7 @@ public final class Llama {
         }
     }
 
-    public boolean restoreSequence(MemorySegment context, int sequence, byte[] state) {
+    boolean restoreSequence(MemorySegment context, int sequence, byte[] state) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(Math.max(1, state.length));
             MemorySegment.copy(state, 0, buffer, JAVA_BYTE, 0, state.length);

@@ -139,13 +139,13 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
     }
 
     /**
-     * A new context for this model; the caller frees it with {@link Llama#freeContext} before closing the model.
+     * A new context for this model; the caller closes it before closing the model.
      *
      * @throws LlamaException when the model cannot store its cache as asked, or llama.cpp cannot create it
      */
-    public MemorySegment newContext(Llama.ContextOptions options) {
+    public LlamaContext newContext(Llama.ContextOptions options) {
         checkCacheTypes(options.attention());
-        return use(() -> llama.newContext(model, options));
+        return use(() -> new LlamaContext(llama, llama.newContext(model, options), options));
     }
 
     /**

@@ -27,15 +27,15 @@ public final class LoraAdapters {
      * Sets the adapters on {@code context} at strength × {@code multiplier}. At scale 0 they are
      * removed rather than added with a zero factor, so the decodes are the base model's, bit for bit.
      */
-    public void apply(MemorySegment context, float multiplier) {
+    public void apply(LlamaContext context, float multiplier) {
         Llama llama = Llama.get();
         float scale = strength * multiplier;
         if (adapters.isEmpty() || scale == 0f) {
-            llama.clearAdapters(context);
+            llama.clearAdapters(context.handle());
             return;
         }
         for (MemorySegment adapter : adapters) {
-            llama.setAdapter(context, adapter, scale);
+            llama.setAdapter(context.handle(), adapter, scale);
         }
     }
 }

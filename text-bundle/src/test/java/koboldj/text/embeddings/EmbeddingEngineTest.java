@@ -66,6 +66,36 @@ class EmbeddingEngineTest {
     }
 
     @Test
+    void theContextIsMadeOnFirstUseSizedToTheRequestAndGrowsOnlyWhenALaterOneNeedsMore() {
+        try (EmbeddingEngine sized = new EmbeddingEngine(model, 512, 1, 1)) {
+            assertEquals(0, sized.contextCells(), "nothing before the first request");
+            float[] before = sized.embed(List.of("Once upon a time")).vectors().getFirst();
+            assertEquals(EmbeddingEngine.MIN_CELLS, sized.contextCells());
+
+            String story = "Lily went to the park with her big red ball and played all day. ".repeat(20);
+            int length = model.tokenize(story, true, false).length;
+            assertTrue(length > EmbeddingEngine.MIN_CELLS && length <= 512, length + " tokens");
+            sized.embed(List.of(story));
+            assertEquals(512, sized.contextCells());
+
+            sized.embed(List.of("Once upon a time"));
+            assertEquals(512, sized.contextCells(), "a smaller request keeps the larger context");
+            assertArrayEquals(before, sized.embed(List.of("Once upon a time")).vectors().getFirst(),
+                    "the vector does not depend on the context's size");
+        }
+    }
+
+    @Test
+    void contextsArePowersOfTwoFromTheMinimumUpToTheLimit() {
+        assertEquals(256, EmbeddingEngine.cellsFor(1, 2048));
+        assertEquals(256, EmbeddingEngine.cellsFor(256, 2048));
+        assertEquals(512, EmbeddingEngine.cellsFor(257, 2048));
+        assertEquals(2048, EmbeddingEngine.cellsFor(1500, 2048));
+        assertEquals(1500, EmbeddingEngine.cellsFor(1500, 1500));
+        assertEquals(64, EmbeddingEngine.cellsFor(10, 64));
+    }
+
+    @Test
     void batchingDoesNotChangeVectors() {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
