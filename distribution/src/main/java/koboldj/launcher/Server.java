@@ -73,6 +73,7 @@ final class Server {
         Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
                 .newFramework(properties);
+        EarlyStarts earlyStarts = new EarlyStarts(framework);
         try {
             Files.createDirectories(cache);
             framework.init();
@@ -80,6 +81,7 @@ final class Server {
             if (StartupStages.enabled()) {
                 framework.getBundleContext().addBundleListener(new SlowBundleStarts());
             }
+            framework.getBundleContext().addBundleListener(earlyStarts);
             installBundles(framework.getBundleContext());
             StartupStages.reached("bundles installed");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "koboldj-shutdown"));
@@ -108,6 +110,7 @@ final class Server {
             System.err.println("koboldj: the capability bundles were still starting after " + SETTLE_TIMEOUT.toSeconds() + " s");
         }
         StartupStages.reached("routes settled (REST runtime unchanged)");
+        framework.getBundleContext().removeBundleListener(earlyStarts);
         framework.getBundleContext().registerService(Object.class, new Object(),
                 FrameworkUtil.asDictionary(Map.of(Readiness.PROPERTY, true)));
         String probeHost = host.equals("0.0.0.0") || host.equals("::") ? LOOPBACK : host;

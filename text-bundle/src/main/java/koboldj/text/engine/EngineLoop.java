@@ -172,7 +172,18 @@ final class EngineLoop implements Runnable {
     }
 
     private LaneStepper newStepper() {
-        return new LaneStepper(model, settings, statistics, idleSlots);
+        return new LaneStepper(model, settings, statistics, idleSlots, this::busyLanes);
+    }
+
+    /** Lanes with generations; read without claiming them, so a step may see one admitted or ended just now. */
+    private int busyLanes() {
+        int busy = 0;
+        for (Lane lane : lanes) {
+            if (lane.running > 0) {
+                busy++;
+            }
+        }
+        return busy;
     }
 
     /**

@@ -8,7 +8,7 @@ package koboldj.text.engine;
  * @param laneThreads    engine threads stepping lanes side by side
  * @param slotContext    tokens of context each generation may use (--contextsize)
  * @param batchSize      most tokens decoded in one step (--batchsize)
- * @param threads        CPU threads for each lane's generation steps
+ * @param threads        CPU threads for a lane's generation step while other lanes decode too
  * @param batchThreads   CPU threads for prompt processing
  * @param queueCapacity  requests that may wait while every slot is busy; beyond them, 503
  * @param leanCache      for a small model, whose steps cost what their attention spans and whose
@@ -19,9 +19,11 @@ package koboldj.text.engine;
  * @param kvBudget       KV cache cells (tokens) the slots share, spread over the lanes; a lane gets
  *                       at least {@code slotContext}, so that one generation can always use it all
  *                       (see {@link KvBudget})
+ * @param soloThreads    CPU threads for a generation step while its lane is the only one decoding:
+ *                       then the cores the other lanes would use are free
  */
 public record EngineSettings(int slots, int lanes, int laneThreads, int slotContext, int batchSize, int threads, int batchThreads, int queueCapacity,
-        boolean leanCache, EngineOptions options, int kvBudget) {
+        boolean leanCache, EngineOptions options, int kvBudget, int soloThreads) {
 
     /** With KoboldCpp's default options. */
     public EngineSettings(int slots, int lanes, int laneThreads, int slotContext, int batchSize, int threads, int batchThreads,
@@ -36,9 +38,16 @@ public record EngineSettings(int slots, int lanes, int laneThreads, int slotCont
                 slots * slotContext);
     }
 
+    /** The same threads for a generation step whether other lanes decode or not. */
+    public EngineSettings(int slots, int lanes, int laneThreads, int slotContext, int batchSize, int threads, int batchThreads,
+            int queueCapacity, boolean leanCache, EngineOptions options, int kvBudget) {
+        this(slots, lanes, laneThreads, slotContext, batchSize, threads, batchThreads, queueCapacity, leanCache, options,
+                kvBudget, threads);
+    }
+
     public EngineSettings {
         if (slots < 1 || lanes < 1 || lanes > slots || laneThreads < 1 || slotContext < 16 || batchSize < 1 || threads < 1 || batchThreads < 1
-                || queueCapacity < 0 || options == null || kvBudget < slotContext) {
+                || soloThreads < 1 || queueCapacity < 0 || options == null || kvBudget < slotContext) {
             throw new IllegalArgumentException("invalid engine settings " + this);
         }
     }

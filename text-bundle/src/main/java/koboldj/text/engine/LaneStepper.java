@@ -1,6 +1,7 @@
 package koboldj.text.engine;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -31,17 +32,23 @@ final class LaneStepper {
     private final EngineStatistics statistics;
     private final AtomicInteger idleSlots;
     private final int threads;
+    private final int soloThreads;
     private final int batchThreads;
+    private final IntSupplier busyLanes;
     private final Candidates candidates;
     private final float[] logits;
     private final SlotView view = new SlotView();
 
-    LaneStepper(LlamaModel model, EngineSettings settings, EngineStatistics statistics, AtomicInteger idleSlots) {
+    /** @param busyLanes how many lanes have generations now; any thread may ask */
+    LaneStepper(LlamaModel model, EngineSettings settings, EngineStatistics statistics, AtomicInteger idleSlots,
+            IntSupplier busyLanes) {
         this.model = model;
         this.statistics = statistics;
         this.idleSlots = idleSlots;
         this.threads = settings.threads();
+        this.soloThreads = settings.soloThreads();
         this.batchThreads = settings.batchThreads();
+        this.busyLanes = busyLanes;
         this.candidates = new Candidates(model.vocabularySize());
         this.logits = new float[model.vocabularySize()];
     }
@@ -79,7 +86,7 @@ final class LaneStepper {
         if (tokens == 0) {
             return;
         }
-        lane.useThreads(tokens >= LARGE_STEP ? batchThreads : threads);
+        lane.useThreads(tokens >= LARGE_STEP ? batchThreads : busyLanes.getAsInt() > 1 ? threads : soloThreads);
         lane.useLora(runningLora(lane));
         long started = System.nanoTime();
         int status = lane.decode();

@@ -71,10 +71,28 @@ final class EngineDefaults {
      * A generation step is short, and its threads wait for each other every layer. Lanes side by
      * side share the cores; a single lane leaves one core to the JVM's own threads (HTTP,
      * streaming, sampling), or the decode threads stall on them. On 2 cores with the test model
-     * one thread decodes 3-4x faster than two (bench/).
+     * one thread decodes 3-4x faster than two (bench/). A lane decoding alone may take more: see
+     * {@link #forSoloDecode}.
      */
     static int forDecode(int cores, int laneThreads) {
         return laneThreads > 1 ? Math.max(1, (cores - 1) / laneThreads) : Math.max(1, cores - 1);
+    }
+
+    /**
+     * From this size a generation step is mostly matrix work on the weights (a 125M-parameter
+     * model reads 250 MB of them a token), which every core shortens; below it, as for the
+     * 260K-parameter test model, the threads' meetings every layer cost more than they save.
+     */
+    static final long MULTICORE_STEP_PARAMETERS = 10_000_000L;
+
+    /**
+     * Threads for a generation step while its lane is the only one decoding (one stream, or one
+     * lane holding every stream): all the cores for a model of real size, whose step is long
+     * enough that sharing a core with the server's threads now and then costs less than the
+     * core it would leave idle; {@code shared} (the threads beside other lanes) for a tiny one.
+     */
+    static int forSoloDecode(int cores, long parameters, int shared) {
+        return parameters >= MULTICORE_STEP_PARAMETERS ? Math.max(1, cores) : shared;
     }
 
     /** Prompt processing works on large batches: every core helps. */

@@ -236,9 +236,10 @@ public class TextModelService implements TextReloads {
         retire(served, previous, previousModel);
         StartupStages.reached("text model " + file.getFileName() + ": service registered");
         LOG.info("Text model {} ready in {} s: {} slots of up to {} tokens sharing {} tokens of KV cache in {} lanes on {} "
-                + "threads, {} threads each, batch {}", loaded.descriptor().name(),
+                + "threads, {} threads each ({} for a lane decoding alone), batch {}", loaded.descriptor().name(),
                 String.format("%.2f", (System.nanoTime() - started) / 1e9), settings.slots(), settings.slotContext(),
-                settings.kvBudget(), settings.lanes(), settings.laneThreads(), settings.threads(), settings.batchSize());
+                settings.kvBudget(), settings.lanes(), settings.laneThreads(), settings.threads(), settings.soloThreads(),
+                settings.batchSize());
         return Optional.empty();
     }
 
@@ -325,6 +326,8 @@ public class TextModelService implements TextReloads {
                 : EngineDefaults.lanes(slots, parameters, context, kvBudget);
         int laneThreads = EngineDefaults.laneThreads(cores, lanes, configuration.threads());
         int threads = configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forDecode(cores, laneThreads);
+        int soloThreads = configuration.threads() > 0 ? configuration.threads()
+                : EngineDefaults.forSoloDecode(cores, parameters, threads);
         int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : EngineDefaults.forPrompt(cores);
         int batch = configuration.batchsize() > 0 ? configuration.batchsize() : 512;
         int queue = switch (configuration.multiuser()) {
@@ -333,7 +336,7 @@ public class TextModelService implements TextReloads {
             default -> configuration.multiuser() - 1;
         };
         return new EngineSettings(slots, lanes, laneThreads, context, batch, threads, batchThreads, queue,
-                EngineDefaults.isSmall(parameters), options, kvBudget);
+                EngineDefaults.isSmall(parameters), options, kvBudget, soloThreads);
     }
 
     /**

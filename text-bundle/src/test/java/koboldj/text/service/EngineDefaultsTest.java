@@ -57,4 +57,12 @@ class EngineDefaultsTest {
         assertEquals(3, EngineDefaults.forDecode(8, 2));
         assertEquals(2, EngineDefaults.forPrompt(2));
     }
+
+    @Test
+    void aLaneDecodingAloneUsesEveryCoreForAModelOfRealSize() {
+        assertEquals(2, EngineDefaults.forSoloDecode(2, 134_000_000, 1), "125M shape, 2 cores");
+        assertEquals(8, EngineDefaults.forSoloDecode(8, 336_000_000, 7), "400M shape, 8 cores");
+        assertEquals(1, EngineDefaults.forSoloDecode(2, 260_000, 1), "stories260K keeps one thread");
+        assertEquals(3, EngineDefaults.forSoloDecode(8, 260_000, 3), "a tiny model keeps its shared count");
+    }
 }

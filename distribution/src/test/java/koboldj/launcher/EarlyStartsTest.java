@@ -1,0 +1,80 @@
+package koboldj.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/** In a real Felix: the text bundle starts as soon as it is installed into a started framework, others wait for their installer. */
+class EarlyStartsTest {
+    @TempDir
+    Path folder;
+    private Framework framework;
+
+    @BeforeEach
+    void startFramework() throws Exception {
+        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow()
+                .newFramework(Map.of("org.osgi.framework.storage", folder.resolve("cache").toString(),
+                        "org.osgi.framework.storage.clean", "onFirstInit"));
+        framework.init();
+    }
+
+    @AfterEach
+    void stopFramework() throws Exception {
+        framework.stop();
+        framework.waitForStop(10_000);
+    }
+
+    @Test
+    void theTextBundleStartsOnInstallOnceTheFrameworkRuns() throws Exception {
+        framework.start();
+        framework.getBundleContext().addBundleListener(new EarlyStarts(framework));
+        Bundle text = install("koboldj.text");
+        Bundle other = install("koboldj.websearch");
+        assertTrue(Polling.until(Duration.ofSeconds(10), Duration.ofMillis(10),
+                () -> text.getState() == Bundle.ACTIVE), "state " + text.getState());
+        assertEquals(Bundle.INSTALLED, other.getState(), "left to its installer");
+    }
+
+    @Test
+    void nothingStartsBeforeTheFrameworkReachedItsStartLevel() throws Exception {
+        framework.getBundleContext().addBundleListener(new EarlyStarts(framework));
+        Bundle text = install("koboldj.text");
+        Thread.sleep(300);
+        assertEquals(Bundle.INSTALLED, text.getState());
+    }
+
+    private Bundle install(String symbolicName) throws Exception {
+        return framework.getBundleContext().installBundle("reference:" + jar(symbolicName).toUri());
+    }
+
+    /** A bundle of nothing but its manifest. */
+    private Path jar(String symbolicName) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", symbolicName);
+        Path jar = folder.resolve(symbolicName + ".jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+            return jar;
+        }
+    }
+}
