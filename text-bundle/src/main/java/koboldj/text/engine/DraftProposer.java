@@ -24,6 +24,11 @@ import koboldj.text.llama.LlamaBatch;
  * without it. Sampling the draft at the request's settings would need its own sampler chain per
  * request, for a higher acceptance only where the output is random anyway.
  *
+ * <p>Greedy output is plain decoding's but at near ties: the KV of tokens the main model verified
+ * together is computed by llama.cpp's kernels for several rows, which round differently from the
+ * one-row kernels of plain decoding, so two tokens whose logits are within about 1e-4 may swap (as
+ * they may between a prompt taken from the cache and the same prompt processed anew).
+ *
  * <p>Belongs to its lane and to the engine thread that has claimed it. A failed draft decode
  * never fails a generation: the step then goes on with what was proposed, or none.
  */

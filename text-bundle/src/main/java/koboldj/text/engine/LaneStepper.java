@@ -149,18 +149,24 @@ final class LaneStepper {
      */
     private int verifyProposals(Slot slot, DraftProposer drafts) {
         int proposed = drafts.proposed(slot);
-        int accepted = 0;
-        while (sample(slot, accepted < proposed ? drafts.proposal(slot, accepted) : -1)) {
+        int kept = 0;
+        int sampled = 0;
+        while (true) {
+            boolean keptDraft = sample(slot, kept < proposed ? drafts.proposal(slot, kept) : -1);
+            sampled++;
+            if (!keptDraft) {
+                break;
+            }
             slot.cache.add(slot.sampled);
             slot.sampled = -1;
             slot.output++;
-            accepted++;
+            kept++;
         }
         if (proposed > 0) {
             slot.lane.removeTokens(slot.sequence, slot.cache.size());
-            statistics.drafted(proposed, accepted);
+            statistics.drafted(proposed, kept);
         }
-        return accepted + 1;
+        return sampled;
     }
 
     /** The LoRA multiplier of the lane's generations, which admission keeps to one per lane. */
