@@ -34,6 +34,12 @@ import koboldj.text.llama.LlamaBatch;
  */
 final class DraftProposer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DraftProposer.class);
+    /**
+     * The draft goes on proposing only while it gives its token at least this probability, as
+     * llama.cpp's speculative decoding does (its p_min, 0.75 to 0.9): a draft unsure of a token is
+     * seldom right, and each proposal costs a draft decode and a row of the main model's batch.
+     */
+    private static final double MIN_CONFIDENCE = 0.75;
 
     private final Llama llama;
     private final MemorySegment context;
@@ -214,17 +220,26 @@ final class DraftProposer implements AutoCloseable {
         }
     }
 
-    /** Adds the draft's most likely token after each sequence that got logits in the last decode. */
+    /**
+     * Adds the draft's most likely token after each sequence that got logits in the last decode,
+     * if the draft is confident enough of it; else that sequence proposes no more this step.
+     */
     private void takeProposals(Slot[] slots) {
         for (Slot slot : slots) {
             int seq = slot.sequence;
             if (outputs[seq] >= 0) {
-                proposals[seq][proposed[seq]++] = mostLikely(outputs[seq]);
+                int token = mostLikely(outputs[seq]);
+                if (token >= 0) {
+                    proposals[seq][proposed[seq]++] = token;
+                } else {
+                    allowance[seq] = proposed[seq];
+                }
                 outputs[seq] = -1;
             }
         }
     }
 
+    /** The most likely token of an output row; -1 if its probability is below {@link #MIN_CONFIDENCE}. */
     private int mostLikely(int output) {
         MemorySegment row = llama.logits(context, output, vocabularySize);
         int best = 0;
@@ -236,7 +251,11 @@ final class DraftProposer implements AutoCloseable {
                 best = token;
             }
         }
-        return best;
+        double sum = 0;
+        for (int token = 0; token < vocabularySize; token++) {
+            sum += Math.exp(row.getAtIndex(ValueLayout.JAVA_FLOAT, token) - bestLogit);
+        }
+        return 1 / sum >= MIN_CONFIDENCE ? best : -1;
     }
 
     /**

