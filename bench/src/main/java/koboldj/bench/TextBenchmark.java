@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Streams KoboldAI generations from a running server at several levels of concurrency and
  * reports throughput, latency and time to first token. Every request generates exactly
- * {@code tokens} tokens (EOS is banned) with temperature 0.8, top-k 40, top-p 0.95, rep-pen 1.1.
+ * {@code tokens} tokens (EOS is banned) with temperature 0.8, top-k 40, top-p 0.95, rep-pen 1.1
+ * (greedy with KOBOLDJ_BENCH_GREEDY=1).
  *
  * <p>Each client reads its stream with a blocking HttpURLConnection on its own thread, woken once
  * per event; java.net.http.HttpClient reads on its selector thread and hands every chunk on to
@@ -35,6 +36,9 @@ public final class TextBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] PROMPTS = {"Once upon a time", "The little cat", "Tom and his sister", "One sunny day",
             "A big red ball", "Lily went to the park", "The old tree", "There was a happy dog"};
+
+    /** KOBOLDJ_BENCH_GREEDY=1: greedy requests (temperature 0), where a draft that is the model itself always agrees. */
+    private static final boolean GREEDY = "1".equals(System.getenv("KOBOLDJ_BENCH_GREEDY"));
 
     private final URI base;
     private final int tokens;
@@ -107,6 +111,11 @@ public final class TextBenchmark {
         if (generated > 0) {
             System.out.printf("engine: %d tokens sampled; decode %.1f%% of busy time; overhead outside llama_decode "
                     + "%.3f ms per sampled token%n", generated, 100 * decode / busy, (busy - decode) * 1000 / generated);
+        }
+        long proposed = after.path("draft_tokens_proposed").asLong() - before.path("draft_tokens_proposed").asLong();
+        if (proposed > 0) {
+            long kept = after.path("draft_tokens_accepted").asLong() - before.path("draft_tokens_accepted").asLong();
+            System.out.printf("draft: %d tokens proposed, %d kept (%.0f%%)%n", proposed, kept, 100.0 * kept / proposed);
         }
     }
 
@@ -183,10 +192,16 @@ public final class TextBenchmark {
         ObjectNode body = JSON.createObjectNode();
         body.put("prompt", prompt);
         body.put("max_length", tokens);
-        body.put("temperature", 0.8);
-        body.put("top_k", 40);
-        body.put("top_p", 0.95);
-        body.put("rep_pen", 1.1);
+        if (GREEDY) {
+            body.put("temperature", 0);
+            body.put("top_k", 1);
+            body.put("rep_pen", 1.0);
+        } else {
+            body.put("temperature", 0.8);
+            body.put("top_k", 40);
+            body.put("top_p", 0.95);
+            body.put("rep_pen", 1.1);
+        }
         body.put("ban_eos_token", true);
         body.put("sampler_seed", seed);
         long started = System.nanoTime();

@@ -17,11 +17,12 @@ package koboldj.api.text;
  * @param decodeSeconds      of that, time inside the model's decode
  * @param tokensSampled      tokens sampled since start
  * @param kvCache            the KV cache the generations share
+ * @param drafts             speculative decoding's proposals since start (--draftmodel)
  */
 public record EngineStats(double lastProcessSeconds, double lastEvalSeconds, int lastTokenCount,
         int lastInputCount, long lastSeed, FinishReason lastReason, long totalGenerations, int queued,
         int running, long cachedPromptTokens, double busySeconds, double decodeSeconds,
-        long tokensSampled, KvCache kvCache) {
+        long tokensSampled, KvCache kvCache, Drafts drafts) {
 
     /**
      * The KV cache: one pool of cells that all generations share, each taking cells as it grows.
@@ -34,6 +35,16 @@ public record EngineStats(double lastProcessSeconds, double lastEvalSeconds, int
      * @param waits           requests since start that waited, first in line, for running generations to free cells
      */
     public record KvCache(long cells, long usedCells, long bytes, long usedBytes, long droppedPrefixes, long waits) {
+    }
+
+    /**
+     * Speculative decoding: the draft model proposes tokens, the main model keeps those its own
+     * sampling agrees with.
+     *
+     * @param proposed tokens the draft model proposed since start; 0 without --draftmodel
+     * @param accepted of those, the tokens the main model kept
+     */
+    public record Drafts(long proposed, long accepted) {
     }
 
     public boolean idle() {

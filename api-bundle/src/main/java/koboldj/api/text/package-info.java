@@ -1,6 +1,6 @@
 /** Text generation and tokenization services. */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package koboldj.api.text;
 
 import org.osgi.annotation.bundle.Export;

@@ -111,6 +111,10 @@ public final class Flags {
         flag("lora", FILES, "", "LoRA adapters (GGUF) applied to the text model; several may follow", List.of(Pids.TEXT));
         flag("loramult", NUMBER, 1.0, "strength of the --lora adapters; a request's 'multiplier' scales it", List.of(Pids.TEXT),
                 0, 100);
+        flag("draftmodel", FILE, "", "speculative decoding: a small model with the text model's vocabulary drafts tokens that "
+                + "the text model verifies together; the output is as without it", List.of(Pids.TEXT));
+        flag("draftamount", INTEGER, 8, "tokens the --draftmodel drafts per step", List.of(Pids.TEXT), 1, 64);
+        flag("draftgpulayers", INTEGER, 999, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of());
         flag("mmproj", FILE, "", "vision projector for the text model", List.of(Pids.TEXT));
         flag("skiplauncher", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj has no GUI launcher", List.of());
         flag("gpulayers", INTEGER, -1, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of(),

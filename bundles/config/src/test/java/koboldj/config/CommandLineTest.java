@@ -203,6 +203,23 @@ class CommandLineTest {
     }
 
     @Test
+    void draftModelAndAmountFromFlagsAndConfigFiles() throws IOException, FlagException {
+        Files.writeString(dir.resolve("draft.gguf"), "x");
+        assertEquals(8, parse().settings().integer("draftamount"), "KoboldCpp's default");
+        Settings flags = parse("--draftmodel", dir.resolve("draft.gguf").toString(), "--draftamount", "4", "--draftgpulayers", "99")
+                .settings();
+        assertTrue(flags.text("draftmodel").endsWith("draft.gguf"));
+        assertEquals(4, flags.integer("draftamount"));
+        Path kcpps = Files.writeString(dir.resolve("draft.kcpps"), "{\"draftmodel\": \"" + dir.resolve("draft.gguf")
+                + "\", \"draftamount\": 3}");
+        Settings file = parse("--config", kcpps.toString()).settings();
+        assertTrue(file.text("draftmodel").endsWith("draft.gguf"));
+        assertEquals(3, file.integer("draftamount"));
+        assertEquals("--draftamount must be between 1 and 64, not 0", error("--draftamount", "0"));
+        assertEquals("--draftamount must be between 1 and 64, not 65", error("--draftamount", "65"));
+    }
+
+    @Test
     void metadataOverrideAndExpertsFromFlagsAndConfigFiles() throws IOException, FlagException {
         assertEquals("", parse().settings().text("overridekv"));
         assertEquals(-1, parse().settings().integer("moeexperts"));

@@ -19,6 +19,8 @@ final class EngineStatistics {
     private volatile long tokensSampled;
     private volatile long droppedPrefixes;
     private volatile long kvWaits;
+    private volatile long draftProposed;
+    private volatile long draftAccepted;
 
     synchronized void cacheDropped() {
         droppedPrefixes++;
@@ -26,6 +28,12 @@ final class EngineStatistics {
 
     synchronized void waitedForKv() {
         kvWaits++;
+    }
+
+    /** A speculative step's verdict on one slot: the draft proposed so many tokens and the main model kept so many. */
+    synchronized void drafted(int proposed, int accepted) {
+        draftProposed += proposed;
+        draftAccepted += accepted;
     }
 
     synchronized void promptReused(int tokens) {
@@ -57,6 +65,7 @@ final class EngineStatistics {
         return new EngineStats(lastProcessSeconds, lastEvalSeconds, lastTokenCount, lastInputCount, lastSeed, lastReason,
                 totalGenerations, queued, running, reusedPromptTokens,
                 busyNanos / 1e9, decodeNanos / 1e9, tokensSampled,
-                new EngineStats.KvCache(cells, usedCells, cells * bytesPerCell, usedCells * bytesPerCell, droppedPrefixes, kvWaits));
+                new EngineStats.KvCache(cells, usedCells, cells * bytesPerCell, usedCells * bytesPerCell, droppedPrefixes, kvWaits),
+                new EngineStats.Drafts(draftProposed, draftAccepted));
     }
 }

@@ -33,6 +33,8 @@ final class Lane implements AutoCloseable {
     final boolean leanCache;
     /** The slots whose sequences live in this context; set once by the loop. */
     Slot[] slots = new Slot[0];
+    /** The draft model's proposer for this lane's slots (--draftmodel); null without one. */
+    DraftProposer drafts;
     /** How many of its slots are generating: written by the lane's holder, read by any engine thread. */
     volatile int running;
     private final AtomicBoolean claimed = new AtomicBoolean();
@@ -130,5 +132,8 @@ final class Lane implements AutoCloseable {
     public void close() {
         context.close();
         batch.close();
+        if (drafts != null) {
+            drafts.close();
+        }
     }
 }

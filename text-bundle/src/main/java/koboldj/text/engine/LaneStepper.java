@@ -61,6 +61,10 @@ final class LaneStepper {
         long stepStarted = System.nanoTime();
         LlamaBatch batch = lane.batch;
         batch.clear();
+        DraftProposer drafts = lane.drafts;
+        if (drafts != null) {
+            drafts.propose(lane.slots, batch.capacity());
+        }
         for (Slot slot : lane.slots) {
             slot.output = -1;
             slot.chunkLength = 0;
@@ -75,6 +79,9 @@ final class LaneStepper {
                 slot.output = batch.add(slot.sampled, slot.cache.size(), slot.sequence, true);
                 slot.cache.add(slot.sampled);
                 slot.sampled = -1;
+                if (drafts != null) {
+                    addProposals(slot, drafts);
+                }
             }
         }
         for (Slot slot : lane.slots) {
@@ -109,14 +116,59 @@ final class LaneStepper {
             if (slot.output >= 0) {
                 BeamGroup beams = slot.task.beams;
                 if (beams == null) {
-                    sample(slot);
-                } else if (beams.advance(model, logits)) {
-                    endBeams(beams, null); // its other slots' logits were read: their outputs are cleared
+                    sampled += drafts == null ? sampleOnce(slot) : verifyProposals(slot, drafts);
+                } else {
+                    if (beams.advance(model, logits)) {
+                        endBeams(beams, null); // its other slots' logits were read: their outputs are cleared
+                    }
+                    sampled++;
                 }
-                sampled++;
             }
         }
         statistics.stepped(System.nanoTime() - stepStarted, sampled);
+    }
+
+    /** Puts the draft's proposals for the slot into the batch after its pending token, each with logits. */
+    private static void addProposals(Slot slot, DraftProposer drafts) {
+        int count = drafts.proposed(slot);
+        for (int i = 0; i < count; i++) {
+            slot.lane.batch.add(drafts.proposal(slot, i), slot.cache.size() + i, slot.sequence, true);
+        }
+    }
+
+    /** Samples the slot's one position of this step; 1, the tokens it sampled. */
+    private int sampleOnce(Slot slot) {
+        sample(slot, -1);
+        return 1;
+    }
+
+    /**
+     * Samples the positions the main model decoded for the slot's pending token and the draft's
+     * proposals after it, in order, while the token chosen is the one proposed: that token is
+     * already decoded, so it goes into the slot's cache rather than the next batch, and the next
+     * row of logits is the main model's given it. Then the KV of the proposals not kept is
+     * dropped. Returns how many tokens it sampled.
+     */
+    private int verifyProposals(Slot slot, DraftProposer drafts) {
+        int proposed = drafts.proposed(slot);
+        int kept = 0;
+        int sampled = 0;
+        while (true) {
+            boolean keptDraft = sample(slot, kept < proposed ? drafts.proposal(slot, kept) : -1);
+            sampled++;
+            if (!keptDraft) {
+                break;
+            }
+            slot.cache.add(slot.sampled);
+            slot.sampled = -1;
+            slot.output++;
+            kept++;
+        }
+        if (proposed > 0) {
+            slot.lane.removeTokens(slot.sequence, slot.cache.size());
+            statistics.drafted(proposed, kept);
+        }
+        return sampled;
     }
 
     /** The LoRA multiplier of the lane's generations, which admission keeps to one per lane. */
@@ -176,7 +228,14 @@ final class LaneStepper {
         task.bans.apply(candidates, task.generated);
     }
 
-    private void sample(Slot slot) {
+    /**
+     * Samples the token at the slot's output row and hands it on: emitted, and pending for the
+     * next step unless the generation ends. With a {@code draft} token (else -1) the token is
+     * chosen by {@link SpeculativeVerifier} from the distribution the sampler chain leaves, the
+     * draft having proposed that one token for certain. Whether the generation goes on with
+     * exactly the draft's token.
+     */
+    private boolean sample(Slot slot, int draft) {
         GenerationTask task = slot.task;
         if (task.promptDoneNanos == 0) {
             task.promptDoneNanos = System.nanoTime();
@@ -186,14 +245,20 @@ final class LaneStepper {
         freshCandidates(task);
         view.slot = slot;
         view.random = task.random;
-        int token = task.chain.sample(candidates, view, task.random);
+        int token;
+        if (draft < 0) {
+            token = task.chain.sample(candidates, view, task.random);
+        } else {
+            task.chain.apply(candidates, view);
+            token = SpeculativeVerifier.choose(candidates, draft, SpeculativeVerifier.certain(draft), task.random);
+        }
         if (task.grammar != null && !task.grammar.allows(token)) {
             // As llama.cpp's common sampler does: checking the one token drawn is cheap, masking the
             // whole vocabulary is not, so the mask is applied (and the draw repeated) only when needed.
             freshCandidates(task);
             if (!task.grammar.restrict(candidates)) {
                 end(slot, FinishReason.END_OF_SEQUENCE);
-                return;
+                return false;
             }
             token = task.chain.sample(candidates, view, task.random);
         }
@@ -204,11 +269,11 @@ final class LaneStepper {
 
         if (model.isEndOfGeneration(token) && !task.bypassEos) {
             end(slot, FinishReason.END_OF_SEQUENCE);
-            return;
+            return false;
         }
         if (task.vllm.isStopToken(token)) {
             end(slot, FinishReason.STOP_SEQUENCE);
-            return;
+            return false;
         }
         if (distribution != null) {
             task.tokenLogprobs[task.generated] = distribution.logprob(token);
@@ -222,7 +287,7 @@ final class LaneStepper {
         String released = task.assembler.add(render ? model.piece(token, task.renderSpecial) : NOTHING);
         if (task.assembler.bannedFrom() >= 0) {
             backUp(slot, task.assembler.bannedFrom(), token);
-            return;
+            return false;
         }
         task.emit(released);
         if (task.confidence != null) {
@@ -237,7 +302,9 @@ final class LaneStepper {
             end(slot, FinishReason.LENGTH);
         } else {
             slot.sampled = token;
+            return token == draft;
         }
+        return false;
     }
 
     /**

@@ -54,6 +54,8 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
     private final SamplerCatalog samplers;
     private final GrammarStates grammars;
     private final Lane[] lanes;
+    /** The --draftmodel, or null. */
+    private final DraftModel draft;
     /** Bytes of KV cache a token takes; 0 if the model does not say. */
     private final long kvBytesPerToken;
     private final WaitQueue queue;
@@ -71,11 +73,26 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
     private volatile boolean contextFreed;
 
     public TextEngine(LlamaModel model, EngineSettings settings, SamplerCatalog samplers) {
+        this(model, settings, samplers, null);
+    }
+
+    /**
+     * With speculative decoding by {@code draft} (null: none). The engine owns the draft model
+     * from here on, and closes it with its contexts (or at once if it cannot start).
+     */
+    public TextEngine(LlamaModel model, EngineSettings settings, SamplerCatalog samplers, DraftModel draft) {
         this.model = model;
         this.settings = settings;
         this.samplers = samplers;
+        this.draft = draft;
         this.grammars = new GrammarStates(model);
-        this.lanes = newLanes(model, settings);
+        try {
+            this.lanes = newLanes(model, settings, draft);
+        } catch (RuntimeException | Error e) {
+            grammars.close();
+            closeDraft(draft);
+            throw e;
+        }
         this.kvBytesPerToken = model.kvBytesPerToken(settings.options().attention());
         this.queue = new WaitQueue();
         EngineLoop started = null;
@@ -87,6 +104,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             // no engine thread runs: nothing can use the contexts
             if (started == null || started.releaseLanes()) {
                 closeAll(lanes);
+                closeDraft(draft);
             }
             grammars.close();
             throw e;
@@ -94,19 +112,28 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
         this.loop = started;
     }
 
-    /** One context per lane, whose slots share its part of the KV budget. */
-    private static Lane[] newLanes(LlamaModel model, EngineSettings settings) {
+    /** One context per lane, whose slots share its part of the KV budget; and one of the draft model beside each. */
+    private static Lane[] newLanes(LlamaModel model, EngineSettings settings, DraftModel draft) {
         Lane[] lanes = new Lane[settings.lanes()];
         try {
             for (int i = 0; i < lanes.length; i++) {
                 // slots go round robin: lane i holds slots i, i + lanes, ...
                 int sequences = (settings.slots() - i + lanes.length - 1) / lanes.length;
                 lanes[i] = new Lane(model, settings, sequences);
+                if (draft != null) {
+                    lanes[i].drafts = new DraftProposer(draft, settings, sequences, lanes[i].cells());
+                }
             }
             return lanes;
         } catch (RuntimeException | Error e) {
             closeAll(lanes);
             throw e;
+        }
+    }
+
+    private static void closeDraft(DraftModel draft) {
+        if (draft != null) {
+            draft.model().close();
         }
     }
 
@@ -422,6 +449,7 @@ public final class TextEngine implements TextGenerator, ContextSnapshots, AutoCl
             LOG.error("The engine did not stop within 30 s; its llama contexts are left allocated.");
         } else {
             closeAll(lanes);
+            closeDraft(draft);
             contextFreed = true;
         }
         grammars.close();

@@ -31,9 +31,7 @@ public final class SamplerChain {
 
     /** Runs the samplers over {@code candidates} and draws one token with the request's generator. */
     public int sample(Candidates candidates, SamplingContext context, RandomGenerator random) {
-        for (SamplerStep step : steps) {
-            step.apply(candidates, context);
-        }
+        apply(candidates, context);
         if (candidates.size() == 1) {
             return candidates.id(0);
         }
@@ -46,6 +44,17 @@ public final class SamplerChain {
             }
         }
         return candidates.id(candidates.size() - 1);
+    }
+
+    /**
+     * Runs the samplers over {@code candidates} without drawing: what remains, with its
+     * probabilities, is the distribution {@link #sample} would draw from. A step that draws from
+     * the generator (XTC) draws here as it would there.
+     */
+    public void apply(Candidates candidates, SamplingContext context) {
+        for (SamplerStep step : steps) {
+            step.apply(candidates, context);
+        }
     }
 
     /** Tells every sampler which token was accepted. */

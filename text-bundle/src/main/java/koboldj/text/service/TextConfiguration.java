@@ -72,6 +72,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     /** --loramult: the adapters' strength. */
     double loramult() default 1.0;
 
+    /** --draftmodel: a small model with the same vocabulary that drafts tokens for the model to verify; empty for none. */
+    String draftmodel() default "";
+
+    /** --draftamount: tokens the draft model proposes per step. */
+    int draftamount() default 8;
+
     /** --quiet. */
     boolean quiet() default false;
 

@@ -33,6 +33,7 @@ import koboldj.api.text.TextGenerator;
 import koboldj.api.text.TextReloads;
 import koboldj.config.Pids;
 import koboldj.config.StartupStages;
+import koboldj.text.engine.DraftModel;
 import koboldj.text.engine.EngineOptions;
 import koboldj.text.engine.EngineSettings;
 import koboldj.text.engine.TextEngine;
@@ -209,7 +210,7 @@ public class TextModelService implements TextReloads {
         TextEngine engine;
         try {
             settings = settings(configuration, loaded, adapters(configuration, loaded));
-            engine = new TextEngine(loaded, settings, samplers);
+            engine = new TextEngine(loaded, settings, samplers, draft(configuration, loaded));
         } catch (RuntimeException e) {
             LOG.error("The text engine could not start: {}", e.getMessage());
             loaded.close();
@@ -296,7 +297,37 @@ public class TextModelService implements TextReloads {
                 && a.usemlock() == b.usemlock() && a.overridekv().equals(b.overridekv()) && a.moeexperts() == b.moeexperts()
                 && a.defaultgenamt() == b.defaultgenamt() && a.nobostoken() == b.nobostoken()
                 && a.nofastforward() == b.nofastforward() && a.noshift() == b.noshift() && a.lora().equals(b.lora())
-                && a.loramult() == b.loramult();
+                && a.loramult() == b.loramult() && a.draftmodel().equals(b.draftmodel()) && a.draftamount() == b.draftamount();
+    }
+
+    /**
+     * The --draftmodel for the model, loaded and checked to share its vocabulary; null without one.
+     *
+     * @throws RuntimeException with a sentence saying why the draft cannot serve
+     */
+    private static DraftModel draft(TextConfiguration configuration, LlamaModel model) {
+        String file = configuration.draftmodel().strip();
+        if (file.isEmpty()) {
+            return null;
+        }
+        int amount = configuration.draftamount();
+        if (amount < 1 || amount > DraftModel.MAX_AMOUNT) {
+            throw new IllegalArgumentException("--draftamount must be from 1 to " + DraftModel.MAX_AMOUNT + ", not " + amount);
+        }
+        LlamaModel draft;
+        try {
+            draft = LlamaModel.load(Path.of(file), configuration.contextsize(), ModelLoadOptions.DEFAULTS, progress -> { });
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the draft model " + file + " could not be loaded: " + e.getMessage(), e);
+        }
+        try {
+            DraftModel.checkVocabulary(model, draft);
+        } catch (RuntimeException e) {
+            draft.close();
+            throw e;
+        }
+        LOG.info("Speculative decoding: {} drafts up to {} tokens per step", draft.descriptor().name(), amount);
+        return new DraftModel(draft, amount);
     }
 
     /** The --lora adapters for the model; none without --lora. */

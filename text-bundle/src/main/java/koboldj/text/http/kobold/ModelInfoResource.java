@@ -95,6 +95,8 @@ public class ModelInfoResource {
         body.put("kv_cache_used_bytes", kv.usedBytes());
         body.put("kv_cache_dropped_prompts", kv.droppedPrefixes());
         body.put("kv_cache_waits", kv.waits());
+        body.put("draft_tokens_proposed", stats.drafts().proposed());
+        body.put("draft_tokens_accepted", stats.drafts().accepted());
         return body;
     }
 
