@@ -33,6 +33,11 @@ public interface DiffusionModel extends AutoCloseable {
     float[] predict(float[] latents, int batch, int latentHeight, int latentWidth, float[] timesteps, float[] context,
             int contextTokens);
 
+    /** How the live preview colours a latent: {@link LatentPreview#SD_COLOURS} unless the VAE is another. */
+    default float[][] previewColours() {
+        return LatentPreview.SD_COLOURS;
+    }
+
     /**
      * The widths of the text encoders whose states lie side by side in each token's context, in that order (SDXL: 768
      * and 1280); A1111 restores each encoder's mean after weighting a prompt on its own.

@@ -238,7 +238,8 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
             return ImageProgress.IDLE;
         }
         QueuedJob.Preview latest = job.latest();
-        byte[] preview = latest == null ? null : LatentPreview.png(latest.latent(), latest.height(), latest.width());
+        byte[] preview = latest == null ? null
+                : LatentPreview.png(latest.latent(), latest.height(), latest.width(), loaded.networks().previewColours());
         return job.snapshot(preview);
     }
 

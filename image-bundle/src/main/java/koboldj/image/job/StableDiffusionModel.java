@@ -60,6 +60,11 @@ final class StableDiffusionModel implements DiffusionModel {
     }
 
     @Override
+    public float[][] previewColours() {
+        return networks.family() == Family.SDXL ? LatentPreview.SDXL_COLOURS : LatentPreview.SD_COLOURS;
+    }
+
+    @Override
     public int[] textParts() {
         return networks.textParts();
     }
