@@ -82,7 +82,8 @@ class SdxlE2EIT {
                     "at CFG scale 1 the negative prompt is never encoded or run (only the PNG's infotext names it)");
             assertEquals(64, decoded(image(server, txt2img(5, 1, "", "LCM"))).getHeight(), "LCM at CFG scale 1");
 
-            assertEquals(200, server.post("/sdapi/v1/options", "{\"sd_model_checkpoint\": \"xl-cpp.gguf\"}").statusCode());
+            int switched = server.post("/sdapi/v1/options", "{\"sd_model_checkpoint\": \"xl-cpp.gguf\"}").statusCode();
+            assertTrue(switched >= 200 && switched < 300, "the switch is taken: " + switched);
             assertTrue(within(60_000, () -> server.output().contains("Image model switched to xl-cpp.gguf")),
                     server.output());
             assertEquals(first, image(server, txt2img(5, 5, "blurry", "Euler a")),
