@@ -86,12 +86,12 @@ class SdxlE2EIT {
             assertTrue(switched >= 200 && switched < 300, "the switch is taken: " + switched);
             assertTrue(within(60_000, () -> server.output().contains("Image model switched to xl-cpp.gguf")),
                     server.output());
-            assertEquals(first, image(server, txt2img(5, 5, "blurry", "Euler a")),
-                    "stable-diffusion.cpp's GGUF of the same weights makes the same picture");
+            assertTrue(samePixels(first, image(server, txt2img(5, 5, "blurry", "Euler a"))),
+                    "stable-diffusion.cpp's GGUF of the same weights makes the same picture (the infotext names the model)");
 
             server.post("/sdapi/v1/options", "{\"sd_model_checkpoint\": \"xl-spoilt.safetensors\"}");
             assertTrue(within(60_000, () -> server.output().contains("missing " + PROJECTION)), server.output());
-            assertEquals(first, image(server, txt2img(5, 5, "blurry", "Euler a")), "the loaded model stays and serves");
+            assertTrue(samePixels(first, image(server, txt2img(5, 5, "blurry", "Euler a"))), "the loaded model stays and serves");
             assertTrue(server.isAlive());
         }
     }
