@@ -13,7 +13,13 @@ public enum Architecture {
     /** SD 1.x: CLIP-L text encoder ({@code cond_stage_model.transformer.text_model.*}), conv proj_in/out. */
     SD1,
     /** SD 2.x: OpenCLIP-H text encoder ({@code cond_stage_model.model.*}), linear proj_in/out. */
-    SD2;
+    SD2,
+    /**
+     * SDXL: CLIP-L ({@code conditioner.embedders.0.transformer.text_model.*}) and OpenCLIP-bigG
+     * ({@code conditioner.embedders.1.model.*}, whose projected pooled output joins the size conditioning in the UNet's
+     * {@code label_emb}).
+     */
+    SDXL;
 
     private static final int VOCABULARY = 49408;
     private static final int CONTEXT = 77;
@@ -35,21 +41,34 @@ public enum Architecture {
             "cond_stage_model.model.positional_embedding",
             "cond_stage_model.model.transformer.resblocks.0.attn.in_proj_weight",
             "cond_stage_model.model.ln_final.weight");
+    private static final List<String> SDXL_PARTS = List.of(
+            "conditioner.embedders.0.transformer.text_model.embeddings.token_embedding.weight",
+            "conditioner.embedders.0.transformer.text_model.embeddings.position_embedding.weight",
+            "conditioner.embedders.0.transformer.text_model.encoder.layers.0.self_attn.q_proj.weight",
+            "conditioner.embedders.1.model.token_embedding.weight",
+            "conditioner.embedders.1.model.positional_embedding",
+            "conditioner.embedders.1.model.transformer.resblocks.0.attn.in_proj_weight",
+            "conditioner.embedders.1.model.ln_final.weight",
+            "conditioner.embedders.1.model.text_projection",
+            "model.diffusion_model.label_emb.0.0.weight",
+            "model.diffusion_model.label_emb.0.2.weight");
 
     /**
      * The family of these tensor names.
      *
-     * @throws IllegalArgumentException naming the missing tensors if they match no supported family, or saying that
-     *                                  SDXL is not supported yet
+     * @throws IllegalArgumentException naming the missing tensors if they match no supported family
      */
     public static Architecture of(Set<String> names) {
-        if (names.contains("model.diffusion_model.label_emb.0.0.weight")
-                || names.stream().anyMatch(name -> name.startsWith("conditioner.embedders.")
-                        || name.startsWith("cond_stage_model.1."))) {
-            throw new IllegalArgumentException("this is an SDXL checkpoint; SDXL support is a later step, "
-                    + "only SD 1.x and SD 2.x checkpoints can be loaded for now");
-        }
         List<String> missingCommon = missing(names, UNET_AND_VAE);
+        if (names.contains("model.diffusion_model.label_emb.0.0.weight")
+                || names.stream().anyMatch(name -> name.startsWith("conditioner.embedders."))) {
+            List<String> missingXl = new ArrayList<>(missingCommon);
+            missingXl.addAll(missing(names, SDXL_PARTS));
+            if (!missingXl.isEmpty()) {
+                throw new IllegalArgumentException("the tensors match no SDXL checkpoint: missing " + String.join(", ", missingXl));
+            }
+            return SDXL;
+        }
         boolean sd1Text = missing(names, SD1_TEXT).isEmpty();
         boolean sd2Text = missing(names, SD2_TEXT).isEmpty();
         if (missingCommon.isEmpty() && sd2Text) {
@@ -74,8 +93,25 @@ public enum Architecture {
      */
     public static Architecture of(TensorSource source) {
         Architecture architecture = of(source.names());
-        String tokens = architecture == SD1 ? SD1_TEXT.get(0) : SD2_TEXT.get(0);
-        String positions = architecture == SD1 ? SD1_TEXT.get(1) : SD2_TEXT.get(1);
+        long contextWidth = switch (architecture) {
+            case SD1 -> textWidth(source, SD1_TEXT.get(0), SD1_TEXT.get(1));
+            case SD2 -> textWidth(source, SD2_TEXT.get(0), SD2_TEXT.get(1));
+            case SDXL -> textWidth(source, SDXL_PARTS.get(0), SDXL_PARTS.get(1)) + pooledCheckedWidth(source);
+        };
+        for (String name : source.names()) {
+            if (name.startsWith("model.diffusion_model.") && name.endsWith(".attn2.to_k.weight")) {
+                long[] keys = shape(source, name);
+                if (keys.length != 2 || keys[1] != contextWidth) {
+                    throw new IllegalArgumentException(name + " has shape " + Arrays.toString(keys)
+                            + ", but the text encoders give " + contextWidth + " numbers a token");
+                }
+            }
+        }
+        return architecture;
+    }
+
+    /** The width of a text encoder whose token and position tables are checked against CLIP's vocabulary and context. */
+    private static long textWidth(TensorSource source, String tokens, String positions) {
         long[] tokenShape = shape(source, tokens);
         long[] positionShape = shape(source, positions);
         if (tokenShape.length != 2 || tokenShape[0] < VOCABULARY) {
@@ -86,16 +122,29 @@ public enum Architecture {
             throw new IllegalArgumentException(positions + " has shape " + Arrays.toString(positionShape) + ", not ["
                     + CONTEXT + ", " + tokenShape[1] + "]");
         }
-        for (String name : source.names()) {
-            if (name.startsWith("model.diffusion_model.") && name.endsWith(".attn2.to_k.weight")) {
-                long[] keys = shape(source, name);
-                if (keys.length != 2 || keys[1] != tokenShape[1]) {
-                    throw new IllegalArgumentException(name + " has shape " + Arrays.toString(keys)
-                            + ", but the text encoder is " + tokenShape[1] + " wide");
-                }
-            }
+        return tokenShape[1];
+    }
+
+    /**
+     * SDXL's second encoder's width, its projection checked to take that width, and the UNet's label input checked to
+     * hold the projection's output and six size embeddings of one even width.
+     */
+    private static long pooledCheckedWidth(TensorSource source) {
+        long width = textWidth(source, SDXL_PARTS.get(3), SDXL_PARTS.get(4));
+        String projectionName = SDXL_PARTS.get(7);
+        long[] projection = shape(source, projectionName);
+        if (projection.length != 2 || projection[0] != width) {
+            throw new IllegalArgumentException(projectionName + " has shape " + Arrays.toString(projection) + ", not ["
+                    + width + ", pooled width]");
         }
-        return architecture;
+        String labelName = SDXL_PARTS.get(8);
+        long[] label = shape(source, labelName);
+        long sizes = label.length == 2 ? label[1] - projection[1] : -1;
+        if (sizes <= 0 || sizes % 12 != 0) {
+            throw new IllegalArgumentException(labelName + " has shape " + Arrays.toString(label) + ", but it must take the "
+                    + projection[1] + " pooled numbers and six size embeddings of one even width");
+        }
+        return width;
     }
 
     private static long[] shape(TensorSource source, String name) {

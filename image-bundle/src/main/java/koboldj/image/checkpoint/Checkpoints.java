@@ -28,7 +28,7 @@ public final class Checkpoints {
      * in place of its own. The files stay mapped until the source is closed.
      *
      * @throws IllegalArgumentException with a sentence saying what is wrong if a file is malformed or the tensors are
-     *                                  no SD 1.x/2.x checkpoint (see {@link Architecture#of})
+     *                                  no SD 1.x, 2.x or SDXL checkpoint (see {@link Architecture#of})
      * @throws UncheckedIOException     if a file cannot be read
      */
     public static TensorSource open(Path model, Path vaeOrNull) {

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * splits each fused {@code attn.in_proj_weight}/{@code _bias} into q/k/v, and stores the UNet's linear
  * {@code proj_in}/{@code proj_out} as 1×1 convolutions; this undoes all three. It tells such a text encoder from
  * SD 1.x's CLIP-L (which has the same names) as stable-diffusion.cpp does, by its width of 1024, or by the
- * {@value #FAMILY_KEY} metadata a test checkpoint carries.
+ * {@value #FAMILY_KEY} metadata a test checkpoint carries. For SDXL it writes the CLIP-L under
+ * {@code cond_stage_model.transformer.text_model.} and the OpenCLIP-bigG, renamed and split the same way, under
+ * {@code cond_stage_model.1.transformer.text_model.}; both go back under {@code conditioner.embedders.*}.
  */
 final class LdmNames {
 
@@ -24,11 +26,14 @@ final class LdmNames {
     static final String FAMILY_KEY = "koboldj.sd.family";
     static final String HF_TEXT = "cond_stage_model.transformer.text_model.";
     static final String OPEN_CLIP = "cond_stage_model.model.";
+    /** SDXL: where the checkpoint keeps its two encoders, and where stable-diffusion.cpp keeps the second. */
+    static final String XL_CLIP_L = "conditioner.embedders.0.transformer.text_model.";
+    static final String XL_OPEN_CLIP = "conditioner.embedders.1.model.";
+    private static final String XL_HF_TEXT_2 = "cond_stage_model.1.transformer.text_model.";
     private static final int OPEN_CLIP_H_WIDTH = 1024;
     private static final String OLD_CLIP = "cond_stage_model.transformer.";
     private static final List<String> OLD_CLIP_PARTS = List.of(OLD_CLIP + "embeddings.", OLD_CLIP + "encoder.",
             OLD_CLIP + "final_layer_norm.");
-    private static final Pattern HF_LAYER = Pattern.compile(Pattern.quote(HF_TEXT) + "encoder\\.layers\\.(\\d+)\\.(.+)");
     private static final Pattern UNET_PROJECTION =
             Pattern.compile("model\\.diffusion_model\\..*\\.proj_(in|out)\\.weight");
     private static final Map<String, String> HF_TO_OPEN_CLIP = Map.of(
@@ -81,19 +86,33 @@ final class LdmNames {
 
     private static Map<String, StoredTensor> openClipFromHf(Map<String, StoredTensor> tensors, MemorySegment mapping,
                                                             String family, Arena arena) {
+        if (tensors.keySet().stream().anyMatch(name -> name.startsWith(XL_HF_TEXT_2))) {
+            return renamed(tensors, mapping, arena, XL_HF_TEXT_2, XL_OPEN_CLIP, XL_CLIP_L);
+        }
         StoredTensor tokens = tensors.get(HF_TEXT + "embeddings.token_embedding.weight");
         boolean openClipAsHf = tokens != null && ("SD2".equals(family)
                 || (family == null && tokens.shape().length == 2 && tokens.shape()[1] == OPEN_CLIP_H_WIDTH));
         if (!openClipAsHf) {
             return tensors;
         }
+        return renamed(tensors, mapping, arena, HF_TEXT, OPEN_CLIP, null);
+    }
+
+    /**
+     * The tensors with the OpenCLIP text encoder stored under Hugging Face names at {@code hfText} renamed back to
+     * {@code openClip}, its q/k/v fused again, and the UNet's 1×1 proj_in/out made linear; with {@code clipLOrNull},
+     * a CLIP-L under {@link #HF_TEXT} moves there (SDXL's first encoder).
+     */
+    private static Map<String, StoredTensor> renamed(Map<String, StoredTensor> tensors, MemorySegment mapping, Arena arena,
+                                                     String hfText, String openClip, String clipLOrNull) {
+        Pattern hfLayer = Pattern.compile(Pattern.quote(hfText) + "encoder\\.layers\\.(\\d+)\\.(.+)");
         Map<String, StoredTensor> result = new LinkedHashMap<>();
         Map<String, Map<String, StoredTensor>> splitAttention = new HashMap<>();
         for (StoredTensor tensor : tensors.values()) {
             String name = tensor.name();
-            Matcher layer = HF_LAYER.matcher(name);
+            Matcher layer = hfLayer.matcher(name);
             if (layer.matches()) {
-                String prefix = OPEN_CLIP + "transformer.resblocks." + layer.group(1) + ".";
+                String prefix = openClip + "transformer.resblocks." + layer.group(1) + ".";
                 String rest = layer.group(2);
                 if (rest.matches("self_attn\\.[qkv]_proj\\.(weight|bias)")) {
                     splitAttention.computeIfAbsent(prefix + "attn.in_proj_" + rest.substring(rest.lastIndexOf('.') + 1),
@@ -101,11 +120,13 @@ final class LdmNames {
                 } else if (HF_TO_OPEN_CLIP_LAYER.containsKey(rest)) {
                     put(result, rename(tensor, prefix + HF_TO_OPEN_CLIP_LAYER.get(rest)));
                 }
-            } else if (name.startsWith(HF_TEXT)) {
-                String openClip = HF_TO_OPEN_CLIP.get(name.substring(HF_TEXT.length()));
-                if (openClip != null) {
-                    put(result, rename(tensor, OPEN_CLIP + openClip));
+            } else if (name.startsWith(hfText)) {
+                String renamed = HF_TO_OPEN_CLIP.get(name.substring(hfText.length()));
+                if (renamed != null) {
+                    put(result, rename(tensor, openClip + renamed));
                 }
+            } else if (clipLOrNull != null && name.startsWith(HF_TEXT)) {
+                put(result, rename(tensor, clipLOrNull + name.substring(HF_TEXT.length())));
             } else if (UNET_PROJECTION.matcher(name).matches() && isOneByOne(tensor.shape())) {
                 put(result, new StoredTensor(name, tensor.type(), new long[] {tensor.shape()[0], tensor.shape()[1]},
                         tensor.data()));

@@ -13,7 +13,7 @@ import koboldj.image.sampling.PredictionType;
  */
 public interface DiffusionModel extends AutoCloseable {
 
-    /** Width of a text encoder hidden state (768 SD 1.x, 1024 SD 2.x). */
+    /** Width of a text encoder hidden state, the UNet's context per token (768 SD 1.x, 1024 SD 2.x, 2048 SDXL). */
     int textWidth();
 
     /** Channels of a latent (4). */
@@ -28,7 +28,7 @@ public interface DiffusionModel extends AutoCloseable {
     /** The noise levels the UNet was trained at. */
     NoiseSchedule noise();
 
-    /** The factor latents are multiplied by after encoding (0.18215 for SD 1.x/2.x). */
+    /** The factor latents are multiplied by after encoding (0.18215 for SD 1.x/2.x, 0.13025 for SDXL). */
     float latentScale();
 
     /** @param tokenIds {@code chunks*77} ids, each chunk with its BOS, EOS and padding */
@@ -36,6 +36,42 @@ public interface DiffusionModel extends AutoCloseable {
 
     float[] predict(float[] latents, int batch, int latentHeight, int latentWidth, float[] timesteps, float[] context,
             int contextTokens);
+
+    /** How the live preview colours a latent: {@link LatentPreview#SD_COLOURS} unless the VAE is another. */
+    default float[][] previewColours() {
+        return LatentPreview.SD_COLOURS;
+    }
+
+    /**
+     * The widths of the text encoders whose states lie side by side in each token's context, in that order (SDXL: 768
+     * and 1280); A1111 restores each encoder's mean after weighting a prompt on its own.
+     */
+    default int[] textParts() {
+        return new int[] {textWidth()};
+    }
+
+    /** Numbers of the pooled text embedding the UNet takes beside the context (SDXL: 1280); 0 when it takes none. */
+    default int pooledWidth() {
+        return 0;
+    }
+
+    /** {@link #encodeText}'s states with the pooled embedding of the first chunk (empty when {@link #pooledWidth} is 0). */
+    default EncodedPrompt encodeTextAndPool(int[] tokenIds, int chunks, int clipSkip) {
+        return new EncodedPrompt(encodeText(tokenIds, chunks, clipSkip), new float[0]);
+    }
+
+    /**
+     * {@link #predict} for a UNet that also takes {@code pooled [batch][pooledWidth]} text and {@code sizes [batch][6]}
+     * (original height and width, crop top and left, target height and width, in pixels); both null for one that does
+     * not.
+     */
+    default float[] predict(float[] latents, int batch, int latentHeight, int latentWidth, float[] timesteps,
+            float[] context, int contextTokens, float[] pooled, float[] sizes) {
+        if (pooled != null || sizes != null) {
+            throw new IllegalArgumentException("this model's UNet takes no pooled text or sizes");
+        }
+        return predict(latents, batch, latentHeight, latentWidth, timesteps, context, contextTokens);
+    }
 
     /** One latent, already divided by {@link #latentScale()} → {@code [3][8h][8w]} in about [-1, 1]. */
     float[] decode(float[] latents, int latentHeight, int latentWidth);

@@ -369,7 +369,7 @@ public final class ImageEngine implements ImageGenerator, AutoCloseable {
             return !upscale.running() ? ImageProgress.IDLE : new ImageProgress(true, upscale.progress(), upscale.etaSeconds(),
                     upscale.step(), upscale.steps(), upscale.jobNumber(), upscale.jobCount(), upscale.interrupted(), false, null);
         }
-        return job.snapshot(job.preview());
+        return job.snapshot(job.preview(loaded.networks().previewColours()));
     }
 
     @Override

@@ -1,15 +1,17 @@
 package koboldj.image.job;
 
-import koboldj.image.prompt.PromptChunks;
-import koboldj.image.lora.LoraPrompt;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import koboldj.api.error.ApiException;
 import koboldj.api.image.GeneratedImages;
 import koboldj.api.image.ImageRequest;
+import koboldj.image.lora.LoraPrompt;
 import koboldj.image.picture.InfoText;
 import koboldj.image.picture.Mask;
 import koboldj.image.picture.PngEncoder;
@@ -24,12 +26,13 @@ import koboldj.image.sampling.Samplers;
 
 /**
  * One request from prompt to PNGs: the prompts encoded once, then for each image its seed's noise,
- * the sampler over the UNet with cond and uncond in one batch, the VAE decoder and the PNG with its
+ * the sampler over the UNet with cond and uncond in one batch (cond alone at CFG scale 1), the VAE decoder and the PNG with its
  * infotext; img2img and inpainting start from the encoded picture and keep what the mask keeps; the
  * hires fix adds its {@link HiresSecondPass}.
  * Runs on the queue's worker only.
  */
 final class ImagePipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(ImagePipeline.class);
     private final DiffusionModel model;
     private final PromptTokenizer tokenizer;
     private final SeededNoise noise;
@@ -45,19 +48,25 @@ final class ImagePipeline {
     GeneratedImages run(GenerationSettings settings, JobControl control) {
         ImageRequest request = settings.request();
         Start start = request.img2img() == null ? null : Start.of(request, settings, model);
-        float[] context = context(settings.loras().prompt(), request.negativePrompt(), request.clipSkip());
+        PromptConditioning prompts = PromptConditioning.of(model, tokenizer, settings.loras().prompt(),
+                request.negativePrompt(), request.cfgScale(), request.clipSkip());
+        if (prompts.batch() == 1) {
+            LOG.info("CFG scale 1: the unconditional pass is skipped, the UNet runs 1 item a step");
+        }
         HiresPlan hires = settings.hires();
-        // hr_prompt and hr_negative_prompt: the second pass attends to its own text when it has other words
-        float[] hiresContext = hires == null || hires.prompt().equals(request.prompt())
+        // hr_prompt, hr_negative_prompt and hr_cfg: the second pass attends to its own text when it has other words
+        PromptConditioning hiresPrompts = hires == null || hires.prompt().equals(request.prompt())
                 && hires.negativePrompt().equals(request.negativePrompt())
-                ? context : context(LoraPrompt.parse(hires.prompt()).text(), hires.negativePrompt(), request.clipSkip());
+                && PromptConditioning.needsUncond(hires.cfgScale()) == PromptConditioning.needsUncond(request.cfgScale())
+                ? prompts : PromptConditioning.of(model, tokenizer, LoraPrompt.parse(hires.prompt()).text(),
+                        hires.negativePrompt(), hires.cfgScale(), request.clipSkip());
         List<byte[]> pngs = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
         List<String> infotexts = new ArrayList<>();
         for (int image = 0; image < settings.images() && !control.interrupted(); image++) {
             long seed = settings.seedOf(image);
             String infotext = infotext(settings, seed);
-            BufferedImage picture = image(settings, start, seed, context, hiresContext, image, control);
+            BufferedImage picture = image(settings, start, seed, prompts, hiresPrompts, image, control);
             if (control.cancelled()) {
                 break;
             }
@@ -69,24 +78,8 @@ final class ImagePipeline {
                 settings.requestedSchedule().label());
     }
 
-    /**
-     * The cond ({@code prompt} without its LoRA tags) then the uncond hidden states, padded to the same number of
-     * chunks, as the UNet's context of a batch of 2.
-     */
-    private float[] context(String prompt, String negativePrompt, int clipSkip) {
-        PromptChunks cond = tokenizer.tokenize(prompt);
-        PromptChunks uncond = tokenizer.tokenize(negativePrompt);
-        int chunks = Math.max(cond.chunks(), uncond.chunks());
-        float[] condStates = TextConditioning.encode(model, tokenizer.padded(cond, chunks), clipSkip);
-        float[] uncondStates = TextConditioning.encode(model, tokenizer.padded(uncond, chunks), clipSkip);
-        float[] context = new float[condStates.length + uncondStates.length];
-        System.arraycopy(condStates, 0, context, 0, condStates.length);
-        System.arraycopy(uncondStates, 0, context, condStates.length, uncondStates.length);
-        return context;
-    }
-
-    private BufferedImage image(GenerationSettings settings, Start start, long seed, float[] context, float[] hiresContext,
-            int index, JobControl control) {
+    private BufferedImage image(GenerationSettings settings, Start start, long seed, PromptConditioning prompts,
+            PromptConditioning hiresPrompts, int index, JobControl control) {
         ImageRequest request = settings.request();
         int latentHeight = request.height() / model.vaeScale();
         int latentWidth = request.width() / model.vaeScale();
@@ -102,7 +95,7 @@ final class ImagePipeline {
         for (int k = 0; k < size; k++) {
             x[k] = (float) (initial[k] * noiseScale) + (initLatent == null ? 0 : initLatent[k]);
         }
-        Denoiser denoiser = guided(request.cfgScale(), context, latentHeight, latentWidth);
+        Denoiser denoiser = guided(request.cfgScale(), prompts, latentHeight, latentWidth);
         if (start != null && start.latentMask() != null) {
             denoiser = start.keepingUnmasked(denoiser);
         }
@@ -124,7 +117,7 @@ final class ImagePipeline {
         if (start == null && settings.hires() != null) {
             HiresPlan hires = settings.hires();
             return new HiresSecondPass(model, noise).run(hires, latent, latentHeight, latentWidth, seed,
-                    (height, width) -> guided(hires.cfgScale(), hiresContext, height, width), index, control);
+                    (height, width) -> guided(hires.cfgScale(), hiresPrompts, height, width), index, control);
         }
         if (start != null && start.latentMask() != null) {
             latent = start.blendUnmasked(latent);
@@ -133,16 +126,23 @@ final class ImagePipeline {
         return start == null ? picture : start.finish(picture);
     }
 
-    /** The UNet as a denoiser of one latent: cond and uncond ({@link #context}) as one batch of 2, combined by CFG. */
-    private Denoiser guided(double cfgScale, float[] context, int latentHeight, int latentWidth) {
-        int contextTokens = context.length / (2 * model.textWidth());
+    /**
+     * The UNet as a denoiser of one latent: cond and uncond as one batch of 2, combined by CFG; the cond alone at CFG
+     * scale 1.
+     */
+    private Denoiser guided(double cfgScale, PromptConditioning prompts, int latentHeight, int latentWidth) {
+        int batchSize = prompts.batch();
+        float[] sizes = prompts.sizes(latentHeight * model.vaeScale(), latentWidth * model.vaeScale());
         return new ModelDenoiser((scaled, timestep) -> {
-            float[] batch = new float[scaled.length * 2];
-            System.arraycopy(scaled, 0, batch, 0, scaled.length);
-            System.arraycopy(scaled, 0, batch, scaled.length, scaled.length);
-            float[] output = model.predict(batch, 2, latentHeight, latentWidth,
-                    new float[] {(float) timestep, (float) timestep}, context, contextTokens);
-            return ClassifierFreeGuidance.combine(output, scaled.length, cfgScale);
+            float[] batch = new float[scaled.length * batchSize];
+            float[] timesteps = new float[batchSize];
+            for (int item = 0; item < batchSize; item++) {
+                System.arraycopy(scaled, 0, batch, item * scaled.length, scaled.length);
+                timesteps[item] = (float) timestep;
+            }
+            float[] output = model.predict(batch, batchSize, latentHeight, latentWidth, timesteps, prompts.context(),
+                    prompts.contextTokens(), prompts.pooled(), sizes);
+            return batchSize == 1 ? output : ClassifierFreeGuidance.combine(output, scaled.length, cfgScale);
         }, model.prediction(), model.noise());
     }
 

@@ -141,9 +141,10 @@ final class QueuedJob implements ImageJob, JobControl {
 
     /**
      * The latest preview PNG of the image being made, or null before its first step: the painter's, drawn at the step
-     * after it was last asked for (so the next look shows a newer one), else the cheap approximation of the latest step.
+     * after it was last asked for (so the next look shows a newer one), else the cheap approximation of the latest step
+     * in the model's latent {@code colours}.
      */
-    byte[] preview() {
+    byte[] preview(float[][] colours) {
         Preview now = latest;
         if (painter != null) {
             previewAsked = true;
@@ -152,7 +153,7 @@ final class QueuedJob implements ImageJob, JobControl {
                 return png;
             }
         }
-        return now == null ? null : LatentPreview.png(now.latent(), now.height(), now.width());
+        return now == null ? null : LatentPreview.png(now.latent(), now.height(), now.width(), colours);
     }
 
     /** The progress the job's listener and /progress report; {@code preview} is a PNG or null. */

@@ -24,13 +24,16 @@ import koboldj.image.sampling.PredictionType;
 /**
  * The ggml networks of a checkpoint as the pipeline's {@link DiffusionModel}, owning the mapped file
  * they read their weights from. SD 2.x is taken as v-prediction, as the 768 models are and as
- * stable-diffusion.cpp takes it; SD 1.x predicts the noise. A job's LoRAs are merged into copies of the weights they
- * change, on top of the --sdlora one merged at load, and dropped after the job; the mapped file is never written.
+ * stable-diffusion.cpp takes it; SD 1.x and SDXL predict the noise. A job's LoRAs are merged into copies of the
+ * weights they change, on top of the --sdlora one merged at load, and dropped after the job; the mapped file is never
+ * written.
  */
 final class StableDiffusionModel implements DiffusionModel {
     private static final Logger LOG = LoggerFactory.getLogger(StableDiffusionModel.class);
     /** SD 1.x and 2.x scale their latents by this after encoding (the LDM configs' scale_factor). */
     private static final float LATENT_SCALE = 0.18215f;
+    /** SDXL's VAE is another one, scaled by this (sd_xl_base.yaml's scale_factor). */
+    private static final float XL_LATENT_SCALE = 0.13025f;
 
     private final TensorSource weights;
     private final StableDiffusion networks;
@@ -130,7 +133,34 @@ final class StableDiffusionModel implements DiffusionModel {
 
     @Override
     public float latentScale() {
-        return LATENT_SCALE;
+        return networks.family() == Family.SDXL ? XL_LATENT_SCALE : LATENT_SCALE;
+    }
+
+    @Override
+    public float[][] previewColours() {
+        return networks.family() == Family.SDXL ? LatentPreview.SDXL_COLOURS : LatentPreview.SD_COLOURS;
+    }
+
+    @Override
+    public int[] textParts() {
+        return networks.textParts();
+    }
+
+    @Override
+    public int pooledWidth() {
+        return networks.pooledWidth();
+    }
+
+    @Override
+    public EncodedPrompt encodeTextAndPool(int[] tokenIds, int chunks, int clipSkip) {
+        StableDiffusion.EncodedText encoded = networks.encodeTextAndPool(tokenIds, chunks, clipSkip);
+        return new EncodedPrompt(encoded.states(), encoded.pooled());
+    }
+
+    @Override
+    public float[] predict(float[] latents, int batch, int latentHeight, int latentWidth, float[] timesteps,
+            float[] context, int contextTokens, float[] pooled, float[] sizes) {
+        return networks.predict(latents, batch, latentHeight, latentWidth, timesteps, context, contextTokens, pooled, sizes);
     }
 
     @Override

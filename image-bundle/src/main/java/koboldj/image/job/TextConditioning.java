@@ -13,38 +13,63 @@ final class TextConditioning {
     }
 
     static float[] encode(DiffusionModel model, PromptChunks prompt, int clipSkip) {
-        float[] states = model.encodeText(prompt.tokenIds(), prompt.chunks(), clipSkip);
-        weigh(states, prompt.weights(), prompt.chunks(), model.textWidth());
-        return states;
+        return encodeAndPool(model, prompt, clipSkip).states();
+    }
+
+    /** The weighted states and the pooled embedding (which A1111 leaves unweighted). */
+    static EncodedPrompt encodeAndPool(DiffusionModel model, PromptChunks prompt, int clipSkip) {
+        EncodedPrompt encoded = model.encodeTextAndPool(prompt.tokenIds(), prompt.chunks(), clipSkip);
+        weigh(encoded.states(), prompt.weights(), prompt.chunks(), model.textParts());
+        return encoded;
     }
 
     static void weigh(float[] states, float[] weights, int chunks, int width) {
+        weigh(states, weights, chunks, new int[] {width});
+    }
+
+    /**
+     * Weights applied to states whose tokens hold the encoders' {@code parts} side by side; each encoder's mean per
+     * chunk is restored on its own, as A1111 weights each of SDXL's encoders in its own pass.
+     */
+    static void weigh(float[] states, float[] weights, int chunks, int[] parts) {
+        int width = java.util.Arrays.stream(parts).sum();
         int chunkValues = PromptChunks.CHUNK_TOKENS * width;
         for (int chunk = 0; chunk < chunks; chunk++) {
             int from = chunk * chunkValues;
-            double before = mean(states, from, chunkValues);
-            for (int token = 0; token < PromptChunks.CHUNK_TOKENS; token++) {
-                float weight = weights[chunk * PromptChunks.CHUNK_TOKENS + token];
-                int at = from + token * width;
-                for (int k = 0; k < width; k++) {
-                    states[at + k] *= weight;
+            int offset = 0;
+            for (int part : parts) {
+                double before = mean(states, from, width, offset, part);
+                for (int token = 0; token < PromptChunks.CHUNK_TOKENS; token++) {
+                    float weight = weights[chunk * PromptChunks.CHUNK_TOKENS + token];
+                    int at = from + token * width + offset;
+                    for (int k = 0; k < part; k++) {
+                        states[at + k] *= weight;
+                    }
                 }
-            }
-            double after = mean(states, from, chunkValues);
-            if (after != 0) {
-                float restore = (float) (before / after);
-                for (int k = from; k < from + chunkValues; k++) {
-                    states[k] *= restore;
+                double after = mean(states, from, width, offset, part);
+                if (after != 0) {
+                    float restore = (float) (before / after);
+                    for (int token = 0; token < PromptChunks.CHUNK_TOKENS; token++) {
+                        int at = from + token * width + offset;
+                        for (int k = 0; k < part; k++) {
+                            states[at + k] *= restore;
+                        }
+                    }
                 }
+                offset += part;
             }
         }
     }
 
-    private static double mean(float[] values, int from, int count) {
+    /** The mean of one encoder's {@code part} numbers at {@code offset} in each of a chunk's tokens. */
+    private static double mean(float[] values, int from, int width, int offset, int part) {
         double sum = 0;
-        for (int k = from; k < from + count; k++) {
-            sum += values[k];
+        for (int token = 0; token < PromptChunks.CHUNK_TOKENS; token++) {
+            int at = from + token * width + offset;
+            for (int k = 0; k < part; k++) {
+                sum += values[at + k];
+            }
         }
-        return sum / count;
+        return sum / ((double) PromptChunks.CHUNK_TOKENS * part);
     }
 }

@@ -16,7 +16,7 @@ import koboldj.image.ggml.Ggml;
 import koboldj.image.ggml.Tensor;
 
 /**
- * A Stable Diffusion checkpoint's networks — text encoder, UNet, VAE decoder and encoder — as ggml
+ * A Stable Diffusion checkpoint's networks — text encoders, UNet, VAE decoder and encoder — as ggml
  * graphs on the CPU. Every size is read from the checkpoint's tensors. Weights are made once at
  * {@link #load} (in place in the mapped file where ggml takes the stored type) and shared by all
  * calls; each network's graph is described once per input shape and reused (the two latest shapes
@@ -34,7 +34,7 @@ public final class StableDiffusion implements AutoCloseable {
 
     private final Weights weights;
     private final Family family;
-    private final TextEncoder text;
+    private final TextEncoders text;
     private final UNet unet;
     private final Vae vae;
     private final MemorySegment backend;
@@ -52,13 +52,17 @@ public final class StableDiffusion implements AutoCloseable {
     private StableDiffusion(Weights weights, NetworkOptions options) {
         this.weights = weights;
         this.options = options;
-        this.family = TextEncoder.familyOf(weights);
-        this.text = new TextEncoder(weights, family);
+        this.text = TextEncoders.of(weights);
+        this.family = text.family;
         this.unet = new UNet(weights, family);
         this.vae = new Vae(weights);
         if (unet.contextWidth != text.width) {
             throw new IllegalArgumentException("the UNet attends to text " + unet.contextWidth
-                    + " wide but the text encoder is " + text.width + " wide");
+                    + " wide but the text encoders give " + text.width + " numbers a token");
+        }
+        if (unet.pooledWidth != text.pooledWidth) {
+            throw new IllegalArgumentException("the UNet's label embedding takes " + unet.pooledWidth
+                    + " pooled text numbers but the text encoders pool " + text.pooledWidth);
         }
         if (vae.latentChannels != unet.outChannels) {
             throw new IllegalArgumentException("the VAE takes " + vae.latentChannels + " latent channels but the UNet makes "
@@ -109,9 +113,26 @@ public final class StableDiffusion implements AutoCloseable {
         return weights.quantised();
     }
 
-    /** Width of the text encoder's hidden states (768 in SD 1.x, 1024 in SD 2.x). */
+    /** Width of the text encoders' hidden states, the UNet's context (768 in SD 1.x, 1024 in SD 2.x, 2048 in SDXL). */
     public int textWidth() {
         return text.width;
+    }
+
+    /**
+     * The widths of the encoders whose states lie side by side in each token's context (SDXL: CLIP-L's, then
+     * OpenCLIP-bigG's); prompt weights are normalised per encoder, as A1111 does.
+     */
+    public int[] textParts() {
+        return text.parts();
+    }
+
+    /** Numbers of the pooled text embedding the UNet also takes (SDXL's 1280), 0 when it takes none. */
+    public int pooledWidth() {
+        return text.pooledWidth;
+    }
+
+    /** A prompt's hidden states {@code [chunks][77][textWidth]} and, for SDXL, the pooled embedding of its first chunk. */
+    public record EncodedText(float[] states, float[] pooled) {
     }
 
     public int latentChannels() {
@@ -128,6 +149,15 @@ public final class StableDiffusion implements AutoCloseable {
      * padding), after the layers A1111 uses for {@code clipSkip} (1 = the last) and the final layer norm.
      */
     public float[] encodeText(int[] tokenIds, int chunks, int clipSkip) {
+        return encodeTextAndPool(tokenIds, chunks, clipSkip).states();
+    }
+
+    /**
+     * As {@link #encodeText}, with the pooled embedding SDXL's UNet takes (an empty array for SD 1.x/2.x). The ids are
+     * padded with the end token, as CLIP-L wants; OpenCLIP-bigG gets them padded with 0 after the first end token, as
+     * A1111 gives it.
+     */
+    public EncodedText encodeTextAndPool(int[] tokenIds, int chunks, int clipSkip) {
         requireOpen();
         if (chunks < 1 || chunks > 64 || tokenIds.length != chunks * TextEncoder.CHUNK) {
             throw new IllegalArgumentException("tokenIds must hold " + TextEncoder.CHUNK + " ids per chunk, 1 to 64 chunks; got "
@@ -139,18 +169,53 @@ public final class StableDiffusion implements AutoCloseable {
             }
         }
         int run = text.layersFor(clipSkip);
+        boolean pools = text.pooledWidth > 0;
         Graph graph = graph("text " + chunks + " " + run, g -> text.build(g.ops(),
-                g.input("ids", Ggml.I32, (long) chunks * TextEncoder.CHUNK), chunks, run));
+                g.input("ids", Ggml.I32, (long) chunks * TextEncoder.CHUNK),
+                pools ? g.input("ids2", Ggml.I32, (long) chunks * TextEncoder.CHUNK) : null,
+                pools ? g.input("end", Ggml.I32, 1) : null, chunks, run));
         graph.set("ids", tokenIds);
-        return paging.compute(graph);
+        if (!pools) {
+            return new EncodedText(paging.compute(graph), new float[0]);
+        }
+        int[] padded = tokenIds.clone();
+        int end = TextEncoder.CHUNK - 1;
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            int first = -1;
+            for (int k = chunk * TextEncoder.CHUNK; k < (chunk + 1) * TextEncoder.CHUNK; k++) {
+                if (first >= 0) {
+                    padded[k] = 0;
+                } else if (tokenIds[k] == TextEncoders.END_OF_TEXT) {
+                    first = k;
+                }
+            }
+            if (chunk == 0 && first >= 0) {
+                end = first;
+            }
+        }
+        graph.set("ids2", padded);
+        graph.set("end", new int[] {end});
+        float[] all = paging.compute(graph);
+        int states = all.length - text.pooledWidth;
+        return new EncodedText(java.util.Arrays.copyOf(all, states), java.util.Arrays.copyOfRange(all, states, all.length));
     }
 
     /**
      * The UNet's raw output (eps or v) for {@code latents [batch][C][h][w]} at {@code timesteps} (one per item, 0..1000)
-     * attending to {@code context [batch][contextTokens][textWidth]}; shaped like the latents.
+     * attending to {@code context [batch][contextTokens][textWidth]}; shaped like the latents. Not for SDXL, whose UNet
+     * also takes the pooled text and the sizes.
      */
     public float[] predict(float[] latents, int batch, int latentHeight, int latentWidth, float[] timesteps, float[] context,
             int contextTokens) {
+        return predict(latents, batch, latentHeight, latentWidth, timesteps, context, contextTokens, null, null);
+    }
+
+    /**
+     * As the other {@code predict}, and for SDXL with {@code pooled [batch][pooledWidth]} and {@code sizes [batch][6]}
+     * (original height and width, crop top and left, target height and width, in pixels), which are null otherwise.
+     */
+    public float[] predict(float[] latents, int batch, int latentHeight, int latentWidth, float[] timesteps, float[] context,
+            int contextTokens, float[] pooled, float[] sizes) {
         requireOpen();
         if (batch < 1 || batch > 64 || latentHeight < 1 || latentWidth < 1 || latentHeight > 1024 || latentWidth > 1024) {
             throw new IllegalArgumentException("the latent must be 1 to 64 items of 1 to 1024 high and wide, not " + batch
@@ -173,14 +238,29 @@ public final class StableDiffusion implements AutoCloseable {
             throw new IllegalArgumentException("context must hold " + batch + " x " + contextTokens + " x " + text.width
                     + " numbers, not " + context.length);
         }
+        boolean labels = unet.pooledWidth > 0;
+        if (labels != (pooled != null) || (pooled == null) != (sizes == null)) {
+            throw new IllegalArgumentException(labels ? "this UNet needs the pooled text and the sizes"
+                    : "this UNet takes no pooled text or sizes");
+        }
+        if (labels && (pooled.length != batch * unet.pooledWidth || sizes.length != batch * 6)) {
+            throw new IllegalArgumentException("pooled must hold " + batch + " x " + unet.pooledWidth + " and sizes " + batch
+                    + " x 6 numbers, not " + pooled.length + " and " + sizes.length);
+        }
         Graph graph = graph("unet " + batch + " " + latentHeight + " " + latentWidth + " " + contextTokens,
                 g -> unet.build(g.ops(),
                         g.input("latents", Ggml.F32, latentWidth, latentHeight, unet.inChannels, batch),
                         g.input("timesteps", Ggml.F32, batch),
-                        g.input("context", Ggml.F32, text.width, contextTokens, batch)));
+                        g.input("context", Ggml.F32, text.width, contextTokens, batch),
+                        labels ? g.input("pooled", Ggml.F32, unet.pooledWidth, batch) : null,
+                        labels ? g.input("sizes", Ggml.F32, 6, batch) : null));
         graph.set("latents", latents);
         graph.set("timesteps", timesteps);
         graph.set("context", context);
+        if (labels) {
+            graph.set("pooled", pooled);
+            graph.set("sizes", sizes);
+        }
         return paging.compute(graph);
     }
 
@@ -298,12 +378,15 @@ public final class StableDiffusion implements AutoCloseable {
     private void makeWeights() {
         long start = System.nanoTime();
         int side = Math.max(8, 1 << unet.downsamples);
+        boolean pools = text.pooledWidth > 0;
         try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
-            text.build(g, g.newTensor(Ggml.I32, TextEncoder.CHUNK), 1, text.layersFor(1));
+            text.build(g, g.newTensor(Ggml.I32, TextEncoder.CHUNK), pools ? g.newTensor(Ggml.I32, TextEncoder.CHUNK) : null,
+                    pools ? g.newTensor(Ggml.I32, 1) : null, 1, text.layersFor(1));
         }
         try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
             unet.build(g, g.newTensor(Ggml.F32, side, side, unet.inChannels, 1), g.newTensor(Ggml.F32, 1),
-                    g.newTensor(Ggml.F32, text.width, TextEncoder.CHUNK, 1));
+                    g.newTensor(Ggml.F32, text.width, TextEncoder.CHUNK, 1),
+                    pools ? g.newTensor(Ggml.F32, unet.pooledWidth, 1) : null, pools ? g.newTensor(Ggml.F32, 6, 1) : null);
         }
         try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
             vae.decode(g, g.newTensor(Ggml.F32, 8, 8, vae.latentChannels, 1));
@@ -313,7 +396,7 @@ public final class StableDiffusion implements AutoCloseable {
         weights.releasePages();
         LOG.info("Stable Diffusion {} networks ready in {} ms: UNet of {} channels and {} input blocks, text width {} in {} layers,"
                 + " VAE of {} levels", family, (System.nanoTime() - start) / 1_000_000, unet.modelChannels, unet.inputBlocks,
-                text.width, text.layers, vae.decoderLevels);
+                text.width, text.layers(), vae.decoderLevels);
         QuantisedWeights quantised = weights.quantised();
         if (quantised.matrices() > 0) {
             LOG.info("--sdquant: {} matrices quantised to {} at load, {} MB (they were {} MB as stored)", quantised.matrices(),

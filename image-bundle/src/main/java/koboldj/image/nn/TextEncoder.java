@@ -4,31 +4,39 @@ import koboldj.image.ggml.Ggml;
 import koboldj.image.ggml.Tensor;
 
 /**
- * The CLIP text transformer of either family: token and position embeddings, pre-norm layers with
- * a causal mask, final layer norm. SD 1.x stores Hugging Face's CLIP-L
- * ({@code cond_stage_model.transformer.text_model.*}), SD 2.x OpenCLIP ViT-H
- * ({@code cond_stage_model.model.*}). Width, depth and vocabulary come from the tensors; heads are
- * of 64 channels, as in both originals.
+ * One CLIP text transformer: token and position embeddings, pre-norm layers with a causal mask, final layer norm.
+ * Hugging Face's CLIP-L naming (SD 1.x, SDXL's first encoder) or OpenCLIP's (SD 2.x's ViT-H, SDXL's bigG), under a
+ * prefix. Width, depth and vocabulary come from the tensors; heads are of 64 channels, as in all originals.
  */
 final class TextEncoder {
     static final int CHUNK = 77;
     static final String CLIP_L = "cond_stage_model.transformer.text_model.";
     static final String OPEN_CLIP = "cond_stage_model.model.";
 
+    /** How the encoder's tensors are named and its layers built. */
+    enum Naming {
+        /** Hugging Face CLIP: quick GELU, separate q/k/v. */
+        CLIP_L,
+        /** OpenCLIP: exact GELU, q/k/v fused in {@code in_proj_weight}, optionally a {@code text_projection}. */
+        OPEN_CLIP
+    }
+
     private final Weights w;
-    final Family family;
+    private final Naming naming;
+    private final String prefix;
     final int width;
     final int vocabulary;
     final int layers;
 
-    TextEncoder(Weights w, Family family) {
+    TextEncoder(Weights w, Naming naming, String prefix) {
         this.w = w;
-        this.family = family;
+        this.naming = naming;
+        this.prefix = prefix;
         long[] tokens = w.shape(tokenEmbedding());
         vocabulary = (int) tokens[0];
         width = (int) tokens[1];
         int n = 0;
-        while (w.has(layerPrefix(n) + (family == Family.SD1 ? "layer_norm1.weight" : "ln_1.weight"))) {
+        while (w.has(layerPrefix(n) + (naming == Naming.CLIP_L ? "layer_norm1.weight" : "ln_1.weight"))) {
             n++;
         }
         if (n == 0) {
@@ -37,52 +45,62 @@ final class TextEncoder {
         layers = n;
     }
 
-    /** The family whose text encoder is in {@code w}, or an exception naming what is missing. */
-    static Family familyOf(Weights w) {
-        if (w.has(CLIP_L + "embeddings.token_embedding.weight")) {
-            return Family.SD1;
-        }
-        if (w.has(OPEN_CLIP + "token_embedding.weight")) {
-            return Family.SD2;
-        }
-        throw new IllegalArgumentException("the model has no known text encoder: neither " + CLIP_L
-                + "embeddings.token_embedding.weight (SD 1.x CLIP-L) nor " + OPEN_CLIP
-                + "token_embedding.weight (SD 2.x OpenCLIP) is there");
+    /** Token and position embeddings of ids [77 * chunks]: [width, 77, chunks]. */
+    Tensor embed(Ggml g, Tensor ids, int chunks) {
+        Tensor x = g.getRows(w.table(tokenEmbedding()), ids);
+        x = g.reshape(x, width, CHUNK, chunks);
+        String positions = naming == Naming.CLIP_L ? prefix + "embeddings.position_embedding.weight" : prefix + "positional_embedding";
+        return g.add(x, w.dense(positions, CHUNK));
     }
 
-    /**
-     * How many layers run for A1111's {@code clipSkip} (1 = all): SD 1.x stops {@code clipSkip - 1}
-     * layers early; SD 2.x always uses the penultimate layer, as the original configuration does
-     * (A1111 ignores clip skip for OpenCLIP).
-     */
-    int layersFor(int clipSkip) {
-        if (clipSkip < 1 || clipSkip > layers) {
-            throw new IllegalArgumentException("clip skip must be 1 to " + layers + ", not " + clipSkip);
+    /** Layer {@code i} over x [width, 77, chunks]. */
+    Tensor layer(Ggml g, int i, Tensor x) {
+        int heads = Layers.headsOf64(width);
+        return naming == Naming.CLIP_L
+                ? ClipLayer.clipL(g, w, layerPrefix(i), x, heads)
+                : ClipLayer.openClip(g, w, layerPrefix(i), x, heads);
+    }
+
+    /** Layers {@code from} to {@code to} (exclusive) over x. */
+    Tensor layers(Ggml g, int from, int to, Tensor x) {
+        for (int i = from; i < to; i++) {
+            x = layer(g, i, x);
         }
-        return family == Family.SD1 ? layers - clipSkip + 1 : Math.max(1, layers - 1);
+        return x;
+    }
+
+    Tensor finalNorm(Ggml g, Tensor x) {
+        return Layers.layerNorm(g, w, naming == Naming.CLIP_L ? prefix + "final_layer_norm" : prefix + "ln_final", x,
+                ClipLayer.EPS);
     }
 
     /** Hidden states [width, 77, chunks] of token ids [77 * chunks] through {@code run} layers and the final norm. */
     Tensor build(Ggml g, Tensor ids, int chunks, int run) {
-        Tensor x = g.getRows(w.table(tokenEmbedding()), ids);
-        x = g.reshape(x, width, CHUNK, chunks);
-        String positions = family == Family.SD1 ? CLIP_L + "embeddings.position_embedding.weight" : OPEN_CLIP + "positional_embedding";
-        x = g.add(x, w.dense(positions, CHUNK));
-        int heads = Layers.headsOf64(width);
-        for (int i = 0; i < run; i++) {
-            x = family == Family.SD1
-                    ? ClipLayer.clipL(g, w, layerPrefix(i), x, heads)
-                    : ClipLayer.openClip(g, w, layerPrefix(i), x, heads);
-        }
-        String norm = family == Family.SD1 ? CLIP_L + "final_layer_norm" : OPEN_CLIP + "ln_final";
-        return Layers.layerNorm(g, w, norm, x, ClipLayer.EPS);
+        return finalNorm(g, layers(g, 0, run, embed(g, ids, chunks)));
+    }
+
+    /**
+     * OpenCLIP's pooled output: the final-normed state {@code x} [width, T] at token {@code position} [1] (an I32
+     * index, the first end token), times {@code text_projection} [width, out] as OpenCLIP multiplies it; [out, 1].
+     */
+    Tensor pooled(Ggml g, Tensor x, Tensor position) {
+        Tensor rows = g.reshape(x, width, x.elements() / width);
+        Tensor picked = g.getRows(rows, position);
+        // stored as OpenCLIP multiplies (x @ P), so it is the transpose of a linear layer's weight
+        Tensor projection = g.cont(g.permute(w.matrix(prefix + "text_projection"), 1, 0, 2, 3));
+        return g.mulMat(projection, picked);
+    }
+
+    /** Width of the pooled output: {@code text_projection}'s outputs. */
+    int pooledWidth() {
+        return (int) w.shape(prefix + "text_projection")[1];
     }
 
     private String tokenEmbedding() {
-        return family == Family.SD1 ? CLIP_L + "embeddings.token_embedding.weight" : OPEN_CLIP + "token_embedding.weight";
+        return naming == Naming.CLIP_L ? prefix + "embeddings.token_embedding.weight" : prefix + "token_embedding.weight";
     }
 
     private String layerPrefix(int i) {
-        return family == Family.SD1 ? CLIP_L + "encoder.layers." + i + "." : OPEN_CLIP + "transformer.resblocks." + i + ".";
+        return naming == Naming.CLIP_L ? prefix + "encoder.layers." + i + "." : prefix + "transformer.resblocks." + i + ".";
     }
 }

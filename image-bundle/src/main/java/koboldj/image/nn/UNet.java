@@ -10,7 +10,8 @@ import koboldj.image.ggml.Tensor;
  * The LDM UNet ({@code model.diffusion_model.*}): timestep embedding, input blocks (residual
  * blocks, spatial transformers, strided-convolution downsampling), middle block, output blocks fed
  * with the input blocks' results (upsampling by nearest neighbour and a convolution), output
- * convolution. Every width and depth is read from the tensors present. Any latent size works: a
+ * convolution; SDXL's label embedding of pooled text and sizes is added to the timestep's. Every width and depth
+ * (transformer blocks per level, attention or none) is read from the tensors present. Any latent size works: a
  * strided convolution halves an odd side rounding up, and each upsampling goes to the exact size of
  * the skip connection it meets next (as diffusers does), so 72 x 88 pixels (a 9 x 11 latent) run.
  */
@@ -29,6 +30,10 @@ final class UNet {
     final int outputBlocks;
     /** How many times the input blocks halve the latent. */
     final int downsamples;
+    /** SDXL: numbers of the pooled text embedding in the label input (0 without a label embedding). */
+    final int pooledWidth;
+    /** SDXL: width of each of the six size numbers' Fourier embeddings in the label input. */
+    final int sizeWidth;
 
     UNet(Weights w, Family family) {
         this.w = w;
@@ -67,16 +72,51 @@ final class UNet {
             throw new IllegalArgumentException("the UNet has no cross-attention in its middle block: " + crossKey + " is missing");
         }
         contextWidth = (int) w.shape(crossKey)[1];
+        String label = PREFIX + "label_emb.0.0.weight";
+        if (w.has(label)) {
+            String projection = TextEncoders.XL_OPEN_CLIP + "text_projection";
+            pooledWidth = w.has(projection) ? (int) w.shape(projection)[1] : 0;
+            long sizes = w.shape(label)[1] - pooledWidth;
+            if (pooledWidth == 0 || sizes <= 0 || sizes % 12 != 0) {
+                throw new IllegalArgumentException(label + " takes " + w.shape(label)[1] + " numbers, not the "
+                        + pooledWidth + " of " + projection + " and six size embeddings of one even width");
+            }
+            sizeWidth = (int) (sizes / 6);
+        } else {
+            pooledWidth = 0;
+            sizeWidth = 0;
+        }
     }
 
     /**
-     * The UNet over latents [W, H, C, N] at {@code timesteps} [N] with text {@code context} [D, T, N];
-     * returns the model output shaped like the latents.
+     * SDXL's label embedding of the ADM vector: {@code pooled} [P, N] followed by each of the six {@code sizes} [6, N]
+     * (original height and width, crop top and left, target height and width) embedded like a timestep, through
+     * {@code label_emb}'s two linear layers; [time width, N].
      */
-    Tensor build(Ggml g, Tensor latents, Tensor timesteps, Tensor context) {
+    static Tensor labelEmbedding(Ggml g, Weights w, Tensor pooled, Tensor sizes, int sizeWidth) {
+        long batch = sizes.ne(1);
+        Tensor fourier = g.timestepEmbedding(g.reshape(sizes, 6 * batch), sizeWidth, MAX_PERIOD);
+        Tensor adm = g.concat(pooled, g.reshape(fourier, 6L * sizeWidth, batch), 0);
+        Tensor h = Layers.linear(g, w, PREFIX + "label_emb.0.0", adm);
+        return Layers.linear(g, w, PREFIX + "label_emb.0.2", g.silu(h));
+    }
+
+    /**
+     * The UNet over latents [W, H, C, N] at {@code timesteps} [N] with text {@code context} [D, T, N] (and for SDXL
+     * the {@code pooled} text [P, N] and {@code sizes} [6, N] of its label embedding, otherwise null); returns the
+     * model output shaped like the latents.
+     */
+    Tensor build(Ggml g, Tensor latents, Tensor timesteps, Tensor context, Tensor pooled, Tensor sizes) {
+        if ((pooledWidth > 0) != (pooled != null)) {
+            throw new IllegalArgumentException(pooledWidth > 0 ? "this UNet needs the pooled text and the sizes"
+                    : "this UNet has no label embedding");
+        }
         Tensor t = g.timestepEmbedding(timesteps, modelChannels, MAX_PERIOD);
         Tensor embedding = Layers.linear(g, w, PREFIX + "time_embed.0", t);
         embedding = Layers.linear(g, w, PREFIX + "time_embed.2", g.silu(embedding));
+        if (pooled != null) {
+            embedding = g.add(embedding, labelEmbedding(g, w, pooled, sizes, sizeWidth));
+        }
 
         Deque<Tensor> skips = new ArrayDeque<>();
         Tensor h = Layers.conv(g, w, PREFIX + "input_blocks.0.0", latents, 1, 1);

@@ -45,10 +45,28 @@ class ArchitectureTest {
     }
 
     @Test
-    void refusesSdxlWithASentence() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architecture.of(Set.of(
-                "model.diffusion_model.label_emb.0.0.weight", "conditioner.embedders.1.model.ln_final.weight")));
-        assertTrue(e.getMessage().contains("SDXL support is a later step"), e.getMessage());
+    void recognisesSdxlAndNamesWhatAnSdxlCheckpointMisses() throws Exception {
+        assertEquals(Architecture.SDXL, Architecture.of(names(SdShape.sdxl())));
+        assertEquals(Architecture.SDXL, Architecture.of(names(SdShape.tinyXl())));
+        Set<String> names = names(SdShape.tinyXl());
+        names.remove("model.diffusion_model.label_emb.0.2.weight");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architecture.of(names));
+        assertTrue(e.getMessage().contains("match no SDXL checkpoint: missing model.diffusion_model.label_emb.0.2.weight"),
+                e.getMessage());
+
+        // a file whose bigG has no text_projection (its name spoilt in the header, the same length)
+        Path model = SdCheckpoints.writeSafetensors(dir.resolve("xl.safetensors"), SdShape.tinyXl(), StorageType.F16, 1);
+        try (TensorSource ok = Checkpoints.open(model, null)) {
+            assertEquals(Architecture.SDXL, Architecture.of(ok));
+        }
+        String text = new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String projection = "\"conditioner.embedders.1.model.text_projection\"";
+        assertTrue(text.contains(projection));
+        Path spoilt = Files.write(dir.resolve("spoilt.safetensors"), text.replace(projection,
+                "\"conditioner.embedders.1.model.text_projectioX\"").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Checkpoints.open(spoilt, null));
+        assertTrue(refused.getMessage().contains("missing conditioner.embedders.1.model.text_projection"),
+                refused.getMessage());
     }
 
     @Test

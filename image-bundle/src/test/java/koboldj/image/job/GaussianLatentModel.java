@@ -22,6 +22,8 @@ final class GaussianLatentModel implements DiffusionModel {
     volatile CountDownLatch gate;
     volatile CountDownLatch entered = new CountDownLatch(1);
     int predictions;
+    /** The UNet batch of the latest prediction: 2 for cond and uncond, 1 for cond alone. */
+    volatile int lastBatch;
 
     @Override
     public int textWidth() {
@@ -77,6 +79,7 @@ final class GaussianLatentModel implements DiffusionModel {
             }
         }
         predictions++;
+        lastBatch = batch;
         int size = latents.length / batch;
         float[] out = new float[latents.length];
         for (int b = 0; b < batch; b++) {

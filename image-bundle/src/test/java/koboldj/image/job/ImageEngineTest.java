@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -108,9 +109,18 @@ class ImageEngineTest {
         return new ImageRequest("a cat", "ugly", 64, 72, 4, 7, 5, "Euler", "", 1, 1, 1, null, Map.of(), hires);
     }
 
-    private static int[] pixels(byte[] png) throws IOException {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    @Test
+    void cfgScale1RunsTheUnetOnTheCondAloneSoTheNegativePromptCannotMatter() throws IOException {
+        byte[] guided = run(new ImageRequest("a cat", "ugly", 64, 64, 4, 7, 5, "Euler a", "", 1, 1, 1, null, Map.of()))
+                .pngs().get(0);
+        assertEquals(2, model.lastBatch, "cond and uncond in one batch");
+        byte[] alone = run(new ImageRequest("a cat", "ugly", 64, 64, 4, 1, 5, "LCM", "", 1, 1, 1, null, Map.of())).pngs().get(0);
+        assertEquals(1, model.lastBatch, "CFG scale 1: the cond alone");
+        byte[] otherNegative = run(new ImageRequest("a cat", "blurry, (bad:1.5)", 64, 64, 4, 1, 5, "LCM", "", 1, 1, 1, null,
+                Map.of())).pngs().get(0);
+        // the PNGs differ only in the infotext naming the negative prompt
+        assertArrayEquals(pixels(alone), pixels(otherNegative));
+        assertFalse(Arrays.equals(pixels(guided), pixels(alone)));
     }
 
     @Test
@@ -347,5 +357,10 @@ class ImageEngineTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static int[] pixels(byte[] png) throws IOException {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 }

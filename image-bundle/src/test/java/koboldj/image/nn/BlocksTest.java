@@ -151,7 +151,7 @@ class BlocksTest {
     void spatialTransformerOfBothFamilies() {
         for (Family family : Family.values()) {
             MemoryTensors t = new MemoryTensors(8, TensorType.F32);
-            boolean linear = family == Family.SD2;
+            boolean linear = family != Family.SD1;
             TinyModels.spatialTransformer(t, "s.", 64, 24, linear);
             Image x = image(64, 3, 4);
             float[] context = values(5 * 24);
@@ -175,6 +175,109 @@ class BlocksTest {
         float[] open = compute(t, Map.of("x", x), (g, in) -> ClipLayer.openClip(g.ops(), weights(t), "o.",
                 in.get("x").apply(new long[] {32, 9, 1}), 2));
         assertClose(open, ReferenceBlocks.openClipLayer(t, "o.", x, 32, 2), "OpenCLIP layer");
+    }
+
+    @Test
+    void sdxlLabelEmbeddingOfPooledTextAndSizes() {
+        int pooledWidth = 16;
+        int sizeWidth = 8;
+        int timeWidth = 64;
+        MemoryTensors t = new MemoryTensors(10, TensorType.F32)
+                .linear(UNet.PREFIX + "label_emb.0.0", timeWidth, pooledWidth + 6 * sizeWidth)
+                .linear(UNet.PREFIX + "label_emb.0.2", timeWidth, timeWidth);
+        float[] pooled = values(2 * pooledWidth);
+        float[] sizes = {1024, 768, 0, 0, 1024, 768, 512, 640, 16, 8, 512, 640};
+        float[] actual = compute(t, Map.of("p", pooled, "s", sizes), (g, in) -> UNet.labelEmbedding(g.ops(), weights(t),
+                in.get("p").apply(new long[] {pooledWidth, 2}), in.get("s").apply(new long[] {6, 2}), sizeWidth));
+        float[] expected = new float[2 * timeWidth];
+        for (int item = 0; item < 2; item++) {
+            // the ADM vector: pooled text, then each size number's sinusoidal embedding
+            float[] adm = new float[pooledWidth + 6 * sizeWidth];
+            System.arraycopy(pooled, item * pooledWidth, adm, 0, pooledWidth);
+            for (int k = 0; k < 6; k++) {
+                float[] fourier = Reference.timestepEmbedding(sizes[6 * item + k], sizeWidth, UNet.MAX_PERIOD);
+                System.arraycopy(fourier, 0, adm, pooledWidth + k * sizeWidth, sizeWidth);
+            }
+            float[] h = ReferenceBlocks.linear(t, UNet.PREFIX + "label_emb.0.0", adm, adm.length);
+            h = ReferenceBlocks.linear(t, UNet.PREFIX + "label_emb.0.2", Reference.map(h, v -> Reference.silu((float) v)),
+                    timeWidth);
+            System.arraycopy(h, 0, expected, item * timeWidth, timeWidth);
+        }
+        assertClose(actual, expected, "SDXL label embedding");
+    }
+
+    @Test
+    void sdxlTextEncodersJoinPenultimateStatesAndPoolBigG() {
+        int widthL = 32;
+        int widthG = 48;
+        int projected = 40;
+        int vocabulary = 1000;
+        MemoryTensors t = new MemoryTensors(11, TensorType.F32);
+        String l = TextEncoders.XL_CLIP_L;
+        String o = TextEncoders.XL_OPEN_CLIP;
+        t.weight(l + "embeddings.token_embedding.weight", vocabulary, widthL);
+        t.weight(l + "embeddings.position_embedding.weight", 77, widthL);
+        t.weight(o + "token_embedding.weight", vocabulary, widthG);
+        t.weight(o + "positional_embedding", 77, widthG);
+        for (int i = 0; i < 2; i++) {
+            TinyModels.clipLLayer(t, l + "encoder.layers." + i + ".", widthL);
+            TinyModels.openClipLayer(t, o + "transformer.resblocks." + i + ".", widthG);
+        }
+        t.norm(l + "final_layer_norm", widthL);
+        t.norm(o + "ln_final", widthG);
+        t.weight(o + "text_projection", widthG, projected);
+        int[] ids = new int[77];
+        int[] ids2 = new int[77];
+        int end = 9;
+        for (int i = 0; i < 77; i++) {
+            ids[i] = i == 0 ? 998 : i < end ? random.nextInt(990) : 999;
+            ids2[i] = i <= end ? ids[i] : 0;
+        }
+        Weights w = weights(t);
+        TextEncoders encoders = TextEncoders.of(w);
+        assertTrue(encoders.family == Family.SDXL && encoders.width == widthL + widthG && encoders.pooledWidth == projected);
+        float[] actual;
+        try (Graph graph = new Graph(g -> encoders.build(g.ops(), g.input("ids", Ggml.I32, 77), g.input("ids2", Ggml.I32, 77),
+                g.input("end", Ggml.I32, 1), 1, encoders.layersFor(1)))) {
+            graph.set("ids", ids);
+            graph.set("ids2", ids2);
+            graph.set("end", new int[] {end});
+            actual = graph.compute(backend);
+        }
+        // the penultimate layer of each (no final norm), side by side per token; bigG's last layer, final norm, pooled
+        float[] hiddenL = ReferenceBlocks.clipLLayer(t, l + "encoder.layers.0.", embedded(t, l + "embeddings.token_embedding.weight",
+                l + "embeddings.position_embedding.weight", ids, widthL), widthL, 1);
+        float[] hiddenG = ReferenceBlocks.openClipLayer(t, o + "transformer.resblocks.0.", embedded(t,
+                o + "token_embedding.weight", o + "positional_embedding", ids2, widthG), widthG, 1);
+        float[] last = ReferenceBlocks.layerNorm(t, o + "ln_final",
+                ReferenceBlocks.openClipLayer(t, o + "transformer.resblocks.1.", hiddenG, widthG, 1), widthG);
+        float[] projection = t.values(o + "text_projection");
+        float[] expected = new float[77 * (widthL + widthG) + projected];
+        for (int token = 0; token < 77; token++) {
+            System.arraycopy(hiddenL, token * widthL, expected, token * (widthL + widthG), widthL);
+            System.arraycopy(hiddenG, token * widthG, expected, token * (widthL + widthG) + widthL, widthG);
+        }
+        for (int j = 0; j < projected; j++) {
+            double sum = 0;
+            for (int i = 0; i < widthG; i++) {
+                sum += last[end * widthG + i] * (double) projection[i * projected + j];
+            }
+            expected[77 * (widthL + widthG) + j] = (float) sum;
+        }
+        assertClose(actual, expected, "SDXL text encoders");
+    }
+
+    /** Token plus position embeddings of 77 ids. */
+    private static float[] embedded(MemoryTensors t, String tokens, String positions, int[] ids, int width) {
+        float[] table = t.values(tokens);
+        float[] position = t.values(positions);
+        float[] x = new float[77 * width];
+        for (int i = 0; i < 77; i++) {
+            for (int k = 0; k < width; k++) {
+                x[i * width + k] = table[ids[i] * width + k] + position[i * width + k];
+            }
+        }
+        return x;
     }
 
     // ---- helpers ---------------------------------------------------------------------------

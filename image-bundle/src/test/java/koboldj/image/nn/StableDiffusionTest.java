@@ -13,9 +13,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
-import koboldj.image.checkpoint.TensorType;
+import java.nio.file.Path;
 
-/** The whole facade on tiny SD 1.x- and SD 2.x-shaped checkpoints with random weights. */
+import org.junit.jupiter.api.io.TempDir;
+
+import koboldj.image.checkpoint.Checkpoints;
+import koboldj.image.checkpoint.TensorSource;
+import koboldj.image.checkpoint.TensorType;
+import koboldj.testing.sdcheckpoints.SdCheckpoints;
+import koboldj.testing.sdcheckpoints.SdShape;
+import koboldj.testing.sdcheckpoints.StorageType;
+
+/** The whole facade on tiny SD 1.x-, SD 2.x- and SDXL-shaped checkpoints with random weights. */
 class StableDiffusionTest {
     private final Random random = new Random(11);
 
@@ -24,7 +33,7 @@ class StableDiffusionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Family.class)
+    @EnumSource(value = Family.class, names = {"SD1", "SD2"})
     void textToLatentToPixelsEndToEnd(Family family) {
         try (MemoryTensors weights = tiny(family, TensorType.F32); StableDiffusion sd = StableDiffusion.load(weights, 2)) {
             assertEquals(family, sd.family());
@@ -189,6 +198,43 @@ class StableDiffusionTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StableDiffusion.load(withoutVae, 1));
             assertTrue(e.getMessage().contains("first_stage_model.decoder.conv_in.weight"), e.getMessage());
             withoutVae.close();
+        }
+    }
+
+    @Test
+    void sdxlEncodesWithBothEncodersAndItsUnetTakesPooledTextAndSizes(@TempDir Path dir) throws Exception {
+        Path file = SdCheckpoints.writeSafetensors(dir.resolve("xl.safetensors"), SdShape.tinyXl(), StorageType.F16, 5);
+        try (TensorSource source = Checkpoints.open(file, null); StableDiffusion sd = StableDiffusion.load(source, 2)) {
+            assertEquals(Family.SDXL, sd.family());
+            assertEquals(32 + 48, sd.textWidth(), "CLIP-L's and bigG's widths side by side");
+            assertArrayEquals(new int[] {32, 48}, sd.textParts());
+            assertEquals(48, sd.pooledWidth());
+            int[] ids = new int[77];
+            Arrays.fill(ids, TextEncoders.END_OF_TEXT);
+            ids[0] = TextEncoders.END_OF_TEXT - 1;
+            for (int i = 1; i < 6; i++) {
+                ids[i] = random.nextInt(40000);
+            }
+            StableDiffusion.EncodedText text = sd.encodeTextAndPool(ids, 1, 1);
+            assertEquals(77 * 80, text.states().length);
+            assertEquals(48, text.pooled().length);
+            assertFinite(text.states());
+            assertFinite(text.pooled());
+            assertArrayEquals(text.states(), sd.encodeText(ids, 1, 2), "SDXL takes the penultimate layers whatever the clip skip");
+
+            int h = 8;
+            int w = 8;
+            float[] latent = values(4 * h * w);
+            float[] out = sd.predict(latent, 1, h, w, new float[] {500f}, text.states(), 77, text.pooled(),
+                    new float[] {64, 64, 0, 0, 64, 64});
+            assertEquals(latent.length, out.length);
+            assertFinite(out);
+            float[] otherSize = sd.predict(latent, 1, h, w, new float[] {500f}, text.states(), 77, text.pooled(),
+                    new float[] {1024, 1024, 0, 0, 1024, 1024});
+            assertFalse(Arrays.equals(out, otherSize), "the size conditioning matters");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> sd.predict(latent, 1, h, w, new float[] {500f}, text.states(), 77));
+            assertTrue(e.getMessage().contains("pooled"), e.getMessage());
         }
     }
 

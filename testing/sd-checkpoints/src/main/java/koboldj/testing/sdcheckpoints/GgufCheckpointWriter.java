@@ -13,7 +13,9 @@ import koboldj.testing.gguf.GgufWriter.Tensor;
 /**
  * Writes a layout as stable-diffusion.cpp's converter writes a {@code .gguf} checkpoint: the tensors it never loads
  * left out, an SD 2.x OpenCLIP text encoder under Hugging Face CLIP names with each fused q/k/v projection split in
- * three, the UNet's proj_in/proj_out weights as 1×1 convolutions, the asked type for every tensor whose innermost
+ * three (SDXL's OpenCLIP-bigG likewise, under {@code cond_stage_model.1.transformer.text_model.} with its
+ * {@code text_projection} kept as stored, and its CLIP-L under {@code cond_stage_model.transformer.text_model.}), the
+ * UNet's proj_in/proj_out weights as 1×1 convolutions, the asked type for every tensor whose innermost
  * dimension is a multiple of 32 and F16 for the rest, dimensions as ggml counts them, data aligned to 32 bytes.
  * One string of metadata ({@value #FAMILY_KEY}) names the family, which a tiny text encoder's width cannot tell.
  */
@@ -25,14 +27,20 @@ final class GgufCheckpointWriter {
             "sqrt_recipm1_alphas_cumprod", "posterior_variance", "posterior_log_variance_clipped",
             "posterior_mean_coef1", "posterior_mean_coef2",
             "cond_stage_model.transformer.text_model.embeddings.position_ids", "cond_stage_model.model.logit_scale",
-            "cond_stage_model.model.text_projection");
+            "cond_stage_model.model.text_projection",
+            "conditioner.embedders.0.transformer.text_model.embeddings.position_ids", "conditioner.embedders.1.model.logit_scale");
     private static final String OPEN_CLIP = "cond_stage_model.model.";
     private static final String HF_TEXT = "cond_stage_model.transformer.text_model.";
+    /** SDXL's encoders in the checkpoint, and where stable-diffusion.cpp puts them. */
+    private static final String XL_CLIP_L = "conditioner.embedders.0.transformer.text_model.";
+    private static final String XL_OPEN_CLIP = "conditioner.embedders.1.model.";
+    private static final String XL_HF_TEXT_2 = "cond_stage_model.1.transformer.text_model.";
     private static final Map<String, String> OPEN_CLIP_TO_HF = Map.of(
             "token_embedding.weight", "embeddings.token_embedding.weight",
             "positional_embedding", "embeddings.position_embedding.weight",
             "ln_final.weight", "final_layer_norm.weight",
-            "ln_final.bias", "final_layer_norm.bias");
+            "ln_final.bias", "final_layer_norm.bias",
+            "text_projection", "text_projection");
     private static final Map<String, String> RESBLOCK_TO_HF = Map.ofEntries(
             Map.entry("ln_1.weight", "layer_norm1.weight"), Map.entry("ln_1.bias", "layer_norm1.bias"),
             Map.entry("ln_2.weight", "layer_norm2.weight"), Map.entry("ln_2.bias", "layer_norm2.bias"),
@@ -86,18 +94,24 @@ final class GgufCheckpointWriter {
                 && shape.length == 2) {
             shape = new long[] {shape[0], shape[1], 1, 1};
         }
-        if (!name.startsWith(OPEN_CLIP)) {
+        if (name.startsWith(XL_CLIP_L)) {
+            written.add(new Written(HF_TEXT + name.substring(XL_CLIP_L.length()), shape, tensor, 0, 1));
+            return;
+        }
+        String openClip = name.startsWith(OPEN_CLIP) ? OPEN_CLIP : name.startsWith(XL_OPEN_CLIP) ? XL_OPEN_CLIP : null;
+        if (openClip == null) {
             written.add(new Written(name, shape, tensor, 0, 1));
             return;
         }
-        String rest = name.substring(OPEN_CLIP.length());
+        String hf = openClip.equals(OPEN_CLIP) ? HF_TEXT : XL_HF_TEXT_2;
+        String rest = name.substring(openClip.length());
         String resblocks = "transformer.resblocks.";
         if (OPEN_CLIP_TO_HF.containsKey(rest)) {
-            written.add(new Written(HF_TEXT + OPEN_CLIP_TO_HF.get(rest), shape, tensor, 0, 1));
+            written.add(new Written(hf + OPEN_CLIP_TO_HF.get(rest), shape, tensor, 0, 1));
         } else if (rest.startsWith(resblocks)) {
             String layer = rest.substring(resblocks.length(), rest.indexOf('.', resblocks.length()));
             String suffix = rest.substring(resblocks.length() + layer.length() + 1);
-            String prefix = HF_TEXT + "encoder.layers." + layer + ".";
+            String prefix = hf + "encoder.layers." + layer + ".";
             if (suffix.startsWith("attn.in_proj_")) {
                 String kind = suffix.endsWith("weight") ? "weight" : "bias";
                 long[] part = shape.clone();

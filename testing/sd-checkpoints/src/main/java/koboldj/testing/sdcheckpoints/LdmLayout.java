@@ -6,7 +6,7 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Every tensor name and shape of a single-file LDM checkpoint (the v1-5-pruned / v2-1 layout without
+ * Every tensor name and shape of a single-file LDM checkpoint (the v1-5-pruned / v2-1 / sd_xl_base layout without
  * {@code model_ema.*}), derived from an {@link SdShape} the way the LDM modules build their parameters.
  */
 public final class LdmLayout {
@@ -15,6 +15,8 @@ public final class LdmLayout {
     private static final String VAE = "first_stage_model.";
     private static final String CLIP_L = "cond_stage_model.transformer.text_model.";
     private static final String OPEN_CLIP = "cond_stage_model.model.";
+    private static final String XL_CLIP_L = "conditioner.embedders.0.transformer.text_model.";
+    private static final String XL_OPEN_CLIP = "conditioner.embedders.1.model.";
     /** The DDPM schedule buffers LatentDiffusion registers, each one value per training timestep. */
     static final List<String> SCHEDULE_BUFFERS = List.of("betas", "alphas_cumprod", "alphas_cumprod_prev",
             "sqrt_alphas_cumprod", "sqrt_one_minus_alphas_cumprod", "log_one_minus_alphas_cumprod",
@@ -36,10 +38,13 @@ public final class LdmLayout {
         }
         layout.unet();
         layout.vae();
-        if (shape.family() == SdFamily.SD1) {
-            layout.clipL();
-        } else {
-            layout.openClip();
+        switch (shape.family()) {
+            case SD1 -> layout.clipL(CLIP_L, shape.textWidth(), shape.textLayers());
+            case SD2 -> layout.openClip(OPEN_CLIP, shape.textWidth(), shape.textLayers());
+            case SDXL -> {
+                layout.clipL(XL_CLIP_L, shape.textWidth(), shape.textLayers());
+                layout.openClip(XL_OPEN_CLIP, shape.text2Width(), shape.text2Layers());
+            }
         }
         return List.copyOf(layout.tensors);
     }
@@ -51,6 +56,12 @@ public final class LdmLayout {
         add(UNET + "time_embed.0.bias", timeWidth);
         add(UNET + "time_embed.2.weight", timeWidth, timeWidth);
         add(UNET + "time_embed.2.bias", timeWidth);
+        if (shape.family() == SdFamily.SDXL) {
+            // SDXL's ADM input: the pooled text embedding and six Fourier-embedded size numbers
+            int labels = shape.text2Width() + 6 * shape.sizeEmbedding();
+            linear(UNET + "label_emb.0.0.", timeWidth, labels, true);
+            linear(UNET + "label_emb.0.2.", timeWidth, timeWidth, true);
+        }
         add(UNET + "input_blocks.0.0.weight", channels, SdShape.LATENT_CHANNELS, 3, 3);
         add(UNET + "input_blocks.0.0.bias", channels);
         Deque<Integer> skips = new ArrayDeque<>();
@@ -64,7 +75,7 @@ public final class LdmLayout {
                 resBlock(UNET + "input_blocks." + block + ".0.", ch, out, timeWidth);
                 ch = out;
                 if (shape.attention()[level]) {
-                    spatialTransformer(UNET + "input_blocks." + block + ".1.", ch);
+                    spatialTransformer(UNET + "input_blocks." + block + ".1.", ch, shape.depth()[level]);
                 }
                 skips.push(ch);
                 block++;
@@ -76,7 +87,7 @@ public final class LdmLayout {
             }
         }
         resBlock(UNET + "middle_block.0.", ch, ch, timeWidth);
-        spatialTransformer(UNET + "middle_block.1.", ch);
+        spatialTransformer(UNET + "middle_block.1.", ch, java.util.Arrays.stream(shape.depth()).max().orElse(1));
         resBlock(UNET + "middle_block.2.", ch, ch, timeWidth);
         block = 0;
         for (int level = levels - 1; level >= 0; level--) {
@@ -86,7 +97,7 @@ public final class LdmLayout {
                 ch = out;
                 int part = 1;
                 if (shape.attention()[level]) {
-                    spatialTransformer(UNET + "output_blocks." + block + ".1.", ch);
+                    spatialTransformer(UNET + "output_blocks." + block + ".1.", ch, shape.depth()[level]);
                     part = 2;
                 }
                 if (level != 0 && r == shape.resBlocks()) {
@@ -110,22 +121,24 @@ public final class LdmLayout {
         }
     }
 
-    private void spatialTransformer(String prefix, int ch) {
-        int context = shape.textWidth();
+    private void spatialTransformer(String prefix, int ch, int depth) {
+        int context = shape.contextWidth();
         norm(prefix + "norm.", ch);
         projection(prefix + "proj_in.", ch);
-        String block = prefix + "transformer_blocks.0.";
-        attention(block + "attn1.", ch, ch);
-        linear(block + "ff.net.0.proj.", 8 * ch, ch, true);
-        linear(block + "ff.net.2.", ch, 4 * ch, true);
-        attention(block + "attn2.", ch, context);
-        norm(block + "norm1.", ch);
-        norm(block + "norm2.", ch);
-        norm(block + "norm3.", ch);
+        for (int i = 0; i < depth; i++) {
+            String block = prefix + "transformer_blocks." + i + ".";
+            attention(block + "attn1.", ch, ch);
+            linear(block + "ff.net.0.proj.", 8 * ch, ch, true);
+            linear(block + "ff.net.2.", ch, 4 * ch, true);
+            attention(block + "attn2.", ch, context);
+            norm(block + "norm1.", ch);
+            norm(block + "norm2.", ch);
+            norm(block + "norm3.", ch);
+        }
         projection(prefix + "proj_out.", ch);
     }
 
-    /** SD 1.x projects into and out of the transformer with 1×1 convolutions, SD 2.x with linear layers. */
+    /** SD 1.x projects into and out of the transformer with 1×1 convolutions, SD 2.x and SDXL with linear layers. */
     private void projection(String prefix, int ch) {
         if (shape.family() == SdFamily.SD1) {
             conv(prefix, ch, ch, 1);
@@ -202,13 +215,12 @@ public final class LdmLayout {
         }
     }
 
-    private void clipL() {
-        int width = shape.textWidth();
-        tensors.add(new TensorSpec(CLIP_L + "embeddings.position_ids", new long[] {1, SdShape.TEXT_POSITIONS}, true));
-        add(CLIP_L + "embeddings.token_embedding.weight", SdShape.VOCABULARY, width);
-        add(CLIP_L + "embeddings.position_embedding.weight", SdShape.TEXT_POSITIONS, width);
-        for (int layer = 0; layer < shape.textLayers(); layer++) {
-            String prefix = CLIP_L + "encoder.layers." + layer + ".";
+    private void clipL(String clipL, int width, int layers) {
+        tensors.add(new TensorSpec(clipL + "embeddings.position_ids", new long[] {1, SdShape.TEXT_POSITIONS}, true));
+        add(clipL + "embeddings.token_embedding.weight", SdShape.VOCABULARY, width);
+        add(clipL + "embeddings.position_embedding.weight", SdShape.TEXT_POSITIONS, width);
+        for (int layer = 0; layer < layers; layer++) {
+            String prefix = clipL + "encoder.layers." + layer + ".";
             linear(prefix + "self_attn.k_proj.", width, width, true);
             linear(prefix + "self_attn.v_proj.", width, width, true);
             linear(prefix + "self_attn.q_proj.", width, width, true);
@@ -218,17 +230,16 @@ public final class LdmLayout {
             linear(prefix + "mlp.fc2.", width, 4 * width, true);
             norm(prefix + "layer_norm2.", width);
         }
-        norm(CLIP_L + "final_layer_norm.", width);
+        norm(clipL + "final_layer_norm.", width);
     }
 
-    private void openClip() {
-        int width = shape.textWidth();
-        add(OPEN_CLIP + "positional_embedding", SdShape.TEXT_POSITIONS, width);
-        add(OPEN_CLIP + "text_projection", width, width);
-        tensors.add(new TensorSpec(OPEN_CLIP + "logit_scale", new long[0], false));
-        add(OPEN_CLIP + "token_embedding.weight", SdShape.VOCABULARY, width);
-        for (int layer = 0; layer < shape.textLayers(); layer++) {
-            String prefix = OPEN_CLIP + "transformer.resblocks." + layer + ".";
+    private void openClip(String openClip, int width, int layers) {
+        add(openClip + "positional_embedding", SdShape.TEXT_POSITIONS, width);
+        add(openClip + "text_projection", width, width);
+        tensors.add(new TensorSpec(openClip + "logit_scale", new long[0], false));
+        add(openClip + "token_embedding.weight", SdShape.VOCABULARY, width);
+        for (int layer = 0; layer < layers; layer++) {
+            String prefix = openClip + "transformer.resblocks." + layer + ".";
             norm(prefix + "ln_1.", width);
             add(prefix + "attn.in_proj_weight", 3 * width, width);
             add(prefix + "attn.in_proj_bias", 3 * width);
@@ -237,7 +248,7 @@ public final class LdmLayout {
             linear(prefix + "mlp.c_fc.", 4 * width, width, true);
             linear(prefix + "mlp.c_proj.", width, 4 * width, true);
         }
-        norm(OPEN_CLIP + "ln_final.", width);
+        norm(openClip + "ln_final.", width);
     }
 
     private void conv(String prefix, int out, int in, int kernel) {

@@ -83,7 +83,7 @@ public final class SdCheckpoints {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: SdCheckpoints tiny|tiny-sd2|sd15|sd21 F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q5_0|Q5_1 "
+            System.err.println("usage: SdCheckpoints tiny|tiny-sd2|tiny-sdxl|sd15|sd21|sdxl F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q5_0|Q5_1 "
                     + "OUTPUT.safetensors|OUTPUT.gguf [SEED]");
             System.exit(2);
         }

@@ -46,4 +46,20 @@ class LdmLayoutTest {
                 byName.get("cond_stage_model.model.transformer.resblocks.23.attn.in_proj_weight").shape());
         assertArrayEquals(new long[] {77, 1024}, byName.get("cond_stage_model.model.positional_embedding").shape());
     }
+
+    @Test
+    void sdxlHasThePublishedUnetSizeAndItsTwoEncoders() {
+        List<TensorSpec> layout = LdmLayout.of(SdShape.sdxl());
+        assertEquals(2_567_463_684L, parameters(layout, "model.diffusion_model."));
+        Map<String, TensorSpec> byName = layout.stream().collect(Collectors.toMap(TensorSpec::name, Function.identity()));
+        assertArrayEquals(new long[] {1280, 2816}, byName.get("model.diffusion_model.label_emb.0.0.weight").shape());
+        assertArrayEquals(new long[] {640, 2048},
+                byName.get("model.diffusion_model.input_blocks.4.1.transformer_blocks.1.attn2.to_k.weight").shape());
+        assertTrue(byName.containsKey("model.diffusion_model.middle_block.1.transformer_blocks.9.norm3.weight"));
+        assertTrue(!byName.containsKey("model.diffusion_model.input_blocks.1.1.norm.weight"), "no attention on level 0");
+        assertArrayEquals(new long[] {1280, 1280}, byName.get("conditioner.embedders.1.model.text_projection").shape());
+        assertArrayEquals(new long[] {49408, 768},
+                byName.get("conditioner.embedders.0.transformer.text_model.embeddings.token_embedding.weight").shape());
+        assertTrue(byName.containsKey("conditioner.embedders.1.model.transformer.resblocks.31.attn.in_proj_weight"));
+    }
 }
