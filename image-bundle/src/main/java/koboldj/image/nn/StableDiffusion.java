@@ -419,6 +419,7 @@ public final class StableDiffusion implements AutoCloseable {
         graphs.values().forEach(Graph::close);
         graphs.clear();
         Ggml.freeBackend(backend);
+        paging.close();
         hooks.close();
         weights.close();
     }
