@@ -158,18 +158,17 @@ public class ConfigurationPublisher implements ConfigurationSwitch {
         return revision;
     }
 
-    /** Lays {@code values} over what the configuration of {@code pid} holds (e.g. from a file in --conf). */
+    /**
+     * Makes a configuration for {@code pid} with {@code values} when it has none yet, so that a component that needs one
+     * starts. An existing one (a file in --conf) is left alone: {@link AssignedProperties} lays the --set values over it
+     * whenever ConfigAdmin hands it out, and writing it here would race with FileInstall, whose update of a changed
+     * file a stale read-modify-write could undo.
+     */
     private void assign(String pid, Map<String, Object> values) throws IOException {
         Configuration configuration = configurationAdmin.getConfiguration(pid, "?");
-        Map<String, Object> properties = new LinkedHashMap<>();
-        Dictionary<String, Object> existing = configuration.getProperties();
-        if (existing != null) {
-            for (String key : Collections.list(existing.keys())) {
-                properties.put(key, existing.get(key));
-            }
+        if (configuration.getProperties() == null) {
+            configuration.updateIfDifferent(dictionary(new LinkedHashMap<>(values)));
         }
-        properties.putAll(values);
-        configuration.updateIfDifferent(dictionary(properties));
     }
 
     /** Has FileInstall watch {@code folder} (none when blank), for the files {@code filter} matches (all when null). */
