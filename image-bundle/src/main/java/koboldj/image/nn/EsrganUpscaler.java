@@ -46,24 +46,9 @@ public final class EsrganUpscaler implements AutoCloseable {
      * @throws IllegalArgumentException with a sentence naming what is missing, if the tensors are no RRDBNet
      */
     public static EsrganUpscaler load(TensorSource weights, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
-        }
-        Weights w = new Weights(weights);
-        EsrganUpscaler upscaler;
-        try {
-            upscaler = new EsrganUpscaler(w, threads);
-        } catch (RuntimeException e) {
-            w.close();
-            throw e;
-        }
-        // describing the network once makes every weight now, so a bad tensor is found at load
-        try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
-            upscaler.network.build(g, g.newTensor(Ggml.F32, 4, 4, upscaler.network.inChannels, 1));
-        } catch (RuntimeException e) {
-            upscaler.close();
-            throw e;
-        }
+        EsrganUpscaler upscaler = NetworkLoading.load(weights, threads, EsrganUpscaler::new,
+                (network, g) -> network.network.build(g, g.newTensor(Ggml.F32, 4, 4, network.network.inChannels, 1)),
+                EsrganUpscaler::close);
         LOG.info("ESRGAN upscaler ready: x{}, {} RRDB blocks of {} features", upscaler.scale(), upscaler.network.blocks,
                 upscaler.network.features);
         return upscaler;

@@ -60,24 +60,9 @@ public final class TinyAutoencoder implements AutoCloseable {
      * @throws IllegalArgumentException with a sentence naming what is missing, if the tensors are no TAESD decoder
      */
     public static TinyAutoencoder load(TensorSource weights, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
-        }
-        Weights w = new Weights(weights);
-        TinyAutoencoder taesd;
-        try {
-            taesd = new TinyAutoencoder(w, threads);
-        } catch (RuntimeException e) {
-            w.close();
-            throw e;
-        }
-        // describing the network once makes every weight now, so a bad tensor is found at load
-        try (Ggml g = Ggml.context(Graph.MAX_NODES, 0)) {
-            taesd.build(g, g.newTensor(Ggml.F32, 4, 4, taesd.latentChannels, 1));
-        } catch (RuntimeException e) {
-            taesd.close();
-            throw e;
-        }
+        TinyAutoencoder taesd = NetworkLoading.load(weights, threads, TinyAutoencoder::new,
+                (network, g) -> network.build(g, g.newTensor(Ggml.F32, 4, 4, network.latentChannels, 1)),
+                TinyAutoencoder::close);
         LOG.info("TAESD decoder ready: {} layers, x{}", taesd.decoder.size(), taesd.scale);
         return taesd;
     }
