@@ -32,16 +32,10 @@ final class SafetensorsWriter {
                     "data_offsets", new long[] {offset, offset + bytes}));
             offset += bytes;
         }
-        byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8; // the format pads its header with spaces so the data starts 8-aligned
-        ByteBuffer start = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        start.putLong(padded).put(json);
-        while (start.hasRemaining()) {
-            start.put((byte) ' ');
-        }
+        ByteBuffer start = headerBytes(header);
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ChannelOutput.writeFully(out, start.flip());
+            ChannelOutput.writeFully(out, start);
             for (TensorSpec tensor : tensors) {
                 float[] values = SeededWeights.values(seed, tensor);
                 ChannelOutput.writeFully(out, tensor.integer() ? int64(values) : Encodings.encode(values, type));
@@ -60,16 +54,10 @@ final class SafetensorsWriter {
                     "data_offsets", new long[] {offset, offset + bytes}));
             offset += bytes;
         }
-        byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8;
-        ByteBuffer start = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        start.putLong(padded).put(json);
-        while (start.hasRemaining()) {
-            start.put((byte) ' ');
-        }
+        ByteBuffer start = headerBytes(header);
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ChannelOutput.writeFully(out, start.flip());
+            ChannelOutput.writeFully(out, start);
             for (LoraLayout.Entry tensor : tensors) {
                 ChannelOutput.writeFully(out, Encodings.encode(tensor.values(), type));
             }
@@ -82,5 +70,17 @@ final class SafetensorsWriter {
             out.putLong((long) value);
         }
         return out.flip();
+    }
+
+    /** The header's length and JSON, padded with spaces as the format does so that the data starts 8-aligned. */
+    private static ByteBuffer headerBytes(Map<String, Object> header) throws IOException {
+        byte[] json = JSON.writeValueAsBytes(header);
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer start = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        start.putLong(padded).put(json);
+        while (start.hasRemaining()) {
+            start.put((byte) ' ');
+        }
+        return start.flip();
     }
 }
