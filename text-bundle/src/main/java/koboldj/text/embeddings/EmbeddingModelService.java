@@ -27,9 +27,9 @@ import koboldj.text.service.LoadingNotice;
 /**
  * Loads the model named by --embeddingsmodel, or else the text model of --model, off the
  * configuration thread, and registers it as the {@link EmbeddingService} (the "embeddings"
- * capability) once it is ready. The text model is loaded a second time rather than shared with the
- * text engine: the file is memory-mapped, so the weights are in memory once, and each engine
- * keeps its own context and lifecycle.
+ * capability) once it is ready. The text model's native model is shared with the text engine when
+ * both load it with the same options ({@code LlamaModel.load}); each engine keeps its own context
+ * and lifecycle, and the weights stay until the last of them closes.
  */
 @Component(configurationPid = Pids.EMBEDDINGS, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = EmbeddingsConfiguration.class)

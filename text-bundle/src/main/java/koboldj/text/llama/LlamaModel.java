@@ -24,8 +24,9 @@ import koboldj.api.text.Tokenizer;
 
 /**
  * A loaded GGUF text model and its vocabulary. The bytes of every token are read once at load, so
- * turning tokens into text needs no native call. Thread-safe; {@link #close()} frees the model and
- * must come after every context made from it is freed.
+ * turning tokens into text needs no native call. Thread-safe; {@link #close()} must come after every
+ * context made from it is freed. Loads of the same file with the same options share one native
+ * model ({@link SharedModel}), freed when the last of them is closed.
  *
  * <p>Request threads tokenize on the model outside any engine (a swapped or stopping bundle closes
  * it under them), so each native call holds a read lock and {@link #close()} the write lock: the
@@ -39,6 +40,7 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
             "tokenizer.ggml.model"};
 
     private final Llama llama;
+    private final SharedModel shared;
     private final MemorySegment model;
     private final MemorySegment vocab;
     private final int vocabularySize;
@@ -53,9 +55,10 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
     private final ReadWriteLock users = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private LlamaModel(Llama llama, MemorySegment model, Path file, int contextLength) {
+    private LlamaModel(Llama llama, SharedModel shared, Path file, int contextLength) {
         this.llama = llama;
-        this.model = model;
+        this.shared = shared;
+        this.model = shared.handle();
         this.vocab = llama.vocabulary(model);
         this.vocabularySize = llama.vocabularySize(vocab);
         this.bos = llama.bos(vocab);
@@ -106,26 +109,18 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
     }
 
     /**
-     * Loads a model file as {@code options} say (memory-mapped, locked in RAM).
+     * Loads a model file as {@code options} say (memory-mapped, locked in RAM), or shares the one
+     * already loaded from it with the same options.
      *
      * @throws LlamaException if llama.cpp cannot load it
      */
     public static LlamaModel load(Path file, int contextLength, ModelLoadOptions options, DoubleConsumer progress) {
         Llama llama = Llama.get();
-        if (ModelOverrides.needMetadata(options)) {
-            MemorySegment peek = llama.loadMetadata(file);
-            try {
-                options = new ModelLoadOptions(options.mmap(), options.mlock(),
-                        ModelOverrides.resolve(options, key -> llama.metadata(peek, key), llama::warn), -1);
-            } finally {
-                llama.freeModel(peek);
-            }
-        }
-        MemorySegment model = llama.loadModel(file, options, progress);
+        SharedModel shared = SharedModel.acquire(llama, file, options, progress);
         try {
-            return new LlamaModel(llama, model, file, contextLength);
+            return new LlamaModel(llama, shared, file, contextLength);
         } catch (RuntimeException e) {
-            llama.freeModel(model);
+            shared.release();
             throw e;
         }
     }
@@ -221,7 +216,8 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
     }
 
     /**
-     * Loads the LoRA adapters (GGUF files) for this model, which frees them when it is freed.
+     * The LoRA adapters (GGUF files) for this model, loaded once onto the native model, which frees
+     * them when it is freed; only a context they are applied to decodes with them.
      *
      * @throws LlamaException when a file is not a GGUF adapter for this model
      */
@@ -229,7 +225,7 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         List<MemorySegment> adapters = new ArrayList<>();
         for (Path file : files) {
             checkGguf(file);
-            adapters.add(use(() -> llama.loadAdapter(model, file)));
+            adapters.add(use(() -> shared.adapter(file)));
         }
         return new LoraAdapters(adapters, strength);
     }
@@ -337,14 +333,17 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         return endOfGeneration[token];
     }
 
-    /** Frees the model once the calls using it have returned; later calls fail as unloaded. */
+    /**
+     * Gives up this holder's share of the native model once the calls using it have returned (the
+     * last share frees it); later calls fail as unloaded.
+     */
     @Override
     public void close() {
         users.writeLock().lock();
         try {
             if (!closed) {
                 closed = true;
-                llama.freeModel(model);
+                shared.release();
             }
         } finally {
             users.writeLock().unlock();
