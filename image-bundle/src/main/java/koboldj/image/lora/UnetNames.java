@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * The diffusers name of an LDM UNet module ({@code input_blocks.1.1.proj_in} → {@code down_blocks.0.attentions.0.proj_in}),
  * as diffusers' checkpoint converter relates them: each level of {@code resBlocks} residual blocks is
  * {@code resBlocks + 1} input blocks (the last a downsampler, except on the deepest level) and as many output blocks
- * (the last also upsampling, except on the shallowest level); the middle block is resnet, attention, resnet.
+ * (the last also upsampling, except on the shallowest level); the middle block is resnet, attention, resnet. SDXL's
+ * label embedding (pooled text and sizes) is diffusers' {@code add_embedding}.
  */
 final class UnetNames {
     private static final Pattern INPUT = Pattern.compile("input_blocks\\.(\\d+)\\.(\\d+)\\.(.+)");
@@ -19,6 +20,8 @@ final class UnetNames {
             "input_blocks.0.0", "conv_in",
             "time_embed.0", "time_embedding.linear_1",
             "time_embed.2", "time_embedding.linear_2",
+            "label_emb.0.0", "add_embedding.linear_1",
+            "label_emb.0.2", "add_embedding.linear_2",
             "out.0", "conv_norm_out",
             "out.2", "conv_out");
     private static final Map<String, String> RESNET = Map.of(

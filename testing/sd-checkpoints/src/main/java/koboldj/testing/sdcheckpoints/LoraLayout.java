@@ -7,16 +7,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * LoRA files for an SD 1.x checkpoint layout: a few layers of each kind a LoRA trainer touches (attention and
- * feed-forward linears, the transformer's 1×1 projection, 3×3 resnet and upsampler convolutions, text encoder
- * linears), named as kohya's trainer or diffusers/PEFT name them. The diffusers module of each layer is written out here
- * beside its LDM weight, so the reader's own mapping is checked against facts, not against itself. Both namings hold
- * the same update for a seed: kohya's up halves are doubled and its alpha is half the rank, so alpha / rank · up · down
- * is exactly PEFT's up · down (no alpha: scale 1).
+ * LoRA files for an SD 1.x or SDXL checkpoint layout: a few layers of each kind a LoRA trainer touches (attention and
+ * feed-forward linears, the transformer's projection, 3×3 resnet and upsampler convolutions, text encoder linears, in
+ * both of SDXL's text encoders), named as kohya's trainer or diffusers/PEFT name them. The diffusers module of each
+ * layer is written out here beside its LDM weight, so the reader's own mapping is checked against facts, not against
+ * itself. Both namings hold the same update for a seed: kohya's up halves are doubled and its alpha is half the rank,
+ * so alpha / rank · up · down is exactly PEFT's up · down (no alpha: scale 1).
  */
 final class LoraLayout {
     private static final String UNET = "model.diffusion_model.";
     private static final String CLIP = "cond_stage_model.transformer.";
+    private static final String XL_CLIP_L = "conditioner.embedders.0.transformer.";
+    private static final String XL_OPEN_CLIP = "conditioner.embedders.1.model.transformer.resblocks.";
 
     /** A tensor of a LoRA file. */
     record Entry(String name, long[] shape, float[] values) {
@@ -25,8 +27,44 @@ final class LoraLayout {
     private LoraLayout() {
     }
 
-    /** diffusers module → LDM weight (without {@code .weight}), for a layout of {@code resBlocks} blocks per level. */
-    static Map<String, String> modules(List<TensorSpec> checkpoint, int resBlocks) {
+    /** diffusers module → LDM weight (without {@code .weight}) for a checkpoint of this shape. */
+    static Map<String, String> modules(List<TensorSpec> checkpoint, SdShape shape) {
+        return shape.family() == SdFamily.SDXL ? xlModules(shape.resBlocks()) : modules(checkpoint, shape.resBlocks());
+    }
+
+    /**
+     * SDXL's: the first level has no attention, so the transformer layers are the second level's (input block
+     * {@code resBlocks + 2}); CLIP-L is {@code text_encoder}, OpenCLIP-bigG {@code text_encoder_2} under the Hugging Face
+     * names (its fused q/k/v is left out: a third of a weight is checked by the reader's unit test).
+     */
+    private static Map<String, String> xlModules(int resBlocks) {
+        String attention = UNET + "input_blocks." + (resBlocks + 2) + ".1.";
+        Map<String, String> modules = new LinkedHashMap<>();
+        modules.put("unet.down_blocks.1.attentions.0.transformer_blocks.0.attn1.to_q", attention + "transformer_blocks.0.attn1.to_q");
+        modules.put("unet.down_blocks.1.attentions.0.transformer_blocks.1.ff.net.2", attention + "transformer_blocks.1.ff.net.2");
+        modules.put("unet.down_blocks.1.attentions.0.proj_in", attention + "proj_in");
+        modules.put("unet.down_blocks.0.resnets.0.conv1", UNET + "input_blocks.1.0.in_layers.2");
+        modules.put("text_encoder.text_model.encoder.layers.0.self_attn.q_proj",
+                XL_CLIP_L + "text_model.encoder.layers.0.self_attn.q_proj");
+        modules.put("text_encoder_2.text_model.encoder.layers.0.self_attn.out_proj", XL_OPEN_CLIP + "0.attn.out_proj");
+        modules.put("text_encoder_2.text_model.encoder.layers.1.mlp.fc1", XL_OPEN_CLIP + "1.mlp.c_fc");
+        return modules;
+    }
+
+    /** kohya's name of a diffusers module: SDXL's text encoders are {@code lora_te1_} and {@code lora_te2_}. */
+    static String kohya(String diffusers, SdFamily family) {
+        String module;
+        if (diffusers.startsWith("unet.")) {
+            module = "lora_unet_" + diffusers.substring("unet.".length());
+        } else if (diffusers.startsWith("text_encoder_2.")) {
+            module = "lora_te2_" + diffusers.substring("text_encoder_2.".length());
+        } else {
+            module = (family == SdFamily.SDXL ? "lora_te1_" : "lora_te_") + diffusers.substring("text_encoder.".length());
+        }
+        return module.replace('.', '_');
+    }
+
+    private static Map<String, String> modules(List<TensorSpec> checkpoint, int resBlocks) {
         Map<String, String> modules = new LinkedHashMap<>();
         modules.put("unet.down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q",
                 UNET + "input_blocks.1.1.transformer_blocks.0.attn1.to_q");
@@ -48,12 +86,19 @@ final class LoraLayout {
         return modules;
     }
 
-    /** The tensors of a LoRA of {@code rank} for {@code checkpoint}, in kohya's naming or PEFT's. */
-    static List<Entry> of(List<TensorSpec> checkpoint, int resBlocks, boolean kohya, int rank, long seed) {
+    /**
+     * The tensors of a LoRA of {@code rank} for a checkpoint of {@code shape}, in kohya's naming or PEFT's, for the
+     * modules whose diffusers name starts with {@code only} ("" for all).
+     */
+    static List<Entry> of(SdShape shape, boolean kohya, int rank, long seed, String only) {
+        List<TensorSpec> checkpoint = LdmLayout.of(shape);
         Map<String, long[]> shapes = new LinkedHashMap<>();
         checkpoint.forEach(tensor -> shapes.put(tensor.name(), tensor.shape()));
         List<Entry> entries = new ArrayList<>();
-        modules(checkpoint, resBlocks).forEach((diffusers, ldm) -> {
+        modules(checkpoint, shape).forEach((diffusers, ldm) -> {
+            if (!diffusers.startsWith(only)) {
+                return;
+            }
             long[] weight = shapes.get(ldm + ".weight");
             long out = weight[0];
             long[] downShape = weight.clone();
@@ -66,8 +111,7 @@ final class LoraLayout {
             float[] down = halves(random, rank * fanIn, spread);
             float[] up = halves(random, out * rank, spread);
             if (kohya) {
-                String module = (diffusers.startsWith("unet.") ? "lora_unet_" + diffusers.substring(5)
-                        : "lora_te_" + diffusers.substring("text_encoder.".length())).replace('.', '_');
+                String module = kohya(diffusers, shape.family());
                 for (int i = 0; i < up.length; i++) {
                     up[i] *= 2;
                 }

@@ -52,21 +52,30 @@ public final class SdCheckpoints {
     }
 
     /**
-     * A LoRA of {@code rank} for a checkpoint of this (SD 1.x) shape: kohya's naming stored as F16, or diffusers/PEFT's
-     * as F32; for one seed both change the weights by exactly the same numbers.
+     * A LoRA of {@code rank} for a checkpoint of this (SD 1.x or SDXL) shape: kohya's naming stored as F16, or
+     * diffusers/PEFT's as F32; for one seed both change the weights by exactly the same numbers.
      */
     public static Path writeLora(Path file, SdShape shape, boolean kohya, int rank, long seed) throws IOException {
-        if (shape.family() != SdFamily.SD1) {
-            throw new IllegalArgumentException("test LoRAs are written for SD 1.x layouts");
+        return writeLora(file, shape, kohya, rank, seed, "");
+    }
+
+    /** The same, only for the modules whose diffusers name starts with {@code only} (e.g. {@code text_encoder_2.}). */
+    public static Path writeLora(Path file, SdShape shape, boolean kohya, int rank, long seed, String only) throws IOException {
+        if (shape.family() == SdFamily.SD2) {
+            throw new IllegalArgumentException("test LoRAs are written for SD 1.x and SDXL layouts");
         }
-        SafetensorsWriter.write(file, LoraLayout.of(LdmLayout.of(shape), shape.resBlocks(), kohya, rank, seed),
-                kohya ? StorageType.F16 : StorageType.F32);
+        SafetensorsWriter.write(file, LoraLayout.of(shape, kohya, rank, seed, only), kohya ? StorageType.F16 : StorageType.F32);
         return file;
     }
 
     /** The LDM weights (without {@code .weight}) the test LoRAs change, by their diffusers module name. */
     public static java.util.Map<String, String> loraModules(SdShape shape) {
-        return LoraLayout.modules(LdmLayout.of(shape), shape.resBlocks());
+        return LoraLayout.modules(LdmLayout.of(shape), shape);
+    }
+
+    /** kohya's name of one of those diffusers modules. */
+    public static String kohyaModule(String diffusers, SdFamily family) {
+        return LoraLayout.kohya(diffusers, family);
     }
 
     /** A well-formed LoRA (kohya naming) whose one layer names a module no model has. */
