@@ -11,8 +11,10 @@ import org.osgi.framework.SynchronousBundleListener;
  * At start-up, starts the text bundle as soon as FileInstall installs it, on a thread of its own.
  * FileInstall starts the bundles of the bundles folder one after another in an order of its own,
  * and the text bundle's model load, the longest stage before a first token, waited for the others'
- * activations; now it runs beside them. The launcher removes this listener once the routes have
- * settled: bundles dropped in later start when FileInstall starts them, as before.
+ * activations; now it runs beside them. FileInstall installs the bundles while it starts, before
+ * the framework has reached its last start level, so a text bundle installed then starts the moment
+ * the framework does. The launcher removes this listener once the routes have settled: bundles
+ * dropped in later start when FileInstall starts them, as before.
  */
 final class EarlyStarts implements SynchronousBundleListener {
     /** The bundles a first client waits for. */
@@ -33,8 +35,19 @@ final class EarlyStarts implements SynchronousBundleListener {
         Bundle bundle = event.getBundle();
         if (event.getType() == BundleEvent.INSTALLED && framework.getState() == Bundle.ACTIVE
                 && FIRST.contains(bundle.getSymbolicName())) {
-            Thread.ofPlatform().name("koboldj-early-start").start(() -> start(bundle));
+            startAside(bundle);
+        } else if (event.getType() == BundleEvent.STARTED && bundle.equals(framework)) {
+            for (Bundle installed : framework.getBundleContext().getBundles()) {
+                boolean notStarted = installed.getState() == Bundle.INSTALLED || installed.getState() == Bundle.RESOLVED;
+                if (notStarted && FIRST.contains(installed.getSymbolicName())) {
+                    startAside(installed);
+                }
+            }
         }
+    }
+
+    private static void startAside(Bundle bundle) {
+        Thread.ofPlatform().name("koboldj-early-start").start(() -> start(bundle));
     }
 
     private static void start(Bundle bundle) {

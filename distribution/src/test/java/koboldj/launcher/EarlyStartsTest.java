@@ -54,6 +54,17 @@ class EarlyStartsTest {
     }
 
     @Test
+    void aTextBundleInstalledBeforeTheFrameworkRunsStartsWhenItDoes() throws Exception {
+        framework.getBundleContext().addBundleListener(new EarlyStarts(framework));
+        Bundle text = install("koboldj.text");
+        Bundle other = install("koboldj.websearch");
+        framework.start();
+        assertTrue(Polling.until(Duration.ofSeconds(10), Duration.ofMillis(10),
+                () -> text.getState() == Bundle.ACTIVE), "state " + text.getState());
+        assertEquals(Bundle.INSTALLED, other.getState(), "left to its installer");
+    }
+
+    @Test
     void nothingStartsBeforeTheFrameworkReachedItsStartLevel() throws Exception {
         framework.getBundleContext().addBundleListener(new EarlyStarts(framework));
         Bundle text = install("koboldj.text");
