@@ -100,4 +100,21 @@ class KvBudgetE2EIT {
         assertEquals(0, last.path("kv_cache_waits").asLong() - after.path("kv_cache_waits").asLong(), "nothing ran: no wait");
         assertTrue(last.path("kv_cache_used_tokens").asLong() <= 512, last.toString());
     }
+
+    @Test
+    void byDefaultTheSlotsShareOneContextWhereAContextForEachIsNotNegligible() throws Exception {
+        // 64 x 4096 tokens at 640 bytes would take 168 MB: the default budget is KoboldCpp's one context
+        try (ServerProcess many = ServerProcess.withTextModel("--parallel", "64")) {
+            assertEquals(4096, json(many.get("/api/extra/true_max_context_length")).path("value").asInt(),
+                    "KoboldCpp's default --contextsize");
+            JsonNode perf = json(many.get("/api/extra/perf"));
+            assertEquals(64, perf.path("slots").asInt(), perf.toString());
+            // one context and a batch (512) of room
+            assertEquals(4096 + 512, perf.path("kv_cache_tokens").asLong(), perf.toString());
+            HttpResponse<String> answer = many.post("/api/v1/generate",
+                    "{\"prompt\":\"Once upon a time\",\"max_length\":16,\"use_default_badwordsids\":true}");
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertTrue(!json(answer).path("results").path(0).path("text").asText().isEmpty(), answer.body());
+        }
+    }
 }

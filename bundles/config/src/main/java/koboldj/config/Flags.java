@@ -37,7 +37,7 @@ public final class Flags {
         flag("modelmax", INTEGER, 4, "koboldj: the most text models loaded at once", List.of(), 1, 64);
         flag("port", INTEGER, 5001, "port to listen on", List.of(Pids.SERVER), 1, 65535);
         flag("host", TEXT, "127.0.0.1", "address to listen on; 0.0.0.0 for every interface", List.of(Pids.SERVER));
-        flag("contextsize", INTEGER, 8192, "context size in tokens", List.of(Pids.TEXT), 256, 262144, "--ctx-size", "-c");
+        flag("contextsize", INTEGER, 4096, "context size in tokens", List.of(Pids.TEXT), 256, 262144, "--ctx-size", "-c");
         flag("threads", INTEGER, -1, "CPU threads for generation; -1 picks the best for this machine", List.of(Pids.TEXT, Pids.EMBEDDINGS), "-t");
         flag("blasthreads", INTEGER, 0, "CPU threads for prompt processing; 0 uses --threads", List.of(Pids.TEXT, Pids.EMBEDDINGS),
                 "--batchthreads", "--threadsbatch", "--threads-batch");
@@ -122,10 +122,11 @@ public final class Flags {
         flag("usecpu", SWITCH, false, "accepted for KoboldCpp compatibility; koboldj runs on the CPU", List.of());
         flag("parallel", INTEGER, 4, "koboldj: generations decoded side by side (continuous batching)", List.of(Pids.TEXT), 1, 64, "-np");
         flag("lanes", INTEGER, 0, "koboldj: llama contexts the --parallel slots are spread over, decoded side by side; "
-                + "0 picks one per full context the --kvbudget holds (up to one per slot) for small models (under 200M "
-                + "parameters), and one for large ones", List.of(Pids.TEXT), 0, 64);
+                + "0 picks one per full context the --kvbudget holds (up to one per slot) for tiny models (under 10M "
+                + "parameters), and one for larger ones", List.of(Pids.TEXT), 0, 64);
         flag("kvbudget", INTEGER, 0, "koboldj: tokens of KV cache the --parallel slots share, each taking cells as it grows; "
-                + "0 picks 2 x --contextsize, or a full context per slot when that takes under 64 MB", List.of(Pids.TEXT), 0, 16_777_216);
+                + "0 picks one --contextsize (KoboldCpp's memory), or a full context per slot when that takes under 64 MB",
+                List.of(Pids.TEXT), 0, 16_777_216);
         flag("bundles", PATH, "", "koboldj: extra folder watched for plugin bundles (jars) to hot-deploy", List.of());
         flag("shell", SWITCH, false, "koboldj: start the Gogo shell on this terminal for operators", List.of());
         flag("conf", PATH, "conf", "koboldj: folder of OSGi configuration files (PID.cfg, PID.config) for plugins, "

@@ -30,7 +30,7 @@ class CommandLineTest {
         Settings settings = parse().settings();
         assertEquals(5001, settings.integer("port"));
         assertEquals("127.0.0.1", settings.text("host"));
-        assertEquals(8192, settings.integer("contextsize"));
+        assertEquals(4096, settings.integer("contextsize"));
         assertEquals(512, settings.integer("batchsize"));
         assertEquals(32, settings.integer("maxrequestsize"));
         assertEquals(4, settings.integer("parallel"));

@@ -3,38 +3,37 @@ package koboldj.text.service;
 /** How the engine runs when --lanes, --threads and --blasthreads are not given: by model size and cores. */
 final class EngineDefaults {
     /**
-     * Below this a model's decode step is bound by attention and per-step overhead rather than by
-     * reading its weights, so it gains from lanes (see koboldj.text.engine.Lane), and moving its
-     * few KV cells together is cheap. Measured on the 260K-parameter test model only; the bound is
-     * kept well below the 1B-class models where batching the weights of all slots in one context
-     * matters most and compacting a large KV cache would cost more than it saves.
+     * From this size a generation step is mostly matrix work on the weights (a 125M-parameter
+     * model reads 250 MB of them a token): one decode of every slot reads them once, and every
+     * core shortens it. Such a model keeps its slots in one lane (lanes side by side decode only
+     * single tokens; multi-token steps take turns, see koboldj.text.engine.Lane): measured on 2
+     * cores with the 125M shape, one lane streamed 105/147/146 tok/s to 1/4/8 clients, two lanes
+     * 82/70/74. Below it, as for the 260K-parameter test model, a step costs what its attention
+     * spans and its per-step overhead: there lanes side by side help, moving their few KV cells
+     * together is cheap, and the threads' meetings every layer cost more than a second core saves.
      */
-    static final long SMALL_MODEL_PARAMETERS = 200_000_000L;
+    static final long WEIGHT_BOUND_PARAMETERS = 10_000_000L;
 
     private EngineDefaults() {
     }
 
     static boolean isSmall(long parameters) {
-        return parameters < SMALL_MODEL_PARAMETERS;
+        return parameters < WEIGHT_BOUND_PARAMETERS;
     }
 
     /**
      * A full context of KV cache for every slot costs at most this much: then it is what the slots
-     * get (the model is tiny: stories260K's 4 x 8192 tokens take 21 MB). A model of 125M parameters
-     * takes 36 KB a token, 1.2 GB for 4 x 8192.
+     * get (the model is tiny: stories260K's 4 x 4096 tokens take 10 MB). A model of 125M parameters
+     * takes 36 KB a token, 600 MB for 4 x 4096.
      */
     static final long NEGLIGIBLE_KV_BYTES = 64L << 20;
-    /**
-     * The KV budget, in contexts, when a context per slot would cost more: one generation may use
-     * the whole --contextsize while others still run beside it (a second one as long, or several
-     * shorter), and the memory no longer grows with --parallel (4 contexts before).
-     */
-    static final int SHARED_CONTEXTS = 2;
 
     /**
      * Tokens of KV cache the slots share ({@code configured} &lt;= 0: not given): a full context
-     * for each slot where that costs little memory, else {@link #SHARED_CONTEXTS} contexts, never
-     * less than one context nor more than one per slot. {@code bytesPerToken} 0: unknown.
+     * for each slot where that costs little memory, else one context, as KoboldCpp holds (its
+     * memory, and several requests still run side by side while their prompts and answers fit
+     * in it; a Lane adds a batch of room). A given budget holds at least one context and at most
+     * one per slot. {@code bytesPerToken} 0: unknown.
      */
     static int kvBudget(int configured, int slots, int context, long bytesPerToken) {
         long perSlot = (long) slots * context;
@@ -44,16 +43,15 @@ final class EngineDefaults {
         if (bytesPerToken > 0 && perSlot * bytesPerToken <= NEGLIGIBLE_KV_BYTES) {
             return (int) perSlot;
         }
-        return (int) Math.min(perSlot, (long) SHARED_CONTEXTS * context);
+        return context;
     }
 
     /**
      * A small model gets as many lanes as the budget holds full contexts, up to one per slot: the
      * fewer sequences share a context, the fewer cells each token's attention spans, and
-     * single-token lanes decode side by side on the cores (with the default budget, two lanes; a
-     * step of several tokens still takes turns, see Lane). The slots of a lane share its part of
-     * the budget as they grow. A large model
-     * keeps one lane, where one decode reads the weights for every slot.
+     * single-token lanes decode side by side on the cores (a step of several tokens still takes
+     * turns, see Lane). The slots of a lane share its part of the budget as they grow. A model of
+     * real size keeps one lane: see {@link #WEIGHT_BOUND_PARAMETERS}.
      */
     static int lanes(int slots, long parameters, int context, int kvBudget) {
         return isSmall(parameters) ? (int) Math.max(1, Math.min(slots, kvBudget / context)) : 1;
@@ -79,20 +77,14 @@ final class EngineDefaults {
     }
 
     /**
-     * From this size a generation step is mostly matrix work on the weights (a 125M-parameter
-     * model reads 250 MB of them a token), which every core shortens; below it, as for the
-     * 260K-parameter test model, the threads' meetings every layer cost more than they save.
-     */
-    static final long MULTICORE_STEP_PARAMETERS = 10_000_000L;
-
-    /**
      * Threads for a generation step while its lane is the only one decoding (one stream, or one
-     * lane holding every stream): all the cores for a model of real size, whose step is long
-     * enough that sharing a core with the server's threads now and then costs less than the
-     * core it would leave idle; {@code shared} (the threads beside other lanes) for a tiny one.
+     * lane holding every stream): all the cores for a model of real size (see
+     * {@link #WEIGHT_BOUND_PARAMETERS}), whose step is long enough that sharing a core with the
+     * server's threads now and then costs less than the core it would leave idle; {@code shared}
+     * (the threads beside other lanes) for a tiny one.
      */
     static int forSoloDecode(int cores, long parameters, int shared) {
-        return parameters >= MULTICORE_STEP_PARAMETERS ? Math.max(1, cores) : shared;
+        return isSmall(parameters) ? shared : Math.max(1, cores);
     }
 
     /** Prompt processing works on large batches: every core helps. */

@@ -10,7 +10,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String model() default "";
 
     /** --contextsize: tokens each generation may use. */
-    int contextsize() default 8192;
+    int contextsize() default 4096;
 
     /** --threads: -1 picks the best for this machine. */
     int threads() default -1;

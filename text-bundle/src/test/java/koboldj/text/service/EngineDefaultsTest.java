@@ -8,8 +8,9 @@ class EngineDefaultsTest {
 
     @Test
     void aSmallModelGetsALanePerSlotDecodedOnEveryCore() {
-        assertEquals(4, EngineDefaults.lanes(4, 260_000, 8192, 4 * 8192));
-        assertEquals(8, EngineDefaults.lanes(8, 135_000_000, 512, 8 * 512));
+        assertEquals(4, EngineDefaults.lanes(4, 260_000, 4096, 4 * 4096));
+        assertEquals(8, EngineDefaults.lanes(8, 5_000_000, 512, 8 * 512));
+        assertEquals(4, EngineDefaults.lanes(4, EngineDefaults.WEIGHT_BOUND_PARAMETERS - 1, 4096, 4 * 4096));
         assertEquals(2, EngineDefaults.laneThreads(2, 4, 0));
         assertEquals(2, EngineDefaults.laneThreads(8, 8, 4));
         assertEquals(1, EngineDefaults.laneThreads(2, 4, 2));
@@ -18,27 +19,28 @@ class EngineDefaultsTest {
     }
 
     @Test
-    void aLargeModelKeepsEverySlotInOneContext() {
-        assertEquals(1, EngineDefaults.lanes(4, EngineDefaults.SMALL_MODEL_PARAMETERS, 8192, 4 * 8192));
+    void aModelWhoseStepIsWeightBoundKeepsEverySlotInOneContext() {
+        assertEquals(1, EngineDefaults.lanes(4, EngineDefaults.WEIGHT_BOUND_PARAMETERS, 4096, 4 * 4096));
+        assertEquals(1, EngineDefaults.lanes(4, 134_000_000, 4096, 4 * 4096), "125M shape: one lane was measured faster");
         assertEquals(1, EngineDefaults.lanes(16, 7_000_000_000L, 8192, 16 * 8192));
     }
 
     @Test
     void aSmallModelGetsALanePerContextItsBudgetHolds() {
-        assertEquals(2, EngineDefaults.lanes(4, 135_000_000, 8192, 2 * 8192));
-        assertEquals(1, EngineDefaults.lanes(4, 135_000_000, 8192, 8192 + 4000));
-        assertEquals(1, EngineDefaults.lanes(1, 135_000_000, 8192, 8192));
+        assertEquals(2, EngineDefaults.lanes(4, 5_000_000, 8192, 2 * 8192));
+        assertEquals(1, EngineDefaults.lanes(4, 5_000_000, 8192, 8192 + 4000));
+        assertEquals(1, EngineDefaults.lanes(1, 5_000_000, 8192, 8192));
     }
 
     @Test
-    void theKvBudgetIsAContextPerSlotWhereThatCostsLittleElseTwoContexts() {
-        // stories260K: 640 bytes a token, 21 MB for 4 x 8192
-        assertEquals(4 * 8192, EngineDefaults.kvBudget(0, 4, 8192, 640));
+    void theKvBudgetIsAContextPerSlotWhereThatCostsLittleElseOneContextAsKoboldCppHolds() {
+        // stories260K: 640 bytes a token, 10 MB for 4 x 4096
+        assertEquals(4 * 4096, EngineDefaults.kvBudget(0, 4, 4096, 640));
         // the 125M shape: 36 KB a token
-        assertEquals(2 * 8192, EngineDefaults.kvBudget(0, 4, 8192, 36_864));
-        assertEquals(2 * 8192, EngineDefaults.kvBudget(0, 16, 8192, 36_864), "no longer grows with --parallel");
-        assertEquals(8192, EngineDefaults.kvBudget(0, 1, 8192, 36_864), "never more than a context per slot");
-        assertEquals(2 * 8192, EngineDefaults.kvBudget(0, 4, 8192, 0), "unknown size: shared");
+        assertEquals(4096, EngineDefaults.kvBudget(0, 4, 4096, 36_864));
+        assertEquals(4096, EngineDefaults.kvBudget(0, 16, 4096, 36_864), "does not grow with --parallel");
+        assertEquals(4096, EngineDefaults.kvBudget(0, 1, 4096, 36_864));
+        assertEquals(4096, EngineDefaults.kvBudget(0, 4, 4096, 0), "unknown size: shared");
     }
 
     @Test
