@@ -87,22 +87,25 @@ public final class TextBenchmark {
         String warmup = System.getenv("KOBOLDJ_BENCH_WARMUP");
         run(4, warmup == null || warmup.isBlank() ? 16 : Integer.parseInt(warmup.trim()));
         JsonNode before = perf();
-        System.out.printf("%-8s %9s %12s %10s %10s %10s %10s %9s %13s%n", "clients", "requests", "aggregate", "per-stream",
-                "p50 s", "p99 s", "TTFT p50", "rejected", "client ms/1k");
+        System.out.printf("%-8s %9s %12s %10s %10s %10s %10s %9s %13s %13s%n", "clients", "requests", "aggregate", "per-stream",
+                "p50 s", "p99 s", "TTFT p50", "rejected", "client ms/1k", "server ms/1k");
         for (int clients : levels) {
             long started = System.nanoTime();
             long cpuBefore = cpuNanos();
+            long serverBefore = serverCpuNanos();
             List<Sample> samples = run(clients, perClient);
             double wall = (System.nanoTime() - started) / 1e9;
             long cpu = cpuNanos() - cpuBefore;
+            long serverCpu = serverBefore < 0 ? -1 : serverCpuNanos() - serverBefore;
             List<Sample> ok = samples.stream().filter(s -> !s.rejected()).toList();
             int total = ok.stream().mapToInt(Sample::tokens).sum();
             List<Double> latency = ok.stream().map(Sample::seconds).sorted().toList();
             List<Double> firstToken = ok.stream().map(Sample::firstTokenSeconds).sorted().toList();
             double perStream = ok.stream().mapToDouble(s -> s.tokens() / (s.seconds() - s.firstTokenSeconds())).average().orElse(0);
-            System.out.printf("%-8d %9d %10.0f/s %8.0f/s %10.3f %10.3f %10.4f %9d %13.1f%n", clients, samples.size(),
+            System.out.printf("%-8d %9d %10.0f/s %8.0f/s %10.3f %10.3f %10.4f %9d %13.1f %13s%n", clients, samples.size(),
                     total / wall, perStream, percentile(latency, 50), percentile(latency, 99), percentile(firstToken, 50),
-                    samples.size() - ok.size(), total == 0 ? 0 : cpu / 1e6 / total * 1000);
+                    samples.size() - ok.size(), total == 0 ? 0 : cpu / 1e6 / total * 1000,
+                    serverCpu < 0 || total == 0 ? "-" : String.format("%.0f", serverCpu / 1e6 / total * 1000));
         }
         JsonNode after = perf();
         double busy = after.path("engine_busy_seconds").asDouble() - before.path("engine_busy_seconds").asDouble();
@@ -125,6 +128,19 @@ public final class TextBenchmark {
      */
     private static long cpuNanos() {
         return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /**
+     * The CPU time the server has used, if KOBOLDJ_BENCH_SERVER_PID names it; -1 if not known. On
+     * a machine shared with other work, CPU time per token is steadier than the wall-clock rate.
+     */
+    private static long serverCpuNanos() {
+        String pid = System.getenv("KOBOLDJ_BENCH_SERVER_PID");
+        if (pid == null || pid.isBlank()) {
+            return -1;
+        }
+        return ProcessHandle.of(Long.parseLong(pid.trim())).flatMap(server -> server.info().totalCpuDuration())
+                .map(Duration::toNanos).orElse(-1L);
     }
 
     private JsonNode perf() throws IOException {

@@ -8,8 +8,13 @@ import koboldj.text.llama.LlamaModel;
  * KoboldCpp's {@code --draftmodel} and {@code --draftamount}: a small model that proposes the next
  * {@code amount} tokens of each generation, for the main model to verify in one decode (see
  * {@link DraftProposer}). The engine it is given to closes it with its contexts.
+ *
+ * @param soloThreads threads for the draft's decodes while its lane is the only one decoding, as
+ *                    {@link EngineSettings#soloThreads()} is for the main model's (0: the same as
+ *                    the main model's): the draft decodes one token at a time, a step as short as
+ *                    its size makes it
  */
-public record DraftModel(LlamaModel model, int amount) {
+public record DraftModel(LlamaModel model, int amount, int soloThreads) {
     /** KoboldCpp's default --draftamount. */
     public static final int DEFAULT_AMOUNT = 8;
     /** More proposals than this per step would rarely all be right, and fill the batch for nothing. */
@@ -19,6 +24,14 @@ public record DraftModel(LlamaModel model, int amount) {
         if (amount < 1 || amount > MAX_AMOUNT) {
             throw new IllegalArgumentException("--draftamount must be from 1 to " + MAX_AMOUNT + ", not " + amount);
         }
+        if (soloThreads < 0) {
+            throw new IllegalArgumentException("soloThreads must be 0 or more, not " + soloThreads);
+        }
+    }
+
+    /** A draft that decodes alone on as many threads as the main model. */
+    public DraftModel(LlamaModel model, int amount) {
+        this(model, amount, 0);
     }
 
     /**

@@ -47,6 +47,11 @@ final class DraftProposer implements AutoCloseable {
     private final int amount;
     private final int cells;
     private final int vocabularySize;
+    /** Threads for the draft's decodes beside other lanes' decodes, and while its lane is alone. */
+    private final int sharedThreads;
+    private final int soloThreads;
+    private final int batchThreads;
+    private int threadsInUse;
     /** The tokens in each sequence's draft KV, by sequence id. */
     private final IntList[] drafted;
     /** This step's proposals for each sequence, and how many there are. */
@@ -66,6 +71,10 @@ final class DraftProposer implements AutoCloseable {
         this.vocabularySize = draft.model().vocabularySize();
         this.row = new float[vocabularySize];
         this.cells = mainCells + sequences * amount;
+        this.sharedThreads = settings.threads();
+        this.soloThreads = draft.soloThreads() > 0 ? draft.soloThreads() : settings.soloThreads();
+        this.batchThreads = settings.batchThreads();
+        this.threadsInUse = sharedThreads;
         this.context = draft.model().newContext(new Llama.ContextOptions(cells, settings.batchSize(), sequences,
                 settings.threads(), settings.batchThreads(), false, -1, AttentionOptions.DEFAULTS));
         try {
@@ -96,9 +105,16 @@ final class DraftProposer implements AutoCloseable {
 
     /**
      * Lets the draft propose tokens for the lane's generating slots, before the lane's batch is
-     * built; {@code batchRoom} is how many tokens that batch holds.
+     * built; {@code batchRoom} is how many tokens that batch holds. {@code alone}: no other lane
+     * is decoding, so the draft may use the cores they would (llama.cpp decodes a batch of one
+     * token, each proposal's, on the context's generation threads, not its batch threads).
      */
-    void propose(Slot[] slots, int batchRoom) {
+    void propose(Slot[] slots, int batchRoom, boolean alone) {
+        int threads = alone ? soloThreads : sharedThreads;
+        if (threads != threadsInUse) {
+            context.setThreads(threads, batchThreads);
+            threadsInUse = threads;
+        }
         int generating = 0;
         for (Slot slot : slots) {
             proposed[slot.sequence] = 0;

@@ -63,7 +63,7 @@ final class LaneStepper {
         batch.clear();
         DraftProposer drafts = lane.drafts;
         if (drafts != null) {
-            drafts.propose(lane.slots, batch.capacity());
+            drafts.propose(lane.slots, batch.capacity(), busyLanes.getAsInt() <= 1);
         }
         for (Slot slot : lane.slots) {
             slot.output = -1;

@@ -327,7 +327,10 @@ public class TextModelService implements TextReloads {
             throw e;
         }
         LOG.info("Speculative decoding: {} drafts up to {} tokens per step", draft.descriptor().name(), amount);
-        return new DraftModel(draft, amount);
+        int soloThreads = configuration.threads() > 0 ? configuration.threads()
+                : EngineDefaults.forSoloDecode(Runtime.getRuntime().availableProcessors(), draft.parameterCount(),
+                        EngineDefaults.forDecode(Runtime.getRuntime().availableProcessors(), 1));
+        return new DraftModel(draft, amount, soloThreads);
     }
 
     /** The --lora adapters for the model; none without --lora. */
