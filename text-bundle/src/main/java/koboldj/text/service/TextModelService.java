@@ -370,7 +370,7 @@ public class TextModelService implements TextReloads {
             default -> configuration.multiuser() - 1;
         };
         return new EngineSettings(slots, lanes, laneThreads, context, batch, threads, batchThreads, queue,
-                EngineDefaults.isSmall(parameters), options, kvBudget, soloThreads);
+                EngineDefaults.leanCache(parameters), options, kvBudget, soloThreads);
     }
 
     /**

@@ -67,4 +67,12 @@ class EngineDefaultsTest {
         assertEquals(1, EngineDefaults.forSoloDecode(2, 260_000, 1), "stories260K keeps one thread");
         assertEquals(3, EngineDefaults.forSoloDecode(8, 260_000, 3), "a tiny model keeps its shared count");
     }
+
+    @Test
+    void modelsWhosePromptsAreCheapToProcessAgainKeepNoIdleSlotsCache() {
+        assertEquals(true, EngineDefaults.leanCache(260_000));
+        assertEquals(true, EngineDefaults.leanCache(134_000_000), "125M shape: measured faster for one client");
+        assertEquals(false, EngineDefaults.leanCache(EngineDefaults.LEAN_CACHE_PARAMETERS));
+        assertEquals(false, EngineDefaults.leanCache(336_000_000), "400M shape keeps other users' caches");
+    }
 }
