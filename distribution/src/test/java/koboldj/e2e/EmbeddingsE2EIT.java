@@ -75,7 +75,8 @@ class EmbeddingsE2EIT {
         return body;
     }
 
-    private static float[] vector(JsonNode item) {
+    /** An OpenAI embeddings item's vector. */
+    static float[] vector(JsonNode item) {
         JsonNode values = item.path("embedding");
         float[] vector = new float[values.size()];
         for (int i = 0; i < vector.length; i++) {

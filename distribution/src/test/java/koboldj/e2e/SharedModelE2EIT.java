@@ -46,15 +46,6 @@ class SharedModelE2EIT {
         return json(response).path("data");
     }
 
-    private static float[] vector(JsonNode item) {
-        JsonNode values = item.path("embedding");
-        float[] vector = new float[values.size()];
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] = (float) values.get(i).asDouble();
-        }
-        return vector;
-    }
-
     private static void awaitEmbeddings(ServerProcess server) throws Exception {
         assertTrue(within(120_000, () -> server.post("/v1/embeddings", EMBED).statusCode() == 200),
                 "the embeddings serve\n" + server.output());
@@ -77,7 +68,7 @@ class SharedModelE2EIT {
             assertEquals(1, mappings(separate, copy));
             assertEquals(alone.size(), shared.size());
             for (int i = 0; i < alone.size(); i++) {
-                assertArrayEquals(vector(alone.get(i)), vector(shared.get(i)), 1e-6f, "input " + i);
+                assertArrayEquals(EmbeddingsE2EIT.vector(alone.get(i)), EmbeddingsE2EIT.vector(shared.get(i)), 1e-6f, "input " + i);
             }
         }
     }
