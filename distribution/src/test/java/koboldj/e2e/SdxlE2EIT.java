@@ -24,8 +24,9 @@ import koboldj.testing.sdcheckpoints.StorageType;
  * SDXL against the real process, with a tiny SDXL-shaped checkpoint (both text encoders, the UNet's label embedding,
  * real tensor names, seeded random weights) written here as {@code .safetensors} and as stable-diffusion.cpp's
  * {@code .gguf}: pictures of the asked size that the seed decides, the same picture from either file, CFG scale 1
- * without the unconditional pass, LoRAs in the UNet and both text encoders, and a file missing a tensor SDXL needs
- * refused with a sentence naming it while the loaded model goes on serving.
+ * without the unconditional pass, LoRAs in the UNet and both text encoders, a file missing a tensor SDXL needs
+ * refused with a sentence naming it while the loaded model goes on serving, and --sdvae's VAE decoding instead of the
+ * checkpoint's.
  */
 class SdxlE2EIT {
     private static final String SKIPPED = "CFG scale 1: the unconditional pass is skipped";
@@ -70,6 +71,7 @@ class SdxlE2EIT {
         SdCheckpoints.writeLora(loras.resolve("peft.safetensors"), SdShape.tinyXl(), false, 4, 3);
         SdCheckpoints.writeLora(loras.resolve("clip-l.safetensors"), SdShape.tinyXl(), true, 4, 3, "text_encoder.");
         SdCheckpoints.writeLora(loras.resolve("bigg.safetensors"), SdShape.tinyXl(), false, 4, 3, "text_encoder_2.");
+        String plain;
         try (ServerProcess server = ServerProcess.start("--sdmodel", model.toString(), "--sdthreads", "2",
                 "--sdloradir", loras.toString())) {
             assertTrue(server.offers("txt2img", 120_000), "the SDXL model loads\n" + server.output());
@@ -92,7 +94,8 @@ class SdxlE2EIT {
                     "at CFG scale 1 the negative prompt is never encoded or run (only the PNG's infotext names it)");
             assertEquals(64, decoded(image(server, txt2img(5, 1, "", "LCM"))).getHeight(), "LCM at CFG scale 1");
 
-            lorasReachTheUnetAndBothTextEncoders(server);
+            plain = picture(server, "a cat");
+            lorasReachTheUnetAndBothTextEncoders(server, plain);
 
             int switched = server.post("/sdapi/v1/options", "{\"sd_model_checkpoint\": \"xl-cpp.gguf\"}").statusCode();
             assertTrue(switched >= 200 && switched < 300, "the switch is taken: " + switched);
@@ -105,6 +108,16 @@ class SdxlE2EIT {
             assertTrue(within(60_000, () -> server.output().contains("missing " + PROJECTION)), server.output());
             assertTrue(samePixels(first, image(server, txt2img(5, 5, "blurry", "Euler a"))), "the loaded model stays and serves");
             assertTrue(server.isAlive());
+        }
+        // --sdvae: a VAE file of its own (SDXL's fp16-fixed one, in practice) decodes in place of the checkpoint's
+        Path vae = SdCheckpoints.writeVae(folder.resolve("xl-vae.safetensors"), SdShape.tinyXl(), StorageType.F16, 8);
+        try (ServerProcess server = ServerProcess.start("--sdmodel", model.toString(), "--sdvae", vae.toString(),
+                "--sdthreads", "2")) {
+            assertTrue(server.offers("txt2img", 120_000), "the SDXL model loads with --sdvae\n" + server.output());
+            assertTrue(server.output().contains("VAE from xl-vae.safetensors"), server.output());
+            String withVae = picture(server, "a cat");
+            assertEquals(80, decoded(withVae).getWidth());
+            assertFalse(samePixels(plain, withVae), "the same latent decoded by the other VAE is another picture");
         }
     }
 
@@ -119,8 +132,7 @@ class SdxlE2EIT {
      * only bigG's each change the picture, so both encoders take them. Run on the test's one server: starting it is most
      * of the test's time.
      */
-    private static void lorasReachTheUnetAndBothTextEncoders(ServerProcess server) throws Exception {
-        String plain = picture(server, "a cat");
+    private static void lorasReachTheUnetAndBothTextEncoders(ServerProcess server, String plain) throws Exception {
         assertTrue(samePixels(plain, picture(server, "a cat <lora:kohya:0>")),
                 "weight 0: the picture without it, bit for bit");
         String withLora = picture(server, "a cat <lora:kohya:1>");

@@ -38,6 +38,19 @@ public final class SdCheckpoints {
     }
 
     /**
+     * A standalone VAE file as they are published (e.g. SDXL's fp16-fixed one): the checkpoint's
+     * {@code first_stage_model.*} tensors under their own names ({@code encoder.*}, {@code decoder.*}, ...).
+     */
+    public static Path writeVae(Path file, SdShape shape, StorageType type, long seed) throws IOException {
+        String prefix = "first_stage_model.";
+        List<TensorSpec> vae = LdmLayout.of(shape).stream().filter(tensor -> tensor.name().startsWith(prefix))
+                .map(tensor -> new TensorSpec(tensor.name().substring(prefix.length()), tensor.shape(), tensor.integer()))
+                .toList();
+        SafetensorsWriter.write(file, vae, type, seed);
+        return file;
+    }
+
+    /**
      * An ESRGAN upscaler (RRDBNet) under Real-ESRGAN's names or the older ESRGAN ones: a {@code .safetensors} file, or
      * for a name ending in {@code .gguf} one as stable-diffusion.cpp converts it (Real-ESRGAN's names kept, no metadata).
      */
