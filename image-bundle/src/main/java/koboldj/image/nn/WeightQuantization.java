@@ -6,7 +6,9 @@ import koboldj.image.checkpoint.TensorType;
  * What --sdquant makes of a checkpoint's f16, bf16 and f32 matrices at load: nothing, q8_0 or q4_0 blocks
  * (KoboldCpp's levels 0, 1 and 2). Only linear layers' weights whose rows are whole blocks are quantised, as
  * stable-diffusion.cpp does; convolution kernels stay f16 (ggml's im2col takes no other type), biases and norms f32,
- * and the time and token embeddings as they are.
+ * and the time and token embeddings as they are. OpenCLIP's {@code text_projection} stays too: it is read
+ * transposed, and ggml cannot copy a quantised matrix out of a transposed view (the copy wrote past its buffer and
+ * crashed the process on SDXL, whose 1280-wide projection is whole blocks).
  */
 public enum WeightQuantization {
     NONE(null), Q8_0(TensorType.Q8_0), Q4_0(TensorType.Q4_0);
@@ -34,6 +36,6 @@ public enum WeightQuantization {
             return false;
         }
         return rowLength % type.blockElements == 0 && !name.contains("time_embed.") && !name.contains("label_emb.")
-                && !name.contains("embedding");
+                && !name.contains("embedding") && !name.endsWith("text_projection");
     }
 }
