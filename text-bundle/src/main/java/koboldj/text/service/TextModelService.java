@@ -327,10 +327,9 @@ public class TextModelService implements TextReloads {
             throw e;
         }
         LOG.info("Speculative decoding: {} drafts up to {} tokens per step", draft.descriptor().name(), amount);
-        int soloThreads = configuration.threads() > 0 ? configuration.threads()
-                : EngineDefaults.forSoloDecode(Runtime.getRuntime().availableProcessors(), draft.parameterCount(),
-                        EngineDefaults.forDecode(Runtime.getRuntime().availableProcessors(), 1));
-        return new DraftModel(draft, amount, soloThreads);
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new DraftModel(draft, amount,
+                soloThreads(configuration, cores, draft.parameterCount(), EngineDefaults.forDecode(cores, 1)));
     }
 
     /** The --lora adapters for the model; none without --lora. */
@@ -360,8 +359,7 @@ public class TextModelService implements TextReloads {
                 : EngineDefaults.lanes(slots, parameters, context, kvBudget);
         int laneThreads = EngineDefaults.laneThreads(cores, lanes, configuration.threads());
         int threads = configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forDecode(cores, laneThreads);
-        int soloThreads = configuration.threads() > 0 ? configuration.threads()
-                : EngineDefaults.forSoloDecode(cores, parameters, threads);
+        int soloThreads = soloThreads(configuration, cores, parameters, threads);
         int batchThreads = configuration.blasthreads() > 0 ? configuration.blasthreads() : EngineDefaults.forPrompt(cores);
         int batch = configuration.batchsize() > 0 ? configuration.batchsize() : 512;
         int queue = switch (configuration.multiuser()) {
@@ -371,6 +369,11 @@ public class TextModelService implements TextReloads {
         };
         return new EngineSettings(slots, lanes, laneThreads, context, batch, threads, batchThreads, queue,
                 EngineDefaults.leanCache(parameters), options, kvBudget, soloThreads);
+    }
+
+    /** Threads for a decode whose lane is the only one decoding: --threads if given, else by the model's size. */
+    private static int soloThreads(TextConfiguration configuration, int cores, long parameters, int shared) {
+        return configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forSoloDecode(cores, parameters, shared);
     }
 
     /**
