@@ -19,20 +19,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The memory the JVM itself keeps beside the model (heap, malloc arenas, class data, compiled code)
- * stays bounded: with the test model and default flags, peak RSS under eight concurrent streams was
- * 410-434 MB with the JVM's default heap sizes (which pages the kernel backs with huge pages varies
- * from run to run). The bound catches gross growth (a model mapped twice, an unbounded cache).
+ * stays bounded under load: once the first rounds of eight concurrent streams have warmed the server,
+ * more rounds of the same load do not raise its peak RSS by more than a little (an unbounded cache or
+ * a per-request leak would). The absolute figure differs from machine to machine (410-434 MB here,
+ * 485 MB on a CI machine, with the JVM's default heap sizes), so only a gross bound is set on it.
  */
 class MemoryUnderLoadE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long PEAK_RSS_BOUND_MB = 480;
+    private static final long PEAK_RSS_BOUND_MB = 640;
+    private static final long GROWTH_AFTER_WARM_UP_BOUND_MB = 32;
     private static final int CLIENTS = 8;
-    private static final int ROUNDS = 4;
+    private static final int WARM_UP_ROUNDS = 2;
+    private static final int ROUNDS = 6;
 
     @Test
     void peakResidentMemoryUnderConcurrentStreamsStaysBounded() throws Exception {
         try (ServerProcess server = ServerProcess.withTextModel()) {
+            long warm = 0;
             for (int round = 0; round < ROUNDS; round++) {
+                if (round == WARM_UP_ROUNDS) {
+                    warm = peakResidentMegabytes(server);
+                }
                 List<CompletableFuture<KoboldStream>> streams = new ArrayList<>();
                 for (int client = 0; client < CLIENTS; client++) {
                     String body = JSON.createObjectNode().put("prompt", "Once upon a time, client " + client)
@@ -46,6 +53,10 @@ class MemoryUnderLoadE2EIT {
             }
             assertTrue(server.isAlive());
             long peak = peakResidentMegabytes(server);
+            System.out.printf("MemoryUnderLoadE2EIT: peak RSS %d MB after %d rounds, %d MB after %d%n", warm, WARM_UP_ROUNDS,
+                    peak, ROUNDS);
+            assertTrue(peak - warm <= GROWTH_AFTER_WARM_UP_BOUND_MB, "peak RSS rose from " + warm + " MB after "
+                    + WARM_UP_ROUNDS + " rounds to " + peak + " MB after " + ROUNDS);
             assertTrue(peak <= PEAK_RSS_BOUND_MB, "peak RSS " + peak + " MB, bound " + PEAK_RSS_BOUND_MB + " MB");
             assertEquals(200, server.get("/api/v1/model").statusCode());
         }
