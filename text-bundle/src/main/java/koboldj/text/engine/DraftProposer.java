@@ -16,7 +16,8 @@ import koboldj.text.llama.LlamaContext;
  * so that is usually the one token sampled last plus what the main model accepted) and lets the
  * draft propose the next tokens, one decode per token for all the slots together. The main model
  * then decodes the proposals after the slot's pending token in the same batch, and
- * {@link SpeculativeVerifier} keeps what the request's sampler chain would have chosen.
+ * {@link SpeculativeVerifier} keeps what the request's sampler chain would have chosen. A
+ * sequence whose drafts go unused sits out some steps ({@link DraftBackoff}).
  *
  * <p>The draft proposes its most likely token: a distribution q that is certain of one token,
  * for which the acceptance rule keeps it with probability p(token) and otherwise draws from p
@@ -61,6 +62,9 @@ final class DraftProposer implements AutoCloseable {
     private final int[] allowance;
     /** Where each sequence's logits are in the draft's current batch; -1 if none. */
     private final int[] outputs;
+    /** Which sequences drafted this step, and which sit it out after drafts that went unused. */
+    private final boolean[] drafting;
+    private final DraftBackoff backoff;
 
     /**
      * A draft context for {@code sequences} slots whose main context has {@code mainCells} KV
@@ -88,6 +92,8 @@ final class DraftProposer implements AutoCloseable {
         this.proposed = new int[sequences];
         this.allowance = new int[sequences];
         this.outputs = new int[sequences];
+        this.drafting = new boolean[sequences];
+        this.backoff = new DraftBackoff(sequences);
         for (int i = 0; i < sequences; i++) {
             drafted[i] = new IntList(64);
         }
@@ -101,6 +107,13 @@ final class DraftProposer implements AutoCloseable {
     /** The slot's {@code index}-th proposal of this step. */
     int proposal(Slot slot, int index) {
         return proposals[slot.sequence][index];
+    }
+
+    /** How many of this step's proposals for the slot the main model kept (0 also when there were none). */
+    void kept(Slot slot, int tokens) {
+        if (drafting[slot.sequence]) {
+            backoff.kept(slot.sequence, tokens);
+        }
     }
 
     /**
@@ -128,6 +141,10 @@ final class DraftProposer implements AutoCloseable {
         for (Slot slot : slots) {
             int seq = slot.sequence;
             allowance[seq] = Math.min(share, allowance(slot));
+            if (allowance[seq] > 0 && !backoff.drafts(seq, slot.task)) {
+                allowance[seq] = 0;
+            }
+            drafting[seq] = allowance[seq] > 0;
             outputs[seq] = -1;
             int target = allowance[seq] > 0 ? slot.cache.size() + 1 : slot.cache.size();
             int keep = commonPrefix(slot, target);

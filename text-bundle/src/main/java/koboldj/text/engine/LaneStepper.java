@@ -164,6 +164,7 @@ final class LaneStepper {
             slot.output++;
             kept++;
         }
+        drafts.kept(slot, kept);
         if (proposed > 0) {
             slot.lane.removeTokens(slot.sequence, slot.cache.size());
             statistics.drafted(proposed, kept);
