@@ -16,8 +16,8 @@ import koboldj.text.llama.LlamaContext;
  * so that is usually the one token sampled last plus what the main model accepted) and lets the
  * draft propose the next tokens, one decode per token for all the slots together. The main model
  * then decodes the proposals after the slot's pending token in the same batch, and
- * {@link SpeculativeVerifier} keeps what the request's sampler chain would have chosen. A
- * sequence whose drafts go unused sits out some steps ({@link DraftBackoff}).
+ * {@link SpeculativeVerifier} keeps what the request's sampler chain would have chosen. How
+ * many tokens each sequence drafts follows how its recent drafts fared ({@link DraftBackoff}).
  *
  * <p>The draft proposes its most likely token: a distribution q that is certain of one token,
  * for which the acceptance rule keeps it with probability p(token) and otherwise draws from p
@@ -93,7 +93,7 @@ final class DraftProposer implements AutoCloseable {
         this.allowance = new int[sequences];
         this.outputs = new int[sequences];
         this.drafting = new boolean[sequences];
-        this.backoff = new DraftBackoff(sequences);
+        this.backoff = new DraftBackoff(sequences, amount);
         for (int i = 0; i < sequences; i++) {
             drafted[i] = new IntList(64);
         }
@@ -112,7 +112,7 @@ final class DraftProposer implements AutoCloseable {
     /** How many of this step's proposals for the slot the main model kept (0 also when there were none). */
     void kept(Slot slot, int tokens) {
         if (drafting[slot.sequence]) {
-            backoff.kept(slot.sequence, tokens);
+            backoff.kept(slot.sequence, proposed[slot.sequence], tokens);
         }
     }
 
@@ -141,8 +141,8 @@ final class DraftProposer implements AutoCloseable {
         for (Slot slot : slots) {
             int seq = slot.sequence;
             allowance[seq] = Math.min(share, allowance(slot));
-            if (allowance[seq] > 0 && !backoff.drafts(seq, slot.task)) {
-                allowance[seq] = 0;
+            if (allowance[seq] > 0) {
+                allowance[seq] = backoff.allowance(seq, slot.task, allowance[seq]);
             }
             drafting[seq] = allowance[seq] > 0;
             outputs[seq] = -1;
