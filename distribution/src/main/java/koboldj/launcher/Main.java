@@ -35,6 +35,7 @@ public final class Main {
                     StartupStages.enable();
                     StartupStages.reached("launcher main (JVM started)");
                 }
+                OldGenerationGovernor.install();
                 System.exit(new Server(Installation.locate(), commandLine.settings(), started).run());
             }
         }

@@ -75,6 +75,7 @@ class HugeRequestsE2EIT {
                     residentMegabytes()));
         }
         long after = residentMegabytes();
+        System.out.println("HugeRequestsE2EIT: resident memory from " + baseline + " MB: " + rounds);
         assertTrue(after - baseline <= 200, "resident memory from " + baseline + " MB to " + after + " MB: " + rounds);
         assertEquals(200, server.post("/api/v1/generate", "{\"prompt\": \"Once upon a time\", \"max_length\": 4}").statusCode(),
                 "still serving");
