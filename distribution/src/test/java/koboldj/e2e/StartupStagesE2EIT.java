@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code --debug} prints the start-up stages up to the first token, each once, in order, with times that only grow. */
+/**
+ * {@code --debug} prints the start-up stages up to the first token, each once, in order, with times that only grow,
+ * counted from the launch: the port opens no later than this test, which launched the server, saw it serving.
+ */
 class StartupStagesE2EIT {
     private static final Pattern STAGE = Pattern.compile("(?m)^startup +(\\d+\\.\\d{3}) s  (.+)$");
     private static final String MODEL = "text model " + Path.of(TestModel.path()).getFileName();
@@ -25,7 +28,9 @@ class StartupStagesE2EIT {
 
     @Test
     void debugPrintsEachStageInOrderWithGrowingTimes() throws Exception {
+        long launched = System.nanoTime();
         try (ServerProcess server = ServerProcess.withTextModel("--debug")) {
+            double serving = (System.nanoTime() - launched) / 1e9;
             for (int i = 0; i < 2; i++) {
                 assertEquals(200, server.post("/api/v1/generate", "{\"prompt\":\"Once upon a time\",\"max_length\":4}")
                         .statusCode(), server.output());
@@ -40,6 +45,10 @@ class StartupStagesE2EIT {
                 assertTrue(seconds >= previous, "times go back at '" + line.group() + "':\n" + server.output());
                 previous = seconds;
                 stages.add(line.group(2));
+                if (line.group(2).equals("public port open")) {
+                    assertTrue(seconds <= serving, "the port opened at " + seconds + " s by --debug's count, but the server"
+                            + " was serving " + serving + " s after this test launched it");
+                }
             }
             for (List<String> chain : CHAINS) {
                 int last = -1;

@@ -6,12 +6,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * Opens libjllama.so (llama.cpp tag b4916 with ggml), whose exported symbols are the whole llama.h
@@ -25,9 +23,9 @@ import java.util.Map;
  * (it tells libraries apart by path), with its own global state, next to the first.
  */
 public final class LlamaLibrary {
-    /** System property prefix; the key ends with the library's SHA-256, the value is the opened file. */
+    /** System property prefix; the key ends with the library's {@link #fingerprint}, the value is the opened file. */
     static final String OPENED_PROPERTY = "koboldj.native.llama.opened.";
-    /** System property prefix of private copies: the key goes on with the owner's name, then the SHA-256. */
+    /** System property prefix of private copies: the key goes on with the owner's name, then the fingerprint. */
     static final String PRIVATE_PROPERTY = "koboldj.native.llama.private.";
     private static SymbolLookup lookup;
     private static final Map<String, SymbolLookup> privateLookups = new HashMap<>();
@@ -43,7 +41,7 @@ public final class LlamaLibrary {
         if (lookup == null) {
             byte[] library = bundled();
             // computeIfAbsent is atomic, also against a revision of this class in another class loader
-            String file = (String) System.getProperties().computeIfAbsent(OPENED_PROPERTY + sha256(library),
+            String file = (String) System.getProperties().computeIfAbsent(OPENED_PROPERTY + fingerprint(library),
                     key -> extract(library));
             // the same path string finds the copy already mapped (even if the file has been deleted since)
             lookup = SymbolLookup.libraryLookup(file, Arena.global());
@@ -67,7 +65,7 @@ public final class LlamaLibrary {
         SymbolLookup found = privateLookups.get(owner);
         if (found == null) {
             byte[] library = bundled();
-            String file = (String) System.getProperties().computeIfAbsent(PRIVATE_PROPERTY + owner + "." + sha256(library),
+            String file = (String) System.getProperties().computeIfAbsent(PRIVATE_PROPERTY + owner + "." + fingerprint(library),
                     key -> extract(library));
             found = SymbolLookup.libraryLookup(file, Arena.global());
             privateLookups.put(owner, found);
@@ -101,12 +99,15 @@ public final class LlamaLibrary {
         }
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Tells one build of the library from another: its length and CRC-32. CRC-32 rather than a
+     * cryptographic digest, which took a quarter of a second of the start-up over these 5.6 MB while
+     * the JIT had not yet compiled it (CRC-32 is an intrinsic from the first call).
+     */
+    private static String fingerprint(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return bytes.length + "-" + Long.toHexString(crc.getValue());
     }
 
     private static String platform() {
