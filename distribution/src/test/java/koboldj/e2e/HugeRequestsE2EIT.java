@@ -10,8 +10,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +62,7 @@ class HugeRequestsE2EIT {
             int round = warmUp;
             concurrently(i -> generate("Story " + round + "." + i + ". " + story.substring(0, 20_000), 8));
         }
-        long baseline = residentMegabytes();
+        long baseline = server.residentMegabytes();
         List<String> rounds = new ArrayList<>();
         for (int round = 0; round < 8; round++) {
             int r = round;
@@ -72,11 +70,12 @@ class HugeRequestsE2EIT {
             // each prompt ends its own way, so each is processed, not taken from the cache
             concurrently(i -> generate(story + " The end of story " + r + "." + i + ".", 8));
             rounds.add(String.format("round %d: %d ms, %d MB", round + 1, (System.nanoTime() - started) / 1_000_000,
-                    residentMegabytes()));
+                    server.residentMegabytes()));
         }
-        long after = residentMegabytes();
-        System.out.println("HugeRequestsE2EIT: resident memory from " + baseline + " MB: " + rounds);
-        assertTrue(after - baseline <= 200, "resident memory from " + baseline + " MB to " + after + " MB: " + rounds);
+        long after = server.residentMegabytes();
+        String growth = "resident memory from " + baseline + " MB to " + after + " MB: " + rounds;
+        System.out.println("HugeRequestsE2EIT: " + growth);
+        assertTrue(after - baseline <= 200, growth);
         assertEquals(200, server.post("/api/v1/generate", "{\"prompt\": \"Once upon a time\", \"max_length\": 4}").statusCode(),
                 "still serving");
     }
@@ -143,16 +142,6 @@ class HugeRequestsE2EIT {
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The server process's resident set (VmRSS), in MB. */
-    private static long residentMegabytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(server.pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        throw new AssertionError("no VmRSS in /proc/" + server.pid() + "/status");
     }
 
     /**

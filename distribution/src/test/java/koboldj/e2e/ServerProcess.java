@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,6 +203,26 @@ public final class ServerProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The server's resident memory now (VmRSS), in MB. */
+    public long residentMegabytes() throws IOException {
+        return statusMegabytes("VmRSS");
+    }
+
+    /** The most resident memory the server has had (VmHWM), in MB. */
+    public long peakResidentMegabytes() throws IOException {
+        return statusMegabytes("VmHWM");
+    }
+
+    private long statusMegabytes(String field) throws IOException {
+        Path status = Path.of("/proc", String.valueOf(pid()), "status");
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        throw new AssertionError("no " + field + " in " + status);
     }
 
     /** The exit code of the ended process. */
