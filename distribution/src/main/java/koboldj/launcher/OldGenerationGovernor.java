@@ -22,7 +22,7 @@ import javax.management.NotificationEmitter;
 final class OldGenerationGovernor {
     /** The serial collector's old generation, as java.lang.management names it. */
     private static final String SERIAL_OLD_GENERATION = "Tenured Gen";
-    static final long FLOOR = 64L << 20;
+    private static final long FLOOR = 64L << 20;
 
     private final MemoryPoolMXBean pool;
     private final AtomicBoolean collecting = new AtomicBoolean();

@@ -11,7 +11,7 @@ package koboldj.text.engine;
  * draft amount), some turned down lowers it by 1, the first one turned down sets it to 1 (as
  * Hugging Face's assisted generation adapts its number of assistant tokens).
  * <li>Pause: after the second miss in a row (no proposal, or none kept) a sequence sits out 1 step,
- * then 3, 7 and at most {@link #LONGEST_PAUSE}; a kept token ends it. A paused sequence decodes
+ * then 3, 7 and at most {@link #LONGEST_PAUSE}; a kept token starts the count of misses again. A paused sequence decodes
  * plainly, and its draft catches up on the tokens it missed in one batch when it drafts again.
  * </ul>
  * Neither changes what is generated, only which tokens the draft proposes.
@@ -63,8 +63,7 @@ final class DraftBackoff {
             reach[sequence] = 1;
         }
         if (kept > 0) {
-            misses[sequence] = 0;
-            paused[sequence] = 0;
+            misses[sequence] = 0; // a sequence only drafts, and is told how it fared, when it is not paused
             return;
         }
         misses[sequence] = Math.min(misses[sequence] + 1, Integer.SIZE - 2);

@@ -64,7 +64,7 @@ class DraftBackoffTest {
     }
 
     @Test
-    void oneKeptTokenEndsThePause() {
+    void aKeptTokenStartsTheCountOfMissesAgain() {
         DraftBackoff backoff = new DraftBackoff(1, AMOUNT);
         pattern(backoff, generation, 20, 0);
         int waited = 0;
