@@ -6,19 +6,28 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 /**
- * At start-up, starts the text bundle as soon as FileInstall installs it, on a thread of its own.
- * FileInstall starts the bundles of the bundles folder one after another in an order of its own,
- * and the text bundle's model load, the longest stage before a first token, waited for the others'
- * activations; now it runs beside them. FileInstall installs the bundles while it starts, before
- * the framework has reached its last start level, so a text bundle installed then starts the moment
- * the framework does. The launcher removes this listener once the routes have settled: bundles
- * dropped in later start when FileInstall starts them, as before.
+ * At start-up, starts the text bundle on a thread of its own as soon as FileInstall's first pass
+ * over the bundles folder is done. FileInstall starts the bundles it installs once the framework
+ * has reached their start level, one after another in an order of its own, after the HTTP platform;
+ * the text bundle's model load, the longest stage before a first token, waited for all of them.
+ * Now it runs beside them, and beside the HTTP platform's start ({@link StartLevels}): its start
+ * level is brought down to the framework's current one, so it starts at once.
+ *
+ * <p>Not earlier, on its INSTALLED event: FileInstall refreshes the bundles it installed before
+ * it starts them, and a refresh stops a bundle that is starting, which deadlocked with the start
+ * (SCR's lock against the framework's). FileInstall's first pass (install, refresh) runs while
+ * FileInstall itself starts, so its STARTED event says the refresh is over. The launcher removes
+ * this listener once the routes have settled: bundles dropped in later start when FileInstall
+ * starts them.
  */
 final class EarlyStarts implements SynchronousBundleListener {
     /** The bundles a first client waits for. */
     static final Set<String> FIRST = Set.of("koboldj.text");
+    static final String INSTALLER = "org.apache.felix.fileinstall";
 
     private final Bundle framework;
 
@@ -26,28 +35,24 @@ final class EarlyStarts implements SynchronousBundleListener {
         this.framework = framework;
     }
 
-    /**
-     * Only once the framework has reached its last start level: FileInstall gives the bundle that
-     * level after installing it, which would stop a bundle started on a lower level again.
-     */
     @Override
     public void bundleChanged(BundleEvent event) {
-        Bundle bundle = event.getBundle();
-        if (event.getType() == BundleEvent.INSTALLED && framework.getState() == Bundle.ACTIVE
-                && FIRST.contains(bundle.getSymbolicName())) {
-            startAside(bundle);
-        } else if (event.getType() == BundleEvent.STARTED && bundle.equals(framework)) {
-            for (Bundle installed : framework.getBundleContext().getBundles()) {
-                boolean notStarted = installed.getState() == Bundle.INSTALLED || installed.getState() == Bundle.RESOLVED;
-                if (notStarted && FIRST.contains(installed.getSymbolicName())) {
-                    startAside(installed);
+        Bundle changed = event.getBundle();
+        boolean installerDone = changed.getSymbolicName() != null && changed.getSymbolicName().equals(INSTALLER);
+        if (event.getType() != BundleEvent.STARTED || !(installerDone || changed.equals(framework))) {
+            return;
+        }
+        int level = framework.adapt(FrameworkStartLevel.class).getStartLevel();
+        for (Bundle installed : framework.getBundleContext().getBundles()) {
+            boolean notStarted = installed.getState() == Bundle.INSTALLED || installed.getState() == Bundle.RESOLVED;
+            if (notStarted && FIRST.contains(installed.getSymbolicName())) {
+                BundleStartLevel own = installed.adapt(BundleStartLevel.class);
+                if (own.getStartLevel() > level) {
+                    own.setStartLevel(level);
                 }
+                Thread.ofPlatform().name("koboldj-early-start").start(() -> start(installed));
             }
         }
-    }
-
-    private static void startAside(Bundle bundle) {
-        Thread.ofPlatform().name("koboldj-early-start").start(() -> start(bundle));
     }
 
     private static void start(Bundle bundle) {

@@ -109,7 +109,7 @@ final class Server {
         if (!new SettledRuntime(framework.getBundleContext(), installation.deployFolder()).await(SETTLE_TIMEOUT)) {
             System.err.println("koboldj: the capability bundles were still starting after " + SETTLE_TIMEOUT.toSeconds() + " s");
         }
-        StartupStages.reached("routes settled (REST runtime unchanged)");
+        StartupStages.reached("models loaded, routes settled");
         framework.getBundleContext().removeBundleListener(earlyStarts);
         framework.getBundleContext().registerService(Object.class, new Object(),
                 FrameworkUtil.asDictionary(Map.of(Readiness.PROPERTY, true)));
