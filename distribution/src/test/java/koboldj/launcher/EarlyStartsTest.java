@@ -65,13 +65,22 @@ class EarlyStartsTest {
 
     @Test
     void aTextBundleInstalledBeforeTheFrameworkRunsStartsWhenItDoes() throws Exception {
-        framework.getBundleContext().addFrameworkListener(new EarlyStarts(framework));
+        framework.getBundleContext().addBundleListener(new EarlyStarts(framework));
         Bundle text = install("koboldj.text");
         Bundle other = install("koboldj.websearch");
         framework.start();
         assertTrue(Polling.until(Duration.ofSeconds(10), Duration.ofMillis(10),
                 () -> text.getState() == Bundle.ACTIVE), "state " + text.getState());
         assertEquals(Bundle.INSTALLED, other.getState(), "left to its installer");
+    }
+
+    @Test
+    void nothingStartsWhileTheFrameworkStartsAndNoInstallerHasStarted() throws Exception {
+        framework.getBundleContext().addBundleListener(new EarlyStarts(framework));
+        Bundle text = install("koboldj.text");
+        install("org.apache.felix.scr").start(); // another bundle starting says nothing about the refresh
+        Thread.sleep(300);
+        assertEquals(Bundle.INSTALLED, text.getState());
     }
 
     private Bundle install(String symbolicName) throws Exception {

@@ -61,14 +61,21 @@ final class EngineDefaults {
     }
 
     /**
-     * A small model gets as many lanes as the budget holds full contexts, up to one per slot: the
-     * fewer sequences share a context, the fewer cells each token's attention spans, and
-     * single-token lanes decode side by side on the cores (a step of several tokens still takes
-     * turns, see Lane). The slots of a lane share its part of the budget as they grow. A model of
-     * real size keeps one lane: see {@link #WEIGHT_BOUND_PARAMETERS}.
+     * A small model gets as many lanes as the budget holds full contexts, up to one per slot and
+     * one per core: the fewer sequences share a context, the fewer cells each token's attention
+     * spans, and single-token lanes decode side by side on the cores (a step of several tokens
+     * still takes turns, see Lane). More lanes than cores never decode at once, and each is a
+     * llama.cpp context with about 28 MB of its own whatever the model (graph metadata sized for
+     * 65536 nodes, zeroed): on 2 cores with the test model, 2 lanes instead of 4 streamed as much
+     * (4261/4534 against 4223/4576 tok/s to 4/8 clients) in 64 MB less (peak RSS 324 -> 260 MB).
+     * The slots of a lane share its part of the budget as they grow. A model of real size keeps
+     * one lane: see {@link #WEIGHT_BOUND_PARAMETERS}.
      */
-    static int lanes(int slots, long parameters, int context, int kvBudget) {
-        return isSmall(parameters) ? (int) Math.max(1, Math.min(slots, kvBudget / context)) : 1;
+    static int lanes(int slots, long parameters, int context, int kvBudget, int cores) {
+        if (!isSmall(parameters)) {
+            return 1;
+        }
+        return (int) Math.max(1, Math.min(Math.min(slots, cores), kvBudget / context));
     }
 
     /**

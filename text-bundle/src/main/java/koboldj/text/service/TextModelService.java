@@ -356,7 +356,7 @@ public class TextModelService implements TextReloads {
         int kvBudget = EngineDefaults.kvBudget(configuration.kvbudget(), slots, context,
                 model.kvBytesPerToken(options.attention()));
         int lanes = configuration.lanes() > 0 ? Math.min(configuration.lanes(), slots)
-                : EngineDefaults.lanes(slots, parameters, context, kvBudget);
+                : EngineDefaults.lanes(slots, parameters, context, kvBudget, cores);
         int laneThreads = EngineDefaults.laneThreads(cores, lanes, configuration.threads());
         int threads = configuration.threads() > 0 ? configuration.threads() : EngineDefaults.forDecode(cores, laneThreads);
         int soloThreads = soloThreads(configuration, cores, parameters, threads);

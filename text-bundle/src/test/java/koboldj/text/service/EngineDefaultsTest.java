@@ -8,9 +8,9 @@ class EngineDefaultsTest {
 
     @Test
     void aSmallModelGetsALanePerSlotDecodedOnEveryCore() {
-        assertEquals(4, EngineDefaults.lanes(4, 260_000, 4096, 4 * 4096));
-        assertEquals(8, EngineDefaults.lanes(8, 5_000_000, 512, 8 * 512));
-        assertEquals(4, EngineDefaults.lanes(4, EngineDefaults.WEIGHT_BOUND_PARAMETERS - 1, 4096, 4 * 4096));
+        assertEquals(4, EngineDefaults.lanes(4, 260_000, 4096, 4 * 4096, 4));
+        assertEquals(8, EngineDefaults.lanes(8, 5_000_000, 512, 8 * 512, 16));
+        assertEquals(4, EngineDefaults.lanes(4, EngineDefaults.WEIGHT_BOUND_PARAMETERS - 1, 4096, 4 * 4096, 8));
         assertEquals(2, EngineDefaults.laneThreads(2, 4, 0));
         assertEquals(2, EngineDefaults.laneThreads(8, 8, 4));
         assertEquals(1, EngineDefaults.laneThreads(2, 4, 2));
@@ -19,17 +19,24 @@ class EngineDefaultsTest {
     }
 
     @Test
+    void aSmallModelGetsNoMoreLanesThanCores() {
+        // each lane is a context with ~28 MB of its own; more lanes than cores never decode at once
+        assertEquals(2, EngineDefaults.lanes(4, 260_000, 4096, 4 * 4096, 2));
+        assertEquals(1, EngineDefaults.lanes(4, 260_000, 4096, 4 * 4096, 1));
+    }
+
+    @Test
     void aModelWhoseStepIsWeightBoundKeepsEverySlotInOneContext() {
-        assertEquals(1, EngineDefaults.lanes(4, EngineDefaults.WEIGHT_BOUND_PARAMETERS, 4096, 4 * 4096));
-        assertEquals(1, EngineDefaults.lanes(4, 134_000_000, 4096, 4 * 4096), "125M shape: one lane was measured faster");
-        assertEquals(1, EngineDefaults.lanes(16, 7_000_000_000L, 8192, 16 * 8192));
+        assertEquals(1, EngineDefaults.lanes(4, EngineDefaults.WEIGHT_BOUND_PARAMETERS, 4096, 4 * 4096, 4));
+        assertEquals(1, EngineDefaults.lanes(4, 134_000_000, 4096, 4 * 4096, 4), "125M shape: one lane was measured faster");
+        assertEquals(1, EngineDefaults.lanes(16, 7_000_000_000L, 8192, 16 * 8192, 16));
     }
 
     @Test
     void aSmallModelGetsALanePerContextItsBudgetHolds() {
-        assertEquals(2, EngineDefaults.lanes(4, 5_000_000, 8192, 2 * 8192));
-        assertEquals(1, EngineDefaults.lanes(4, 5_000_000, 8192, 8192 + 4000));
-        assertEquals(1, EngineDefaults.lanes(1, 5_000_000, 8192, 8192));
+        assertEquals(2, EngineDefaults.lanes(4, 5_000_000, 8192, 2 * 8192, 4));
+        assertEquals(1, EngineDefaults.lanes(4, 5_000_000, 8192, 8192 + 4000, 4));
+        assertEquals(1, EngineDefaults.lanes(1, 5_000_000, 8192, 8192, 4));
     }
 
     @Test
