@@ -41,7 +41,7 @@ class AphroditeFieldsE2EIT {
     static void start() throws Exception {
         // the example sampler plugin, which logits_processors names
         Files.copy(PLUGIN, plugins.resolve("sampler.jar"));
-        server = ServerProcess.withTextModel("--contextsize", "2048", "--bundles", plugins.toString());
+        server = ServerProcess.withTextModel("--contextsize", "2048", "--lanes", "4", "--bundles", plugins.toString());
     }
 
     @AfterAll
@@ -302,7 +302,7 @@ class AphroditeFieldsE2EIT {
         assertTrue(lengths.stream().distinct().count() > 1, "the traces end at their own times: " + lengths);
     }
 
-    /** BeamSearchE2EIT runs the search; here, with a lane per slot, beams of one request cannot share a context. */
+    /** BeamSearchE2EIT runs the search; here, with a lane per slot (--lanes 4), beams of one request cannot share a context. */
     @Test
     void beamSearchFieldsAreRefusedNotIgnored() throws Exception {
         assertEquals("best_of", refusedField(greedy(ONCE, 4).put("use_beam_search", true).put("n", 2)));
