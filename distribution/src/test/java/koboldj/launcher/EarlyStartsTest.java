@@ -8,8 +8,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
@@ -35,16 +32,12 @@ class EarlyStartsTest {
 
     @BeforeEach
     void startFramework() throws Exception {
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow()
-                .newFramework(Map.of("org.osgi.framework.storage", folder.resolve("cache").toString(),
-                        "org.osgi.framework.storage.clean", "onFirstInit"));
-        framework.init();
+        framework = TestFramework.initialised(folder);
     }
 
     @AfterEach
     void stopFramework() throws Exception {
-        framework.stop();
-        framework.waitForStop(10_000);
+        TestFramework.stop(framework);
     }
 
     @Test

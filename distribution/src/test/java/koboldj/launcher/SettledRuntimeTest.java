@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +19,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.service.jakartars.runtime.JakartarsServiceRuntime;
 import org.osgi.service.jakartars.runtime.dto.ApplicationDTO;
 import org.osgi.service.jakartars.runtime.dto.ResourceDTO;
@@ -43,9 +41,7 @@ class SettledRuntimeTest {
 
     @BeforeEach
     void startFramework() throws Exception {
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow()
-                .newFramework(Map.of("org.osgi.framework.storage", folder.resolve("cache").toString(),
-                        "org.osgi.framework.storage.clean", "onFirstInit"));
+        framework = TestFramework.initialised(folder);
         framework.start();
         context = framework.getBundleContext();
         Files.createDirectories(folder.resolve("bundles"));
@@ -54,8 +50,7 @@ class SettledRuntimeTest {
 
     @AfterEach
     void stopFramework() throws Exception {
-        framework.stop();
-        framework.waitForStop(10_000);
+        TestFramework.stop(framework);
     }
 
     @Test
