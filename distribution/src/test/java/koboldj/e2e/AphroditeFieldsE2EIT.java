@@ -197,16 +197,15 @@ class AphroditeFieldsE2EIT {
 
     @Test
     void outputKindShapesTheStream() throws Exception {
-        String whole = text(greedy(ONCE, 24));
-        List<String> deltas = streamedTexts(greedy(ONCE, 24));
-        assertEquals(whole, String.join("", deltas));
-        // pieces that piled up while the client read may come merged: the cut between chunks can vary
-        List<String> named = streamedTexts(greedy(ONCE, 24).put("output_kind", "delta"));
-        assertEquals(whole, String.join("", named));
+        // a text long enough that some chunks are written before the generation ends even on a busy machine;
+        // pieces that piled up while the client read may come merged, so the cut between chunks can vary
+        String longer = text(greedy(ONCE, 120));
+        List<String> deltas = streamedTexts(greedy(ONCE, 120));
+        assertEquals(longer, String.join("", deltas));
+        List<String> named = streamedTexts(greedy(ONCE, 120).put("output_kind", "delta"));
+        assertEquals(longer, String.join("", named));
         assertTrue(named.size() > 1);
 
-        // a longer text, so that some chunks are written before the generation ends even on a busy machine
-        String longer = text(greedy(ONCE, 120));
         List<String> cumulative = streamedTexts(greedy(ONCE, 120).put("output_kind", "cumulative"));
         assertEquals(longer, cumulative.getLast());
         for (int i = 1; i < cumulative.size(); i++) {
@@ -214,8 +213,8 @@ class AphroditeFieldsE2EIT {
         }
         assertTrue(cumulative.size() > 1);
 
-        assertEquals(List.of(whole), streamedTexts(greedy(ONCE, 24).put("output_kind", "final_only")));
-        assertEquals(whole, text(greedy(ONCE, 24).put("output_kind", "final_only")), "a whole answer is final anyway");
+        assertEquals(List.of(longer), streamedTexts(greedy(ONCE, 120).put("output_kind", "final_only")));
+        assertEquals(longer, text(greedy(ONCE, 120).put("output_kind", "final_only")), "a whole answer is final anyway");
         assertEquals("output_kind", refusedField(greedy(ONCE, 4).put("output_kind", "everything")));
         assertEquals("output_kind", refusedField(greedy(ONCE, 4).put("output_kind", 1)));
     }
