@@ -22,21 +22,24 @@ aot_options() {
       rm -f "$built"
     fi
   done
+  # a recording is named by the pid of the JVM that writes it: finished once that process is gone
+  local recording
+  for recording in "$install"/koboldj.aotconf.*; do
+    [ -f "$recording" ] && ! kill -0 "${recording##*.}" 2>/dev/null || continue
+    if [ -f "$cache" ]; then
+      rm -f "$recording"   # a second first start's, not needed now
+    elif [ "$server" = 1 ]; then
+      aot_assemble "$install" "$recording" "$@"
+      return 0
+    fi
+  done
   if [ -f "$cache" ]; then
     echo "-XX:AOTCache=$cache $quiet"
-    return
+    return 0
   fi
   [ "$server" = 1 ] || return 0
-  # a recording is named by the pid of the JVM that writes it: done once that process is gone
-  local recording pid
-  for recording in "$install"/koboldj.aotconf.*; do
-    [ -f "$recording" ] || continue
-    pid="${recording##*.}"
-    if ! kill -0 "$pid" 2>/dev/null; then
-      aot_assemble "$install" "$recording" "$@"
-    fi
-    return 0
-  done
+  # a recording still being made: this start runs without either
+  compgen -G "$install/koboldj.aotconf.*" >/dev/null && return 0
   # bin/koboldj execs the JVM, which keeps this shell's pid; without DisplayVMOutput the JVM would
   # print where it wrote the recording as it stops
   echo "-XX:AOTMode=record -XX:AOTConfiguration=$install/koboldj.aotconf.$$ $quiet -XX:-DisplayVMOutput"

@@ -122,7 +122,16 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private static Path script() {
-        return Path.of(System.getProperty("koboldj.root", "..")).toAbsolutePath().normalize().resolve("bin/koboldj");
+        return root().resolve("bin/koboldj");
+    }
+
+    /** The built installation bin/koboldj starts. */
+    static Path installation() {
+        return root().resolve("distribution/target/koboldj");
+    }
+
+    private static Path root() {
+        return Path.of(System.getProperty("koboldj.root", "..")).toAbsolutePath().normalize();
     }
 
     public static int freePort() throws IOException {
