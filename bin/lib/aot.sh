@@ -10,7 +10,8 @@
 # it for its changed jars. One the JVM cannot use (other JVM options) it ignores in silence.
 
 # aot_options INSTALL SERVER_START JVM_OPTION... : prints the JVM options of this start
-# (SERVER_START is 1 for a server's start, 0 for --help or --version, which only use a cache).
+# (SERVER_START is 1 for a server's start, 0 for --help or --version, which only use a cache), with
+# -Dkoboldj.aot naming what this start does about the cache, for --debug's start-up stages.
 aot_options() {
   local install="$1" server="$2"
   shift 2
@@ -30,19 +31,20 @@ aot_options() {
       rm -f "$recording"   # a second first start's, not needed now
     elif [ "$server" = 1 ]; then
       aot_assemble "$install" "$recording" "$@"
+      echo "-Dkoboldj.aot=assembling"
       return 0
     fi
   done
   if [ -f "$cache" ]; then
-    echo "-XX:AOTCache=$cache $quiet"
+    echo "-XX:AOTCache=$cache $quiet -Dkoboldj.aot=use"
     return 0
   fi
   [ "$server" = 1 ] || return 0
   # a recording still being made: this start runs without either
-  compgen -G "$install/koboldj.aotconf.*" >/dev/null && return 0
+  compgen -G "$install/koboldj.aotconf.*" >/dev/null && { echo "-Dkoboldj.aot=recorded-elsewhere"; return 0; }
   # bin/koboldj execs the JVM, which keeps this shell's pid; without DisplayVMOutput the JVM would
   # print where it wrote the recording as it stops
-  echo "-XX:AOTMode=record -XX:AOTConfiguration=$install/koboldj.aotconf.$$ $quiet -XX:-DisplayVMOutput"
+  echo "-XX:AOTMode=record -XX:AOTConfiguration=$install/koboldj.aotconf.$$ $quiet -XX:-DisplayVMOutput -Dkoboldj.aot=record"
 }
 
 # Builds the cache from a finished recording, detached from this start's output; one at a time.

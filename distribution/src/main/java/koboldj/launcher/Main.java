@@ -33,7 +33,7 @@ public final class Main {
             case RUN -> {
                 if (commandLine.settings().integer("debugmode") > 0) {
                     StartupStages.enable();
-                    StartupStages.reached("launcher main (JVM started)");
+                    StartupStages.reached("launcher main (JVM started; " + AotCacheState.describe() + ")");
                 }
                 OldGenerationGovernor.install();
                 System.exit(new Server(Installation.locate(), commandLine.settings(), started).run());
