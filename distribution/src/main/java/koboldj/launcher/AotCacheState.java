@@ -11,7 +11,7 @@ import java.util.stream.Stream;
  * memory map (a cache the JVM cannot use it ignores without a word).
  */
 final class AotCacheState {
-    static final String CACHE_FILE = "koboldj.aot";
+    private static final String CACHE_FILE = "koboldj.aot";
 
     private AotCacheState() {
     }
