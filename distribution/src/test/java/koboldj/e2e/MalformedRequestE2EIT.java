@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -88,5 +92,34 @@ class MalformedRequestE2EIT {
         assertTrue(body.path("detail").path("msg").asText().contains("--maxrequestsize"), body.toString());
         assertTrue(answer.took().compareTo(Duration.ofSeconds(1)) < 0, "answered at the header, not after waiting: " + answer.took());
         assertEquals(200, server.get("/api/extra/version").statusCode(), "still serving");
+    }
+
+    /**
+     * A body announced over --maxrequestsize but small enough to read is answered at once (before
+     * the client sends it), then read and dropped: the client that goes on sending it is not reset,
+     * and the connection serves its next request.
+     */
+    @Test
+    void aBodyOverTheLimitIsAnsweredAtOnceThenReadSoTheConnectionServesOn() throws Exception {
+        int size = 33 * 1024 * 1024; // the default limit is 32 MB
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            long started = System.nanoTime();
+            out.write(("POST /api/extra/tokencount HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            RawHttp.Answer refused = RawHttp.read(socket.getInputStream(), started);
+            assertJsonError(refused, 413, "33 MB announced");
+            assertTrue(refused.took().compareTo(Duration.ofSeconds(1)) < 0, "answered before the body: " + refused.took());
+            byte[] chunk = new byte[1024 * 1024];
+            Arrays.fill(chunk, (byte) 'x');
+            for (int sent = 0; sent < size; sent += chunk.length) {
+                out.write(chunk); // a reset connection fails here
+            }
+            out.write("GET /api/extra/version HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertEquals(200, RawHttp.read(socket.getInputStream(), System.nanoTime()).status(), "the same connection serves on");
+        }
     }
 }

@@ -7,9 +7,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.Preprocessor;
 
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.MessageBodyReader;
 
@@ -17,7 +17,7 @@ import koboldj.server.platform.PlatformResource;
 
 /**
  * Starts the Jakarta REST whiteboard (it serves nothing until it has a context path) only once
- * this bundle's extensions are registered and the API key filter has its configuration. So the
+ * this bundle's extensions and its servlet preprocessor are registered and the API key filter has its configuration. So the
  * server never answers unprotected, and Jersey builds its application once at start-up instead of
  * once per extension that arrives late.
  */
@@ -33,7 +33,7 @@ public class WhiteboardActivation {
             @Reference(target = "(osgi.jakartars.name=koboldj.requestsize)") ContainerRequestFilter requestSize,
             @Reference(target = "(osgi.jakartars.name=koboldj.cors)") ContainerRequestFilter cors,
             @Reference(target = "(osgi.jakartars.name=koboldj.jsonbydefault)") ContainerRequestFilter jsonByDefault,
-            @Reference(target = "(osgi.jakartars.name=koboldj.drain)") ContainerResponseFilter drain,
+            @Reference(target = "(component.name=koboldj.server.keepalive.UnreadBodyDrain)") Preprocessor drain,
             @Reference PlatformResource platform) throws IOException {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("jersey.context.path", "/");
