@@ -61,6 +61,8 @@ aot_options() {
   # a recording still being made: this start runs without either
   compgen -G "$install/koboldj.aotconf.*" >/dev/null && { echo "-Dkoboldj.aot=recorded-elsewhere"; return 0; }
   # bin/koboldj execs the JVM, which keeps this shell's pid; without DisplayVMOutput the JVM would
-  # print where it wrote the recording as it stops
-  echo "-XX:AOTMode=record -XX:AOTConfiguration=$install/koboldj.aotconf.$$ $AOT_QUIET -XX:-DisplayVMOutput -Dkoboldj.aot=record"
+  # print where it wrote the recording as it stops. JDK 25.0.3 crashes writing a recording once
+  # classes of an updated bundle were unloaded (SIGSEGV in can_be_verified_at_dumptime, every time
+  # after three updates and a GC), so the recording run keeps them: their memory, for one run.
+  echo "-XX:AOTMode=record -XX:AOTConfiguration=$install/koboldj.aotconf.$$ -XX:-ClassUnloading $AOT_QUIET -XX:-DisplayVMOutput -Dkoboldj.aot=record"
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +43,61 @@ class AotCacheE2EIT {
         }
         throw new AssertionError("three starts and the AOT cache " + CACHE + " is not mapped; the folder holds "
                 + Files.list(CACHE.getParent()).map(Path::getFileName).toList());
+    }
+
+    /**
+     * The run that records the cache, the first after a build, may see its bundles updated (a
+     * rebuild under the running server): its JVM must still write the recording as it stops. JDK
+     * 25.0.3 crashed writing it once the updated bundles' old classes were unloaded, leaving an
+     * empty recording and a crash log.
+     */
+    @Test
+    void aRecordingRunWhoseBundlesAreUpdatedStillRecords() throws Exception {
+        try (var files = Files.list(CACHE.getParent())) {
+            for (Path file : files.filter(file -> file.getFileName().toString().startsWith("koboldj.aot")).toList()) {
+                if (!file.getFileName().toString().equals("koboldj.aot.lock")) {
+                    Files.delete(file);
+                }
+            }
+        }
+        List<Path> jars = List.of(bundle("koboldj.native.llama.jar"), bundle("koboldj.text.jar"));
+        List<byte[]> originals = new ArrayList<>();
+        for (Path jar : jars) {
+            originals.add(Files.readAllBytes(jar));
+        }
+        Path staging = Files.createTempDirectory(CACHE.getParent(), "update-staging");
+        ServerProcess server = ServerProcess.withTextModel("--debug");
+        try {
+            assertTrue(server.output().contains("this run records one"), server.output());
+            for (int round = 1; round <= 3; round++) {
+                int ready = BundleUpdateE2EIT.count(server, "Text model ");
+                for (int i = 0; i < jars.size(); i++) {
+                    RebuiltJar.replace(jars.get(i), originals.get(i), "koboldj-aot-" + round + ".txt", staging);
+                }
+                assertTrue(PlatformE2EIT.within(45_000, () -> BundleUpdateE2EIT.count(server, "Text model ") > ready),
+                        "round " + round + ": the text bundle is updated\n" + server.output());
+                // the replaced bundles' classes are unloaded
+                Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(server.pid()), "GC.run").redirectErrorStream(true).start();
+                assertEquals(0, gc.waitFor(), new String(gc.getInputStream().readAllBytes()));
+            }
+        } finally {
+            server.close();
+            for (int i = 0; i < jars.size(); i++) {
+                Files.write(jars.get(i), originals.get(i));
+            }
+            Files.delete(staging);
+        }
+        try (var files = Files.list(CACHE.getParent())) {
+            List<Path> recordings = files.filter(file -> file.getFileName().toString().startsWith("koboldj.aotconf.")).toList();
+            assertEquals(1, recordings.size(), recordings.toString());
+            assertTrue(Files.size(recordings.getFirst()) > 1024 * 1024, "the recording is written: " + Files.size(recordings.getFirst()));
+        }
+        assertEquals(143, server.exitCode(), "stopped by its SIGTERM, not a crash\n" + server.output());
+    }
+
+    private static Path bundle(String name) {
+        return CACHE.resolveSibling("bundles").resolve(name);
     }
 
     private static long recordings() throws Exception {

@@ -4,13 +4,10 @@ import static koboldj.e2e.PlatformE2EIT.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +15,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,10 +52,7 @@ class BundleUpdateE2EIT {
                 int texts = count(server, "Text model ");
                 int embeddings = count(server, "Embeddings model ");
                 for (Map.Entry<Path, byte[]> jar : originals.entrySet()) {
-                    // a rebuilt jar: other bytes, same bundle (moved in whole, so no half-written jar is read)
-                    Path next = staging.resolve(jar.getKey().getFileName());
-                    Files.write(next, withExtraEntry(jar.getValue(), "koboldj-update-" + round + ".txt"));
-                    Files.move(next, jar.getKey(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    RebuiltJar.replace(jar.getKey(), jar.getValue(), "koboldj-update-" + round + ".txt", staging);
                 }
                 int r = round;
                 assertTrue(within(45_000, () -> !server.isAlive()
@@ -94,7 +85,7 @@ class BundleUpdateE2EIT {
     }
 
     /** Server log lines that say a model of this kind is ready (each start of the text bundle loads both). */
-    private static int count(ServerProcess server, String kind) {
+    static int count(ServerProcess server, String kind) {
         return (int) server.output().lines().filter(line -> line.contains(kind) && line.contains(" ready in ")).count();
     }
 
@@ -104,22 +95,6 @@ class BundleUpdateE2EIT {
                 .filter(line -> line.endsWith("libjllama.so") || line.contains("libjllama.so "))
                 .map(line -> line.substring(line.indexOf('/')))
                 .distinct().count();
-    }
-
-    private static byte[] withExtraEntry(byte[] jar, String name) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(jar.length + 1024);
-        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(jar));
-                ZipOutputStream out = new ZipOutputStream(bytes)) {
-            for (ZipEntry entry; (entry = in.getNextEntry()) != null;) {
-                out.putNextEntry(new ZipEntry(entry.getName()));
-                in.transferTo(out);
-                out.closeEntry();
-            }
-            out.putNextEntry(new ZipEntry(name));
-            out.write(name.getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-        }
-        return bytes.toByteArray();
     }
 
     /**
