@@ -196,7 +196,6 @@ public final class Llama {
     private final MethodHandle poolingType;
     private final MethodHandle modelIsRecurrent;
     private final MethodHandle modelHasEncoder;
-    private final MethodHandle kvClear;
     private final MethodHandle kvDefrag;
     private final MethodHandle kvUpdate;
     private final MethodHandle kvUsedCells;
@@ -250,7 +249,6 @@ public final class Llama {
         poolingType = b.bind("llama_pooling_type", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
         modelIsRecurrent = b.bind("llama_model_is_recurrent", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), critical);
         modelHasEncoder = b.bind("llama_model_has_encoder", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS), critical);
-        kvClear = b.bind("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
         kvDefrag = b.bind("llama_kv_self_defrag", FunctionDescriptor.ofVoid(ADDRESS));
         kvUpdate = b.bind("llama_kv_self_update", FunctionDescriptor.ofVoid(ADDRESS));
         kvUsedCells = b.bind("llama_kv_self_used_cells", FunctionDescriptor.of(JAVA_INT, ADDRESS), critical);
@@ -609,9 +607,13 @@ public final class Llama {
 
     // ---- KV cache -----------------------------------------------------------------------------
 
-    /** Empties the KV cache of every sequence. */
+    /**
+     * Empties the KV cache of every sequence. By removing every sequence's cells rather than with
+     * llama_kv_self_clear, which also zeroes the whole cache and so makes every page of it resident
+     * again (see KvCachePages).
+     */
     void clearCache(MemorySegment context) {
-        invoke(() -> { kvClear.invokeExact(context); });
+        removeTokens(context, -1, -1, -1);
     }
 
     /*

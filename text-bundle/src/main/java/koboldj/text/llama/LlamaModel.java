@@ -140,7 +140,10 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
      */
     public LlamaContext newContext(Llama.ContextOptions options) {
         checkCacheTypes(options.attention());
-        return use(() -> new LlamaContext(llama, llama.newContext(model, options), options));
+        long kvBytesPerToken = kvBytesPerToken(options.attention());
+        return use(() -> new LlamaContext(llama,
+                KvCachePages.around(kvBytesPerToken, options.contextLength(), descriptor.path(),
+                        () -> llama.newContext(model, options)), options));
     }
 
     /**
