@@ -216,6 +216,8 @@ public final class Llama {
     private final MethodHandle samplerApply;
     private final MethodHandle samplerAccept;
     private final MethodHandle samplerFree;
+    private final MethodHandle tensorOverhead;
+    private final MethodHandle graphOverheadCustom;
 
     private volatile BiConsumer<Integer, String> logSink = (level, text) -> { };
 
@@ -242,6 +244,8 @@ public final class Llama {
         clearAdapterLora = b.bind("llama_clear_adapter_lora", FunctionDescriptor.ofVoid(ADDRESS));
         contextDefaultParams = b.bind("llama_context_default_params", FunctionDescriptor.of(CONTEXT_PARAMS));
         initFromModel = b.bind("llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, CONTEXT_PARAMS));
+        tensorOverhead = b.bind("ggml_tensor_overhead", FunctionDescriptor.of(JAVA_LONG), critical);
+        graphOverheadCustom = b.bind("ggml_graph_overhead_custom", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_BOOLEAN), critical);
         free = b.bind("llama_free", FunctionDescriptor.ofVoid(ADDRESS));
         decode = b.bind("llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH));
         getLogitsIth = b.bind("llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
@@ -558,6 +562,17 @@ public final class Llama {
         }
     }
 
+    /**
+     * Bytes of the graph-metadata buffer llama.cpp zeroes for each context it creates: room for
+     * 65,536 graph nodes (five per model tensor where that is more, which no llama-type model
+     * needs), of which each decode's graph takes the front.
+     */
+    long graphMetadataBytes() {
+        long nodes = 65_536;
+        return (long) call(() -> (long) tensorOverhead.invokeExact() * nodes
+                + (long) graphOverheadCustom.invokeExact(nodes, false));
+    }
+
     void freeContext(MemorySegment context) {
         invoke(() -> { free.invokeExact(context); });
     }
@@ -610,7 +625,7 @@ public final class Llama {
     /**
      * Empties the KV cache of every sequence. By removing every sequence's cells rather than with
      * llama_kv_self_clear, which also zeroes the whole cache and so makes every page of it resident
-     * again (see KvCachePages).
+     * again (see ContextPages).
      */
     void clearCache(MemorySegment context) {
         removeTokens(context, -1, -1, -1);

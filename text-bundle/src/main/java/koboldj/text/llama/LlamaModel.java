@@ -142,7 +142,7 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
         checkCacheTypes(options.attention());
         long kvBytesPerToken = kvBytesPerToken(options.attention());
         return use(() -> new LlamaContext(llama,
-                KvCachePages.around(kvBytesPerToken, options.contextLength(), descriptor.path(),
+                ContextPages.around(kvBytesPerToken, options.contextLength(), llama.graphMetadataBytes(), descriptor.path(),
                         () -> llama.newContext(model, options)), options));
     }
 

@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 import koboldj.text.TestModel;
 
 /**
- * A new context's KV cache, which llama.cpp clears and so makes resident from end to end, is
- * given back: making a context with a 160 MB cache adds far less than that to the process's
- * resident memory, emptying the cache does not make it resident again, and the context decodes
- * after an emptying exactly as it did first.
+ * A new context's KV cache and graph metadata, which llama.cpp zeroes and so makes resident from
+ * end to end, are given back: making a context with a 160 MB cache (and ~28 MB of metadata) adds
+ * far less than that to the process's resident memory, emptying the cache does not make it
+ * resident again, and the context decodes after an emptying exactly as it did first.
  */
-class KvCachePagesTest {
+class ContextPagesTest {
     private static final int CELLS = 262_144;
 
     @Test
@@ -30,7 +30,8 @@ class KvCachePagesTest {
             try (LlamaContext context = model.newContext(new Llama.ContextOptions(CELLS, 32, 1, 1, 1, false, -1));
                     LlamaBatch batch = new LlamaBatch(32)) {
                 long made = residentBytes() - before;
-                // what remains is llama.cpp's graph metadata and the JVM's own growth
+                // the metadata may come from glibc's heap here (other tests' freed contexts raise its
+                // threshold for a mapping of its own), where it is not looked for: the cache is what is judged
                 assertTrue(made < cache / 2, "the context added " + (made >> 20) + " MB for its " + (cache >> 20) + " MB cache");
                 float[] first = lastLogits(model, context, batch, prompt);
                 context.clearCache();
