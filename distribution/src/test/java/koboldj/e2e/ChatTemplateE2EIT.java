@@ -99,6 +99,12 @@ class ChatTemplateE2EIT {
         assertEquals("temperature", param("{\"messages\":" + user + ",\"temperature\":\"warm\"}"));
         assertEquals("n", param("{\"messages\":" + user + ",\"n\":0}"));
         assertEquals("stop", param("{\"messages\":" + user + ",\"stop\":5}"));
+        // said in JSON's words, not Jackson's (which named java.lang.String and its CoercionConfig)
+        String message = error(server.post("/v1/chat/completions", "{\"messages\":" + user + ",\"max_tokens\":\"many\"}"), 400)
+                .path("error").path("message").asText();
+        assertEquals("'max_tokens' must be a whole number.", message);
+        assertEquals("'messages' must be a list.", error(server.post("/v1/chat/completions", "{\"messages\":\"hi\"}"), 400)
+                .path("error").path("message").asText());
         assertEquals(200, server.post("/v1/chat/completions", "{\"messages\":" + user + ",\"max_tokens\":2}").statusCode(),
                 "still serving");
     }

@@ -135,10 +135,36 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         if (e instanceof InvalidFormatException || (e instanceof MismatchedInputException m && !m.getPath().isEmpty())) {
             MismatchedInputException m = (MismatchedInputException) e;
             String field = fieldPath(m);
-            return ErrorResponses.of(ErrorKind.BAD_REQUEST,
-                    "'" + field + "' has the wrong type: " + firstLine(m.getOriginalMessage()), field);
+            String expected = expected(m.getTargetType());
+            // Jackson's own text names Java classes and its settings ("CoercionConfig"), not the JSON the client sent
+            return ErrorResponses.of(ErrorKind.BAD_REQUEST, expected == null ? "'" + field + "' has the wrong type."
+                    : "'" + field + "' must be " + expected + ".", field);
         }
         return ErrorResponses.of(ErrorKind.BAD_REQUEST, "The body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+    }
+
+    /** What a field of {@code type} takes, in JSON's words; null for a type not worth naming. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        if (type == String.class || type == char.class || type == Character.class || type.isEnum()) {
+            return "a string";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == int.class || type == long.class || type == short.class || type == byte.class || type == Integer.class
+                || type == Long.class || type == Short.class || type == Byte.class || type == java.math.BigInteger.class) {
+            return "a whole number";
+        }
+        if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+            return "a number";
+        }
+        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return type.getName().startsWith("java.") ? null : "an object";
     }
 
     private static Response clientError(int status, String message) {
