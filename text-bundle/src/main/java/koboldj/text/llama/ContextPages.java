@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,10 +70,11 @@ final class ContextPages {
             expected.add(new Zeroed("KV cache", bytesPerToken * cells, bytesPerToken * padded + SLACK, true));
         }
         expected.add(new Zeroed("graph metadata", graphMetadataBytes, graphMetadataBytes + SLACK, false));
-        dropMapped(modelFile);
         ContextPages pages;
         try {
-            pages = new ContextPages(expected, Set.copyOf(Region.all()));
+            List<Region> regions = Region.all();
+            dropMapped(regions, modelFile);
+            pages = new ContextPages(expected, regions.stream().filter(Region::anonymous).collect(Collectors.toUnmodifiableSet()));
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot read this process's memory map; the new context stays resident", e);
             return create.get();
@@ -96,15 +98,12 @@ final class ContextPages {
      * (125M shape: 520-533 MB, against 602-625 MB with the whole cache resident for a moment beside
      * the weights), for ~0.1 s more until the first token.
      */
-    private static void dropMapped(Path modelFile) {
+    private static void dropMapped(List<Region> regions, Path modelFile) {
         try {
             String path = modelFile.toRealPath().toString();
-            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-                if (line.endsWith(" " + path)) {
-                    int dash = line.indexOf('-');
-                    int space = line.indexOf(' ');
-                    long start = Long.parseUnsignedLong(line, 0, dash, 16);
-                    Libc.dropPages(start, Long.parseUnsignedLong(line, dash + 1, space, 16) - start);
+            for (Region region : regions) {
+                if (region.path().equals(path)) {
+                    Libc.dropPages(region.start(), region.length());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -121,7 +120,7 @@ final class ContextPages {
                 if (missing.isEmpty()) {
                     break;
                 }
-                if (before.contains(region)) {
+                if (!region.anonymous() || before.contains(region)) {
                     continue;
                 }
                 for (Chunk chunk : findChunks(memory, region, missing)) {
@@ -137,6 +136,10 @@ final class ContextPages {
                     }
                 }
             }
+        }
+        for (Zeroed kind : missing) {
+            // e.g. a buffer glibc placed on its heap, or a llama.cpp whose sizes differ from b4916's
+            LOG.debug("the new context's {} was not found; it stays resident", kind.what());
         }
         return released;
     }
@@ -247,8 +250,11 @@ final class ContextPages {
         }
     }
 
-    /** A private anonymous read-write mapping of this process, as /proc/self/maps lists it. */
-    record Region(long start, long end) {
+    /**
+     * A mapping of this process, as /proc/self/maps lists it: {@code path} is the file's, empty for
+     * anonymous memory; {@code anonymous} for private, writable anonymous memory.
+     */
+    record Region(long start, long end, boolean anonymous, String path) {
         long length() {
             return end - start;
         }
@@ -256,13 +262,13 @@ final class ContextPages {
         static List<Region> all() throws IOException {
             List<Region> regions = new ArrayList<>();
             for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-                String[] fields = line.strip().split("\\s+");
-                // start-end perms offset device inode [path]: anonymous ones have inode 0 and no path
-                if (fields.length == 5 && fields[1].equals("rw-p") && fields[4].equals("0")) {
-                    int dash = fields[0].indexOf('-');
-                    regions.add(new Region(Long.parseUnsignedLong(fields[0], 0, dash, 16),
-                            Long.parseUnsignedLong(fields[0], dash + 1, fields[0].length(), 16)));
-                }
+                // start-end perms offset device inode [path]: anonymous memory has inode 0 and no path
+                String[] fields = line.strip().split("\\s+", 6);
+                String path = fields.length == 6 ? fields[5] : "";
+                int dash = fields[0].indexOf('-');
+                regions.add(new Region(Long.parseUnsignedLong(fields[0], 0, dash, 16),
+                        Long.parseUnsignedLong(fields[0], dash + 1, fields[0].length(), 16),
+                        fields[1].equals("rw-p") && fields[4].equals("0") && path.isEmpty(), path));
             }
             return regions;
         }

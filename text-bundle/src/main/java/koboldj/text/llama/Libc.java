@@ -11,7 +11,10 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-/** The C library's memory calls the KV cache's pages need: which are resident, and giving them back. */
+/**
+ * The C library's memory calls that giving back a context's zeroed pages needs (ContextPages): which
+ * pages are resident, and dropping them. Downcalls fail as Llama's do.
+ */
 final class Libc {
     static final long PAGE = 4096;
     private static final int MADV_DONTNEED = 4;
@@ -32,13 +35,11 @@ final class Libc {
         long pages = length / PAGE;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment vector = arena.allocate(pages);
-            int status = (int) MINCORE.invokeExact(MemorySegment.ofAddress(address), pages * PAGE, vector);
+            int status = (int) Llama.call(() -> (int) MINCORE.invokeExact(MemorySegment.ofAddress(address), pages * PAGE, vector));
             if (status != 0) {
                 throw new IllegalStateException("mincore failed on " + Long.toHexString(address));
             }
             return vector.toArray(JAVA_BYTE);
-        } catch (Throwable t) {
-            throw t instanceof RuntimeException e ? e : new IllegalStateException(t);
         }
     }
 
@@ -56,12 +57,8 @@ final class Libc {
     }
 
     private static void advise(long address, long length, int advice) {
-        try {
-            if ((int) MADVISE.invokeExact(MemorySegment.ofAddress(address), length, advice) != 0) {
-                throw new IllegalStateException("madvise(" + advice + ") failed on " + Long.toHexString(address));
-            }
-        } catch (Throwable t) {
-            throw t instanceof RuntimeException e ? e : new IllegalStateException(t);
+        if ((int) Llama.call(() -> (int) MADVISE.invokeExact(MemorySegment.ofAddress(address), length, advice)) != 0) {
+            throw new IllegalStateException("madvise(" + advice + ") failed on " + Long.toHexString(address));
         }
     }
 }

@@ -216,8 +216,7 @@ public final class Llama {
     private final MethodHandle samplerApply;
     private final MethodHandle samplerAccept;
     private final MethodHandle samplerFree;
-    private final MethodHandle tensorOverhead;
-    private final MethodHandle graphOverheadCustom;
+    private final long graphMetadataBytes;
 
     private volatile BiConsumer<Integer, String> logSink = (level, text) -> { };
 
@@ -244,8 +243,8 @@ public final class Llama {
         clearAdapterLora = b.bind("llama_clear_adapter_lora", FunctionDescriptor.ofVoid(ADDRESS));
         contextDefaultParams = b.bind("llama_context_default_params", FunctionDescriptor.of(CONTEXT_PARAMS));
         initFromModel = b.bind("llama_init_from_model", FunctionDescriptor.of(ADDRESS, ADDRESS, CONTEXT_PARAMS));
-        tensorOverhead = b.bind("ggml_tensor_overhead", FunctionDescriptor.of(JAVA_LONG), critical);
-        graphOverheadCustom = b.bind("ggml_graph_overhead_custom", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_BOOLEAN), critical);
+        graphMetadataBytes = graphMetadataBytes(b.bind("ggml_tensor_overhead", FunctionDescriptor.of(JAVA_LONG), critical),
+                b.bind("ggml_graph_overhead_custom", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_BOOLEAN), critical));
         free = b.bind("llama_free", FunctionDescriptor.ofVoid(ADDRESS));
         decode = b.bind("llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, BATCH));
         getLogitsIth = b.bind("llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
@@ -565,9 +564,13 @@ public final class Llama {
     /**
      * Bytes of the graph-metadata buffer llama.cpp zeroes for each context it creates: room for
      * 65,536 graph nodes (five per model tensor where that is more, which no llama-type model
-     * needs), of which each decode's graph takes the front.
+     * needs), of which each decode's graph takes the front. The same for every context.
      */
     long graphMetadataBytes() {
+        return graphMetadataBytes;
+    }
+
+    private static long graphMetadataBytes(MethodHandle tensorOverhead, MethodHandle graphOverheadCustom) {
         long nodes = 65_536;
         return (long) call(() -> (long) tensorOverhead.invokeExact() * nodes
                 + (long) graphOverheadCustom.invokeExact(nodes, false));
@@ -831,16 +834,17 @@ public final class Llama {
     }
 
     @FunctionalInterface
-    private interface NativeCall {
+    interface NativeCall {
         Object call() throws Throwable;
     }
 
     @FunctionalInterface
-    private interface NativeAction {
+    interface NativeAction {
         void run() throws Throwable;
     }
 
-    private static Object call(NativeCall call) {
+    /** Runs a downcall: a RuntimeException or Error as it is, anything else as a LlamaException. */
+    static Object call(NativeCall call) {
         try {
             return call.call();
         } catch (Throwable t) {
@@ -848,7 +852,7 @@ public final class Llama {
         }
     }
 
-    private static void invoke(NativeAction action) {
+    static void invoke(NativeAction action) {
         try {
             action.run();
         } catch (Throwable t) {
