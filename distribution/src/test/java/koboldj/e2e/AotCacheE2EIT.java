@@ -88,11 +88,9 @@ class AotCacheE2EIT {
             }
             Files.delete(staging);
         }
-        try (var files = Files.list(CACHE.getParent())) {
-            List<Path> recordings = files.filter(file -> file.getFileName().toString().startsWith("koboldj.aotconf.")).toList();
-            assertEquals(1, recordings.size(), recordings.toString());
-            assertTrue(Files.size(recordings.getFirst()) > 1024 * 1024, "the recording is written: " + Files.size(recordings.getFirst()));
-        }
+        List<Path> recordings = recordingFiles();
+        assertEquals(1, recordings.size(), recordings.toString());
+        assertTrue(Files.size(recordings.getFirst()) > 1024 * 1024, "the recording is written: " + Files.size(recordings.getFirst()));
         assertEquals(143, server.exitCode(), "stopped by its SIGTERM, not a crash\n" + server.output());
     }
 
@@ -101,8 +99,12 @@ class AotCacheE2EIT {
     }
 
     private static long recordings() throws Exception {
+        return recordingFiles().size();
+    }
+
+    private static List<Path> recordingFiles() throws Exception {
         try (var files = Files.list(CACHE.getParent())) {
-            return files.filter(file -> file.getFileName().toString().startsWith("koboldj.aotconf.")).count();
+            return files.filter(file -> file.getFileName().toString().startsWith("koboldj.aotconf.")).toList();
         }
     }
 

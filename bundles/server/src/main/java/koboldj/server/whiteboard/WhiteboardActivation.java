@@ -17,9 +17,9 @@ import koboldj.server.platform.PlatformResource;
 
 /**
  * Starts the Jakarta REST whiteboard (it serves nothing until it has a context path) only once
- * this bundle's extensions and its servlet preprocessor are registered and the API key filter has its configuration. So the
- * server never answers unprotected, and Jersey builds its application once at start-up instead of
- * once per extension that arrives late.
+ * this bundle's extensions and its servlet preprocessor are registered and the API key filter has
+ * its configuration. So the server never answers unprotected, and Jersey builds its application
+ * once at start-up instead of once per extension that arrives late.
  */
 @Component(immediate = true)
 public class WhiteboardActivation {
