@@ -150,7 +150,9 @@ final class ContextPages {
     /**
      * The chunks of {@code wanted} kinds, with mappings of their own, within {@code region}. Each
      * buffer is resident from end to end (llama.cpp zeroed it), so only pages that begin that many
-     * resident pages are looked at.
+     * resident pages are looked at. Chunks mapped one after another share a mapping, so the walk
+     * goes from a chunk's header to the page its size points at: a header read per chunk rather
+     * than per page (a page-by-page search read ~36,000 headers, 30-200 ms, in the 125M shape's).
      */
     private static List<Chunk> findChunks(FileChannel memory, Region region, List<Zeroed> wanted) throws IOException {
         long smallest = wanted.stream().mapToLong(Zeroed::smallest).min().orElseThrow();
@@ -159,25 +161,34 @@ final class ContextPages {
             return found;
         }
         byte[] resident = Libc.resident(region.start(), region.length());
+        // at each page, the resident run that begins there
+        int[] run = new int[resident.length + 1];
+        for (int page = resident.length - 1; page >= 0; page--) {
+            run[page] = (resident[page] & 1) != 0 ? run[page + 1] + 1 : 0;
+        }
         int needed = (int) (smallest / Libc.PAGE);
         ByteBuffer header = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
-        int run = 0;
-        // counting resident pages backwards gives, at each page, the resident run that begins there
-        for (int page = resident.length - 1; page >= 0; page--) {
-            run = (resident[page] & 1) != 0 ? run + 1 : 0;
-            long address = region.start() + page * Libc.PAGE;
-            if (run < needed || !read(memory, address, header) || header.getLong(0) != 0
-                    || (header.getLong(8) & FLAGS) != IS_MMAPPED) {
+        int page = 0;
+        while (page < resident.length && found.size() < wanted.size()) {
+            if (run[page] < needed) {
+                page += Math.max(1, run[page]); // no page of a shorter run begins a buffer this large
                 continue;
             }
-            long length = header.getLong(8) & ~FLAGS;
+            long address = region.start() + page * Libc.PAGE;
+            long length = read(memory, address, header) && header.getLong(0) == 0
+                    && (header.getLong(8) & FLAGS) == IS_MMAPPED ? header.getLong(8) & ~FLAGS : 0;
+            if (length < Libc.PAGE || length % Libc.PAGE != 0 || length > (resident.length - page) * Libc.PAGE) {
+                page++;
+                continue;
+            }
             for (Zeroed kind : wanted) {
-                if (length >= kind.smallest() && length <= kind.largest() && (long) run * Libc.PAGE >= length
+                if (length >= kind.smallest() && length <= kind.largest() && (long) run[page] * Libc.PAGE >= length
                         && found.stream().noneMatch(chunk -> chunk.kind() == kind)) {
                     found.add(new Chunk(kind, address, length));
                     break;
                 }
             }
+            page += (int) (length / Libc.PAGE);
         }
         return found;
     }
