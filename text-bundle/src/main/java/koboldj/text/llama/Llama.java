@@ -839,7 +839,7 @@ public final class Llama {
     }
 
     @FunctionalInterface
-    interface NativeAction {
+    private interface NativeAction {
         void run() throws Throwable;
     }
 
@@ -852,7 +852,7 @@ public final class Llama {
         }
     }
 
-    static void invoke(NativeAction action) {
+    private static void invoke(NativeAction action) {
         try {
             action.run();
         } catch (Throwable t) {
