@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * bin/koboldj has glibc's malloc ask for transparent huge pages for large allocations, so the KV
- * caches llama.cpp allocates and clears are faulted in 2 MB at a time (what creating a context
- * costs, most of it, otherwise; the text bundle then gives the cleared pages back) and llama.cpp's
- * other large buffers live in them. Checked where the kernel offers huge pages on request.
+ * llama.cpp's large buffers other than KV caches live in transparent huge pages: its compute
+ * buffers, which the native-llama bundle's CPU buffer type maps with MADV_HUGEPAGE, and the
+ * graph metadata it zeroes, which bin/koboldj's glibc tunable has malloc place in them (faulted in
+ * 2 MB at a time). Checked where the kernel offers huge pages on request.
  */
 class KvHugePagesE2EIT {
     private static final Path THP = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");

@@ -17,64 +17,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives back the pages of a new llama context that hold nothing but the zeros llama.cpp wrote, so
- * that its memory becomes resident as it is used rather than all at creation. llama.cpp clears the
- * KV cache it allocates, which writes every page of it (a 4096-token context of a 125M-parameter
- * model held 162 MB from its start, however short the requests), and zeroes a graph-metadata
- * buffer of ~28 MB of which a decode's graph uses the front. Right after the context is made, each
- * is found in memory that was not mapped so before: glibc's header of a chunk with a mapping of its
- * own (as every allocation this large has), whose size is the expected one to within the
- * allocator's slack. The cache, zeroed whole, is checked at pages spread over it and dropped whole;
- * the metadata buffer is read and its zero pages dropped. They read as zeros again, and a page
- * becomes resident when it is written. Both are kept in 4 KB pages: llama.cpp lays a layer's values
- * out cell-minor, so each new cell writes into every value row, and 2 MB pages would make nearly
- * all of the cache resident again with the first token.
+ * Gives back the pages of a new llama context's graph metadata that hold nothing but the zeros
+ * llama.cpp wrote: b4916 zeroes a buffer of ~28 MB for it (room for 65,536 graph nodes) of which a
+ * decode's graph uses the front, so each context would keep ~26 MB resident for nothing (the KV
+ * cache needs no such help: the native library's CPU buffers are not written when cleared). Right
+ * after the context is made, the buffer is found in memory that was not mapped so before: glibc's
+ * header of a chunk with a mapping of its own (bin/koboldj keeps every allocation this large in
+ * one), whose size is the buffer's to within the allocator's slack. Its pages are read and the
+ * zero ones dropped: they read as zeros again, and a page becomes resident when it is written.
  *
  * <p>Memory is read through {@code /proc/self/mem}, where an address another thread unmaps in the
- * meantime is a read error, not a crash. Nothing is given back unless header, size and contents are
- * as described; a failure is logged and the context kept as it was made.
+ * meantime is a read error, not a crash. Nothing is given back unless header and size are as
+ * described; a failure is logged and the context kept as it was made.
  */
 final class ContextPages {
     private static final Logger LOG = LoggerFactory.getLogger(ContextPages.class);
     /** glibc's flag, in a chunk's size word, of a chunk with a mapping of its own. */
     private static final long IS_MMAPPED = 0x2;
     private static final long FLAGS = 0x7;
-    /** llama.cpp pads a context's cells to a multiple of this (256 with flash attention). */
-    private static final int CELL_PADDING = 256;
     /** Room for the allocator's alignment and header beyond the buffer's own bytes. */
     private static final long SLACK = 64 * 1024;
-    private static final int SAMPLES = 256;
     private static final int BLOCK = 1 << 20;
 
-    /** A buffer the new context zeroed: its size bounds, and whether all of it is zeros (else its zero pages are found). */
-    private record Zeroed(String what, long smallest, long largest, boolean whole) {
-    }
-
-    private final List<Zeroed> expected;
+    private final long smallest;
     private final Set<Region> before;
 
-    private ContextPages(List<Zeroed> expected, Set<Region> before) {
-        this.expected = expected;
+    private ContextPages(long smallest, Set<Region> before) {
+        this.smallest = smallest;
         this.before = before;
     }
 
-    /**
-     * Makes a context with {@code create} and gives back the zeroed pages of its KV cache, which
-     * takes {@code bytesPerToken} for each of {@code cells} (0: not known, the cache is not looked
-     * for), and of its graph metadata, of {@code graphMetadataBytes}.
-     */
-    static <T> T around(long bytesPerToken, int cells, long graphMetadataBytes, Path modelFile, Supplier<T> create) {
-        List<Zeroed> expected = new ArrayList<>();
-        if (bytesPerToken > 0) {
-            long padded = (cells + CELL_PADDING - 1L) / CELL_PADDING * CELL_PADDING;
-            expected.add(new Zeroed("KV cache", bytesPerToken * cells, bytesPerToken * padded + SLACK, true));
-        }
-        expected.add(new Zeroed("graph metadata", graphMetadataBytes, graphMetadataBytes + SLACK, false));
+    /** Makes a context with {@code create} and gives back the zero pages of its graph metadata, of {@code graphMetadataBytes}. */
+    static <T> T around(long graphMetadataBytes, Supplier<T> create) {
         ContextPages pages;
         try {
-            List<Region> regions = Region.all();
-            dropMapped(regions, modelFile);
-            pages = new ContextPages(expected, regions.stream().filter(Region::anonymous).collect(Collectors.toUnmodifiableSet()));
+            pages = new ContextPages(graphMetadataBytes,
+                    Region.all().stream().filter(Region::anonymous).collect(Collectors.toUnmodifiableSet()));
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot read this process's memory map; the new context stays resident", e);
             return create.get();
@@ -83,7 +61,7 @@ final class ContextPages {
         try {
             long started = System.nanoTime();
             long released = pages.release();
-            LOG.debug("{} MB of the new context's zeroed memory given back in {} ms", released >> 20,
+            LOG.debug("{} MB of the new context's graph metadata given back in {} ms", released >> 20,
                     (System.nanoTime() - started) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             LOG.debug("the new context stays resident", e);
@@ -91,74 +69,34 @@ final class ContextPages {
         return made;
     }
 
-    /**
-     * Drops this process's resident pages of the model's file mapping before the context is made,
-     * so that the cache's clearing does not count on top of them: they stay in the page cache, and
-     * the next decode maps them again. The peak resident size of a start is then the serving one
-     * (125M shape: 520-533 MB, against 602-625 MB with the whole cache resident for a moment beside
-     * the weights), for ~0.1 s more until the first token.
-     */
-    private static void dropMapped(List<Region> regions, Path modelFile) {
-        try {
-            String path = modelFile.toRealPath().toString();
-            for (Region region : regions) {
-                if (region.path().equals(path)) {
-                    Libc.dropPages(region.start(), region.length());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("the model's mapped pages stay resident", e);
-        }
-    }
-
-    /** Bytes given back, the chunks' first pages (which hold the allocator's headers) kept. */
+    /** Bytes given back, the chunk's first page (which holds the allocator's header) kept. */
     private long release() throws IOException {
-        long released = 0;
-        List<Zeroed> missing = new ArrayList<>(expected);
         try (FileChannel memory = FileChannel.open(Path.of("/proc/self/mem"), StandardOpenOption.READ)) {
             for (Region region : Region.all()) {
-                if (missing.isEmpty()) {
-                    break;
-                }
                 if (!region.anonymous() || before.contains(region)) {
                     continue;
                 }
-                for (Chunk chunk : findChunks(memory, region, missing)) {
-                    missing.remove(chunk.kind());
-                    long from = chunk.address() + Libc.PAGE;
-                    long length = chunk.length() - Libc.PAGE;
-                    if (chunk.kind().whole()) {
-                        if (sampledZeros(memory, from, length)) {
-                            released += drop(from, length);
-                        }
-                    } else {
-                        released += dropZeroPages(memory, from, length);
-                    }
+                Chunk chunk = findChunk(memory, region);
+                if (chunk != null) {
+                    return dropZeroPages(memory, chunk.address() + Libc.PAGE, chunk.length() - Libc.PAGE);
                 }
             }
         }
-        for (Zeroed kind : missing) {
-            // e.g. a buffer glibc placed on its heap, or a llama.cpp whose sizes differ from b4916's
-            LOG.debug("the new context's {} was not found; it stays resident", kind.what());
-        }
-        return released;
-    }
-
-    private record Chunk(Zeroed kind, long address, long length) {
+        // e.g. a llama.cpp whose sizes differ from b4916's
+        LOG.debug("the new context's graph metadata was not found; it stays resident");
+        return 0;
     }
 
     /**
-     * The chunks of {@code wanted} kinds, with mappings of their own, within {@code region}. Each
-     * buffer is resident from end to end (llama.cpp zeroed it), so only pages that begin that many
-     * resident pages are looked at. Chunks mapped one after another share a mapping, so the walk
-     * goes from a chunk's header to the page its size points at: a header read per chunk rather
-     * than per page (a page-by-page search read ~36,000 headers, 8-200 ms, in the 125M shape's).
+     * The metadata's chunk within {@code region}, null if none. The buffer is resident
+     * from end to end (llama.cpp zeroed it), so only pages that begin that many resident pages are
+     * looked at. Chunks mapped one after another share a mapping, so the walk goes from a chunk's
+     * header to the page its size points at: a header read per chunk rather than per page (a
+     * page-by-page search read ~36,000 headers, 8-200 ms, in the 125M shape's).
      */
-    private static List<Chunk> findChunks(FileChannel memory, Region region, List<Zeroed> wanted) throws IOException {
-        long smallest = wanted.stream().mapToLong(Zeroed::smallest).min().orElseThrow();
-        List<Chunk> found = new ArrayList<>();
+    private Chunk findChunk(FileChannel memory, Region region) throws IOException {
         if (region.length() < smallest) {
-            return found;
+            return null;
         }
         byte[] resident = Libc.resident(region.start(), region.length());
         // at each page, the resident run that begins there
@@ -167,44 +105,34 @@ final class ContextPages {
             run[page] = (resident[page] & 1) != 0 ? run[page + 1] + 1 : 0;
         }
         int needed = (int) (smallest / Libc.PAGE);
-        ByteBuffer header = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
         int page = 0;
-        while (page < resident.length && found.size() < wanted.size()) {
+        while (page < resident.length) {
             if (run[page] < needed) {
                 page += Math.max(1, run[page]); // no page of a shorter run begins a buffer this large
                 continue;
             }
             long address = region.start() + page * Libc.PAGE;
-            long length = read(memory, address, header) && header.getLong(0) == 0
-                    && (header.getLong(8) & FLAGS) == IS_MMAPPED ? header.getLong(8) & ~FLAGS : 0;
+            long length = chunkLength(memory, address);
             if (length < Libc.PAGE || length % Libc.PAGE != 0 || length > (resident.length - page) * Libc.PAGE) {
                 page++;
                 continue;
             }
-            for (Zeroed kind : wanted) {
-                if (length >= kind.smallest() && length <= kind.largest() && (long) run[page] * Libc.PAGE >= length
-                        && found.stream().noneMatch(chunk -> chunk.kind() == kind)) {
-                    found.add(new Chunk(kind, address, length));
-                    break;
-                }
+            if (length >= smallest && length <= smallest + SLACK && (long) run[page] * Libc.PAGE >= length) {
+                return new Chunk(address, length);
             }
             page += (int) (length / Libc.PAGE);
         }
-        return found;
+        return null;
     }
 
-    /** Whether pages spread over the range (its first and last, and {@link #SAMPLES} between) read as zeros. */
-    private static boolean sampledZeros(FileChannel memory, long address, long length) throws IOException {
-        ByteBuffer page = ByteBuffer.allocateDirect((int) Libc.PAGE);
-        ByteBuffer zero = ByteBuffer.allocateDirect((int) Libc.PAGE);
-        long pages = length / Libc.PAGE;
-        for (long sample = 0; sample <= SAMPLES; sample++) {
-            long at = address + Math.min(pages - 1, sample * pages / SAMPLES) * Libc.PAGE;
-            if (!read(memory, at, page) || page.flip().mismatch(zero.clear()) >= 0) {
-                return false;
-            }
-        }
-        return true;
+    private record Chunk(long address, long length) {
+    }
+
+    /** The length of the mapped chunk whose header is at {@code address}, 0 if none is. */
+    private static long chunkLength(FileChannel memory, long address) throws IOException {
+        ByteBuffer header = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        return read(memory, address, header) && header.getLong(0) == 0 && (header.getLong(8) & FLAGS) == IS_MMAPPED
+                ? header.getLong(8) & ~FLAGS : 0;
     }
 
     /** Drops the runs of pages of the range that read as zeros; the bytes dropped. */

@@ -140,10 +140,8 @@ public final class LlamaModel implements Tokenizer, AutoCloseable {
      */
     public LlamaContext newContext(Llama.ContextOptions options) {
         checkCacheTypes(options.attention());
-        long kvBytesPerToken = kvBytesPerToken(options.attention());
         return use(() -> new LlamaContext(llama,
-                ContextPages.around(kvBytesPerToken, options.contextLength(), llama.graphMetadataBytes(), descriptor.path(),
-                        () -> llama.newContext(model, options)), options));
+                ContextPages.around(llama.graphMetadataBytes(), () -> llama.newContext(model, options)), options));
     }
 
     /**

@@ -45,6 +45,7 @@ public final class LlamaLibrary {
                     key -> extract(library));
             // the same path string finds the copy already mapped (even if the file has been deleted since)
             lookup = SymbolLookup.libraryLookup(file, Arena.global());
+            LazyCpuBuffers.install(lookup, file);
         }
         return lookup;
     }
@@ -89,10 +90,11 @@ public final class LlamaLibrary {
     private static String extract(byte[] library) {
         try {
             Path folder = Files.createTempDirectory("koboldj-native-");
-            Path file = Files.write(folder.resolve("libjllama.so"), library);
-            // the mapping stays valid after the file is gone; nothing is left behind on exit
-            file.toFile().deleteOnExit();
+            // the mapping stays valid after the file is gone; nothing is left behind on exit (files
+            // registered later are deleted first, so the folder is registered before its file)
             folder.toFile().deleteOnExit();
+            Path file = Files.write(folder.resolve("libjllama.so"), library);
+            file.toFile().deleteOnExit();
             return file.toRealPath().toString();
         } catch (IOException e) {
             throw new IllegalStateException("cannot extract the llama.cpp library: " + e.getMessage(), e);
