@@ -627,8 +627,8 @@ public final class Llama {
 
     /**
      * Empties the KV cache of every sequence. By removing every sequence's cells rather than with
-     * llama_kv_self_clear, which also zeroes the cache: that gives its pages back (the native
-     * library's CPU buffers do so for a clearing), and the next tokens would fault them in again.
+     * llama_kv_self_clear, which also writes zeros over the whole cache and so makes every page of
+     * it resident.
      */
     void clearCache(MemorySegment context) {
         removeTokens(context, -1, -1, -1);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import koboldj.text.TestModel;
 
 /**
- * A new context holds little memory until it is used: llama.cpp clears its KV cache (which the
+ * A new context holds little memory until it is used: llama.cpp clears its new KV cache (which the
  * native library's CPU buffers do without writing it) and zeroes its graph metadata (whose zero
  * pages ContextPages gives back), so making a context with a 160 MB cache (and ~28 MB of metadata)
  * adds far less than that to the process's resident memory, emptying the cache does not make it

@@ -1,8 +1,8 @@
 /**
  * The llama.cpp/ggml shared library, opened once for all engines in the process, and the turn
  * its multi-token products take. Opening it gives ggml's CPU buffer type an allocator whose large
- * buffers are mappings of their own, so that a buffer llama.cpp clears (a KV cache) holds memory
- * only where it is written afterwards.
+ * buffers are mappings of their own, so that a new buffer llama.cpp clears (a KV cache) holds
+ * memory only where it is written afterwards.
  *
  * <p>Every product of several tokens in the loaded copy of the library — a {@code llama_decode}
  * of a batch of more than one token, prompts and embeddings included, and a ggml graph compute
