@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +50,7 @@ final class ContextPages {
     static <T> T around(long graphMetadataBytes, Supplier<T> create) {
         ContextPages pages;
         try {
-            pages = new ContextPages(graphMetadataBytes,
-                    Region.all().stream().filter(Region::anonymous).collect(Collectors.toUnmodifiableSet()));
+            pages = new ContextPages(graphMetadataBytes, Set.copyOf(Region.anonymous()));
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot read this process's memory map; the new context stays resident", e);
             return create.get();
@@ -72,8 +70,8 @@ final class ContextPages {
     /** Bytes given back, the chunk's first page (which holds the allocator's header) kept. */
     private long release() throws IOException {
         try (FileChannel memory = FileChannel.open(Path.of("/proc/self/mem"), StandardOpenOption.READ)) {
-            for (Region region : Region.all()) {
-                if (!region.anonymous() || before.contains(region)) {
+            for (Region region : Region.anonymous()) {
+                if (before.contains(region)) {
                     continue;
                 }
                 Chunk chunk = findChunk(memory, region);
@@ -189,25 +187,22 @@ final class ContextPages {
         }
     }
 
-    /**
-     * A mapping of this process, as /proc/self/maps lists it: {@code path} is the file's, empty for
-     * anonymous memory; {@code anonymous} for private, writable anonymous memory.
-     */
-    record Region(long start, long end, boolean anonymous, String path) {
+    /** A private, writable anonymous mapping of this process, as /proc/self/maps lists it. */
+    record Region(long start, long end) {
         long length() {
             return end - start;
         }
 
-        static List<Region> all() throws IOException {
+        static List<Region> anonymous() throws IOException {
             List<Region> regions = new ArrayList<>();
             for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
                 // start-end perms offset device inode [path]: anonymous memory has inode 0 and no path
                 String[] fields = line.strip().split("\\s+", 6);
-                String path = fields.length == 6 ? fields[5] : "";
-                int dash = fields[0].indexOf('-');
-                regions.add(new Region(Long.parseUnsignedLong(fields[0], 0, dash, 16),
-                        Long.parseUnsignedLong(fields[0], dash + 1, fields[0].length(), 16),
-                        fields[1].equals("rw-p") && fields[4].equals("0") && path.isEmpty(), path));
+                if (fields.length == 5 && fields[1].equals("rw-p") && fields[4].equals("0")) {
+                    int dash = fields[0].indexOf('-');
+                    regions.add(new Region(Long.parseUnsignedLong(fields[0], 0, dash, 16),
+                            Long.parseUnsignedLong(fields[0], dash + 1, fields[0].length(), 16)));
+                }
             }
             return regions;
         }
