@@ -166,13 +166,18 @@ final class LazyCpuBuffers {
 
     private static void free(MemorySegment buffer) {
         try {
-            MemorySegment fields = buffer.reinterpret(SIZE_OFFSET + JAVA_LONG.byteSize());
-            MemorySegment memory = fields.get(ADDRESS, CONTEXT_OFFSET);
+            MemorySegment memory = memoryOf(buffer);
             neverCleared.remove(memory.address());
-            int ignored = (int) MUNMAP.invokeExact(memory, fields.get(JAVA_LONG, SIZE_OFFSET));
+            int ignored = (int) MUNMAP.invokeExact(memory, memory.byteSize());
         } catch (Throwable e) {
             // nothing to do from native code: the mapping stays
         }
+    }
+
+    /** The memory of one of our buffers: its context and size fields. */
+    private static MemorySegment memoryOf(MemorySegment buffer) {
+        MemorySegment fields = buffer.reinterpret(SIZE_OFFSET + JAVA_LONG.byteSize());
+        return fields.get(ADDRESS, CONTEXT_OFFSET).reinterpret(fields.get(JAVA_LONG, SIZE_OFFSET));
     }
 
     /**
@@ -182,9 +187,8 @@ final class LazyCpuBuffers {
      */
     private static void clear(MemorySegment buffer, byte value) {
         try {
-            MemorySegment fields = buffer.reinterpret(SIZE_OFFSET + JAVA_LONG.byteSize());
-            MemorySegment memory = fields.get(ADDRESS, CONTEXT_OFFSET);
-            long size = fields.get(JAVA_LONG, SIZE_OFFSET);
+            MemorySegment memory = memoryOf(buffer);
+            long size = memory.byteSize();
             if (neverCleared.remove(memory.address()) && value == 0 && noneResident(memory, size)) {
                 // a kernel without transparent huge pages refuses the advice: nothing to undo then
                 int ignored = (int) MADVISE.invokeExact(memory, size, MADV_NOHUGEPAGE);
